@@ -1,0 +1,46 @@
+# Quick start: `make run` (default study) and `make test` (whole suite).
+# Both install any missing Debian package first, then configure and build (Release).
+BUILD_DIR  ?= build
+BUILD_TYPE ?= Release
+JOBS       ?= $(shell nproc)
+RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp --vcd $(BUILD_DIR)/out/trace.vcd -o $(BUILD_DIR)/out
+
+DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libboost-dev libboost-program-options-dev \
+  libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev libeigen3-dev libonnx-dev libprotobuf-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev
+
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE := 1
+
+.PHONY: deps configure build run test bench asan clean
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@mkdir -p $(BUILD_DIR)/out
+	$(BUILD_DIR)/bin/aimcsim $(RUN_ARGS)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@cmake --build $(BUILD_DIR) --target bench
+
+asan:
+	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Asan
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan

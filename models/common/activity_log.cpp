@@ -1,0 +1,21 @@
+#include "models/common/activity_log.h"
+
+namespace aimcsim::models {
+
+int activity_log::add_track(const std::string& scope, const std::string& name) {
+    m_tracks.push_back({scope, name});
+    m_last.push_back(std::string::npos);
+    return static_cast<int>(m_tracks.size()) - 1;
+}
+
+void activity_log::append(int track, std::uint64_t start_ps, std::uint64_t end_ps) {
+    std::size_t& last = m_last[track];
+    if (last != std::string::npos && m_intervals[last].end_ps == start_ps) {
+        m_intervals[last].end_ps = end_ps;
+        return;
+    }
+    last = m_intervals.size();
+    m_intervals.push_back({track, start_ps, end_ps});
+}
+
+}  // namespace aimcsim::models

@@ -1,0 +1,45 @@
+#pragma once
+// Busy intervals of named tracks (a tile, a core, a link), recorded only when tracing is on.
+// Models record intervals, possibly in the future (a reserved link); traces/ turns them into
+// a VCD or a timeline after the run, so a run that traces nothing pays one branch per event.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/common/units.h"
+
+namespace aimcsim::models {
+
+class activity_log {
+public:
+    struct track {
+        std::string scope;  // "tiles", "cores", "memory", "noc"
+        std::string name;   // e.g. "tile_3_4", "link_3_4_east"
+    };
+    struct interval {
+        int track;
+        std::uint64_t start_ps;
+        std::uint64_t end_ps;
+    };
+
+    explicit activity_log(bool enabled = false) : m_enabled(enabled) {}
+    bool enabled() const { return m_enabled; }
+
+    int add_track(const std::string& scope, const std::string& name);
+    void record(int track, const sc_core::sc_time& start, const sc_core::sc_time& end) {
+        if (m_enabled && end > start) append(track, to_ps(start), to_ps(end));
+    }
+
+    const std::vector<track>& tracks() const { return m_tracks; }
+    const std::vector<interval>& intervals() const { return m_intervals; }
+
+private:
+    void append(int track, std::uint64_t start_ps, std::uint64_t end_ps);  // merges abutting intervals
+
+    bool m_enabled;
+    std::vector<std::size_t> m_last;  // per track: index of its latest interval, or npos
+    std::vector<track> m_tracks;
+    std::vector<interval> m_intervals;
+};
+
+}  // namespace aimcsim::models

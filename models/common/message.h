@@ -1,0 +1,46 @@
+#pragma once
+// A vector message on the NoC: a tlm_generic_payload carrying this extension, taken from a pool.
+#include <cstdint>
+#include <vector>
+
+#include <tlm>
+
+namespace aimcsim::models {
+
+struct message_ext : tlm::tlm_extension<message_ext> {
+    int source = -1;                 // mesh node id of the sender
+    std::vector<int> destinations;   // mesh node ids (more than one: multicast)
+    int tag = 0;                     // stream the receiver counts (see processing_unit)
+    int inference = 0;
+    int layer = -1;                  // for energy attribution
+    std::uint64_t bytes = 0;
+    std::vector<float> data;         // functional mode only
+
+    tlm::tlm_extension_base* clone() const override { return new message_ext(*this); }
+    void copy_from(const tlm::tlm_extension_base& other) override {
+        *this = static_cast<const message_ext&>(other);
+    }
+};
+
+// Pool of payloads, each with a message_ext attached. Payloads return to the pool when their
+// reference count drops to zero (tlm_mm_interface).
+class payload_pool : public tlm::tlm_mm_interface {
+public:
+    payload_pool() = default;
+    payload_pool(const payload_pool&) = delete;
+    payload_pool& operator=(const payload_pool&) = delete;
+    ~payload_pool() override;
+
+    // An acquired payload (ref count 1) with a reset message_ext.
+    tlm::tlm_generic_payload* acquire();
+    void free(tlm::tlm_generic_payload* payload) override;
+    std::size_t allocated() const { return m_all.size(); }
+
+private:
+    std::vector<tlm::tlm_generic_payload*> m_free;
+    std::vector<tlm::tlm_generic_payload*> m_all;
+};
+
+message_ext& message_of(tlm::tlm_generic_payload& payload);
+
+}  // namespace aimcsim::models

@@ -1,0 +1,139 @@
+#include "models/common/processing_unit.h"
+
+#include <sstream>
+
+namespace aimcsim::models {
+
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+const char* to_string(opcode op) {
+    static const char* const names[] = {"recv", "send", "mvm", "op", "load", "store"};
+    return names[static_cast<int>(op)];
+}
+
+processing_unit::processing_unit(const sc_core::sc_module_name& name, const unit_context& context,
+                                 const std::string& trace_scope, double static_mw)
+    : sc_module(name), to_noc("to_noc"), from_noc("from_noc"), m_context(context) {
+    m_ledger_id = context.ledger->add_component(basename(), static_mw);
+    m_track = context.activity->add_track(trace_scope, basename());
+    from_noc.register_nb_transport_fw(this, &processing_unit::on_message);
+}
+
+void processing_unit::load_program(const program& streams, int inferences) {
+    m_inferences = inferences;
+    for (const auto& code : streams) {
+        m_streams.push_back({});
+        m_streams.back().code = code;
+    }
+    sc_core::sc_spawn_options options;
+    options.spawn_method();
+    for (std::size_t i = 0; i < m_streams.size(); ++i)
+        sc_core::sc_spawn(sc_bind(&processing_unit::run, this, i),
+                          sc_core::sc_gen_unique_name("stream"), &options);
+}
+
+bool processing_unit::finished() const {
+    for (const auto& s : m_streams)
+        if (s.inference < m_inferences) return false;
+    return true;
+}
+
+std::string processing_unit::stall_reason() const {
+    std::ostringstream out;
+    for (std::size_t i = 0; i < m_streams.size(); ++i) {
+        const stream& s = m_streams[i];
+        if (s.inference >= m_inferences) continue;
+        const instruction& in = s.code[s.pc];
+        out << name() << " stream " << i << " inference " << s.inference << " instruction " << s.pc
+            << " (" << to_string(in.op);
+        if (in.op == opcode::recv)
+            out << " tag " << in.tag << ": has " << received_count(in.tag, s.inference) << " of "
+                << in.count << " messages";
+        out << ")\n";
+    }
+    return out.str();
+}
+
+void processing_unit::run(std::size_t index) {
+    stream& s = m_streams[index];
+    while (s.inference < m_inferences)
+        if (!step(s)) return;
+}
+
+bool processing_unit::step(stream& s) {
+    if (s.pc == 0 && !s.working && s.starts.size() == static_cast<std::size_t>(s.inference))
+        s.starts.push_back(sc_core::sc_time_stamp());
+    const instruction& in = s.code[s.pc];
+    switch (in.op) {
+    case opcode::recv:
+        if (received(in.tag, s.inference) < in.count) {
+            sc_core::next_trigger(m_message_event);
+            return false;
+        }
+        break;
+    case opcode::send:
+        send(s, in);
+        break;
+    default:
+        if (!s.working) {
+            const sc_time now = sc_core::sc_time_stamp();
+            const sc_time start = m_datapath_free > now ? m_datapath_free : now;
+            const sc_time duration = execute(in);
+            m_datapath_free = start + duration;
+            m_busy += duration;
+            activity().record(m_track, start, m_datapath_free);
+            s.working = true;
+            sc_core::next_trigger(m_datapath_free - now);
+            return false;
+        }
+        s.working = false;
+    }
+    if (++s.pc == s.code.size()) {
+        s.ends.push_back(sc_core::sc_time_stamp());
+        s.pc = 0;
+        ++s.inference;
+    }
+    return true;
+}
+
+static std::uint64_t received_key(int tag, int inference) {
+    return std::uint64_t(std::uint32_t(tag)) << 32 | std::uint32_t(inference);
+}
+
+std::uint64_t& processing_unit::received(int tag, int inference) {
+    return m_received[received_key(tag, inference)];
+}
+
+std::uint64_t processing_unit::received_count(int tag, int inference) const {
+    const auto it = m_received.find(received_key(tag, inference));
+    return it == m_received.end() ? 0 : it->second;
+}
+
+void processing_unit::send(const stream& s, const instruction& instr) {
+    tlm::tlm_generic_payload* payload = m_context.pool->acquire();
+    message_ext& msg = message_of(*payload);
+    msg.source = node();
+    msg.destinations = instr.destinations;
+    msg.tag = instr.tag;
+    msg.inference = s.inference;
+    msg.layer = instr.layer;
+    msg.bytes = instr.bytes;
+    payload->set_command(tlm::TLM_WRITE_COMMAND);
+    payload->set_data_length(static_cast<unsigned>(instr.bytes));
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_time delay = SC_ZERO_TIME;
+    to_noc->nb_transport_fw(*payload, phase, delay);
+    payload->release();
+}
+
+tlm::tlm_sync_enum processing_unit::on_message(tlm::tlm_generic_payload& payload, tlm::tlm_phase&,
+                                               sc_time&) {
+    const message_ext& msg = message_of(payload);
+    ++received(msg.tag, msg.inference);
+    m_message_event.notify(SC_ZERO_TIME);
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
+    return tlm::TLM_COMPLETED;
+}
+
+}  // namespace aimcsim::models

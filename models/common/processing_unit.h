@@ -1,0 +1,103 @@
+#pragma once
+// A unit at a mesh node (AIMC tile, digital core, memory core) that runs a program.
+//
+// A program is one or more streams of instructions, each repeated once per inference. Streams
+// run concurrently and share the unit's datapath: compute work is serialised on it in order of
+// issue. A stream waits in RECV until the unit holds `count` messages of `tag` for the stream's
+// current inference (counts are cumulative per inference), so row-by-row streaming and
+// partial-sum reduction need no other synchronisation. Each stream is one SC_METHOD woken by
+// events (message arrival, end of its work): nothing runs per cycle.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/common/activity_log.h"
+#include "models/common/energy_ledger.h"
+#include "models/common/message.h"
+
+namespace aimcsim::models {
+
+enum class opcode { recv, send, mvm, op, load, store };
+const char* to_string(opcode op);
+
+struct instruction {
+    opcode op = opcode::recv;
+    int layer = energy_ledger::no_layer;
+    int tag = 0;                    // recv, send
+    std::uint64_t count = 1;        // recv: messages; mvm: MVMs; op: elements
+    std::uint64_t bytes = 0;        // send, load, store
+    int function = 0;               // op: index into the core's function table
+    int block = 0;                  // mvm: weight block on the tile
+    std::vector<int> destinations;  // send: mesh node ids
+};
+using program = std::vector<std::vector<instruction>>;  // streams
+
+// What every unit needs from the chip it sits in.
+struct unit_context {
+    int node = 0;
+    energy_ledger* ledger = nullptr;
+    activity_log* activity = nullptr;
+    payload_pool* pool = nullptr;
+};
+
+class processing_unit : public sc_core::sc_module {
+public:
+    tlm_utils::simple_initiator_socket<processing_unit> to_noc;
+    tlm_utils::simple_target_socket<processing_unit> from_noc;
+
+    processing_unit(const sc_core::sc_module_name& name, const unit_context& context,
+                    const std::string& trace_scope, double static_mw);
+
+    // Must be called before sc_start. Spawns one method per stream.
+    void load_program(const program& streams, int inferences);
+
+    int node() const { return m_context.node; }
+    bool has_program() const { return !m_streams.empty(); }
+    bool finished() const;
+    std::string stall_reason() const;  // where an unfinished stream waits, for deadlock reports
+    const sc_core::sc_time& busy_time() const { return m_busy; }
+    // Start and end times of each inference on a stream.
+    const std::vector<sc_core::sc_time>& iteration_starts(int stream) const { return m_streams.at(stream).starts; }
+    const std::vector<sc_core::sc_time>& iteration_ends(int stream) const { return m_streams.at(stream).ends; }
+    int ledger_id() const { return m_ledger_id; }
+
+protected:
+    // Performs compute work (mvm, op, load, store): charges its energy and returns its duration.
+    virtual sc_core::sc_time execute(const instruction& instr) = 0;
+    energy_ledger& ledger() { return *m_context.ledger; }
+    activity_log& activity() { return *m_context.activity; }
+
+private:
+    struct stream {
+        std::vector<instruction> code;
+        std::size_t pc = 0;
+        int inference = 0;
+        bool working = false;
+        std::vector<sc_core::sc_time> starts, ends;
+    };
+
+    void run(std::size_t index);
+    bool step(stream& s);  // false when the stream must wait; sets next_trigger
+    void send(const stream& s, const instruction& instr);
+    std::uint64_t& received(int tag, int inference);
+    std::uint64_t received_count(int tag, int inference) const;
+    tlm::tlm_sync_enum on_message(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
+                                  sc_core::sc_time& delay);
+
+    unit_context m_context;
+    int m_ledger_id;
+    int m_track;
+    int m_inferences = 0;
+    std::vector<stream> m_streams;
+    std::unordered_map<std::uint64_t, std::uint64_t> m_received;  // (tag, inference) -> messages
+    sc_core::sc_event m_message_event;
+    sc_core::sc_time m_datapath_free;
+    sc_core::sc_time m_busy;
+};
+
+}  // namespace aimcsim::models

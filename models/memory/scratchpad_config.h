@@ -1,0 +1,18 @@
+#pragma once
+// Plain configuration of an SRAM scratchpad.
+#include <cstdint>
+
+namespace aimcsim::models {
+
+struct scratchpad_config {
+    std::uint64_t bytes = 1 << 20;
+    unsigned banks = 8;
+    double bytes_per_cycle = 64;    // aggregate over all banks
+    double clock_ghz = 1.0;
+    double pj_per_byte_read = 0.16; // ~10 pJ per 64-bit read of 8 KB SRAM (Horowitz), per byte
+    double pj_per_byte_write = 0.2;
+    double static_mw = 5.0;
+    double area_mm2 = 0.5;
+};
+
+}  // namespace aimcsim::models

@@ -1,0 +1,29 @@
+#pragma once
+// What the compiler needs to know about a chip, filled by platform/ from the architecture.
+#include <string>
+#include <vector>
+
+namespace aimcsim::sw {
+
+enum class node_kind { empty, tile, heavy_core, light_core, memory_core };
+const char* to_string(node_kind kind);
+
+struct target_desc {
+    std::string name;
+    unsigned cols = 0;
+    unsigned rows = 0;
+    std::vector<node_kind> nodes;     // row-major: node id = y * cols + x
+    unsigned tile_rows = 0;           // unit cells per tile
+    unsigned tile_cols = 0;
+    unsigned columns_per_weight = 1;  // bit slices
+    unsigned devices_per_cell = 2;
+    unsigned activation_bytes = 1;    // per activation value on the NoC (8-bit)
+    unsigned partial_sum_bytes = 2;   // per partial sum sent to a reducing core
+
+    int node_id(unsigned x, unsigned y) const { return static_cast<int>(y * cols + x); }
+    unsigned x_of(int node) const { return static_cast<unsigned>(node) % cols; }
+    unsigned y_of(int node) const { return static_cast<unsigned>(node) / cols; }
+    unsigned weights_per_tile_row() const { return tile_cols / columns_per_weight; }
+};
+
+}  // namespace aimcsim::sw

@@ -1,0 +1,79 @@
+#pragma once
+// The schedule: what the compiler hands the platform, and a file a user can read, edit and run
+// (schema "aimcsim.schedule/1", documented in docs/schedule.md).
+//
+// Every unit at a mesh node holds weight blocks (tiles) and runs one or more instruction streams,
+// each repeated once per inference. See models/common/processing_unit.h for the semantics.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sw/ir/target.h"
+
+namespace aimcsim::sw {
+
+enum class sched_op { recv, send, mvm, op, load, store };
+
+struct sched_instr {
+    sched_op op = sched_op::recv;
+    int layer = -1;               // index into schedule::layers, for attribution
+    int tag = 0;                  // recv, send: message stream id
+    std::uint64_t count = 1;      // recv: cumulative messages; mvm: MVMs; op: elements
+    std::uint64_t bytes = 0;      // send, load, store
+    std::string function;         // op: relu, add, maxpool, avgpool, reduce, ...
+    int block = 0;                // mvm: index into unit_program::blocks
+    std::vector<int> destinations;  // send
+};
+
+// A block of a layer's weight matrix (K inputs x N outputs) held by one tile.
+struct weight_block {
+    int layer = -1;
+    unsigned row0 = 0, rows = 0;  // input range
+    unsigned col0 = 0, cols = 0;  // output range
+};
+
+struct unit_program {
+    int node = 0;
+    node_kind kind = node_kind::empty;
+    std::vector<weight_block> blocks;
+    std::vector<std::vector<sched_instr>> streams;
+};
+
+struct layer_summary {
+    std::string name;
+    std::string kind;             // dense, conv2d, activation, add, pooling
+    std::uint64_t macs = 0;
+    std::uint64_t weights = 0;
+    unsigned tiles = 0;
+    double spatial_utilization = 0;  // weight cells / cells of its tiles
+};
+
+struct stream_ref {
+    int node = -1;
+    int stream = 0;
+};
+
+struct schedule {
+    static constexpr const char* schema = "aimcsim.schedule/1";
+    std::string network;
+    std::uint64_t static_macs = 0;
+    std::uint64_t dynamic_macs = 0;
+    std::uint64_t weights = 0;
+    std::string arch;
+    unsigned mesh_cols = 0, mesh_rows = 0;
+    std::vector<layer_summary> layers;
+    std::vector<unit_program> units;
+    stream_ref input;             // the stream whose iterations start inferences
+    stream_ref output;            // the stream whose iterations complete inferences
+};
+
+const char* to_string(sched_op op);
+nlohmann::json to_json(const schedule& s);
+// Throws input_error naming `source` and the offending key.
+schedule schedule_from_json(const nlohmann::json& j, const std::string& source);
+void save_schedule(const schedule& s, const std::string& path);
+schedule load_schedule(const std::string& path);
+
+}  // namespace aimcsim::sw
