@@ -1,0 +1,71 @@
+#pragma once
+// An AIMC tile at a mesh node: holds weight blocks and runs MVMs (see docs/models.md).
+//
+// Timing and energy of one MVM come from the pure helpers below (also used by tile-report and
+// tests), so every figure has one source. An MVM is charged for the block it uses: active rows
+// = the block's rows, active columns = its weight columns x columns_per_weight.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "models/aimc/crossbar.h"
+#include "models/aimc/tile_config.h"
+#include "models/common/processing_unit.h"
+
+namespace aimcsim::models {
+
+// Latency and energy of one MVM with `active_rows` rows driven and `active_cols` physical
+// (unit-cell) columns read, both within the tile's rows x cols.
+struct mvm_cost {
+    sc_core::sc_time input, integration, conversion, digital, total;
+    double dac_pj = 0, array_pj = 0, adc_pj = 0, periphery_pj = 0;
+    double energy_pj() const { return dac_pj + array_pj + adc_pj + periphery_pj; }
+};
+
+unsigned input_passes(const tile_config& c);             // bit-serial: input_bits, else 1
+sc_core::sc_time input_phase(const tile_config& c);      // all passes
+sc_core::sc_time adc_conversion(const tile_config& c);   // one conversion of one ADC
+unsigned adc_count(const tile_config& c);                // ceil(cols / columns_per_adc)
+mvm_cost compute_mvm_cost(const tile_config& c, unsigned active_rows, unsigned active_cols);
+double tile_area_mm2(const tile_config& c);
+
+class aimc_tile : public processing_unit {
+public:
+    struct block {
+        unsigned rows = 0;   // weights (inputs)
+        unsigned cols = 0;   // weights (outputs); occupies cols x columns_per_weight columns
+    };
+
+    aimc_tile(const sc_core::sc_module_name& name, const unit_context& context, const tile_config& config);
+
+    // Adds a weight block; its index is the instruction's `block`.
+    void add_block(unsigned rows, unsigned cols);
+    // Functional mode: programs block `index` (rows x cols weights) for numerics.
+    void program_block(int index, const Eigen::MatrixXf& weights);
+    crossbar* numerics(int index);  // nullptr unless programmed
+
+    const tile_config& config() const { return m_config; }
+    const std::vector<block>& blocks() const { return m_blocks; }
+    std::uint64_t mvm_count() const { return m_mvms; }
+    std::uint64_t used_cells() const;            // unit cells holding weights
+    double spatial_utilization() const;          // used cells / rows x cols
+    sc_core::sc_time mvm_latency() const { return m_latency; }
+    const mvm_cost& block_cost(int index) const { return m_costs.at(index); }
+    double area_mm2() const { return tile_area_mm2(m_config); }
+
+protected:
+    sc_core::sc_time execute(const instruction& instr) override;
+
+private:
+    tile_config m_config;
+    unsigned m_columns_per_weight;
+    sc_core::sc_time m_latency;
+    std::vector<block> m_blocks;
+    std::vector<mvm_cost> m_costs;                        // per block, precomputed
+    std::vector<std::unique_ptr<crossbar>> m_numerics;    // per block, functional mode only
+    std::uint64_t m_mvms = 0;
+};
+
+}  // namespace aimcsim::models

@@ -1,0 +1,51 @@
+#pragma once
+// A chip built from an architecture: one unit per mesh node (AIMC tile, heavy/light/memory core
+// or nothing), all joined by the mesh NoC, sharing one energy ledger, activity log and payload pool.
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "models/aimc/aimc_tile.h"
+#include "models/common/activity_log.h"
+#include "models/common/energy_ledger.h"
+#include "models/common/message.h"
+#include "models/digital/digital_core.h"
+#include "models/memory/memory_core.h"
+#include "models/noc/mesh_noc.h"
+#include "platform/config/arch_config.h"
+
+namespace aimcsim::platform {
+
+class chip : public sc_core::sc_module {
+public:
+    chip(const sc_core::sc_module_name& name, const arch_config& arch, bool trace);
+
+    const arch_config& arch() const { return m_arch; }
+    models::energy_ledger& ledger() { return m_ledger; }
+    const models::energy_ledger& ledger() const { return m_ledger; }
+    const models::activity_log& activity() const { return m_activity; }
+    models::mesh_noc& noc() { return *m_noc; }
+    const models::mesh_noc& noc() const { return *m_noc; }
+
+    std::size_t node_count() const { return m_units.size(); }
+    models::processing_unit* unit_at(int node) const { return m_units.at(node); }
+    models::aimc_tile* tile_at(int node) const;                // nullptr if not a tile
+    const models::core_config* core_config_at(int node) const; // nullptr if not a core
+    double area_mm2() const;
+
+private:
+    models::processing_unit* make_unit(int node);
+
+    arch_config m_arch;
+    models::energy_ledger m_ledger;
+    models::activity_log m_activity;
+    models::payload_pool m_pool;
+    std::unique_ptr<models::mesh_noc> m_noc;
+    std::vector<std::unique_ptr<models::aimc_tile>> m_tiles;
+    std::vector<std::unique_ptr<models::digital_core>> m_cores;
+    std::vector<std::unique_ptr<models::memory_core>> m_memories;
+    std::vector<models::processing_unit*> m_units;  // by node id; nullptr where empty
+};
+
+}  // namespace aimcsim::platform

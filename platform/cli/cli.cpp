@@ -1,0 +1,56 @@
+#include "platform/cli/cli.h"
+
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+namespace {
+
+struct command {
+    std::function<int(const arguments&)> run;
+    const char* summary;
+};
+
+const std::map<std::string, command>& commands() {
+    static const std::map<std::string, command> table = {
+        {"run", {run_command, "compile a network (or load a schedule), simulate it, report"}},
+        {"compile", {compile_command, "compile a network to a schedule file and print its mapping"}},
+        {"tile-report", {tile_report_command, "latency, energy and area of one MVM on the configured tile"}},
+        {"info", {info_command, "describe an architecture: mesh layout, units, area"}},
+    };
+    return table;
+}
+
+void print_help(std::ostream& out) {
+    out << "aimcsim: a SystemC/TLM-2.0 virtual platform of multi-tile analogue in-memory computing "
+           "accelerators\n\nusage: aimcsim <command> [options]    (aimcsim <command> --help for details)\n\n"
+           "commands:\n";
+    for (const auto& [name, c] : commands()) out << "  " << name << std::string(14 - name.size(), ' ') << c.summary << '\n';
+    out << "\nexit status: 0 ok, 1 simulation failure, 2 bad input\n";
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+    const arguments args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        print_help(std::cout);
+        return args.empty() ? 2 : 0;
+    }
+    try {
+        const auto it = commands().find(args[0]);
+        if (it == commands().end()) throw input_error("unknown command \"" + args[0] + "\" (see aimcsim --help)");
+        return it->second.run(arguments(args.begin() + 1, args.end()));
+    } catch (const input_error& e) {
+        std::cerr << "aimcsim: error: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "aimcsim: simulation failure: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+}  // namespace aimcsim::platform

@@ -1,0 +1,65 @@
+#include "platform/cli/options.h"
+
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "platform/logging.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+void add_common_options(po::options_description& desc, common_options& common) {
+    desc.add_options()
+        ("help,h", "show this help")
+        ("arch", po::value(&common.arch)->value_name("FILE"),
+         "architecture YAML (default: platform/configs/default.yaml)")
+        ("set", po::value(&common.overrides)->value_name("KEY=VALUE")->composing(),
+         "override an architecture key, e.g. --set tile.adc.bits=6 (repeatable)")
+        ("seed", po::value(&common.seed)->value_name("N")->default_value(1), "random seed")
+        ("log-level", po::value(&common.log_level)->value_name("LEVEL")->default_value("warn"),
+         "trace|debug|info|warn|error|off");
+}
+
+bool parse_options(const std::string& command, const std::string& usage, const arguments& args,
+                   po::options_description& desc, const po::positional_options_description& positional) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+        if (vm.count("help")) {
+            std::cout << "usage: aimcsim " << command << ' ' << usage << "\n\n" << desc << '\n';
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw input_error("aimcsim " + command + ": " + e.what() + " (see aimcsim " + command + " --help)");
+    }
+    return true;
+}
+
+std::string default_arch_path() { return std::string(AIMCSIM_SOURCE_DIR) + "/platform/configs/default.yaml"; }
+
+arch_config load_common(const common_options& common) {
+    setup_logging(common.log_level);
+    return load_arch(common.arch.empty() ? default_arch_path() : common.arch, common.overrides);
+}
+
+std::string resolve_network(const std::string& name_or_path) {
+    if (fs::is_regular_file(name_or_path)) return name_or_path;
+    const fs::path zoo = fs::path(AIMCSIM_SOURCE_DIR) / "sw" / "zoo";
+    for (const char* ext : {".yaml", ".onnx"}) {
+        const fs::path candidate = zoo / (name_or_path + ext);
+        if (fs::is_regular_file(candidate)) return candidate.string();
+    }
+    std::set<std::string> stems;
+    for (const auto& entry : fs::directory_iterator(zoo)) stems.insert(entry.path().stem().string());
+    std::string names;
+    for (const auto& stem : stems) names += (names.empty() ? "" : ", ") + stem;
+    throw input_error("--network: \"" + name_or_path + "\" is neither a file nor a zoo network; expected one of: " +
+                      names);
+}
+
+}  // namespace aimcsim::platform

@@ -1,0 +1,39 @@
+#pragma once
+// Options every subcommand shares (--arch, --set, --seed, --log-level) and option parsing that
+// turns every command-line mistake into an input_error naming the flag.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "platform/cli/cli.h"
+#include "platform/config/arch_config.h"
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::platform {
+
+struct common_options {
+    std::string arch;
+    std::vector<std::string> overrides;
+    std::uint64_t seed = 1;
+    std::string log_level = "warn";
+};
+
+void add_common_options(boost::program_options::options_description& desc, common_options& common);
+
+// Parses args into desc (positional as given); returns false if --help was asked (help printed).
+bool parse_options(const std::string& command, const std::string& usage, const arguments& args,
+                   boost::program_options::options_description& desc,
+                   const boost::program_options::positional_options_description& positional = {});
+
+// Sets up logging and loads the architecture (default preset if --arch is absent).
+arch_config load_common(const common_options& common);
+
+std::string default_arch_path();
+// Compiles a network file for the architecture.
+sw::schedule compile_network(const std::string& path, const arch_config& arch);
+// A zoo name (mlp, cnn) or a path to a network file. Throws input_error if neither exists.
+std::string resolve_network(const std::string& name_or_path);
+
+}  // namespace aimcsim::platform

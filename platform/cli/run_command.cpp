@@ -1,0 +1,73 @@
+// aimcsim run: compile a network (or load a schedule), simulate it on the chip, report.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "platform/chip.h"
+#include "platform/cli/options.h"
+#include "platform/report.h"
+#include "platform/runtime.h"
+#include "sw/ir/input_error.h"
+#include "traces/vcd_writer.h"
+
+namespace aimcsim::platform {
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct run_options {
+    common_options common;
+    std::string network = "mlp";
+    std::string schedule;
+    std::string out_dir = ".";
+    std::string vcd;
+    int inferences = 16;
+    bool json = false;
+};
+
+void check(const run_options& o) {
+    if (o.inferences < 1 || o.inferences > 100000)
+        throw input_error("--inferences: " + std::to_string(o.inferences) + " is out of range; expected 1..100000");
+}
+
+}  // namespace
+
+int run_command(const arguments& args) {
+    run_options o;
+    po::options_description desc("run options");
+    add_common_options(desc, o.common);
+    desc.add_options()
+        ("network", po::value(&o.network)->value_name("NAME|FILE"), "zoo network (mlp, cnn) or network file (default: mlp)")
+        ("schedule", po::value(&o.schedule)->value_name("FILE"), "run a saved schedule instead of compiling")
+        ("inferences", po::value(&o.inferences)->value_name("N")->default_value(16),
+         "inferences in flight; throughput is measured over the second half")
+        (",o", po::value(&o.out_dir)->value_name("DIR"), "output directory for report.json (default: .)")
+        ("vcd", po::value(&o.vcd)->value_name("FILE"), "write a VCD trace of tile, core and link activity")
+        ("json", po::bool_switch(&o.json), "print the report JSON instead of the summary");
+    if (!parse_options("run", "[options]", args, desc)) return 0;
+    check(o);
+
+    const auto wall_start = std::chrono::steady_clock::now();
+    const arch_config arch = load_common(o.common);
+    const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
+    const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch) : sw::load_schedule(source);
+
+    chip target("chip", arch, !o.vcd.empty());
+    load_schedule(target, sched, o.inferences, source);
+    const run_timing timing = run_schedule(target, sched);
+
+    std::filesystem::create_directories(o.out_dir);
+    if (!o.vcd.empty()) traces::write_vcd(target.activity(), o.vcd, models::to_ps(timing.simulated));
+    run_info info{arch.source, source, o.inferences, o.common.seed, 0.0};
+    info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    const auto report = make_report(target, sched, timing, info);
+    write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
+    if (o.json)
+        std::cout << report.dump(2) << '\n';
+    else
+        print_summary(report, std::cout);
+    return 0;
+}
+
+}  // namespace aimcsim::platform

@@ -1,0 +1,160 @@
+#include "platform/report.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iomanip>
+
+#include "models/common/units.h"
+
+namespace aimcsim::platform {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json energy_block(const models::energy_vector& pj) {
+    json out = json::object();
+    for (std::size_t k = 0; k < models::energy_kind_count; ++k)
+        out[models::to_string(static_cast<models::energy_kind>(k))] = pj[k];
+    return out;
+}
+
+double sum(const models::energy_vector& pj) {
+    double total = 0;
+    for (double v : pj) total += v;
+    return total;
+}
+
+// Weight-holding cells of a tile's blocks.
+std::uint64_t weight_cells(const sw::unit_program& u, unsigned columns_per_weight) {
+    std::uint64_t cells = 0;
+    for (const auto& b : u.blocks) cells += std::uint64_t(b.rows) * b.cols * columns_per_weight;
+    return cells;
+}
+
+json utilization(chip& target, const sw::schedule& sched, const run_timing& timing) {
+    const auto& arch = target.arch();
+    const double run_s = timing.simulated.to_seconds();
+    const double tile_cells = double(arch.tile.rows) * arch.tile.cols;
+    const unsigned cpw = models::columns_per_weight(arch.tile);
+    std::vector<std::uint64_t> cells(target.node_count(), 0);
+    for (const auto& u : sched.units) cells[u.node] += weight_cells(u, cpw);
+    json per_tile = json::array();
+    unsigned used = 0, total = 0;
+    double used_cells = 0, temporal_sum = 0;
+    for (std::size_t node = 0; node < target.node_count(); ++node) {
+        const models::aimc_tile* tile = target.tile_at(int(node));
+        if (!tile) continue;
+        ++total;
+        const double temporal = run_s > 0 ? tile->busy_time().to_seconds() / run_s : 0;
+        if (cells[node] > 0) {
+            ++used;
+            used_cells += double(cells[node]);
+            temporal_sum += temporal;
+        }
+        per_tile.push_back({{"node", node}, {"x", node % arch.noc.cols}, {"y", node / arch.noc.cols},
+                            {"used", cells[node] > 0}, {"spatial", double(cells[node]) / tile_cells},
+                            {"temporal", temporal}, {"mvms", tile->mvm_count()}});
+    }
+    return {{"tiles_used", used}, {"tiles_total", total},
+            {"spatial", used ? used_cells / (used * tile_cells) : 0.0},
+            {"temporal_mean", used ? temporal_sum / used : 0.0}, {"per_tile", per_tile}};
+}
+
+json noc_block(const chip& target, const run_timing& timing) {
+    const auto& noc = target.noc();
+    double mean = 0, max = 0;
+    const std::size_t links = noc.link_count();
+    for (std::size_t l = 0; l < links; ++l) {
+        const double u = noc.link_utilization(l, timing.simulated);
+        mean += u;
+        max = std::max(max, u);
+    }
+    return {{"flits_or_bytes", noc.flits()}, {"flit_bits", target.arch().noc.link_bits},
+            {"messages", noc.messages()}, {"mean_link_utilization", links ? mean / double(links) : 0.0},
+            {"max_link_utilization", max}};
+}
+
+json layers_block(const chip& target, const sw::schedule& sched, int inferences) {
+    json out = json::array();
+    const auto& per_layer = target.ledger().per_layer();
+    for (std::size_t i = 0; i < sched.layers.size(); ++i) {
+        const auto& l = sched.layers[i];
+        const auto it = per_layer.find(int(i));
+        const double pj = it == per_layer.end() ? 0.0 : sum(it->second);
+        out.push_back({{"name", l.name}, {"kind", l.kind}, {"macs", l.macs}, {"weights", l.weights},
+                       {"tiles", l.tiles}, {"spatial_utilization", l.spatial_utilization},
+                       {"energy_per_inference_pj", pj / inferences}});
+    }
+    return out;
+}
+
+}  // namespace
+
+json make_report(chip& target, const sw::schedule& sched, const run_timing& timing, const run_info& info) {
+    auto& ledger = target.ledger();
+    ledger.close(timing.simulated);
+    const double total_pj = ledger.total();
+    const double per_inference_pj = total_pj / info.inferences;
+    const double ops = 2.0 * double(sched.static_macs + sched.dynamic_macs);
+    const double throughput = timing.throughput_per_s();
+    const double tops = ops * throughput / 1e12;
+    const double area = target.area_mm2();
+    const auto& arch = target.arch();
+
+    json r;
+    r["schema"] = "aimcsim.report/1";
+    r["arch"] = {{"name", arch.name}, {"file", info.arch_file}, {"mesh", {arch.noc.cols, arch.noc.rows}},
+                 {"area_mm2", area}};
+    r["network"] = {{"name", sched.network}, {"source", info.network_source},
+                    {"static_macs", sched.static_macs}, {"dynamic_macs", sched.dynamic_macs},
+                    {"weights", sched.weights}};
+    r["run"] = {{"mode", "timing"}, {"inferences", info.inferences}, {"seed", info.seed}};
+    r["timing"] = {{"latency_ns", timing.latency_ns()}, {"throughput_inferences_per_s", throughput},
+                   {"simulated_ns", models::to_ns(timing.simulated)}};
+    r["energy"] = {{"total_pj", total_pj}, {"per_inference_pj", per_inference_pj},
+                   {"breakdown_pj", energy_block(ledger.by_kind())}};
+    // 1 op/pJ = 1 TOPS/W.
+    r["efficiency"] = {{"ops_per_inference", ops}, {"tops", tops}, {"tops_per_w", ops / per_inference_pj},
+                       {"tops_per_mm2", tops / area}};
+    r["utilization"] = utilization(target, sched, timing);
+    r["noc"] = noc_block(target, timing);
+    r["layers"] = layers_block(target, sched, info.inferences);
+    r["wall_s"] = info.wall_s;
+    return r;
+}
+
+void write_json(const json& report, const std::string& path) {
+    std::ofstream out(path);
+    out << std::setw(2) << report << '\n';
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+void print_summary(const json& r, std::ostream& out) {
+    const auto& t = r["timing"];
+    const auto& e = r["energy"];
+    const auto& f = r["efficiency"];
+    const auto& u = r["utilization"];
+    out << std::fixed << std::setprecision(3);
+    out << "aimcsim: " << r["network"]["name"].get<std::string>() << " on " << r["arch"]["name"].get<std::string>()
+        << " (" << r["arch"]["mesh"][0] << "x" << r["arch"]["mesh"][1] << " mesh, "
+        << r["arch"]["area_mm2"].get<double>() << " mm2)\n"
+        << "  MACs per inference   " << r["network"]["static_macs"] << "\n"
+        << "  latency              " << t["latency_ns"].get<double>() << " ns\n"
+        << "  throughput           " << t["throughput_inferences_per_s"].get<double>() << " inferences/s\n"
+        << "  TOPS                 " << f["tops"].get<double>() << "\n"
+        << "  TOPS/W               " << f["tops_per_w"].get<double>() << "\n"
+        << "  TOPS/mm2             " << f["tops_per_mm2"].get<double>() << "\n"
+        << "  energy/inference     " << e["per_inference_pj"].get<double>() / 1e3 << " nJ\n"
+        << "  tiles used           " << u["tiles_used"] << " of " << u["tiles_total"] << "\n"
+        << "  tile utilisation     spatial " << 100 * u["spatial"].get<double>() << " %, temporal "
+        << 100 * u["temporal_mean"].get<double>() << " %\n"
+        << "  energy breakdown (per inference):\n";
+    const double total = e["total_pj"].get<double>();
+    const double n = r["run"]["inferences"].get<double>();
+    for (const auto& [kind, pj] : e["breakdown_pj"].items())
+        out << "    " << std::left << std::setw(16) << kind << std::right << std::setw(14)
+            << pj.get<double>() / n / 1e3 << " nJ  " << std::setw(6)
+            << (total > 0 ? 100 * pj.get<double>() / total : 0.0) << " %\n";
+}
+
+}  // namespace aimcsim::platform

@@ -1,0 +1,28 @@
+#pragma once
+// Loads a schedule onto a chip (checking that it fits that chip) and runs it for a number of
+// inferences, all in flight at once, so the pipeline reaches steady state.
+#include <string>
+#include <vector>
+
+#include "platform/chip.h"
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::platform {
+
+struct run_timing {
+    std::vector<sc_core::sc_time> starts;  // per inference: its input stream iteration began
+    std::vector<sc_core::sc_time> ends;    // per inference: its output stream iteration ended
+    sc_core::sc_time simulated;
+
+    double latency_ns() const;             // of the first inference, through an empty pipeline
+    // Steady state: completions per second over the second half of the inferences.
+    double throughput_per_s() const;
+};
+
+// Throws input_error when the schedule does not match the chip (`source` names the schedule).
+void load_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source);
+
+// Runs to completion. Throws input_error naming the stalled streams if the schedule deadlocks.
+run_timing run_schedule(chip& target, const sw::schedule& sched);
+
+}  // namespace aimcsim::platform
