@@ -26,15 +26,15 @@ public:
     bool enabled() const { return m_enabled; }
 
     int add_track(const std::string& scope, const std::string& name);
-    void record(int track, const sc_core::sc_time& start, const sc_core::sc_time& end) {
-        if (m_enabled && end > start) append(track, to_ps(start), to_ps(end));
+    void record(int id, const sc_core::sc_time& start, const sc_core::sc_time& end) {
+        if (m_enabled && end > start) append(id, to_ps(start), to_ps(end));
     }
 
     const std::vector<track>& tracks() const { return m_tracks; }
     const std::vector<interval>& intervals() const { return m_intervals; }
 
 private:
-    void append(int track, std::uint64_t start_ps, std::uint64_t end_ps);  // merges abutting intervals
+    void append(int id, std::uint64_t start_ps, std::uint64_t end_ps);  // merges abutting intervals
 
     bool m_enabled;
     std::vector<std::size_t> m_last;  // per track: index of its latest interval, or npos

@@ -15,9 +15,9 @@ int energy_ledger::add_component(const std::string& name, double static_mw) {
     return static_cast<int>(m_components.size()) - 1;
 }
 
-void energy_ledger::charge(int component, energy_kind kind, picojoules pj, int layer) {
+void energy_ledger::charge(int id, energy_kind kind, picojoules pj, int layer) {
     const auto k = static_cast<std::size_t>(kind);
-    m_components[component].pj[k] += pj;
+    m_components[id].pj[k] += pj;
     if (layer != no_layer) m_layers[layer][k] += pj;
 }
 

@@ -25,13 +25,13 @@ public:
 
     // Registers a component; returns its id for charge().
     int add_component(const std::string& name, double static_mw);
-    void charge(int component, energy_kind kind, picojoules pj, int layer = no_layer);
+    void charge(int id, energy_kind kind, picojoules pj, int layer = no_layer);
     // Adds static energy = static power x duration for every component (call once, at the end).
     void close(const sc_core::sc_time& duration);
 
     std::size_t component_count() const { return m_components.size(); }
-    const std::string& name(int component) const { return m_components.at(component).name; }
-    const energy_vector& of_component(int component) const { return m_components.at(component).pj; }
+    const std::string& name(int id) const { return m_components.at(id).name; }
+    const energy_vector& of_component(int id) const { return m_components.at(id).pj; }
     const std::map<int, energy_vector>& per_layer() const { return m_layers; }
     energy_vector by_kind() const;
     picojoules total() const;

@@ -15,10 +15,14 @@ tlm::tlm_generic_payload* payload_pool::acquire() {
     } else {
         p = m_free.back();
         m_free.pop_back();
-        auto* ext = p->get_extension<message_ext>();
-        ext->destinations.clear();
-        ext->data.clear();
-        *ext = message_ext{};
+        message_ext& ext = message_of(*p);  // keep the vectors' capacity
+        ext.destinations.clear();
+        ext.data.clear();
+        ext.source = -1;
+        ext.tag = 0;
+        ext.inference = 0;
+        ext.layer = -1;
+        ext.bytes = 0;
     }
     p->acquire();
     return p;

@@ -62,8 +62,8 @@ public:
     std::string stall_reason() const;  // where an unfinished stream waits, for deadlock reports
     const sc_core::sc_time& busy_time() const { return m_busy; }
     // Start and end times of each inference on a stream.
-    const std::vector<sc_core::sc_time>& iteration_starts(int stream) const { return m_streams.at(stream).starts; }
-    const std::vector<sc_core::sc_time>& iteration_ends(int stream) const { return m_streams.at(stream).ends; }
+    const std::vector<sc_core::sc_time>& iteration_starts(int index) const { return m_streams.at(index).starts; }
+    const std::vector<sc_core::sc_time>& iteration_ends(int index) const { return m_streams.at(index).ends; }
     int ledger_id() const { return m_ledger_id; }
 
 protected:

@@ -26,8 +26,4 @@ private:
     function_unit m_functions;
 };
 
-// Runs an `op` on a function unit, charging its energy to `component`; shared by the cores.
-sc_core::sc_time execute_op(const sc_core::sc_module& unit, const function_unit& functions,
-                            energy_ledger& ledger, int component, const instruction& instr);
-
 }  // namespace aimcsim::models

@@ -1,6 +1,7 @@
 #include "models/digital/function_unit.h"
 
 #include <cmath>
+#include <string>
 
 namespace aimcsim::models {
 
@@ -25,6 +26,17 @@ sc_core::sc_time function_unit::duration(int function, std::uint64_t elements) c
 
 picojoules function_unit::energy(int function, std::uint64_t elements) const {
     return static_cast<double>(elements) * m_config.functions.at(function).pj_per_element;
+}
+
+sc_core::sc_time function_unit::execute(const instruction& instr, energy_ledger& ledger, int component,
+                                        const char* unit) const {
+    if (!valid(instr.function)) {
+        SC_REPORT_ERROR(unit, ("op with function index " + std::to_string(instr.function) + " of a table of " +
+                               std::to_string(m_config.functions.size())).c_str());
+        return sc_core::SC_ZERO_TIME;
+    }
+    ledger.charge(component, energy_kind::digital, energy(instr.function, instr.count), instr.layer);
+    return duration(instr.function, instr.count);
 }
 
 }  // namespace aimcsim::models

@@ -9,6 +9,8 @@
 
 #include <systemc>
 
+#include "models/common/energy_ledger.h"
+#include "models/common/processing_unit.h"
 #include "models/common/units.h"
 #include "models/digital/core_config.h"
 
@@ -24,6 +26,11 @@ public:
     sc_core::sc_time duration(int function, std::uint64_t elements) const;
     picojoules energy(int function, std::uint64_t elements) const;
     const core_config& config() const { return m_config; }
+
+    // Runs an `op` instruction: charges its energy to `component` and returns its duration.
+    // `unit` names the caller in error reports.
+    sc_core::sc_time execute(const instruction& instr, energy_ledger& ledger, int component,
+                             const char* unit) const;
 
 private:
     core_config m_config;

@@ -33,7 +33,8 @@ private:
 YAML::Node parse_yaml(const std::string& text, const std::string& file);
 
 // Applies one "key.path=value" override to `root` (creating missing maps on the way), records it
-// in `origin` and returns the key path. The value is parsed as a YAML scalar or flow node.
+// in `origin` and returns its key path as the reader spells it ("a.b[2]"). The value is parsed
+// as a YAML scalar or flow node.
 std::string apply_override(YAML::Node& root, const std::string& text, yaml_origin& origin);
 
 // Allowed range of a numeric field; `lo_open` excludes `lo` itself.
@@ -58,6 +59,7 @@ public:
 
     bool present() const { return m_node.IsDefined() && !m_node.IsNull(); }
     const std::string& path() const { return m_path; }
+    const YAML::Mark& mark() const { return m_mark; }
     const YAML::Node& node() const { return m_node; }
     const yaml_origin& origin() const { return *m_origin; }
 
@@ -90,18 +92,20 @@ public:
     yaml_value require(const std::string& key, const std::string& expected);
     yaml_map map(const std::string& key) { return yaml_map(get(key)); }
 
-    // Each reads `key` into `out` if present (keeping `out` as the default otherwise).
+    // Each reads `key` into `out` if the map has it (keeping `out` as the default otherwise);
+    // a key with no value is an error.
     void read(const std::string& key, unsigned& out, const limits& range);
     void read(const std::string& key, std::uint64_t& out, const limits& range);
     void read(const std::string& key, double& out, const limits& range);
     void read(const std::string& key, std::string& out);
     template <typename E>
     void read(const std::string& key, E& out, const enum_names<E>& names) {
-        if (const auto v = get(key); v.present()) out = v.as_enum(names);
+        if (const auto v = get(key); has(key)) out = v.as_enum(names);
     }
 
-    std::vector<yaml_value> values();  // every entry, each recorded as known (free-form maps)
-    void done() const;                 // fails on the first key that was never asked for
+    // Every entry as (key, value), each recorded as known: for maps whose keys are names.
+    std::vector<std::pair<std::string, yaml_value>> entries();
+    void done() const;  // fails on the first key that was never asked for
 
 private:
     struct entry {

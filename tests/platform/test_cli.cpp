@@ -94,10 +94,13 @@ TEST(BadInput, MalformedArchYamlNamesFileAndLine) {
 
 TEST(BadInput, UnknownArchKeyNamesFileAndKey) {
     const auto dir = temp_dir("unknown_key");
-    const auto r = run_cli("info --set tile.adc.bitz=6", dir);
+    const auto r = run_cli("run --arch " + std::string(AIMCSIM_TEST_DATA) + "/arch/unknown_nested.yaml", dir);
     EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("unknown_nested.yaml:11"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("tile.adc.bitz"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("default.yaml"), std::string::npos) << r.err;
+    const auto o = run_cli("info --set tile.adc.bitz=6", dir);
+    EXPECT_EQ(o.status, 2);
+    EXPECT_NE(o.err.find("--set tile.adc.bitz=6"), std::string::npos) << o.err;
 }
 
 TEST(BadInput, WrongTypeNamesKey) {

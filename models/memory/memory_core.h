@@ -1,0 +1,45 @@
+#pragma once
+// A memory core at a mesh node: a scratchpad (staging activations and sequences) plus a small
+// vector datapath for `op`s from its function table (as a digital core).
+//
+// load reads and store writes instr.bytes through a TLM b_transport to the scratchpad; the
+// instruction takes the annotated delay. The schedule carries no addresses, so an access starts
+// at address 0 and is split into transactions of at most the scratchpad's size. In timing mode
+// the payload has no data pointer (see scratchpad.h).
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/common/processing_unit.h"
+#include "models/digital/core_config.h"
+#include "models/digital/function_unit.h"
+#include "models/memory/scratchpad.h"
+#include "models/memory/scratchpad_config.h"
+
+namespace aimcsim::models {
+
+class memory_core : public processing_unit {
+public:
+    tlm_utils::simple_initiator_socket<memory_core> to_memory;  // bound to the scratchpad
+
+    // Trace scope "memory". The scratchpad is ledger component "<name>.scratchpad".
+    memory_core(const sc_core::sc_module_name& name, const unit_context& context, const core_config& core,
+                const scratchpad_config& memory);
+
+    int function_index(const std::string& function) const { return m_functions.index(function); }
+    const core_config& config() const { return m_functions.config(); }
+    scratchpad& memory() { return m_scratchpad; }
+    const scratchpad& memory() const { return m_scratchpad; }
+    double area_mm2() const { return config().area_mm2 + m_scratchpad.area_mm2(); }
+
+protected:
+    sc_core::sc_time execute(const instruction& instr) override;
+
+private:
+    sc_core::sc_time access(const instruction& instr);
+
+    function_unit m_functions;
+    scratchpad m_scratchpad;
+    tlm::tlm_generic_payload m_payload;  // reused; carries a message_ext for the layer
+};
+
+}  // namespace aimcsim::models

@@ -1,0 +1,113 @@
+#include "models/memory/scratchpad.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "models/common/message.h"
+
+namespace aimcsim::models {
+
+using sc_core::sc_time;
+
+scratchpad::scratchpad(const sc_core::sc_module_name& name, const scratchpad_config& config, energy_ledger& ledger,
+                       const std::string& ledger_name)
+    : sc_module(name), socket("socket"), m_config(config), m_ledger(ledger) {
+    m_ledger_id = ledger.add_component(ledger_name.empty() ? std::string(basename()) : ledger_name, config.static_mw);
+    socket.register_b_transport(this, &scratchpad::b_transport);
+    socket.register_get_direct_mem_ptr(this, &scratchpad::get_direct_mem_ptr);
+    socket.register_transport_dbg(this, &scratchpad::transport_dbg);
+}
+
+sc_time scratchpad::access_time(std::uint64_t bytes) const {
+    const double cycles = std::ceil(static_cast<double>(bytes) / m_config.bytes_per_cycle - 1e-9);
+    return sc_time(cycles / m_config.clock_ghz, sc_core::SC_NS);
+}
+
+unsigned char* scratchpad::store() {
+    if (m_store.empty()) m_store.assign(m_config.bytes, 0);
+    return m_store.data();
+}
+
+bool scratchpad::check(tlm::tlm_generic_payload& payload) const {
+    const std::uint64_t address = payload.get_address();
+    const std::uint64_t length = payload.get_data_length();
+    if (address > m_config.bytes || length > m_config.bytes - address) {
+        payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return false;
+    }
+    if (payload.get_byte_enable_ptr()) {
+        payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return false;
+    }
+    const unsigned width = payload.get_streaming_width();
+    if (width != 0 && width < length) {
+        payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return false;
+    }
+    return true;
+}
+
+void scratchpad::copy(tlm::tlm_generic_payload& payload) {
+    unsigned char* data = payload.get_data_ptr();
+    if (!data) return;  // timing mode: no data
+    const std::uint64_t address = payload.get_address();
+    const std::size_t length = payload.get_data_length();
+    if (payload.is_write())
+        std::memcpy(store() + address, data, length);
+    else if (m_store.empty())
+        std::memset(data, 0, length);
+    else
+        std::memcpy(data, m_store.data() + address, length);
+}
+
+void scratchpad::b_transport(tlm::tlm_generic_payload& payload, sc_time& delay) {
+    if (!check(payload)) return;
+    const tlm::tlm_command command = payload.get_command();
+    if (command == tlm::TLM_IGNORE_COMMAND) {
+        payload.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    const std::uint64_t length = payload.get_data_length();
+    copy(payload);
+    const auto* msg = payload.get_extension<message_ext>();
+    const int layer = msg ? msg->layer : energy_ledger::no_layer;
+    if (command == tlm::TLM_WRITE_COMMAND) {
+        m_bytes_written += length;
+        m_ledger.charge(m_ledger_id, energy_kind::scratchpad, length * m_config.pj_per_byte_write, layer);
+    } else {
+        m_bytes_read += length;
+        m_ledger.charge(m_ledger_id, energy_kind::scratchpad, length * m_config.pj_per_byte_read, layer);
+    }
+    ++m_accesses;
+    delay += access_time(length);
+    payload.set_dmi_allowed(true);
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool scratchpad::get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi) {
+    if (payload.get_address() >= m_config.bytes) return false;
+    dmi.set_dmi_ptr(store());
+    dmi.set_start_address(0);
+    dmi.set_end_address(m_config.bytes - 1);
+    dmi.allow_read_write();
+    const sc_time per_byte(1.0 / (m_config.clock_ghz * m_config.bytes_per_cycle), sc_core::SC_NS);
+    dmi.set_read_latency(per_byte);
+    dmi.set_write_latency(per_byte);
+    return true;
+}
+
+unsigned scratchpad::transport_dbg(tlm::tlm_generic_payload& payload) {
+    const std::uint64_t address = payload.get_address();
+    if (address >= m_config.bytes || !payload.get_data_ptr()) return 0;
+    const std::uint64_t length = std::min<std::uint64_t>(payload.get_data_length(), m_config.bytes - address);
+    if (payload.is_write())
+        std::memcpy(store() + address, payload.get_data_ptr(), length);
+    else if (m_store.empty())
+        std::memset(payload.get_data_ptr(), 0, length);
+    else
+        std::memcpy(payload.get_data_ptr(), m_store.data() + address, length);
+    return static_cast<unsigned>(length);
+}
+
+}  // namespace aimcsim::models

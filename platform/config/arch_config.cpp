@@ -1,0 +1,241 @@
+#include "platform/config/arch_config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "platform/config/core_functions.h"
+#include "platform/config/mesh_layout.h"
+#include "platform/config/yaml_reader.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+
+namespace {
+
+using models::core_kind;
+
+constexpr double max_clock_ghz = 100;  // catches clocks given in MHz or Hz
+constexpr double max_bytes = 1ull << 40;
+
+const enum_names<models::technology> technologies = {
+    {"pcm", models::technology::pcm},   {"rram", models::technology::rram},
+    {"sram", models::technology::sram}, {"mram", models::technology::mram},
+    {"nor_flash", models::technology::nor_flash}, {"edram", models::technology::edram}};
+const enum_names<models::weight_encoding> weight_encodings = {
+    {"differential", models::weight_encoding::differential},
+    {"multi_device", models::weight_encoding::multi_device},
+    {"bit_sliced", models::weight_encoding::bit_sliced},
+    {"unipolar_reference", models::weight_encoding::unipolar_reference}};
+const enum_names<models::input_encoding> input_encodings = {{"bit_serial", models::input_encoding::bit_serial},
+                                                            {"pulse_width", models::input_encoding::pulse_width},
+                                                            {"dac", models::input_encoding::dac}};
+const enum_names<models::adc_kind> adc_kinds = {{"sar", models::adc_kind::sar},
+                                                {"ramp", models::adc_kind::ramp},
+                                                {"cco", models::adc_kind::cco},
+                                                {"flash", models::adc_kind::flash}};
+
+const limits clock_range = limits::positive(max_clock_ghz);
+const limits non_negative = limits::non_negative();
+const limits positive = limits::positive();
+
+void read_adc(yaml_map m, models::adc_config& adc, unsigned tile_cols) {
+    m.read("type", adc.kind, adc_kinds);
+    m.read("bits", adc.bits, limits::between(1, 16));
+    m.read("columns_per_adc", adc.columns_per_adc, limits::between(1, tile_cols));
+    m.read("step_ns", adc.step_ns, positive);
+    m.read("fom_fj_per_step", adc.fom_fj_per_step, non_negative);
+    m.read("area_um2", adc.area_um2, non_negative);
+    m.read("clip", adc.clip, limits::positive(1));
+    m.done();
+}
+
+// Bit slices only make sense for bit slicing, and each slice holds at least one weight bit.
+void check_slices(const yaml_value& slices, const models::tile_config& t) {
+    if (t.bit_slices > 1 && t.weights != models::weight_encoding::bit_sliced)
+        slices.fail(std::to_string(t.bit_slices) + " slices without bit slicing",
+                    "1, or weight_encoding: bit_sliced");
+    if (t.bit_slices > t.weight_bits || t.bit_slices > t.cols)
+        slices.fail(std::to_string(t.bit_slices) + " slices for " + std::to_string(t.weight_bits) +
+                        "-bit weights in " + std::to_string(t.cols) + " columns",
+                    "at most tile.weight_bits and tile.cols");
+}
+
+void read_tile(yaml_map m, models::tile_config& t) {
+    const limits bits = limits::between(1, 16);
+    m.read("rows", t.rows, limits::between(1, 4096));
+    m.read("cols", t.cols, limits::between(1, 4096));
+    m.read("technology", t.tech, technologies);
+    m.read("weight_encoding", t.weights, weight_encodings);
+    m.read("weight_bits", t.weight_bits, bits);
+    m.read("bit_slices", t.bit_slices, bits);
+    m.read("input_encoding", t.inputs, input_encodings);
+    m.read("input_bits", t.input_bits, bits);
+    read_adc(m.map("adc"), t.adc, t.cols);
+    m.read("clock_ghz", t.clock_ghz, clock_range);
+    m.read("pulse_ns", t.pulse_ns, positive);
+    m.read("settle_ns", t.settle_ns, non_negative);
+    m.read("digital_cycles", t.digital_cycles, non_negative);
+    m.read("read_voltage", t.read_voltage, limits::positive(5));
+    m.read("g_max_us", t.g_max_us, positive);
+    m.read("mean_g_fraction", t.mean_g_fraction, limits::positive(1));
+    m.read("dac_pj_per_row", t.dac_pj_per_row, non_negative);
+    m.read("periphery_pj_per_column", t.periphery_pj_per_column, non_negative);
+    m.read("static_mw", t.static_mw, non_negative);
+    m.read("cell_area_um2", t.cell_area_um2, positive);
+    m.read("periphery_area_mm2", t.periphery_area_mm2, non_negative);
+    check_slices(m.get("bit_slices"), t);
+    m.done();
+}
+
+void read_noc(yaml_map m, models::noc_config& n) {
+    m.read("link_bits", n.link_bits, limits::between(8, 4096));
+    m.read("clock_ghz", n.clock_ghz, clock_range);
+    m.read("router_cycles", n.router_cycles, limits::between(1, 1000));
+    m.read("link_cycles", n.link_cycles, limits::between(1, 1000));
+    m.read("pj_per_bit_hop", n.pj_per_bit_hop, non_negative);
+    m.read("pj_per_bit_router", n.pj_per_bit_router, non_negative);
+    m.read("static_mw_per_router", n.static_mw_per_router, non_negative);
+    m.read("area_mm2_per_router", n.area_mm2_per_router, non_negative);
+    m.done();
+}
+
+bool is_function_name(const std::string& name) {
+    return !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
+           std::all_of(name.begin(), name.end(), [](char c) {
+               return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+           });
+}
+
+// One entry of a `functions` map: a map updates (or adds) the function, null removes it.
+void read_function(const std::string& name, const yaml_value& value, std::vector<models::core_function>& functions) {
+    if (!is_function_name(name)) value.fail("invalid function name", "a lower-case identifier such as relu");
+    const auto it = std::find_if(functions.begin(), functions.end(), [&](const auto& f) { return f.name == name; });
+    if (!value.present()) {
+        if (it != functions.end()) functions.erase(it);
+        return;
+    }
+    const bool known = it != functions.end();
+    models::core_function f = known ? *it : models::core_function{name};
+    yaml_map m(value);
+    if (!known) {  // a new function has no defaults to fall back on
+        m.require("elements_per_lane_cycle", "a number > 0 (new function)");
+        m.require("pj_per_element", "a number >= 0 (new function)");
+    }
+    m.read("elements_per_lane_cycle", f.elements_per_lane_cycle, positive);
+    m.read("pj_per_element", f.pj_per_element, non_negative);
+    m.done();
+    if (known)
+        *it = f;
+    else
+        functions.push_back(f);
+}
+
+void read_functions(const yaml_value& value, models::core_config& core) {
+    core.functions = default_functions(core.kind);
+    if (value.present()) {
+        yaml_map table(value);
+        for (const auto& [name, entry] : table.entries()) read_function(name, entry, core.functions);
+    }
+    std::vector<std::string> missing;
+    for (const auto& name : required_functions(core.kind))
+        if (std::none_of(core.functions.begin(), core.functions.end(), [&](const auto& f) { return f.name == name; }))
+            missing.push_back(name);
+    if (!missing.empty())
+        value.fail("lacks " + join_names(missing), "at least " + join_names(required_functions(core.kind)));
+}
+
+void read_core(yaml_map m, models::core_config& c, core_kind kind) {
+    c.kind = kind;
+    m.read("lanes", c.lanes, limits::between(1, 65536));
+    m.read("clock_ghz", c.clock_ghz, clock_range);
+    m.read("sram_bytes", c.sram_bytes, limits::between(0, max_bytes));
+    m.read("static_mw", c.static_mw, non_negative);
+    m.read("area_mm2", c.area_mm2, non_negative);
+    read_functions(m.get("functions"), c);
+    m.done();
+}
+
+void read_scratchpad(yaml_map m, models::scratchpad_config& s) {
+    m.read("bytes", s.bytes, limits::between(1, max_bytes));
+    m.read("banks", s.banks, limits::between(1, 1024));
+    m.read("bytes_per_cycle", s.bytes_per_cycle, positive);
+    m.read("clock_ghz", s.clock_ghz, clock_range);
+    m.read("pj_per_byte_read", s.pj_per_byte_read, non_negative);
+    m.read("pj_per_byte_write", s.pj_per_byte_write, non_negative);
+    m.read("static_mw", s.static_mw, non_negative);
+    m.read("area_mm2", s.area_mm2, non_negative);
+    m.done();
+}
+
+arch_config read_arch(yaml_map root, const std::string& source) {
+    arch_config a;
+    a.source = source;
+    const yaml_value name = root.require("name", "a non-empty string");
+    a.name = name.as_string();
+    if (a.name.empty()) name.fail("is empty", "a non-empty string");
+    read_mesh(yaml_map(root.require("mesh", "a map with cols, rows and layout")), a.noc, a.nodes);
+    read_noc(root.map("noc"), a.noc);
+    read_tile(root.map("tile"), a.tile);
+    yaml_map cores = root.map("cores");
+    read_core(cores.map("heavy"), a.heavy, core_kind::heavy);
+    read_core(cores.map("light"), a.light, core_kind::light);
+    read_core(cores.map("memory"), a.memory, core_kind::memory);
+    cores.done();
+    read_scratchpad(root.map("scratchpad"), a.scratchpad);
+    root.done();
+    return a;
+}
+
+// rows and pattern are alternatives: setting one with --set drops the other from the file.
+void drop_alternative_layout(YAML::Node& root, const std::string& path) {
+    const char* other = path == "mesh.layout.rows" ? "pattern" : path == "mesh.layout.pattern" ? "rows" : nullptr;
+    if (other) root["mesh"]["layout"].remove(other);
+}
+
+}  // namespace
+
+arch_config parse_arch(const std::string& yaml_text, const std::string& source,
+                       const std::vector<std::string>& overrides) {
+    yaml_origin origin(source);
+    YAML::Node root = parse_yaml(yaml_text, source);
+    for (const auto& text : overrides) drop_alternative_layout(root, apply_override(root, text, origin));
+    return read_arch(yaml_map(yaml_value(origin, root, "", root.Mark())), source);
+}
+
+arch_config load_arch(const std::string& path, const std::vector<std::string>& overrides) {
+    std::error_code error;
+    const bool exists = std::filesystem::exists(path, error);
+    std::ifstream in;
+    if (std::filesystem::is_regular_file(path, error)) in.open(path);
+    if (!in.is_open())
+        throw input_error(path + ": " + (exists ? "cannot read the file" : "no such file") +
+                          "; expected a readable architecture YAML file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_arch(text.str(), path, overrides);
+}
+
+sw::target_desc to_target(const arch_config& arch) {
+    sw::target_desc t;
+    t.name = arch.name;
+    t.cols = arch.noc.cols;
+    t.rows = arch.noc.rows;
+    t.nodes = arch.nodes;
+    t.tile_rows = arch.tile.rows;
+    t.tile_cols = arch.tile.cols;
+    t.columns_per_weight = models::columns_per_weight(arch.tile);
+    t.devices_per_cell = models::devices_per_cell(arch.tile);
+    t.activation_bytes = (arch.tile.input_bits + 7) / 8;
+    // Partial sums carry the ADC bits plus 8 guard bits for accumulation, in 2 or 4 bytes.
+    t.partial_sum_bytes = arch.tile.adc.bits + 8 <= 16 ? 2 : 4;
+    return t;
+}
+
+int count_nodes(const arch_config& arch, sw::node_kind kind) {
+    return static_cast<int>(std::count(arch.nodes.begin(), arch.nodes.end(), kind));
+}
+
+}  // namespace aimcsim::platform

@@ -1,0 +1,46 @@
+#include "platform/config/core_functions.h"
+
+namespace aimcsim::platform {
+
+// Energies per element from Horowitz, ISSCC 2014 (45 nm): int8 add 0.03 pJ, int8 mult 0.2 pJ,
+// int32 add 0.1 pJ, fp16 add 0.4 pJ, fp16 mult 1.1 pJ. An element is one output value, except
+// for reduce and pooling (one input value) and matmul (one MAC). Data movement is charged by the
+// scratchpad and the NoC, not here.
+namespace {
+
+const models::core_function reduce{"reduce", 1.0, 0.1};     // int32 add of a partial sum
+const models::core_function relu{"relu", 1.0, 0.03};        // int8 max(x, 0) ~ an int8 add
+const models::core_function add{"add", 1.0, 0.1};           // residual add at 32 bit
+const models::core_function mul{"mul", 1.0, 0.2};           // int8 mult
+const models::core_function maxpool{"maxpool", 1.0, 0.03};  // int8 compare per input
+const models::core_function avgpool{"avgpool", 1.0, 0.1};   // int32 add per input
+const models::core_function copy{"copy", 1.0, 0.03};        // register move ~ an int8 add
+const models::core_function sigmoid{"sigmoid", 0.5, 0.23};  // piecewise linear: int8 mult + add
+const models::core_function tanh_fn{"tanh", 0.5, 0.23};
+const models::core_function layernorm{"layernorm", 0.25, 3.0};  // fp16: 2 adds + 2 mults
+const models::core_function matmul{"matmul", 1.0, 0.3};         // per MAC: int8 mult + int32 add
+const models::core_function softmax{"softmax", 0.25, 5.6};      // fp16 exp (3 mult + 2 add) + sum + scale
+const models::core_function gelu{"gelu", 0.25, 4.1};            // fp16 tanh approximation
+
+}  // namespace
+
+std::vector<models::core_function> default_functions(models::core_kind kind) {
+    switch (kind) {
+    case models::core_kind::heavy: return {matmul, softmax, layernorm, gelu, reduce, add, mul, copy};
+    case models::core_kind::light:
+        return {reduce, relu, add, mul, maxpool, avgpool, copy, sigmoid, tanh_fn, layernorm};
+    case models::core_kind::memory: return {copy};
+    }
+    return {};
+}
+
+std::vector<std::string> required_functions(models::core_kind kind) {
+    switch (kind) {
+    case models::core_kind::heavy: return {"matmul", "softmax"};
+    case models::core_kind::light: return {"reduce", "relu", "add", "maxpool", "avgpool", "copy"};
+    case models::core_kind::memory: return {"copy"};
+    }
+    return {};
+}
+
+}  // namespace aimcsim::platform

@@ -1,0 +1,416 @@
+#include "sw/schedule/schedule.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::sw {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr sched_op all_ops[] = {sched_op::recv, sched_op::send, sched_op::mvm,
+                                sched_op::op,   sched_op::load, sched_op::store};
+constexpr node_kind all_kinds[] = {node_kind::empty, node_kind::tile, node_kind::heavy_core,
+                                   node_kind::light_core, node_kind::memory_core};
+
+json to_json(const sched_instr& in) {
+    json j = {{"op", to_string(in.op)}};
+    switch (in.op) {
+    case sched_op::recv: j["tag"] = in.tag; j["count"] = in.count; break;
+    case sched_op::send: j["destinations"] = in.destinations; j["bytes"] = in.bytes; j["tag"] = in.tag; break;
+    case sched_op::mvm: j["block"] = in.block; j["count"] = in.count; break;
+    case sched_op::op: j["function"] = in.function; j["count"] = in.count; break;
+    case sched_op::load:
+    case sched_op::store: j["bytes"] = in.bytes; break;
+    }
+    if (in.layer >= 0) j["layer"] = in.layer;
+    return j;
+}
+
+json to_json(const unit_program& u) {
+    json blocks = json::array();
+    for (const auto& b : u.blocks)
+        blocks.push_back({{"layer", b.layer}, {"row0", b.row0}, {"rows", b.rows}, {"col0", b.col0}, {"cols", b.cols}});
+    json streams = json::array();
+    for (const auto& code : u.streams) {
+        json s = json::array();
+        for (const auto& in : code) s.push_back(to_json(in));
+        streams.push_back(std::move(s));
+    }
+    return {{"node", u.node}, {"kind", to_string(u.kind)}, {"blocks", blocks}, {"streams", streams}};
+}
+
+// Reads a schedule, checking every value; errors name the source and the JSON path.
+class reader {
+public:
+    explicit reader(std::string source) : m_source(std::move(source)) {}
+    schedule read(const json& j);
+
+private:
+    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+        throw input_error(m_source + ": " + (path.empty() ? "" : path + ": ") + what);
+    }
+    static std::string at(const std::string& path, const std::string& key) {
+        return path.empty() ? key : path + "." + key;
+    }
+    static std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+    void object(const json& j, const std::string& path, std::initializer_list<const char*> keys) const;
+    const json& member(const json& j, const std::string& path, const char* key) const;
+    const json& array(const json& j, const std::string& path) const;
+    std::uint64_t whole(const json& j, const std::string& path, std::uint64_t min = 0) const;
+    int index(const json& j, const std::string& path, int min, std::size_t end, const char* what) const;
+    std::string text(const json& j, const std::string& path) const;
+
+    int layer_index(const json& j, const std::string& path) const {
+        return index(j, path, -1, m_sched.layers.size(), "layers[] entries");
+    }
+    int node(const json& j, const std::string& path) const {
+        return index(j, path, 0, std::size_t(m_sched.mesh_cols) * m_sched.mesh_rows, "mesh nodes");
+    }
+    void read_header(const json& j);
+    void read_layers(const json& j);
+    unit_program read_unit(const json& j, const std::string& path) const;
+    weight_block read_block(const json& j, const std::string& path) const;
+    sched_instr read_instr(const json& j, const std::string& path, const unit_program& u) const;
+    stream_ref read_ref(const json& j, const std::string& path) const;
+    void check_tags() const;
+
+    std::string m_source;
+    schedule m_sched;
+    std::map<int, std::size_t> m_unit_of_node;
+};
+
+void reader::object(const json& j, const std::string& path, std::initializer_list<const char*> keys) const {
+    if (!j.is_object()) fail(path, "expected an object");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        bool known = false;
+        std::string list;
+        for (const char* k : keys) {
+            known = known || it.key() == k;
+            list += (list.empty() ? "" : "|") + std::string(k);
+        }
+        if (!known) fail(at(path, it.key()), "unknown key; expected " + list);
+    }
+}
+
+const json& reader::member(const json& j, const std::string& path, const char* key) const {
+    const auto it = j.find(key);
+    if (it == j.end()) fail(path, std::string("missing key \"") + key + "\"");
+    return *it;
+}
+
+const json& reader::array(const json& j, const std::string& path) const {
+    if (!j.is_array()) fail(path, "expected an array");
+    return j;
+}
+
+std::uint64_t reader::whole(const json& j, const std::string& path, std::uint64_t min) const {
+    const bool ok = j.is_number_unsigned() || (j.is_number_integer() && j.get<std::int64_t>() >= 0);
+    if (!ok || j.get<std::uint64_t>() < min)
+        fail(path, "expected an integer >= " + std::to_string(min) + ", got " + j.dump());
+    return j.get<std::uint64_t>();
+}
+
+int reader::index(const json& j, const std::string& path, int min, std::size_t end, const char* what) const {
+    const bool integer = j.is_number_integer();
+    const std::int64_t v = integer ? j.get<std::int64_t>() : 0;
+    if (!integer || v < min || (v >= 0 && std::uint64_t(v) >= end) || (j.is_number_unsigned() && v < 0))
+        fail(path, "expected " + std::string(min < 0 ? "-1 or " : "") + "an index into the " +
+                       std::to_string(end) + " " + what + ", got " + j.dump());
+    return static_cast<int>(v);
+}
+
+std::string reader::text(const json& j, const std::string& path) const {
+    if (!j.is_string()) fail(path, "expected a string, got " + j.dump());
+    return j.get<std::string>();
+}
+
+void reader::read_header(const json& j) {
+    object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output"});
+    const std::string schema = text(member(j, "", "schema"), "schema");
+    if (schema != schedule::schema)
+        fail("schema", "expected \"" + std::string(schedule::schema) + "\", got \"" + schema + "\"");
+    const json& net = member(j, "", "network");
+    object(net, "network", {"name", "static_macs", "dynamic_macs", "weights"});
+    m_sched.network = text(member(net, "network", "name"), "network.name");
+    m_sched.static_macs = whole(member(net, "network", "static_macs"), "network.static_macs");
+    m_sched.dynamic_macs = whole(member(net, "network", "dynamic_macs"), "network.dynamic_macs");
+    m_sched.weights = whole(member(net, "network", "weights"), "network.weights");
+    m_sched.arch = text(member(j, "", "arch"), "arch");
+    const json& mesh = member(j, "", "mesh");
+    object(mesh, "mesh", {"cols", "rows"});
+    m_sched.mesh_cols = static_cast<unsigned>(whole(member(mesh, "mesh", "cols"), "mesh.cols", 1));
+    m_sched.mesh_rows = static_cast<unsigned>(whole(member(mesh, "mesh", "rows"), "mesh.rows", 1));
+}
+
+void reader::read_layers(const json& j) {
+    const json& layers = array(member(j, "", "layers"), "layers");
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const std::string path = at("layers", i);
+        const json& l = layers[i];
+        object(l, path, {"name", "kind", "macs", "weights", "tiles", "spatial_utilization"});
+        layer_summary s;
+        s.name = text(member(l, path, "name"), at(path, "name"));
+        s.kind = text(member(l, path, "kind"), at(path, "kind"));
+        s.macs = whole(member(l, path, "macs"), at(path, "macs"));
+        s.weights = whole(member(l, path, "weights"), at(path, "weights"));
+        s.tiles = static_cast<unsigned>(whole(member(l, path, "tiles"), at(path, "tiles")));
+        const json& u = member(l, path, "spatial_utilization");
+        if (!u.is_number() || u.get<double>() < 0 || u.get<double>() > 1)
+            fail(at(path, "spatial_utilization"), "expected a number in [0, 1], got " + u.dump());
+        s.spatial_utilization = u.get<double>();
+        m_sched.layers.push_back(std::move(s));
+    }
+}
+
+weight_block reader::read_block(const json& j, const std::string& path) const {
+    object(j, path, {"layer", "row0", "rows", "col0", "cols"});
+    weight_block b;
+    b.layer = layer_index(member(j, path, "layer"), at(path, "layer"));
+    b.row0 = static_cast<unsigned>(whole(member(j, path, "row0"), at(path, "row0")));
+    b.rows = static_cast<unsigned>(whole(member(j, path, "rows"), at(path, "rows"), 1));
+    b.col0 = static_cast<unsigned>(whole(member(j, path, "col0"), at(path, "col0")));
+    b.cols = static_cast<unsigned>(whole(member(j, path, "cols"), at(path, "cols"), 1));
+    return b;
+}
+
+sched_instr reader::read_instr(const json& j, const std::string& path, const unit_program& u) const {
+    if (!j.is_object()) fail(path, "expected an instruction object");
+    sched_instr in;
+    const std::string name = text(member(j, path, "op"), at(path, "op"));
+    bool known = false;
+    for (sched_op op : all_ops)
+        if (name == to_string(op)) {
+            in.op = op;
+            known = true;
+        }
+    if (!known) fail(at(path, "op"), "unknown op \"" + name + "\"; expected recv|send|mvm|op|load|store");
+    const bool tile = u.kind == node_kind::tile;
+    if (in.op == sched_op::mvm && !tile)
+        fail(at(path, "op"), "mvm runs on a tile, not on a " + std::string(to_string(u.kind)));
+    if (in.op == sched_op::op && tile) fail(at(path, "op"), "op runs on a core, not on a tile");
+    if ((in.op == sched_op::load || in.op == sched_op::store) && u.kind != node_kind::memory_core)
+        fail(at(path, "op"), name + " runs on a memory_core, not on a " + to_string(u.kind));
+    switch (in.op) {
+    case sched_op::recv: object(j, path, {"op", "layer", "tag", "count"}); break;
+    case sched_op::send: object(j, path, {"op", "layer", "destinations", "bytes", "tag"}); break;
+    case sched_op::mvm: object(j, path, {"op", "layer", "block", "count"}); break;
+    case sched_op::op: object(j, path, {"op", "layer", "function", "count"}); break;
+    case sched_op::load:
+    case sched_op::store: object(j, path, {"op", "layer", "bytes"}); break;
+    }
+    if (j.contains("layer")) in.layer = layer_index(j["layer"], at(path, "layer"));
+    if (j.contains("count")) in.count = whole(j["count"], at(path, "count"), 1);
+    if (in.op == sched_op::recv || in.op == sched_op::send)
+        in.tag = static_cast<int>(index(member(j, path, "tag"), at(path, "tag"), 0, 1u << 31, "tags"));
+    if (in.op == sched_op::send || in.op == sched_op::load || in.op == sched_op::store)
+        in.bytes = whole(member(j, path, "bytes"), at(path, "bytes"));
+    if (in.op == sched_op::mvm)
+        in.block = index(member(j, path, "block"), at(path, "block"), 0, u.blocks.size(), "blocks of this unit");
+    if (in.op == sched_op::op) in.function = text(member(j, path, "function"), at(path, "function"));
+    if (in.op == sched_op::send) {
+        const std::string dpath = at(path, "destinations");
+        const json& d = array(member(j, path, "destinations"), dpath);
+        if (d.empty()) fail(dpath, "expected at least one destination");
+        std::set<int> seen;
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            const int n = node(d[i], at(dpath, i));
+            if (!m_unit_of_node.count(n)) fail(at(dpath, i), "node " + std::to_string(n) + " has no unit");
+            if (!seen.insert(n).second) fail(at(dpath, i), "duplicate destination " + std::to_string(n));
+            in.destinations.push_back(n);
+        }
+    }
+    return in;
+}
+
+unit_program reader::read_unit(const json& j, const std::string& path) const {
+    object(j, path, {"node", "kind", "blocks", "streams"});
+    unit_program u;
+    u.node = node(member(j, path, "node"), at(path, "node"));
+    const std::string kind = text(member(j, path, "kind"), at(path, "kind"));
+    bool known = false;
+    for (node_kind k : all_kinds)
+        if (kind == to_string(k) && k != node_kind::empty) {
+            u.kind = k;
+            known = true;
+        }
+    if (!known)
+        fail(at(path, "kind"), "unknown kind \"" + kind + "\"; expected tile|heavy_core|light_core|memory_core");
+    if (j.contains("blocks")) {
+        const json& blocks = array(j["blocks"], at(path, "blocks"));
+        if (!blocks.empty() && u.kind != node_kind::tile) fail(at(path, "blocks"), "only a tile holds weight blocks");
+        for (std::size_t i = 0; i < blocks.size(); ++i)
+            u.blocks.push_back(read_block(blocks[i], at(at(path, "blocks"), i)));
+    }
+    const std::string spath = at(path, "streams");
+    const json& streams = array(member(j, path, "streams"), spath);
+    for (std::size_t s = 0; s < streams.size(); ++s) {
+        const json& code = array(streams[s], at(spath, s));
+        if (code.empty()) fail(at(spath, s), "expected at least one instruction");
+        u.streams.emplace_back();
+        for (std::size_t k = 0; k < code.size(); ++k)
+            u.streams.back().push_back(read_instr(code[k], at(at(spath, s), k), u));
+    }
+    return u;
+}
+
+stream_ref reader::read_ref(const json& j, const std::string& path) const {
+    object(j, path, {"node", "stream"});
+    stream_ref r;
+    r.node = node(member(j, path, "node"), at(path, "node"));
+    const auto it = m_unit_of_node.find(r.node);
+    if (it == m_unit_of_node.end()) fail(at(path, "node"), "node " + std::to_string(r.node) + " has no unit");
+    r.stream = index(member(j, path, "stream"), at(path, "stream"), 0,
+                     m_sched.units[it->second].streams.size(), "streams of that unit");
+    return r;
+}
+
+// A tag is received by at most one stream of a unit, and every message sent has a receiver.
+void reader::check_tags() const {
+    const auto where = [](std::size_t unit, std::size_t stream, std::size_t k) {
+        return "units[" + std::to_string(unit) + "].streams[" + std::to_string(stream) + "][" + std::to_string(k) + "]";
+    };
+    std::vector<std::map<int, std::size_t>> receiver(m_sched.units.size());  // tag -> stream
+    for (int pass = 0; pass < 2; ++pass)  // receivers first, then senders
+        for (std::size_t i = 0; i < m_sched.units.size(); ++i)
+            for (std::size_t s = 0; s < m_sched.units[i].streams.size(); ++s)
+                for (std::size_t k = 0; k < m_sched.units[i].streams[s].size(); ++k) {
+                    const sched_instr& in = m_sched.units[i].streams[s][k];
+                    const std::string tag = "tag " + std::to_string(in.tag);
+                    if (pass == 0 && in.op == sched_op::recv) {
+                        const auto [it, added] = receiver[i].emplace(in.tag, s);
+                        if (!added && it->second != s)
+                            fail(where(i, s, k) + ".tag", tag + " is already received by stream " +
+                                                              std::to_string(it->second) + " of this unit");
+                    }
+                    if (pass == 0) continue;
+                    for (int d : in.destinations)
+                        if (!receiver[m_unit_of_node.at(d)].count(in.tag))
+                            fail(where(i, s, k) + ".destinations",
+                                 "no stream of node " + std::to_string(d) + " receives " + tag);
+                }
+}
+
+schedule reader::read(const json& j) {
+    read_header(j);
+    read_layers(j);
+    const json& units = array(member(j, "", "units"), "units");
+    for (std::size_t i = 0; i < units.size(); ++i) {  // nodes first: sends name their destinations
+        const std::string path = at("units", i);
+        if (!units[i].is_object()) fail(path, "expected an object");
+        const int n = node(member(units[i], path, "node"), at(path, "node"));
+        if (!m_unit_of_node.emplace(n, i).second)
+            fail(at(path, "node"), "a unit for node " + std::to_string(n) + " already exists");
+    }
+    for (std::size_t i = 0; i < units.size(); ++i) m_sched.units.push_back(read_unit(units[i], at("units", i)));
+    check_tags();
+    m_sched.input = read_ref(member(j, "", "input"), "input");
+    m_sched.output = read_ref(member(j, "", "output"), "output");
+    return std::move(m_sched);
+}
+
+// Keys in reading order; others follow alphabetically.
+int rank(const std::string& key) {
+    static const char* const order[] = {
+        "schema", "network", "arch", "mesh", "input", "output", "layers", "units", "node", "name", "kind",
+        "blocks", "streams", "op", "layer", "tag", "count", "function", "block", "bytes", "destinations",
+        "static_macs", "dynamic_macs", "macs", "weights", "tiles", "spatial_utilization", "row0", "rows",
+        "col0", "cols", "stream"};
+    const auto it = std::find(std::begin(order), std::end(order), key);
+    return static_cast<int>(it - std::begin(order));
+}
+
+std::vector<json::const_iterator> ordered(const json& j) {
+    std::vector<json::const_iterator> items;
+    for (auto it = j.begin(); it != j.end(); ++it) items.push_back(it);
+    if (j.is_object())
+        std::stable_sort(items.begin(), items.end(),
+                         [](const auto& a, const auto& b) { return rank(a.key()) < rank(b.key()); });
+    return items;
+}
+
+// Every element a primitive or an array of primitives: fits on one line.
+bool flat(const json& j) {
+    for (const auto& v : j) {
+        if (!v.is_structured()) continue;
+        if (v.is_object()) return false;
+        for (const auto& e : v)
+            if (e.is_structured()) return false;
+    }
+    return true;
+}
+
+// Indented JSON with flat objects and arrays (instructions, blocks, layers) on one line each.
+void write(std::ostream& out, const json& j, int indent) {
+    if (!j.is_structured() || j.empty()) {
+        out << j.dump();
+        return;
+    }
+    const bool object = j.is_object(), one_line = flat(j);
+    const std::string pad = one_line ? " " : "\n" + std::string(std::size_t(indent) + 2, ' ');
+    out << (object ? '{' : '[');
+    const auto items = ordered(j);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out << (i ? "," : "") << pad;
+        if (object) out << json(items[i].key()).dump() << ": ";
+        write(out, *items[i], indent + 2);
+    }
+    out << (one_line ? std::string(" ") : "\n" + std::string(std::size_t(indent), ' ')) << (object ? '}' : ']');
+}
+
+}  // namespace
+
+const char* to_string(sched_op op) {
+    static const char* const names[] = {"recv", "send", "mvm", "op", "load", "store"};
+    return names[static_cast<int>(op)];
+}
+
+nlohmann::json to_json(const schedule& s) {
+    json layers = json::array();
+    for (const auto& l : s.layers)
+        layers.push_back({{"name", l.name}, {"kind", l.kind}, {"macs", l.macs}, {"weights", l.weights},
+                          {"tiles", l.tiles}, {"spatial_utilization", l.spatial_utilization}});
+    json units = json::array();
+    for (const auto& u : s.units) units.push_back(to_json(u));
+    return {{"schema", schedule::schema},
+            {"network", {{"name", s.network}, {"static_macs", s.static_macs},
+                         {"dynamic_macs", s.dynamic_macs}, {"weights", s.weights}}},
+            {"arch", s.arch},
+            {"mesh", {{"cols", s.mesh_cols}, {"rows", s.mesh_rows}}},
+            {"layers", layers},
+            {"units", units},
+            {"input", {{"node", s.input.node}, {"stream", s.input.stream}}},
+            {"output", {{"node", s.output.node}, {"stream", s.output.stream}}}};
+}
+
+schedule schedule_from_json(const nlohmann::json& j, const std::string& source) {
+    return reader(source).read(j);
+}
+
+void save_schedule(const schedule& s, const std::string& path) {
+    std::ofstream out(path);
+    if (!out) throw input_error(path + ": cannot write the schedule");
+    write(out, to_json(s), 0);
+    out << '\n';
+    if (!out) throw input_error(path + ": error while writing the schedule");
+}
+
+schedule load_schedule(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw input_error(path + ": cannot open the schedule");
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw input_error(path + ": malformed JSON: " + e.what());
+    }
+    return schedule_from_json(j, path);
+}
+
+}  // namespace aimcsim::sw

@@ -1,0 +1,414 @@
+// Architecture YAML -> validated arch_config: presets, shorthand, overrides and every bad-input class.
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "platform/config/arch_config.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+namespace {
+
+using sw::node_kind;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string presets = std::string(AIMCSIM_SOURCE_DIR) + "/platform/configs/";
+const std::string fixtures = std::string(AIMCSIM_TEST_DATA) + "/arch/";
+
+// A valid 2x2 architecture for inline tests; `extra` is appended at the top level.
+std::string minimal(const std::string& extra = "") {
+    return "name: inline\n"           // line 1
+           "mesh:\n"                  // line 2
+           "  cols: 2\n"              // line 3
+           "  rows: 2\n"              // line 4
+           "  layout:\n"              // line 5
+           "    rows: [\"M T\", \"L T\"]\n"  // line 6
+           + extra;                   // from line 7
+}
+
+// The message of the input_error thrown by `f`, or a test failure if none is thrown.
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const input_error& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "expected an input_error";
+    return {};
+}
+
+std::string parse_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
+    return error_of([&] { parse_arch(text, "inline.yaml", overrides); });
+}
+
+std::string load_error(const std::string& fixture, const std::vector<std::string>& overrides = {}) {
+    return error_of([&] { load_arch(fixtures + fixture, overrides); });
+}
+
+node_kind at(const arch_config& a, unsigned x, unsigned y) { return a.nodes.at(y * a.noc.cols + x); }
+
+const models::core_function* function(const models::core_config& core, const std::string& name) {
+    for (const auto& f : core.functions)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+// ---- valid input -------------------------------------------------------------------------------
+
+TEST(ArchConfig, DefaultPresetHasExpectedUnits) {
+    const arch_config a = load_arch(presets + "default.yaml");
+    EXPECT_EQ(a.name, "default");
+    EXPECT_EQ(a.source, presets + "default.yaml");
+    EXPECT_EQ(a.noc.cols, 8u);
+    EXPECT_EQ(a.noc.rows, 8u);
+    ASSERT_EQ(a.nodes.size(), 64u);
+    EXPECT_EQ(count_nodes(a, node_kind::tile), 48);
+    EXPECT_EQ(count_nodes(a, node_kind::light_core), 10);
+    EXPECT_EQ(count_nodes(a, node_kind::heavy_core), 2);
+    EXPECT_EQ(count_nodes(a, node_kind::memory_core), 4);
+    for (auto [x, y] : {std::pair{0u, 0u}, {7u, 0u}, {0u, 7u}, {7u, 7u}})
+        EXPECT_EQ(at(a, x, y), node_kind::memory_core) << x << "," << y;
+}
+
+TEST(ArchConfig, DefaultPresetPutsEveryTileWithinTwoHopsOfALightCore) {
+    const arch_config a = load_arch(presets + "default.yaml");
+    const int cols = static_cast<int>(a.noc.cols);
+    for (int t = 0; t < static_cast<int>(a.nodes.size()); ++t) {
+        if (a.nodes[t] != node_kind::tile) continue;
+        int nearest = 1 << 20;
+        for (int l = 0; l < static_cast<int>(a.nodes.size()); ++l)
+            if (a.nodes[l] == node_kind::light_core)
+                nearest = std::min(nearest, std::abs(t % cols - l % cols) + std::abs(t / cols - l / cols));
+        EXPECT_LE(nearest, 2) << "tile " << t;
+    }
+}
+
+TEST(ArchConfig, DefaultPresetTileFollowsHermes) {
+    const arch_config a = load_arch(presets + "default.yaml");
+    EXPECT_EQ(a.tile.rows, 512u);
+    EXPECT_EQ(a.tile.cols, 512u);
+    EXPECT_EQ(a.tile.tech, models::technology::pcm);
+    EXPECT_EQ(a.tile.weights, models::weight_encoding::differential);
+    EXPECT_EQ(a.tile.inputs, models::input_encoding::pulse_width);
+    EXPECT_EQ(a.tile.input_bits, 8u);
+    EXPECT_EQ(a.tile.adc.kind, models::adc_kind::cco);
+    EXPECT_EQ(a.tile.adc.bits, 8u);
+    EXPECT_DOUBLE_EQ(a.tile.adc.step_ns, 0.3);
+    EXPECT_DOUBLE_EQ(a.noc.pj_per_bit_router, 0.1);
+    EXPECT_EQ(a.heavy.kind, models::core_kind::heavy);
+    EXPECT_EQ(a.light.kind, models::core_kind::light);
+    EXPECT_EQ(a.memory.kind, models::core_kind::memory);
+    EXPECT_EQ(a.heavy.lanes, 64u);
+    EXPECT_EQ(a.scratchpad.bytes, 1u << 20);
+}
+
+TEST(ArchConfig, SmallPresetParses) {
+    const arch_config a = load_arch(presets + "small.yaml");
+    EXPECT_EQ(a.noc.cols, 4u);
+    EXPECT_EQ(a.noc.rows, 4u);
+    EXPECT_EQ(a.tile.rows, 128u);
+    EXPECT_EQ(a.tile.cols, 128u);
+    EXPECT_GE(count_nodes(a, node_kind::tile), 8);
+    EXPECT_GE(count_nodes(a, node_kind::memory_core), 1);
+    EXPECT_GE(count_nodes(a, node_kind::light_core), 1);
+}
+
+TEST(ArchConfig, AbsentSectionsKeepStructDefaultsAndFunctionTables) {
+    const arch_config a = load_arch(fixtures + "minimal.yaml");
+    const models::tile_config tile;
+    const models::noc_config noc;
+    EXPECT_EQ(a.tile.rows, tile.rows);
+    EXPECT_DOUBLE_EQ(a.tile.adc.fom_fj_per_step, tile.adc.fom_fj_per_step);
+    EXPECT_EQ(a.noc.link_bits, noc.link_bits);
+    EXPECT_EQ(a.noc.cols, 2u);
+    EXPECT_EQ(a.scratchpad.banks, models::scratchpad_config{}.banks);
+    for (const char* name : {"reduce", "relu", "add", "maxpool", "avgpool", "copy"})
+        EXPECT_NE(function(a.light, name), nullptr) << name;
+    ASSERT_NE(function(a.heavy, "softmax"), nullptr);
+    ASSERT_NE(function(a.light, "add"), nullptr);
+    EXPECT_DOUBLE_EQ(function(a.light, "add")->pj_per_element, 0.1);  // Horowitz int32 add
+    EXPECT_NE(function(a.memory, "copy"), nullptr);
+    EXPECT_EQ(function(a.memory, "softmax"), nullptr);
+}
+
+TEST(ArchConfig, PatternTilesTheMeshAndPlaceOverridesPoints) {
+    const arch_config a = load_arch(fixtures + "pattern.yaml");
+    ASSERT_EQ(a.nodes.size(), 24u);
+    EXPECT_EQ(at(a, 0, 0), node_kind::memory_core);  // placed
+    EXPECT_EQ(at(a, 5, 3), node_kind::heavy_core);   // placed
+    EXPECT_EQ(at(a, 1, 2), node_kind::empty);        // placed
+    EXPECT_EQ(at(a, 2, 0), node_kind::light_core);   // pattern[0][2]
+    EXPECT_EQ(at(a, 5, 2), node_kind::light_core);   // pattern[2 % 2][5 % 3]
+    EXPECT_EQ(at(a, 5, 1), node_kind::tile);         // pattern[1][2]
+    EXPECT_EQ(count_nodes(a, node_kind::light_core), 4);
+    EXPECT_EQ(count_nodes(a, node_kind::tile), 24 - 4 - 3);
+}
+
+TEST(ArchConfig, FunctionsMapUpdatesAddsAndRemovesByName) {
+    const arch_config a = parse_arch(minimal("cores:\n"
+                                             "  light:\n"
+                                             "    functions:\n"
+                                             "      relu: {pj_per_element: 0.5}\n"
+                                             "      sigmoid: ~\n"
+                                             "      swish: {elements_per_lane_cycle: 0.5, pj_per_element: 2}\n"),
+                                     "inline.yaml");
+    ASSERT_NE(function(a.light, "relu"), nullptr);
+    EXPECT_DOUBLE_EQ(function(a.light, "relu")->pj_per_element, 0.5);
+    EXPECT_DOUBLE_EQ(function(a.light, "relu")->elements_per_lane_cycle, 1.0);  // default kept
+    EXPECT_EQ(function(a.light, "sigmoid"), nullptr);
+    ASSERT_NE(function(a.light, "swish"), nullptr);
+    EXPECT_DOUBLE_EQ(function(a.light, "swish")->elements_per_lane_cycle, 0.5);
+}
+
+TEST(ArchConfig, ToTargetCarriesMeshAndTileGeometry) {
+    const arch_config a = parse_arch(minimal("tile: {rows: 64, cols: 96, weight_encoding: bit_sliced, bit_slices: 4,\n"
+                                             "       adc: {bits: 10}}\n"),
+                                     "inline.yaml");
+    const sw::target_desc t = to_target(a);
+    EXPECT_EQ(t.name, "inline");
+    EXPECT_EQ(t.cols, 2u);
+    EXPECT_EQ(t.rows, 2u);
+    EXPECT_EQ(t.nodes, a.nodes);
+    EXPECT_EQ(t.tile_rows, 64u);
+    EXPECT_EQ(t.tile_cols, 96u);
+    EXPECT_EQ(t.columns_per_weight, 4u);
+    EXPECT_EQ(t.devices_per_cell, 2u);
+    EXPECT_EQ(t.weights_per_tile_row(), 24u);
+    EXPECT_EQ(t.activation_bytes, 1u);
+    EXPECT_EQ(t.partial_sum_bytes, 4u);  // 10 ADC bits + 8 guard bits
+    EXPECT_EQ(t.node_id(1, 1), 3);
+}
+
+TEST(ArchConfig, NodeKindNames) {
+    EXPECT_STREQ(sw::to_string(node_kind::empty), "empty");
+    EXPECT_STREQ(sw::to_string(node_kind::tile), "tile");
+    EXPECT_STREQ(sw::to_string(node_kind::heavy_core), "heavy_core");
+    EXPECT_STREQ(sw::to_string(node_kind::light_core), "light_core");
+    EXPECT_STREQ(sw::to_string(node_kind::memory_core), "memory_core");
+}
+
+// ---- --set overrides ---------------------------------------------------------------------------
+
+TEST(ArchConfigOverride, ReplacesAScalar) {
+    const arch_config a = load_arch(presets + "default.yaml", {"tile.adc.bits=6"});
+    EXPECT_EQ(a.tile.adc.bits, 6u);
+}
+
+TEST(ArchConfigOverride, CreatesAbsentSectionsAndKeys) {
+    const arch_config a = load_arch(fixtures + "minimal.yaml", {"noc.link_bits=512", "tile.adc.type=sar"});
+    EXPECT_EQ(a.noc.link_bits, 512u);
+    EXPECT_EQ(a.tile.adc.kind, models::adc_kind::sar);
+    const arch_config b = parse_arch(minimal("tile:\n"), "inline.yaml", {"tile.rows=64"});  // null section
+    EXPECT_EQ(b.tile.rows, 64u);
+}
+
+TEST(ArchConfigOverride, FlowSequenceReplacesTheLayout) {
+    const arch_config a = load_arch(fixtures + "minimal.yaml", {"mesh.layout.pattern=[MT,TL]"});
+    EXPECT_EQ(at(a, 0, 0), node_kind::memory_core);
+    EXPECT_EQ(at(a, 1, 0), node_kind::tile);
+    EXPECT_EQ(at(a, 0, 1), node_kind::tile);
+    EXPECT_EQ(at(a, 1, 1), node_kind::light_core);
+}
+
+TEST(ArchConfigOverride, FlowMapSetsAFunction) {
+    const arch_config a = load_arch(fixtures + "minimal.yaml", {"cores.light.functions={relu: {pj_per_element: 0.7}}"});
+    ASSERT_NE(function(a.light, "relu"), nullptr);
+    EXPECT_DOUBLE_EQ(function(a.light, "relu")->pj_per_element, 0.7);
+    EXPECT_NE(function(a.light, "maxpool"), nullptr);  // the rest of the table stays
+}
+
+TEST(ArchConfigOverride, IndexSelectsASequenceElement) {
+    const arch_config a = load_arch(fixtures + "minimal.yaml", {"mesh.layout.rows.1=TL"});
+    EXPECT_EQ(at(a, 0, 1), node_kind::tile);
+    EXPECT_EQ(at(a, 1, 1), node_kind::light_core);
+}
+
+TEST(ArchConfigOverride, LaterOverrideWins) {
+    const arch_config a = load_arch(fixtures + "minimal.yaml", {"tile.rows=64", "tile.rows=32"});
+    EXPECT_EQ(a.tile.rows, 32u);
+}
+
+// ---- bad input: each message names the file (or override), the line and the key path -----------
+
+TEST(ArchConfigError, MalformedYamlNamesFileAndLine) {
+    const std::string msg = load_error("malformed.yaml");
+    EXPECT_THAT(msg, HasSubstr("malformed.yaml:7: invalid YAML"));
+    EXPECT_THAT(msg, HasSubstr("end of sequence flow not found"));
+}
+
+TEST(ArchConfigError, MissingFileIsNamed) {
+    const std::string msg = error_of([] { load_arch(fixtures + "no_such_arch.yaml"); });
+    EXPECT_THAT(msg, AllOf(HasSubstr("no_such_arch.yaml"), HasSubstr("no such file")));
+    const std::string dir = error_of([] { load_arch(fixtures); });
+    EXPECT_THAT(dir, HasSubstr("cannot read"));
+}
+
+TEST(ArchConfigError, UnknownTopLevelKey) {
+    const std::string msg = load_error("unknown_top.yaml");
+    EXPECT_THAT(msg, HasSubstr("unknown_top.yaml:7: tiles: unknown key; expected one of name, mesh, noc, tile, cores, "
+                               "scratchpad"));
+}
+
+TEST(ArchConfigError, UnknownNestedKeyListsAllowedKeys) {
+    const std::string msg = load_error("unknown_nested.yaml");
+    EXPECT_THAT(msg, HasSubstr("unknown_nested.yaml:11: tile.adc.bitz: unknown key; expected one of type, bits, "));
+    EXPECT_THAT(msg, HasSubstr("columns_per_adc"));
+    EXPECT_THAT(parse_error(minimal("cores: {light: {lane: 4}}\n")),
+                HasSubstr("inline.yaml:7: cores.light.lane: unknown key"));
+}
+
+TEST(ArchConfigError, StringWhereIntegerExpected) {
+    EXPECT_THAT(load_error("wrong_type.yaml"),
+                HasSubstr("wrong_type.yaml:8: tile.rows: got \"many\"; expected an integer in [1, 4096]"));
+}
+
+TEST(ArchConfigError, WrongNodeTypes) {
+    EXPECT_THAT(parse_error(minimal("noc:\n  clock_ghz: {a: 1}\n")),
+                HasSubstr("inline.yaml:8: noc.clock_ghz: got a map; expected a number in (0, 100]"));
+    EXPECT_THAT(parse_error(minimal("tile: [1, 2]\n")), HasSubstr("inline.yaml:7: tile: got a sequence; expected a map"));
+    EXPECT_THAT(parse_error(minimal("tile: {rows: 1.5}\n")), HasSubstr("tile.rows: got \"1.5\"; expected an integer"));
+    EXPECT_THAT(parse_error(minimal("tile: {adc: {bits: \"8\"}}\n")), HasSubstr("tile.adc.bits: got \"8\""));
+    EXPECT_THAT(parse_error(minimal("tile: {g_max_us: .inf}\n")), HasSubstr("tile.g_max_us: got \".inf\""));
+    EXPECT_THAT(parse_error(minimal("tile: {technology: dram}\n")),
+                HasSubstr("tile.technology: unknown value \"dram\"; expected one of pcm, rram, sram, mram"));
+    EXPECT_THAT(parse_error("- a\n- b\n"), HasSubstr("inline.yaml:1: top level: got a sequence; expected a map"));
+}
+
+TEST(ArchConfigError, KeyWithoutValue) {
+    EXPECT_THAT(parse_error(minimal("tile:\n  rows:\n")),
+                HasSubstr("inline.yaml:8: tile.rows: missing value; expected an integer in [1, 4096]"));
+    EXPECT_THAT(load_error("minimal.yaml", {"tile.rows="}), HasSubstr("--set tile.rows=: tile.rows: missing value"));
+}
+
+TEST(ArchConfigError, NegativeValueForUnsigned) {
+    EXPECT_THAT(parse_error(minimal("tile:\n  rows: -4\n")),
+                HasSubstr("inline.yaml:8: tile.rows: -4 is out of range; expected an integer in [1, 4096]"));
+}
+
+TEST(ArchConfigError, OutOfRange) {
+    EXPECT_THAT(load_error("out_of_range.yaml"),
+                HasSubstr("out_of_range.yaml:10: tile.adc.bits: 40 is out of range; expected an integer in [1, 16]"));
+    EXPECT_THAT(parse_error(minimal("tile: {cols: 64, adc: {columns_per_adc: 65}}\n")),
+                HasSubstr("tile.adc.columns_per_adc: 65 is out of range; expected an integer in [1, 64]"));
+    EXPECT_THAT(parse_error(minimal("noc: {link_bits: 4}\n")), HasSubstr("noc.link_bits: 4 is out of range"));
+    EXPECT_THAT(parse_error(minimal("tile: {clock_ghz: 0}\n")),
+                HasSubstr("tile.clock_ghz: 0 is out of range; expected a number in (0, 100]"));
+    EXPECT_THAT(parse_error(minimal("scratchpad: {pj_per_byte_read: -1}\n")),
+                HasSubstr("scratchpad.pj_per_byte_read: -1 is out of range; expected a number >= 0"));
+    EXPECT_THAT(parse_error(minimal("cores: {heavy: {lanes: 0}}\n")), HasSubstr("cores.heavy.lanes: 0 is out of range"));
+}
+
+TEST(ArchConfigError, MeshSizeIsMandatoryAndBounded) {
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 65\n  rows: 2\n"),
+                HasSubstr("inline.yaml:3: mesh.cols: 65 is out of range; expected an integer in [1, 64]"));
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 2\n"), HasSubstr("inline.yaml:2: mesh.rows: missing key"));
+    EXPECT_THAT(parse_error("name: x\n"), HasSubstr("inline.yaml:1: mesh: missing key"));
+    EXPECT_THAT(parse_error(""), HasSubstr("name: missing key"));
+}
+
+TEST(ArchConfigError, InconsistentTileFields) {
+    EXPECT_THAT(parse_error(minimal("tile:\n  bit_slices: 2\n")),
+                HasSubstr("inline.yaml:8: tile.bit_slices: 2 slices without bit slicing"));
+    EXPECT_THAT(parse_error(minimal("tile: {weight_encoding: bit_sliced, weight_bits: 4, bit_slices: 8}\n")),
+                HasSubstr("tile.bit_slices: 8 slices for 4-bit weights"));
+}
+
+TEST(ArchConfigError, UnknownLayoutLetter) {
+    const std::string msg = load_error("bad_layout.yaml");
+    EXPECT_THAT(msg, HasSubstr("bad_layout.yaml:8: mesh.layout.rows[1]: unknown unit letter 'X' at node 2"));
+    EXPECT_THAT(msg, HasSubstr("expected letters T (tile)"));
+}
+
+TEST(ArchConfigError, LayoutSizeMustMatchMesh) {
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 2\n  rows: 3\n  layout:\n    rows: [\"M T\", \"L T\"]\n"),
+                HasSubstr("inline.yaml:6: mesh.layout.rows: has 2 rows; expected 3 rows (mesh.rows)"));
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 2\n  rows: 2\n  layout:\n    rows:\n      - \"M T\"\n      - \"L\"\n"),
+                HasSubstr("inline.yaml:8: mesh.layout.rows[1]: has 1 nodes; expected 2 nodes (mesh.cols)"));
+    EXPECT_THAT(parse_error("name: x\nmesh: {cols: 2, rows: 2, layout: {pattern: [\"MT\", \"L\"]}}\n"),
+                HasSubstr("mesh.layout.pattern[1]: has 1 nodes; expected the same non-zero length"));
+}
+
+TEST(ArchConfigError, LayoutNeedsExactlyOneOfRowsOrPattern) {
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 2\n  rows: 2\n  layout: {rows: [MT, LT], pattern: [MT]}\n"),
+                HasSubstr("inline.yaml:5: mesh.layout: has both rows and pattern"));
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 2\n  rows: 2\n  layout: {row: [MT, LT]}\n"),
+                HasSubstr("inline.yaml:5: mesh.layout.row: unknown key; expected one of rows, pattern, place"));
+}
+
+TEST(ArchConfigError, PlaceOutsideTheMesh) {
+    const std::string msg = parse_error(minimal("    place:\n      - {at: [2, 0], unit: tile}\n"));
+    EXPECT_THAT(msg, HasSubstr("inline.yaml:8: mesh.layout.place[0].at[0]: 2 is out of range; expected an integer in "
+                               "[0, 1]"));
+    EXPECT_THAT(parse_error(minimal("    place: [{at: [0, 0], unit: cpu}]\n")),
+                HasSubstr("mesh.layout.place[0].unit: unknown value \"cpu\"; expected one of empty, tile"));
+}
+
+TEST(ArchConfigError, LayoutNeedsATileAndAMemoryCore) {
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 2\n  rows: 1\n  layout:\n    rows: [\"T L\"]\n"),
+                HasSubstr("inline.yaml:5: mesh.layout: has no memory_core; expected at least one M"));
+    EXPECT_THAT(parse_error("name: x\nmesh:\n  cols: 2\n  rows: 1\n  layout:\n    rows: [\"M L\"]\n"),
+                HasSubstr("inline.yaml:5: mesh.layout: has no tile"));
+}
+
+TEST(ArchConfigError, LightCoreNeedsItsFunctions) {
+    EXPECT_THAT(parse_error(minimal("cores:\n  light:\n    functions: {relu: ~, copy: null}\n")),
+                HasSubstr("inline.yaml:9: cores.light.functions: lacks relu, copy; expected at least reduce, relu, add, "
+                          "maxpool, avgpool, copy"));
+    EXPECT_THAT(parse_error(minimal("cores: {light: {functions: {swish: {pj_per_element: 1}}}}\n")),
+                HasSubstr("cores.light.functions.swish.elements_per_lane_cycle: missing key"));
+    EXPECT_THAT(parse_error(minimal("cores: {light: {functions: {Relu: {pj_per_element: 1}}}}\n")),
+                HasSubstr("cores.light.functions.Relu: invalid function name"));
+}
+
+TEST(ArchConfigError, DuplicateKey) {
+    EXPECT_THAT(parse_error(minimal("tile:\n  rows: 4\n  rows: 8\n")),
+                HasSubstr("inline.yaml:9: tile.rows: duplicate key"));
+}
+
+TEST(ArchConfigError, OverrideWithoutEqualsIsMalformed) {
+    const std::string msg = load_error("minimal.yaml", {"tile.adc.bits"});
+    EXPECT_THAT(msg, HasSubstr("--set tile.adc.bits: malformed override; expected key.path=value"));
+    EXPECT_THAT(load_error("minimal.yaml", {"tile..bits=3"}), HasSubstr("--set tile..bits=3: malformed override"));
+}
+
+TEST(ArchConfigError, OverrideValueIsValidatedAndNamed) {
+    const std::string msg = load_error("minimal.yaml", {"tile.adc.bits=40"});
+    EXPECT_THAT(msg, HasSubstr("--set tile.adc.bits=40: tile.adc.bits: 40 is out of range; expected an integer in "
+                               "[1, 16]"));
+    EXPECT_THAT(msg, Not(HasSubstr("minimal.yaml")));
+}
+
+TEST(ArchConfigError, OverrideOfUnknownKeyIsAnError) {
+    EXPECT_THAT(load_error("minimal.yaml", {"tile.adc.bitz=4"}),
+                HasSubstr("--set tile.adc.bitz=4: tile.adc.bitz: unknown key; expected one of type, bits"));
+    EXPECT_THAT(load_error("minimal.yaml", {"foo.bar=1"}), HasSubstr("--set foo.bar=1: foo: unknown key"));
+}
+
+TEST(ArchConfigError, OverridePathMustReachAKey) {
+    EXPECT_THAT(load_error("minimal.yaml", {"name.first=x"}),
+                HasSubstr("--set name.first=x: name: is a scalar and has no key \"first\"; expected a map"));
+    EXPECT_THAT(load_error("minimal.yaml", {"mesh.layout.rows.1=TX"}),
+                HasSubstr("--set mesh.layout.rows.1=TX: mesh.layout.rows[1]: unknown unit letter 'X'"));
+    EXPECT_THAT(load_error("minimal.yaml", {"mesh.layout.rows.5=TT"}),
+                HasSubstr("--set mesh.layout.rows.5=TT: mesh.layout.rows[5]: index out of range"));
+}
+
+TEST(ArchConfigError, OverrideWithInvalidYamlValue) {
+    EXPECT_THAT(load_error("minimal.yaml", {"mesh.layout.pattern=[MT, LT"}),
+                HasSubstr("--set mesh.layout.pattern=[MT, LT: mesh.layout.pattern: invalid YAML value"));
+}
+
+TEST(ArchConfigError, OverrideBreakingTheLayoutBlamesTheFileLayout) {
+    // Growing the mesh leaves the file's 2-row layout short: the error points at that layout.
+    EXPECT_THAT(load_error("minimal.yaml", {"mesh.rows=3"}),
+                HasSubstr("minimal.yaml:7: mesh.layout.rows: has 2 rows; expected 3 rows"));
+}
+
+}  // namespace
+}  // namespace aimcsim::platform

@@ -1,0 +1,135 @@
+#include <cstring>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "models/memory/scratchpad.h"
+#include "tests/models/model_test_support.h"
+
+using namespace aimcsim::models;
+namespace mt = aimcsim::models_test;
+using mt::ns;
+
+namespace {
+
+scratchpad_config small() {
+    scratchpad_config c;
+    c.bytes = 4096;
+    c.bytes_per_cycle = 64;
+    c.clock_ghz = 2.0;
+    c.pj_per_byte_read = 0.16;
+    c.pj_per_byte_write = 0.2;
+    c.static_mw = 5;
+    return c;
+}
+
+// An initiator whose thread runs `body`.
+struct initiator : sc_core::sc_module {
+    tlm_utils::simple_initiator_socket<initiator> socket;
+    std::function<void()> body;
+
+    initiator(const sc_core::sc_module_name& name, std::function<void()> f)
+        : sc_module(name), socket("socket"), body(std::move(f)) {
+        SC_HAS_PROCESS(initiator);
+        SC_THREAD(run);
+    }
+    void run() { body(); }
+};
+
+struct bench {
+    mt::test_env env;
+    scratchpad pad;
+    initiator cpu;
+    decltype(cpu.socket)& socket;
+
+    explicit bench(std::function<void(bench&)> body)
+        : pad("pad", small(), env.ledger), cpu("cpu", [this, body] { body(*this); }), socket(cpu.socket) {
+        socket.bind(pad.socket);
+    }
+};
+
+tlm::tlm_response_status access(bench& b, tlm::tlm_command command, std::uint64_t address, unsigned length,
+                                unsigned char* data, sc_core::sc_time& delay) {
+    tlm::tlm_generic_payload p;
+    p.set_command(command);
+    p.set_address(address);
+    p.set_data_length(length);
+    p.set_streaming_width(length);
+    p.set_data_ptr(data);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    b.socket->b_transport(p, delay);
+    return p.get_response_status();
+}
+
+}  // namespace
+
+TEST(Scratchpad, BTransportDelayEnergyAndRange) {
+    sc_core::sc_time write_delay, read_delay, error_delay;
+    tlm::tlm_response_status error_status = tlm::TLM_OK_RESPONSE;
+    bool lazily_allocated = true;
+    bench b([&](bench& s) {
+        // Timing mode: no data pointer, no storage.
+        access(s, tlm::TLM_WRITE_COMMAND, 0, 100, nullptr, write_delay);
+        lazily_allocated = s.pad.allocated();
+        access(s, tlm::TLM_READ_COMMAND, 64, 128, nullptr, read_delay);
+        error_status = access(s, tlm::TLM_READ_COMMAND, 4000, 128, nullptr, error_delay);
+    });
+    sc_core::sc_start();
+    EXPECT_FALSE(lazily_allocated);
+    EXPECT_FALSE(b.pad.allocated());
+    EXPECT_EQ(write_delay, ns(2 / 2.0));  // ceil(100 / 64) = 2 cycles at 2 GHz
+    EXPECT_EQ(read_delay, ns(2 / 2.0));
+    EXPECT_EQ(b.pad.access_time(65), ns(1.0));
+    EXPECT_EQ(b.pad.access_time(64), ns(0.5));
+    EXPECT_EQ(error_status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    EXPECT_EQ(error_delay, sc_core::SC_ZERO_TIME);
+    EXPECT_EQ(b.pad.bytes_written(), 100u);
+    EXPECT_EQ(b.pad.bytes_read(), 128u);
+    EXPECT_NEAR(mt::charged(b.env.ledger, b.pad.ledger_id(), energy_kind::scratchpad), 100 * 0.2 + 128 * 0.16, 1e-9);
+    EXPECT_EQ(b.env.ledger.name(b.pad.ledger_id()), "pad");
+}
+
+TEST(Scratchpad, DataRoundTrip) {
+    std::vector<unsigned char> in(300), out(300, 0xff), untouched(16, 0xff);
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<unsigned char>(i * 7);
+    bench b([&](bench& s) {
+        sc_core::sc_time delay;
+        access(s, tlm::TLM_READ_COMMAND, 2000, 16, untouched.data(), delay);  // before any write: zeros
+        access(s, tlm::TLM_WRITE_COMMAND, 1000, 300, in.data(), delay);
+        access(s, tlm::TLM_READ_COMMAND, 1000, 300, out.data(), delay);
+    });
+    sc_core::sc_start();
+    EXPECT_TRUE(b.pad.allocated());
+    EXPECT_EQ(in, out);
+    EXPECT_EQ(untouched, std::vector<unsigned char>(16, 0));
+}
+
+TEST(Scratchpad, DmiGrantedForWholeRange) {
+    tlm::tlm_dmi dmi;
+    bool granted = false;
+    unsigned debug_bytes = 0;
+    unsigned char readback[4] = {};
+    bench b([&](bench& s) {
+        tlm::tlm_generic_payload p;
+        p.set_address(0);
+        p.set_command(tlm::TLM_READ_COMMAND);
+        granted = s.socket->get_direct_mem_ptr(p, dmi);
+        if (granted) std::memcpy(dmi.get_dmi_ptr() + 10, "abcd", 4);
+        tlm::tlm_generic_payload dbg;
+        dbg.set_command(tlm::TLM_READ_COMMAND);
+        dbg.set_address(10);
+        dbg.set_data_length(4);
+        dbg.set_data_ptr(readback);
+        debug_bytes = s.socket->transport_dbg(dbg);
+    });
+    sc_core::sc_start();
+    ASSERT_TRUE(granted);
+    EXPECT_EQ(dmi.get_start_address(), 0u);
+    EXPECT_EQ(dmi.get_end_address(), 4095u);
+    EXPECT_TRUE(dmi.is_read_write_allowed());
+    // One cycle (0.5 ns) moves 64 bytes: 7.8 ps per byte, at the 1 ps resolution.
+    EXPECT_EQ(dmi.get_read_latency(), sc_core::sc_time(8, sc_core::SC_PS));
+    EXPECT_EQ(dmi.get_write_latency(), dmi.get_read_latency());
+    EXPECT_EQ(debug_bytes, 4u);
+    EXPECT_EQ(std::memcmp(readback, "abcd", 4), 0);
+}

@@ -1,0 +1,160 @@
+// Network IR and YAML network format.
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sw/frontend/yaml_network.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::sw {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string zoo = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/";
+const std::string data = std::string(AIMCSIM_TEST_DATA) + "/net/";
+
+// The message of the input_error that `f` throws ("" if none).
+template <typename F>
+std::string error_of(F f) {
+    try {
+        f();
+    } catch (const input_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// MACs and weights of a conv2d with 'same' output size H x W, from the textbook formula.
+std::uint64_t conv_macs(std::uint64_t h, std::uint64_t w, std::uint64_t cout, std::uint64_t cin, std::uint64_t k) {
+    return h * w * cout * cin * k * k;
+}
+
+TEST(Network, ZooMlpMacsAndWeights) {
+    const network net = load_network_yaml(zoo + "mlp.yaml");
+    EXPECT_EQ(net.name(), "mlp");
+    EXPECT_EQ(net.static_macs(), 784u * 1024 + 1024u * 1024 + 1024u * 10);
+    EXPECT_EQ(net.weights(), 784u * 1024 + 1024 + 1024u * 1024 + 1024 + 1024u * 10 + 10);
+    EXPECT_EQ(net.dynamic_macs(), 0u);
+    EXPECT_EQ(net.size(), 6);  // input + 5 layers
+}
+
+TEST(Network, ZooCnnMacsAndWeights) {
+    const network net = load_network_yaml(zoo + "cnn.yaml");
+    const std::uint64_t macs = conv_macs(28, 28, 16, 1, 3) + conv_macs(14, 14, 32, 16, 3) + 32 * 7 * 7 * 10;
+    const std::uint64_t weights = (16 * 1 * 9 + 16) + (32 * 16 * 9 + 32) + (32 * 7 * 7 * 10 + 10);
+    EXPECT_EQ(net.static_macs(), macs);
+    EXPECT_EQ(net.weights(), weights);
+}
+
+TEST(Network, ZooResnetTinyMacs) {
+    const network net = load_network_yaml(zoo + "resnet_tiny.yaml");
+    const std::uint64_t macs = conv_macs(28, 28, 16, 1, 3) + conv_macs(14, 14, 16, 16, 3) +
+                               conv_macs(14, 14, 32, 16, 3) + 32 * 7 * 7 * 10;
+    EXPECT_EQ(net.static_macs(), macs);
+    const layer& res = net.at(net.find("res"));
+    EXPECT_EQ(res.inputs, (std::vector<int>{net.find("relu2"), net.find("pool1")}));
+}
+
+TEST(Network, ShapeInference) {
+    const network net = load_network_yaml(zoo + "cnn.yaml");
+    const auto shape = [&](const char* name) { return net.at(net.find(name)).output_shape; };
+    EXPECT_EQ(shape("input"), (tensor_shape{1, 28, 28}));
+    EXPECT_EQ(shape("conv1"), (tensor_shape{16, 28, 28}));
+    EXPECT_EQ(shape("relu1"), (tensor_shape{16, 28, 28}));
+    EXPECT_EQ(shape("pool1"), (tensor_shape{16, 14, 14}));
+    EXPECT_EQ(shape("conv2"), (tensor_shape{32, 14, 14}));
+    EXPECT_EQ(shape("pool2"), (tensor_shape{32, 7, 7}));
+    EXPECT_EQ(shape("fc"), (tensor_shape{10}));
+    EXPECT_EQ(net.at(net.find("fc")).input_shape, (tensor_shape{32, 7, 7}));  // dense flattens
+}
+
+TEST(Network, StridedConvAndRectangularWindow) {
+    const network net = parse_network_yaml(R"(
+name: strided
+input: [3, 32, 30]
+layers:
+  - {name: c, type: conv2d, out_channels: 8, kernel: [5, 3], stride: 2, padding: [2, 0], bias: false}
+  - {name: p, type: pooling, mode: avg, kernel: 3, stride: 1}
+)", "inline");
+    const layer& c = net.at(1);
+    EXPECT_EQ(c.output_shape, (tensor_shape{8, 16, 14}));  // (32+4-5)/2+1, (30-3)/2+1
+    EXPECT_EQ(c.macs(), 16u * 14 * 8 * 3 * 5 * 3);
+    EXPECT_EQ(c.weights(), 8u * 3 * 5 * 3);
+    EXPECT_EQ(net.at(2).output_shape, (tensor_shape{8, 14, 12}));
+}
+
+TEST(Network, InputsDefaultToPreviousLayer) {
+    const network net = load_network_yaml(zoo + "mlp.yaml");
+    for (int i = 1; i < net.size(); ++i) EXPECT_EQ(net.at(i).inputs, std::vector<int>{i - 1});
+    EXPECT_EQ(net.consumers()[1], std::vector<int>{2});
+}
+
+TEST(Network, MalformedYamlNamesFileAndLine) {
+    const std::string e = error_of([] { load_network_yaml(data + "malformed.yaml"); });
+    EXPECT_THAT(e, HasSubstr("malformed.yaml:"));
+    EXPECT_THAT(e, HasSubstr("malformed YAML"));
+}
+
+TEST(Network, UnknownLayerType) {
+    const std::string e = error_of([] { load_network_yaml(data + "unknown_type.yaml"); });
+    EXPECT_THAT(e, HasSubstr("unknown_type.yaml:5:"));
+    EXPECT_THAT(e, HasSubstr("layer 'lstm1'"));
+    EXPECT_THAT(e, HasSubstr("unknown type 'lstm'"));
+    EXPECT_THAT(e, HasSubstr("dense|conv2d|activation|add|pooling"));
+}
+
+TEST(Network, UnknownKey) {
+    const std::string e = error_of([] { load_network_yaml(data + "unknown_key.yaml"); });
+    EXPECT_THAT(e, HasSubstr("unknown_key.yaml:6:"));
+    EXPECT_THAT(e, HasSubstr("unknown key 'outs'"));
+    EXPECT_THAT(e, HasSubstr("expected name|type|inputs|out|bias"));
+}
+
+TEST(Network, WrongValueType) {
+    const std::string e = error_of([] { load_network_yaml(data + "wrong_type.yaml"); });
+    EXPECT_THAT(e, HasSubstr("wrong_type.yaml:4:"));
+    EXPECT_THAT(e, HasSubstr("layer 'fc1': out: expected a positive integer, got 'many'"));
+}
+
+TEST(Network, UnknownInputReference) {
+    const std::string e = error_of([] { load_network_yaml(data + "bad_input_ref.yaml"); });
+    EXPECT_THAT(e, HasSubstr("bad_input_ref.yaml:5:"));
+    EXPECT_THAT(e, HasSubstr("layer 'res': unknown input 'conv9'"));
+}
+
+TEST(Network, AddShapeMismatch) {
+    const std::string e = error_of([] { load_network_yaml(data + "shape_mismatch.yaml"); });
+    EXPECT_THAT(e, HasSubstr("shape_mismatch.yaml:5:"));
+    EXPECT_THAT(e, HasSubstr("layer 'res' (add): input shapes differ"));
+    EXPECT_THAT(e, HasSubstr("[8, 8, 8]"));
+}
+
+TEST(Network, ConvOnFlatInput) {
+    const std::string e = error_of([] { load_network_yaml(data + "conv_on_flat.yaml"); });
+    EXPECT_THAT(e, HasSubstr("conv_on_flat.yaml:4:"));
+    EXPECT_THAT(e, HasSubstr("expects a [C, H, W] input, got [784]"));
+}
+
+TEST(Network, OtherBadInputs) {
+    const auto parse = [](const std::string& text) {
+        return error_of([&] { parse_network_yaml(text, "net.yaml"); });
+    };
+    EXPECT_THAT(parse("name: x\ninput: [2, 3]\nlayers: [{name: a, type: dense, out: 1}]"),
+                HasSubstr("net.yaml:2: input: expected [features] or [C, H, W]"));
+    EXPECT_THAT(parse("name: x\ninput: [4]\nlayers: []"), HasSubstr("layers: expected a non-empty list"));
+    EXPECT_THAT(parse("name: x\ninput: [4]\nlayers: [{name: a, type: dense}]"), HasSubstr("missing key 'out'"));
+    EXPECT_THAT(parse("name: x\ninput: [4]\nlayers: [{name: a, type: activation, function: swish}]"),
+                HasSubstr("unknown activation function 'swish'"));
+    EXPECT_THAT(parse("name: x\ninput: [4]\nlayers: [{name: a, type: dense, out: 2}, {name: a, type: dense, out: 2}]"),
+                HasSubstr("net.yaml:3: layer 'a' (dense): duplicate layer name"));
+    EXPECT_THAT(parse("name: x\ninput: [1, 4, 4]\nlayers: [{name: p, type: pooling, mode: max, kernel: 5}]"),
+                HasSubstr("kernel 5 is larger than the padded input (4)"));
+    EXPECT_THAT(parse("name: x\ninput: [4]\nlayers: [{name: a, type: dense, out: 2}]\nextra: 1"),
+                HasSubstr("net.yaml:4: unknown key 'extra'"));
+    EXPECT_THAT(error_of([] { load_network_yaml(data + "missing.yaml"); }), HasSubstr("cannot open"));
+}
+
+}  // namespace
+}  // namespace aimcsim::sw

@@ -1,0 +1,118 @@
+// The schedule format: JSON round trip and validation of hand-written schedules.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sw/ir/input_error.h"
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::sw {
+namespace {
+
+using ::testing::HasSubstr;
+using json = nlohmann::json;
+
+const std::string data = std::string(AIMCSIM_TEST_DATA) + "/net/";
+
+json tiny() {
+    std::ifstream in(data + "tiny_schedule.json");
+    return json::parse(in);
+}
+
+std::string error_of(const json& j) {
+    try {
+        schedule_from_json(j, "sched.json");
+    } catch (const input_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Schedule, LoadsHandWrittenFile) {
+    const schedule s = load_schedule(data + "tiny_schedule.json");
+    EXPECT_EQ(s.network, "tiny");
+    EXPECT_EQ(s.mesh_cols, 2u);
+    ASSERT_EQ(s.units.size(), 2u);
+    EXPECT_EQ(s.units[1].kind, node_kind::tile);
+    EXPECT_EQ(s.units[1].blocks[0].rows, 10u);
+    ASSERT_EQ(s.units[0].streams.size(), 2u);
+    const sched_instr& send = s.units[0].streams[0][1];
+    EXPECT_EQ(send.op, sched_op::send);
+    EXPECT_EQ(send.destinations, std::vector<int>{1});
+    EXPECT_EQ(send.bytes, 10u);
+    EXPECT_EQ(s.output.stream, 1);
+}
+
+TEST(Schedule, JsonRoundTripIsIdentical) {
+    const json first = to_json(schedule_from_json(tiny(), "tiny"));
+    const json second = to_json(schedule_from_json(first, "tiny"));
+    EXPECT_EQ(first.dump(), second.dump());
+    EXPECT_EQ(first.dump(), tiny().dump());
+}
+
+TEST(Schedule, SaveAndLoadRoundTrip) {
+    const schedule s = schedule_from_json(tiny(), "tiny");
+    const std::string path = testing::TempDir() + "schedule_round_trip.json";
+    save_schedule(s, path);
+    EXPECT_EQ(to_json(load_schedule(path)).dump(), to_json(s).dump());
+    std::remove(path.c_str());
+}
+
+TEST(Schedule, WrongSchema) {
+    json j = tiny();
+    j["schema"] = "aimcsim.schedule/2";
+    EXPECT_THAT(error_of(j), HasSubstr("sched.json: schema: expected \"aimcsim.schedule/1\", got \"aimcsim.schedule/2\""));
+}
+
+TEST(Schedule, UnknownOp) {
+    json j = tiny();
+    j["units"][1]["streams"][0][1]["op"] = "foo";
+    EXPECT_EQ(error_of(j),
+              "sched.json: units[1].streams[0][1].op: unknown op \"foo\"; expected recv|send|mvm|op|load|store");
+}
+
+TEST(Schedule, NodeOutsideMesh) {
+    json j = tiny();
+    j["units"][1]["node"] = 4;
+    EXPECT_THAT(error_of(j), HasSubstr("sched.json: units[1].node: expected an index into the 4 mesh nodes, got 4"));
+    j = tiny();
+    j["units"][1]["streams"][0][2]["destinations"] = {7};
+    EXPECT_THAT(error_of(j), HasSubstr("units[1].streams[0][2].destinations[0]: expected an index into the 4 mesh"));
+}
+
+TEST(Schedule, OtherValidation) {
+    const auto with = [](const char* pointer, const json& value) {
+        json j = tiny();
+        j[json::json_pointer(pointer)] = value;
+        return error_of(j);
+    };
+    EXPECT_THAT(with("/units/1/streams/0/0/tag", -1), HasSubstr("units[1].streams[0][0].tag: expected an index"));
+    EXPECT_THAT(with("/units/1/streams/0/1/block", 1), HasSubstr("units[1].streams[0][1].block"));
+    EXPECT_THAT(with("/units/1/streams/0/1/count", "many"), HasSubstr("units[1].streams[0][1].count: expected an integer"));
+    EXPECT_THAT(with("/units/1/streams/0/1/tag", 3), HasSubstr("units[1].streams[0][1].tag: unknown key"));
+    EXPECT_THAT(with("/units/1/streams/0/1/layer", 2), HasSubstr("units[1].streams[0][1].layer"));
+    EXPECT_THAT(with("/units/0/streams/0/0/op", "mvm"), HasSubstr("mvm runs on a tile, not on a memory_core"));
+    EXPECT_THAT(with("/units/1/kind", "router"), HasSubstr("units[1].kind: unknown kind \"router\""));
+    EXPECT_THAT(with("/units/1/streams/0/2/tag", 9), HasSubstr("no stream of node 0 receives tag 9"));
+    EXPECT_THAT(with("/units/1/streams/0/2/destinations", json::array()), HasSubstr("expected at least one destination"));
+    EXPECT_THAT(with("/output/stream", 2), HasSubstr("output.stream"));
+    EXPECT_THAT(with("/units/0/streams/0/0", {{"op", "recv"}, {"tag", 1}}), HasSubstr("tag 1 is already received by stream 0"));
+    json j = tiny();
+    j["units"][1].erase("streams");
+    EXPECT_THAT(error_of(j), HasSubstr("units[1]: missing key \"streams\""));
+}
+
+TEST(Schedule, MalformedJsonFile) {
+    try {
+        load_schedule(data + "malformed_schedule.json");
+        FAIL() << "expected an input_error";
+    } catch (const input_error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("malformed_schedule.json: malformed JSON"));
+    }
+}
+
+}  // namespace
+}  // namespace aimcsim::sw
