@@ -13,8 +13,7 @@ namespace {
 class sim_time_flag : public spdlog::custom_flag_formatter {
 public:
     void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
-        const std::string t = sc_core::sc_time_stamp().to_string();
-        dest.append(t.data(), t.data() + t.size());
+        fmt::format_to(std::back_inserter(dest), "{:.3f} ns", sc_core::sc_time_stamp().to_seconds() * 1e9);
     }
     std::unique_ptr<custom_flag_formatter> clone() const override {
         return std::make_unique<sim_time_flag>();

@@ -103,6 +103,7 @@ void load_schedule(chip& target, const sw::schedule& sched, int inferences, cons
         }
         target.unit_at(u.node)->load_program(streams, inferences);
     }
+    spdlog::info("schedule {}: {} units programmed, {} inferences", source, sched.units.size(), inferences);
 }
 
 run_timing run_schedule(chip& target, const sw::schedule& sched) {

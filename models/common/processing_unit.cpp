@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 namespace aimcsim::models {
 
 using sc_core::sc_time;
@@ -90,6 +92,7 @@ bool processing_unit::step(stream& s) {
         s.working = false;
     }
     if (++s.pc == s.code.size()) {
+        spdlog::debug("{}: stream {} finished inference {}", name(), &s - m_streams.data(), s.inference);
         s.ends.push_back(sc_core::sc_time_stamp());
         s.pc = 0;
         ++s.inference;
@@ -130,6 +133,8 @@ void processing_unit::send(const stream& s, const instruction& instr) {
 tlm::tlm_sync_enum processing_unit::on_message(tlm::tlm_generic_payload& payload, tlm::tlm_phase&,
                                                sc_time&) {
     const message_ext& msg = message_of(payload);
+    spdlog::trace("{}: message tag {} inference {} from node {}, {} bytes", name(), msg.tag, msg.inference,
+                  msg.source, msg.bytes);
     ++received(msg.tag, msg.inference);
     m_message_event.notify(SC_ZERO_TIME);
     payload.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -160,3 +160,39 @@ TEST(Compile, SavedScheduleRunsLikeCompiledNetwork) {
 
 }  // namespace
 }  // namespace aimcsim::test
+
+namespace aimcsim::test {
+namespace {
+
+TEST(BadInput, ScheduleForAnotherMeshExit2) {
+    const auto dir = temp_dir("mesh_mismatch");
+    const auto sched = dir / "sched.json";
+    ASSERT_EQ(run_cli("compile mlp -o " + sched.string(), dir).status, 0);
+    const auto r = run_cli("run --arch " + source_path("platform/configs/small.yaml") + " --schedule " + sched.string(), dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("sched.json"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("mesh"), std::string::npos) << r.err;
+}
+
+TEST(BadInput, FlagValuesOutOfRangeExit2) {
+    const auto dir = temp_dir("flags");
+    const auto level = run_cli("run --log-level loud", dir);
+    EXPECT_EQ(level.status, 2);
+    EXPECT_NE(level.err.find("--log-level"), std::string::npos) << level.err;
+    const auto inferences = run_cli("run --inferences 0", dir);
+    EXPECT_EQ(inferences.status, 2);
+    EXPECT_NE(inferences.err.find("--inferences"), std::string::npos) << inferences.err;
+    EXPECT_EQ(run_cli("run --seed minus-one", dir).status, 2);
+}
+
+TEST(Logging, LinesCarrySimulatedTime) {
+    const auto dir = temp_dir("logging");
+    const auto r = run_cli("run --inferences 2 --log-level debug -o " + dir.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find(" ns] [aimcsim] [debug] chip.tile_"), std::string::npos) << r.err.substr(0, 400);
+    const auto quiet = run_cli("run --inferences 2 --log-level off -o " + dir.string(), dir);
+    EXPECT_EQ(quiet.err, "");
+}
+
+}  // namespace
+}  // namespace aimcsim::test
