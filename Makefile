@@ -10,6 +10,7 @@ DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libboost-dev libboost-p
   libgtest-dev libgmock-dev libbenchmark-dev
 
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE := 1
+MAKEFLAGS += --no-print-directory
 
 .PHONY: deps configure build run test bench asan clean
 deps:
