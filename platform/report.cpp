@@ -1,6 +1,7 @@
 #include "platform/report.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 
@@ -123,10 +124,15 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     return r;
 }
 
+// Written to a temporary file and renamed, so a report that exists is complete.
 void write_json(const json& report, const std::string& path) {
-    std::ofstream out(path);
-    out << std::setw(2) << report << '\n';
-    if (!out) throw std::runtime_error("cannot write " + path);
+    const std::string partial = path + ".partial";
+    {
+        std::ofstream out(partial);
+        out << std::setw(2) << report << '\n';
+        if (!out) throw std::runtime_error("cannot write " + partial);
+    }
+    std::filesystem::rename(partial, path);
 }
 
 void print_summary(const json& r, std::ostream& out) {

@@ -1,0 +1,117 @@
+#include "platform/study/study.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "platform/cli/options.h"
+#include "platform/config/yaml_reader.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A value as --set takes it: scalars verbatim, sequences and maps in YAML flow style.
+std::string set_text(const yaml_value& v) {
+    if (v.node().IsScalar()) return v.node().Scalar();
+    YAML::Emitter out;
+    out << YAML::Flow << v.node();
+    return out.c_str();
+}
+
+std::vector<std::string> values_of(const yaml_value& axis) {
+    if (!axis.node().IsSequence() || axis.node().size() == 0)
+        axis.fail("no values to sweep", "a non-empty list of values");
+    std::vector<std::string> out;
+    for (const auto& item : axis.items()) out.push_back(set_text(item));
+    return out;
+}
+
+void read_grid(const yaml_value& value, study& s) {
+    if (!value.node().IsMap() || value.node().size() == 0)
+        value.fail("empty grid", "a map of key: [values] with at least one key");
+    yaml_map grid(value);
+    std::vector<std::vector<std::string>> axes;
+    for (auto& [key, axis] : grid.entries()) {
+        s.axes.push_back(key);
+        axes.push_back(values_of(axis));
+    }
+    std::vector<std::size_t> index(axes.size(), 0);
+    for (bool more = true; more;) {
+        study_point p{s.points.size(), {}};
+        for (std::size_t a = 0; a < axes.size(); ++a) p.values.push_back(axes[a][index[a]]);
+        s.points.push_back(p);
+        more = false;
+        for (std::size_t a = axes.size(); a-- > 0;) {  // last key fastest
+            if (++index[a] < axes[a].size()) {
+                more = true;
+                break;
+            }
+            index[a] = 0;
+        }
+    }
+}
+
+void read_points(const yaml_value& list, study& s) {
+    const auto items = list.items();
+    if (items.empty()) list.fail("no points", "a non-empty list of maps of key: value");
+    for (const auto& item : items) {
+        yaml_map point(item);
+        study_point p{s.points.size(), {}};
+        std::vector<std::string> keys;
+        for (auto& [key, value] : point.entries()) {
+            keys.push_back(key);
+            p.values.push_back(set_text(value));
+        }
+        if (s.points.empty()) s.axes = keys;
+        if (keys != s.axes) item.fail("keys differ from the first point's", "the keys " + join_names(s.axes));
+        s.points.push_back(p);
+    }
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw input_error(path + ": cannot read the study file");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+std::vector<std::string> study::overrides_of(const study_point& p) const {
+    std::vector<std::string> out = base_overrides;
+    for (std::size_t a = 0; a < axes.size(); ++a) out.push_back(axes[a] + "=" + p.values[a]);
+    return out;
+}
+
+study load_study(const std::string& path) {
+    const yaml_origin origin(path);
+    const YAML::Node root = parse_yaml(read_text(path), path);
+    yaml_map m(yaml_value(origin, root, "", YAML::Mark()));
+    study s;
+    s.source = path;
+    s.name = fs::path(path).stem().string();
+    s.arch = default_arch_path();
+    m.read("name", s.name);
+    const fs::path dir = fs::path(path).parent_path();
+    if (m.has("arch")) s.arch = (dir / m.get("arch").as_string()).lexically_normal().string();
+    s.network = m.require("network", "a zoo network name or a network file").as_string();
+    if (fs::is_regular_file(dir / s.network)) s.network = (dir / s.network).lexically_normal().string();
+    if (m.has("inferences")) s.inferences = int(m.get("inferences").as_integer(limits::between(1, 100000)));
+    m.read("seed", s.seed, limits::non_negative());
+    for (auto& [key, value] : m.map("set").entries()) s.base_overrides.push_back(key + "=" + set_text(value));
+    const bool has_grid = m.has("grid"), has_points = m.has("points");
+    const yaml_value grid = m.get("grid"), points = m.get("points");
+    m.done();
+    if (has_grid && has_points) points.fail("both grid and points given", "exactly one of them");
+    if (has_points)
+        read_points(points, s);
+    else
+        read_grid(m.require("grid", "a grid (a map of key: [values]) or points (a list of maps)"), s);
+    return s;
+}
+
+}  // namespace aimcsim::platform
