@@ -7,7 +7,7 @@ RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp --vcd $(BUI
 
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libboost-dev libboost-program-options-dev \
   libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev libeigen3-dev libonnx-dev libprotobuf-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev parallel
+  libgtest-dev libgmock-dev libbenchmark-dev parallel python3-matplotlib
 
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE := 1
 MAKEFLAGS += --no-print-directory

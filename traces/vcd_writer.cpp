@@ -25,45 +25,67 @@ struct change {
     bool value;
 };
 
-std::vector<change> changes_of(const models::activity_log& log, std::uint64_t end_ps) {
+// Value changes inside the window, clipped to it, in time order; a track's own changes keep
+// their chronological order, so the last change at a timestamp is the track's value there.
+std::vector<change> changes_of(const models::activity_log& log, const trace_filter& f,
+                               const std::vector<bool>& kept) {
     std::vector<change> out;
-    out.reserve(log.intervals().size() * 2);
     for (const auto& i : log.intervals()) {
-        if (i.start_ps >= end_ps) continue;
-        out.push_back({i.start_ps, i.track, true});
-        out.push_back({std::min(i.end_ps, end_ps), i.track, false});
+        if (!kept[i.track] || i.end_ps <= f.start_ps || i.start_ps >= f.end_ps) continue;
+        out.push_back({std::max(i.start_ps, f.start_ps), i.track, true});
+        out.push_back({std::min(i.end_ps, f.end_ps), i.track, false});
     }
-    // Stable: a track's own changes keep their recorded (chronological) order.
     std::stable_sort(out.begin(), out.end(), [](const change& a, const change& b) { return a.ps < b.ps; });
     return out;
 }
 
-void write_header(std::ostream& out, const models::activity_log& log) {
+void write_header(std::ostream& out, const models::activity_log& log, const std::vector<bool>& kept) {
     out << "$version aimcsim $end\n$timescale 1ps $end\n$scope module aimcsim $end\n";
     std::map<std::string, std::vector<int>> scopes;
-    for (std::size_t t = 0; t < log.tracks().size(); ++t) scopes[log.tracks()[t].scope].push_back(int(t));
+    for (std::size_t t = 0; t < log.tracks().size(); ++t)
+        if (kept[t]) scopes[log.tracks()[t].scope].push_back(int(t));
     for (const auto& [scope, tracks] : scopes) {
         out << "$scope module " << scope << " $end\n";
         for (int t : tracks) out << "$var wire 1 " << vcd_id(t) << ' ' << log.tracks()[t].name << " $end\n";
         out << "$upscope $end\n";
     }
-    out << "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
-    for (std::size_t t = 0; t < log.tracks().size(); ++t) out << '0' << vcd_id(t) << '\n';
-    out << "$end\n";
+    out << "$upscope $end\n$enddefinitions $end\n";
+}
+
+// Emits, per timestamp, only the tracks whose final value there differs from the current one.
+void write_changes(std::ostream& out, const std::vector<change>& changes, std::vector<char>& value,
+                   std::uint64_t now) {
+    for (std::size_t i = 0; i < changes.size();) {
+        const std::uint64_t ps = changes[i].ps;
+        std::map<int, bool> last;
+        for (; i < changes.size() && changes[i].ps == ps; ++i) last[changes[i].track] = changes[i].value;
+        for (const auto& [track, v] : last) {
+            if (value[track] == v) continue;
+            if (ps != now) out << '#' << (now = ps) << '\n';
+            value[track] = v;
+            out << (v ? '1' : '0') << vcd_id(track) << '\n';
+        }
+    }
 }
 
 }  // namespace
 
-void write_vcd(const models::activity_log& log, const std::string& path, std::uint64_t end_ps) {
+void write_vcd(const models::activity_log& log, const std::string& path, const trace_filter& filter) {
     std::ofstream out(path);
     if (!out) throw std::runtime_error("cannot write VCD file " + path);
-    write_header(out, log);
-    std::uint64_t now = 0;
-    for (const change& c : changes_of(log, end_ps)) {
-        if (c.ps != now) out << '#' << (now = c.ps) << '\n';
-        out << (c.value ? '1' : '0') << vcd_id(c.track) << '\n';
-    }
-    if (end_ps > now) out << '#' << end_ps << '\n';
+    std::vector<bool> kept(log.tracks().size());
+    for (std::size_t t = 0; t < kept.size(); ++t) kept[t] = filter.keeps(log.tracks()[t].scope);
+    write_header(out, log, kept);
+    out << '#' << filter.start_ps << "\n$dumpvars\n";
+    for (std::size_t t = 0; t < kept.size(); ++t)
+        if (kept[t]) out << '0' << vcd_id(t) << '\n';
+    out << "$end\n";
+    std::vector<char> value(kept.size(), 0);
+    const auto changes = changes_of(log, filter, kept);
+    write_changes(out, changes, value, filter.start_ps);
+    const std::uint64_t last = changes.empty() ? filter.start_ps : changes.back().ps;
+    if (filter.end_ps != std::numeric_limits<std::uint64_t>::max() && filter.end_ps > last)
+        out << '#' << filter.end_ps << '\n';
     if (!out) throw std::runtime_error("error writing VCD file " + path);
 }
 

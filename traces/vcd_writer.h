@@ -1,13 +1,25 @@
 #pragma once
 // Writes the busy intervals of an activity_log as a VCD file that GTKWave opens: one 1-bit wire
-// per track, grouped in one scope per track scope (tiles, cores, memory, noc).
+// per track, in one scope per track scope (tiles, cores, memory, noc), optionally restricted to
+// some scopes and a time window so that a large run's trace stays small.
+#include <cstdint>
+#include <limits>
+#include <set>
 #include <string>
 
 #include "models/common/activity_log.h"
 
 namespace aimcsim::traces {
 
+struct trace_filter {
+    std::set<std::string> scopes;  // empty: all
+    std::uint64_t start_ps = 0;
+    std::uint64_t end_ps = std::numeric_limits<std::uint64_t>::max();
+
+    bool keeps(const std::string& scope) const { return scopes.empty() || scopes.count(scope) > 0; }
+};
+
 // Throws std::runtime_error if the file cannot be written.
-void write_vcd(const models::activity_log& log, const std::string& path, std::uint64_t end_ps);
+void write_vcd(const models::activity_log& log, const std::string& path, const trace_filter& filter);
 
 }  // namespace aimcsim::traces

@@ -8,14 +8,14 @@ int activity_log::add_track(const std::string& scope, const std::string& name) {
     return static_cast<int>(m_tracks.size()) - 1;
 }
 
-void activity_log::append(int id, std::uint64_t start_ps, std::uint64_t end_ps) {
+void activity_log::append(int id, std::uint64_t start_ps, std::uint64_t end_ps, int label) {
     std::size_t& last = m_last[id];
-    if (last != std::string::npos && m_intervals[last].end_ps == start_ps) {
+    if (last != std::string::npos && m_intervals[last].end_ps == start_ps && m_intervals[last].label == label) {
         m_intervals[last].end_ps = end_ps;
         return;
     }
     last = m_intervals.size();
-    m_intervals.push_back({id, start_ps, end_ps});
+    m_intervals.push_back({id, start_ps, end_ps, label});
 }
 
 }  // namespace aimcsim::models

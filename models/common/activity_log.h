@@ -20,21 +20,23 @@ public:
         int track;
         std::uint64_t start_ps;
         std::uint64_t end_ps;
+        int label;          // what the track did (see activity_label); -1: unlabelled
     };
 
     explicit activity_log(bool enabled = false) : m_enabled(enabled) {}
     bool enabled() const { return m_enabled; }
 
     int add_track(const std::string& scope, const std::string& name);
-    void record(int id, const sc_core::sc_time& start, const sc_core::sc_time& end) {
-        if (m_enabled && end > start) append(id, to_ps(start), to_ps(end));
+    void record(int id, const sc_core::sc_time& start, const sc_core::sc_time& end, int label = -1) {
+        if (m_enabled && end > start) append(id, to_ps(start), to_ps(end), label);
     }
 
     const std::vector<track>& tracks() const { return m_tracks; }
     const std::vector<interval>& intervals() const { return m_intervals; }
 
 private:
-    void append(int id, std::uint64_t start_ps, std::uint64_t end_ps);  // merges abutting intervals
+    // Merges an interval into the track's previous one when they abut and share the label.
+    void append(int id, std::uint64_t start_ps, std::uint64_t end_ps, int label);
 
     bool m_enabled;
     std::vector<std::size_t> m_last;  // per track: index of its latest interval, or npos

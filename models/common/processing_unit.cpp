@@ -84,7 +84,7 @@ bool processing_unit::step(stream& s) {
             const sc_time duration = execute(in);
             m_datapath_free = start + duration;
             m_busy += duration;
-            activity().record(m_track, start, m_datapath_free);
+            activity().record(m_track, start, m_datapath_free, activity_label(in.op, in.layer));
             s.working = true;
             sc_core::next_trigger(m_datapath_free - now);
             return false;

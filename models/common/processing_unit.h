@@ -25,6 +25,11 @@ namespace aimcsim::models {
 enum class opcode { recv, send, mvm, op, load, store };
 const char* to_string(opcode op);
 
+// Activity label of work: the operation and the layer it serves (decoded by traces/).
+inline int activity_label(opcode op, int layer) { return (layer + 1) * 8 + static_cast<int>(op); }
+inline opcode label_opcode(int label) { return static_cast<opcode>(label % 8); }
+inline int label_layer(int label) { return label / 8 - 1; }
+
 struct instruction {
     opcode op = opcode::recv;
     int layer = energy_ledger::no_layer;

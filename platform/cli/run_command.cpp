@@ -8,7 +8,7 @@
 #include "platform/report.h"
 #include "platform/runtime.h"
 #include "sw/ir/input_error.h"
-#include "traces/vcd_writer.h"
+#include "platform/trace_output.h"
 
 namespace aimcsim::platform {
 
@@ -21,7 +21,7 @@ struct run_options {
     std::string network = "mlp";
     std::string schedule;
     std::string out_dir = ".";
-    std::string vcd;
+    trace_options traces;
     int inferences = 16;
     bool json = false;
 };
@@ -43,22 +43,23 @@ int run_command(const arguments& args) {
         ("inferences", po::value(&o.inferences)->value_name("N")->default_value(16),
          "inferences in flight; throughput is measured over the second half")
         (",o", po::value(&o.out_dir)->value_name("DIR"), "output directory for report.json (default: .)")
-        ("vcd", po::value(&o.vcd)->value_name("FILE"), "write a VCD trace of tile, core and link activity")
         ("json", po::bool_switch(&o.json), "print the report JSON instead of the summary");
+    add_trace_options(desc, o.traces);
     if (!parse_options("run", "[options]", args, desc)) return 0;
     check(o);
+    check_trace_options(o.traces);
 
     const auto wall_start = std::chrono::steady_clock::now();
     const arch_config arch = load_common(o.common);
     const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
     const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch) : sw::load_schedule(source);
 
-    chip target("chip", arch, !o.vcd.empty());
+    chip target("chip", arch, o.traces.any());
     load_schedule(target, sched, o.inferences, source);
     const run_timing timing = run_schedule(target, sched);
 
     std::filesystem::create_directories(o.out_dir);
-    if (!o.vcd.empty()) traces::write_vcd(target.activity(), o.vcd, models::to_ps(timing.simulated));
+    write_traces(target, sched, timing, o.traces);
     run_info info{arch.source, source, o.inferences, o.common.seed, 0.0};
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     const auto report = make_report(target, sched, timing, info);

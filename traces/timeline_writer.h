@@ -1,0 +1,18 @@
+#pragma once
+// Writes the recorded activity as a timeline in the Chrome trace-event JSON format, which
+// Perfetto (ui.perfetto.dev) and chrome://tracing open: one process per unit kind, one thread
+// per unit or link, one span per piece of work or NoC transfer, named by `label_name`.
+#include <functional>
+#include <string>
+
+#include "models/common/activity_log.h"
+#include "traces/vcd_writer.h"
+
+namespace aimcsim::traces {
+
+using label_namer = std::function<std::string(int label)>;
+
+void write_timeline(const models::activity_log& log, const std::string& path, const trace_filter& filter,
+                    const label_namer& label_name);
+
+}  // namespace aimcsim::traces
