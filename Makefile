@@ -3,7 +3,8 @@
 BUILD_DIR  ?= build
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
-RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp --vcd $(BUILD_DIR)/out/trace.vcd -o $(BUILD_DIR)/out
+RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp -o $(BUILD_DIR)/out \
+  --vcd $(BUILD_DIR)/out/trace.vcd --timeline $(BUILD_DIR)/out/timeline.json
 
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libboost-dev libboost-program-options-dev \
   libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev libeigen3-dev libonnx-dev libprotobuf-dev \

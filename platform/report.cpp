@@ -89,6 +89,19 @@ json layers_block(const chip& target, const sw::schedule& sched, int inferences)
     return out;
 }
 
+// Published GPU efficiency (REFERENCE.md): MLPerf ResNet-50 offline throughput x 4.09 GMAC x 2
+// ops at TDP. Ratios against them are labelled as published figures, not simulated ones.
+json gpu_comparison(double tops_per_w) {
+    struct gpu {
+        const char* name;
+        double tops_per_w;
+    };
+    json out = {{"basis", "published: MLPerf ResNet-50 offline, 1 GPU, at TDP (effective TOPS/W)"}};
+    for (const gpu& g : {gpu{"a100", 1.07}, gpu{"h100", 0.95}})
+        out[g.name] = {{"tops_per_w", g.tops_per_w}, {"ratio", tops_per_w / g.tops_per_w}};
+    return out;
+}
+
 }  // namespace
 
 json make_report(chip& target, const sw::schedule& sched, const run_timing& timing, const run_info& info) {
@@ -117,6 +130,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     // 1 op/pJ = 1 TOPS/W.
     r["efficiency"] = {{"ops_per_inference", ops}, {"tops", tops}, {"tops_per_w", ops / per_inference_pj},
                        {"tops_per_mm2", tops / area}};
+    r["gpu_comparison"] = gpu_comparison(ops / per_inference_pj);
     r["utilization"] = utilization(target, sched, timing);
     r["noc"] = noc_block(target, timing);
     r["layers"] = layers_block(target, sched, info.inferences);
@@ -150,6 +164,9 @@ void print_summary(const json& r, std::ostream& out) {
         << "  TOPS                 " << f["tops"].get<double>() << "\n"
         << "  TOPS/W               " << f["tops_per_w"].get<double>() << "\n"
         << "  TOPS/mm2             " << f["tops_per_mm2"].get<double>() << "\n"
+        << "  TOPS/W vs GPUs       " << std::setprecision(1) << r["gpu_comparison"]["a100"]["ratio"].get<double>()
+        << "x A100, " << r["gpu_comparison"]["h100"]["ratio"].get<double>()
+        << "x H100 (published MLPerf ResNet-50 figures at TDP)\n" << std::setprecision(3)
         << "  energy/inference     " << e["per_inference_pj"].get<double>() / 1e3 << " nJ\n"
         << "  tiles used           " << u["tiles_used"] << " of " << u["tiles_total"] << "\n"
         << "  tile utilisation     spatial " << 100 * u["spatial"].get<double>() << " %, temporal "

@@ -6,6 +6,7 @@
 #include "platform/chip.h"
 #include "platform/cli/options.h"
 #include "platform/report.h"
+#include "platform/report_csv.h"
 #include "platform/runtime.h"
 #include "sw/ir/input_error.h"
 #include "platform/trace_output.h"
@@ -64,6 +65,7 @@ int run_command(const arguments& args) {
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     const auto report = make_report(target, sched, timing, info);
     write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
+    write_report_csvs(report, o.out_dir);
     if (o.json)
         std::cout << report.dump(2) << '\n';
     else

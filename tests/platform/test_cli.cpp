@@ -196,3 +196,28 @@ TEST(Logging, LinesCarrySimulatedTime) {
 
 }  // namespace
 }  // namespace aimcsim::test
+
+namespace aimcsim::test {
+namespace {
+
+std::size_t line_count(const std::filesystem::path& path) {
+    const std::string text = slurp(path);
+    return std::size_t(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(RunMlp, WritesLayerAndTileCsvsAndGpuRatios) {
+    const auto dir = temp_dir("csv");
+    const auto r = run_cli("run --network mlp --inferences 4 -o " + dir.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = read_json(dir / "report.json");
+    EXPECT_EQ(line_count(dir / "layers.csv"), j["layers"].size() + 1);
+    EXPECT_EQ(line_count(dir / "tiles.csv"), j["utilization"]["tiles_total"].get<std::size_t>() + 1);
+    EXPECT_EQ(slurp(dir / "tiles.csv").rfind("node,x,y,used,spatial,temporal,mvms\n", 0), 0u);
+    const double tops_per_w = j["efficiency"]["tops_per_w"];
+    EXPECT_NEAR(j["gpu_comparison"]["a100"]["ratio"].get<double>(), tops_per_w / 1.07, 1e-9);
+    EXPECT_NEAR(j["gpu_comparison"]["h100"]["ratio"].get<double>(), tops_per_w / 0.95, 1e-9);
+    EXPECT_NE(r.out.find("x A100"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace aimcsim::test
