@@ -1,0 +1,21 @@
+#pragma once
+// Reads NumPy .npy files (format 1.0/2.0, little-endian, C order): the input and label files of
+// functional runs (docs/inputs.md). Floating inputs are float32 or float64; labels any integer.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aimcsim::platform {
+
+struct npy_array {
+    std::vector<std::int64_t> shape;
+    std::vector<double> values;  // row-major, converted from the stored type
+
+    std::int64_t rows() const { return shape.empty() ? 1 : shape.front(); }
+    std::int64_t row_size() const;  // product of all but the first dimension
+};
+
+// Throws input_error naming the file and what was expected.
+npy_array read_npy(const std::string& path);
+
+}  // namespace aimcsim::platform
