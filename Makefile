@@ -13,7 +13,7 @@ DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libboost-dev libboost-p
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE := 1
 MAKEFLAGS += --no-print-directory
 
-.PHONY: deps configure build run test bench asan clean
+.PHONY: deps configure build run test bench bench-zoo asan clean
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -40,6 +40,10 @@ test: build
 
 bench: build
 	@cmake --build $(BUILD_DIR) --target bench
+
+bench-zoo: build   # compile and run wall times of the ONNX zoo (tests/bench/zoo_bench.cpp)
+	@cmake --build $(BUILD_DIR) --target aimcsim_bench
+	$(BUILD_DIR)/bin/aimcsim_bench --benchmark_filter=Zoo
 
 asan:
 	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Asan

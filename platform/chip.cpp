@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "models/noc/make_noc.h"
+
 namespace aimcsim::platform {
 
 using sw::node_kind;
@@ -16,7 +18,7 @@ std::string node_name(const char* prefix, int node, unsigned cols) {
 
 chip::chip(const sc_core::sc_module_name& name, const arch_config& arch, bool trace)
     : sc_module(name), m_arch(arch), m_activity(trace) {
-    m_noc = std::make_unique<models::mesh_noc>("noc", arch.noc, m_ledger, m_activity);
+    m_noc = models::make_noc("noc", arch.noc, m_ledger, m_activity);
     for (int node = 0; node < static_cast<int>(arch.nodes.size()); ++node) {
         models::processing_unit* unit = make_unit(node);
         m_units.push_back(unit);

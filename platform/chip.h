@@ -1,6 +1,7 @@
 #pragma once
 // A chip built from an architecture: one unit per mesh node (AIMC tile, heavy/light/memory core
-// or nothing), all joined by the mesh NoC, sharing one energy ledger, activity log and payload pool.
+// or nothing), all joined by the mesh NoC of the configured fidelity and switching, sharing one
+// energy ledger, activity log and payload pool.
 #include <memory>
 #include <vector>
 
@@ -12,7 +13,7 @@
 #include "models/common/message.h"
 #include "models/digital/digital_core.h"
 #include "models/memory/memory_core.h"
-#include "models/noc/mesh_noc.h"
+#include "models/noc/noc_base.h"
 #include "platform/config/arch_config.h"
 
 namespace aimcsim::platform {
@@ -25,8 +26,8 @@ public:
     models::energy_ledger& ledger() { return m_ledger; }
     const models::energy_ledger& ledger() const { return m_ledger; }
     const models::activity_log& activity() const { return m_activity; }
-    models::mesh_noc& noc() { return *m_noc; }
-    const models::mesh_noc& noc() const { return *m_noc; }
+    models::noc_base& noc() { return *m_noc; }
+    const models::noc_base& noc() const { return *m_noc; }
 
     std::size_t node_count() const { return m_units.size(); }
     models::processing_unit* unit_at(int node) const { return m_units.at(node); }
@@ -41,7 +42,7 @@ private:
     models::energy_ledger m_ledger;
     models::activity_log m_activity;
     models::payload_pool m_pool;
-    std::unique_ptr<models::mesh_noc> m_noc;
+    std::unique_ptr<models::noc_base> m_noc;
     std::vector<std::unique_ptr<models::aimc_tile>> m_tiles;
     std::vector<std::unique_ptr<models::digital_core>> m_cores;
     std::vector<std::unique_ptr<models::memory_core>> m_memories;

@@ -28,7 +28,7 @@ double sum(const models::energy_vector& pj) {
 // Weight-holding cells of a tile's blocks.
 std::uint64_t weight_cells(const sw::unit_program& u, unsigned columns_per_weight) {
     std::uint64_t cells = 0;
-    for (const auto& b : u.blocks) cells += std::uint64_t(b.rows) * b.cols * columns_per_weight;
+    for (const auto& b : u.blocks) cells += std::uint64_t(b.rows) * b.cols / b.groups * columns_per_weight;
     return cells;
 }
 
@@ -38,7 +38,8 @@ json utilization(chip& target, const sw::schedule& sched, const run_timing& timi
     const double tile_cells = double(arch.tile.rows) * arch.tile.cols;
     const unsigned cpw = models::columns_per_weight(arch.tile);
     std::vector<std::uint64_t> cells(target.node_count(), 0);
-    for (const auto& u : sched.units) cells[u.node] += weight_cells(u, cpw);
+    for (const auto& u : sched.units)  // weight reload: the fullest phase
+        cells[u.node] = std::max(cells[u.node], weight_cells(u, cpw));
     json per_tile = json::array();
     unsigned used = 0, total = 0;
     double used_cells = 0, temporal_sum = 0;
@@ -75,15 +76,39 @@ json noc_block(const chip& target, const run_timing& timing) {
             {"max_link_utilization", max}};
 }
 
+// Per layer, over every unit: the first inference's work from its first start to its last end,
+// and the work of all inferences.
+std::vector<models::layer_time> layer_times(const chip& target, std::size_t layers) {
+    std::vector<models::layer_time> out(layers);
+    for (std::size_t node = 0; node < target.node_count(); ++node) {
+        const auto* unit = target.unit_at(int(node));
+        if (!unit) continue;
+        for (const auto& [layer, t] : unit->layer_times()) {
+            if (layer < 0 || std::size_t(layer) >= layers) continue;
+            models::layer_time& all = out[std::size_t(layer)];
+            all.busy += t.busy;
+            if (!t.seen) continue;
+            if (!all.seen || t.first_start < all.first_start) all.first_start = t.first_start;
+            if (!all.seen || t.last_end > all.last_end) all.last_end = t.last_end;
+            all.seen = true;
+        }
+    }
+    return out;
+}
+
 json layers_block(const chip& target, const sw::schedule& sched, int inferences) {
     json out = json::array();
     const auto& per_layer = target.ledger().per_layer();
+    const auto times = layer_times(target, sched.layers.size());
     for (std::size_t i = 0; i < sched.layers.size(); ++i) {
         const auto& l = sched.layers[i];
         const auto it = per_layer.find(int(i));
         const double pj = it == per_layer.end() ? 0.0 : sum(it->second);
+        const models::layer_time& t = times[i];
         out.push_back({{"name", l.name}, {"kind", l.kind}, {"macs", l.macs}, {"weights", l.weights},
                        {"tiles", l.tiles}, {"spatial_utilization", l.spatial_utilization},
+                       {"latency_ns", t.seen ? models::to_ns(t.last_end - t.first_start) : 0.0},
+                       {"busy_ns_per_inference", models::to_ns(t.busy) / inferences},
                        {"energy_per_inference_pj", pj / inferences}});
     }
     return out;

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "models/common/units.h"
+#include "platform/circuits.h"
+#include "platform/memory_buffers.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::platform {
@@ -47,7 +49,7 @@ int function_index(const chip& target, int node, const std::string& function, co
 }
 
 models::instruction translate(const chip& target, const sw::unit_program& u, const sw::sched_instr& in,
-                              const std::string& at) {
+                              int block_base, const std::string& at) {
     const node_kind kind = target.arch().nodes[u.node];
     if (!allowed(in.op, kind))
         throw input_error(at + ": " + sw::to_string(in.op) + " cannot run on a " + sw::to_string(kind));
@@ -57,7 +59,7 @@ models::instruction translate(const chip& target, const sw::unit_program& u, con
     out.tag = in.tag;
     out.count = in.count;
     out.bytes = in.bytes;
-    out.block = in.block;
+    out.block = in.block + block_base;
     out.destinations = in.destinations;
     if (in.op == sw::sched_op::op) out.function = function_index(target, u.node, in.function, at);
     for (int d : in.destinations)
@@ -65,16 +67,94 @@ models::instruction translate(const chip& target, const sw::unit_program& u, con
     return out;
 }
 
-void program_tile(chip& target, const sw::unit_program& u, const std::string& at) {
+bool overlap(const sw::weight_block& a, const sw::weight_block& b, unsigned cpw) {
+    return a.tile_row < b.tile_row + b.rows && b.tile_row < a.tile_row + a.rows &&
+           a.tile_col < b.tile_col + b.cols * cpw && b.tile_col < a.tile_col + a.cols * cpw;
+}
+
+// Adds the unit's blocks to its tile; returns the tile's index of the first (earlier phases'
+// blocks stay on the tile model).
+int program_tile(chip& target, const sw::unit_program& u, const std::string& at) {
     models::aimc_tile* tile = target.tile_at(u.node);
     const auto& cfg = target.arch().tile;
-    for (const auto& b : u.blocks) {
-        if (b.rows > cfg.rows || b.cols * models::columns_per_weight(cfg) > cfg.cols)
-            throw input_error(at + ": block of " + std::to_string(b.rows) + "x" + std::to_string(b.cols) +
-                              " weights does not fit a " + std::to_string(cfg.rows) + "x" +
+    const unsigned cpw = models::columns_per_weight(cfg);
+    const int base = static_cast<int>(tile->blocks().size());
+    for (std::size_t i = 0; i < u.blocks.size(); ++i) {
+        const auto& b = u.blocks[i];
+        if (b.tile_row + b.rows > cfg.rows || (b.tile_col + b.cols * cpw) > cfg.cols)
+            throw input_error(at + ".blocks[" + std::to_string(i) + "]: block of " + std::to_string(b.rows) + "x" +
+                              std::to_string(b.cols) + " weights at [" + std::to_string(b.tile_row) + ", " +
+                              std::to_string(b.tile_col) + "] does not fit a " + std::to_string(cfg.rows) + "x" +
                               std::to_string(cfg.cols) + " tile");
+        for (std::size_t j = 0; j < i; ++j)
+            if (overlap(u.blocks[j], b, cpw))
+                throw input_error(at + ".blocks[" + std::to_string(i) + "]: overlaps blocks[" + std::to_string(j) +
+                                  "] in the tile");
         tile->add_block(b.rows, b.cols);
     }
+    return base;
+}
+
+void check_unit(const chip& target, const sw::unit_program& u, const std::string& at) {
+    const auto& arch = target.arch();
+    if (u.node < 0 || u.node >= static_cast<int>(target.node_count()) || !target.unit_at(u.node))
+        throw input_error(at + ": no unit at that node");
+    if (arch.nodes[u.node] != u.kind)
+        throw input_error(at + ": expected a " + std::string(sw::to_string(u.kind)) + ", the chip has a " +
+                          sw::to_string(arch.nodes[u.node]));
+}
+
+void load_unit(chip& target, const sw::unit_program& u, int inferences, const std::string& at) {
+    const int base = u.kind == node_kind::tile ? program_tile(target, u, at) : 0;
+    models::program streams;
+    for (std::size_t s = 0; s < u.streams.size(); ++s) {
+        streams.emplace_back();
+        for (std::size_t k = 0; k < u.streams[s].size(); ++k)
+            streams.back().push_back(translate(target, u, u.streams[s][k], base,
+                                               at + ".streams[" + std::to_string(s) + "][" + std::to_string(k) + "]"));
+    }
+    target.unit_at(u.node)->load_program(streams, inferences);
+}
+
+void load_phase(chip& target, const sw::schedule& sched, int phase, int inferences, const std::string& source) {
+    for (std::size_t i = 0; i < sched.units.size(); ++i)
+        if (sched.units[i].phase == phase) load_unit(target, sched.units[i], inferences, where(source, i, sched.units[i]));
+}
+
+// Weight reload: the phase's tiles are programmed (their energy charged per block, by weight
+// cells) while the chip idles for the phase's programming time.
+void program_phase(chip& target, const sw::schedule& sched, int phase) {
+    const sw::phase_cost& cost = sched.phases[std::size_t(phase)];
+    const unsigned cpw = models::columns_per_weight(target.arch().tile);
+    const auto cells = [&](const sw::weight_block& b) { return double(b.rows) * b.cols / b.groups * cpw; };
+    double total = 0;
+    for (const auto& u : sched.units)
+        for (const auto& b : u.blocks) total += u.phase == phase ? cells(b) : 0;
+    for (const auto& u : sched.units)
+        for (const auto& b : u.blocks)
+            if (u.phase == phase && total > 0)
+                target.ledger().charge(target.unit_at(u.node)->ledger_id(), models::energy_kind::aimc_program,
+                                       cost.program_pj * cells(b) / total, b.layer);
+    if (cost.program_ns > 0) sc_core::sc_start(sc_core::sc_time(cost.program_ns, sc_core::SC_NS));
+}
+
+void check_finished(const chip& target) {
+    std::string stalls;
+    for (std::size_t node = 0; node < target.node_count(); ++node) {
+        const auto* unit = target.unit_at(static_cast<int>(node));
+        if (unit && !unit->finished()) stalls += unit->stall_reason();
+    }
+    if (!stalls.empty())
+        throw input_error("schedule deadlocks at " + sc_core::sc_time_stamp().to_string() +
+                          "; waiting streams:\n" + stalls);
+}
+
+// The output stream's index on its unit: after the streams earlier phases loaded there.
+int output_stream(const sw::schedule& sched) {
+    int base = 0;
+    for (const auto& u : sched.units)
+        if (u.node == sched.output.node && u.phase < sched.phase_count() - 1) base += static_cast<int>(u.streams.size());
+    return base + sched.output.stream;
 }
 
 }  // namespace
@@ -85,41 +165,27 @@ void load_schedule(chip& target, const sw::schedule& sched, int inferences, cons
         throw input_error(source + ": mesh " + std::to_string(sched.mesh_cols) + "x" +
                           std::to_string(sched.mesh_rows) + " does not match the architecture's " +
                           std::to_string(arch.noc.cols) + "x" + std::to_string(arch.noc.rows));
-    for (std::size_t i = 0; i < sched.units.size(); ++i) {
-        const sw::unit_program& u = sched.units[i];
-        const std::string at = where(source, i, u);
-        if (u.node < 0 || u.node >= static_cast<int>(target.node_count()) || !target.unit_at(u.node))
-            throw input_error(at + ": no unit at that node");
-        if (arch.nodes[u.node] != u.kind)
-            throw input_error(at + ": expected a " + std::string(sw::to_string(u.kind)) + ", the chip has a " +
-                              sw::to_string(arch.nodes[u.node]));
-        if (u.kind == node_kind::tile) program_tile(target, u, at);
-        models::program streams;
-        for (std::size_t s = 0; s < u.streams.size(); ++s) {
-            streams.emplace_back();
-            for (std::size_t k = 0; k < u.streams[s].size(); ++k)
-                streams.back().push_back(translate(target, u, u.streams[s][k],
-                                                   at + ".streams[" + std::to_string(s) + "][" + std::to_string(k) + "]"));
-        }
-        target.unit_at(u.node)->load_program(streams, inferences);
-    }
+    check_memory_buffers(arch, sched, source);
+    if (arch.noc.switching == models::noc_switching::circuit) configure_circuits(target, sched, source);
+    for (std::size_t i = 0; i < sched.units.size(); ++i) check_unit(target, sched.units[i], where(source, i, sched.units[i]));
+    if (sched.phases.empty()) load_phase(target, sched, 0, inferences, source);
     spdlog::info("schedule {}: {} units programmed, {} inferences", source, sched.units.size(), inferences);
 }
 
-run_timing run_schedule(chip& target, const sw::schedule& sched) {
-    sc_core::sc_start();
-    std::string stalls;
-    for (std::size_t node = 0; node < target.node_count(); ++node) {
-        const auto* unit = target.unit_at(static_cast<int>(node));
-        if (unit && !unit->finished()) stalls += unit->stall_reason();
+run_timing run_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source) {
+    for (int phase = 0; phase < sched.phase_count(); ++phase) {
+        if (!sched.phases.empty()) {
+            program_phase(target, sched, phase);
+            load_phase(target, sched, phase, inferences, source);
+        }
+        sc_core::sc_start();
+        check_finished(target);
     }
-    if (!stalls.empty())
-        throw input_error("schedule deadlocks at " + sc_core::sc_time_stamp().to_string() +
-                          "; waiting streams:\n" + stalls);
     run_timing timing;
     timing.starts = target.unit_at(sched.input.node)->iteration_starts(sched.input.stream);
-    timing.ends = target.unit_at(sched.output.node)->iteration_ends(sched.output.stream);
+    timing.ends = target.unit_at(sched.output.node)->iteration_ends(output_stream(sched));
     timing.simulated = sc_core::sc_time_stamp();
+    timing.batched = !sched.phases.empty();
     spdlog::info("simulation done: {} inferences", timing.ends.size());
     return timing;
 }
@@ -128,6 +194,7 @@ double run_timing::latency_ns() const { return models::to_ns(ends.front() - star
 
 double run_timing::throughput_per_s() const {
     const std::size_t n = ends.size();
+    if (batched) return static_cast<double>(n) / simulated.to_seconds();
     if (n < 2) return 1.0 / (ends.front() - starts.front()).to_seconds();
     const std::size_t first = (n - 1) / 2;
     return static_cast<double>(n - 1 - first) / (ends.back() - ends[first]).to_seconds();

@@ -13,16 +13,21 @@ struct run_timing {
     std::vector<sc_core::sc_time> starts;  // per inference: its input stream iteration began
     std::vector<sc_core::sc_time> ends;    // per inference: its output stream iteration ended
     sc_core::sc_time simulated;
+    bool batched = false;                  // weight reload: the inferences go through phase by phase
 
     double latency_ns() const;             // of the first inference, through an empty pipeline
-    // Steady state: completions per second over the second half of the inferences.
+    // Steady state: completions per second over the second half of the inferences; batched:
+    // inferences over the whole run, reprogramming included.
     double throughput_per_s() const;
 };
 
 // Throws input_error when the schedule does not match the chip (`source` names the schedule).
+// Programs the tiles and loads the streams of a one-phase schedule.
 void load_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source);
 
-// Runs to completion. Throws input_error naming the stalled streams if the schedule deadlocks.
-run_timing run_schedule(chip& target, const sw::schedule& sched);
+// Runs to completion; with weight reload, phase by phase: program the phase's tiles (its time and
+// energy), load its streams, run them. Throws input_error naming the stalled streams if the
+// schedule deadlocks.
+run_timing run_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source);
 
 }  // namespace aimcsim::platform

@@ -13,14 +13,14 @@ namespace {
 
 namespace po = boost::program_options;
 
-const std::set<std::string> known_scopes = {"tiles", "cores", "memory", "noc"};
+const std::set<std::string> known_scopes = {"tiles", "cores", "memory", "noc", "noc_buffers"};
 
 std::set<std::string> parse_scopes(const std::string& list) {
     std::set<std::string> scopes;
     std::stringstream in(list);
     for (std::string scope; std::getline(in, scope, ',');) {
         if (!known_scopes.count(scope))
-            throw input_error("--vcd-scope: unknown scope \"" + scope + "\"; expected a comma list of tiles, cores, memory, noc");
+            throw input_error("--vcd-scope: unknown scope \"" + scope + "\"; expected a comma list of tiles, cores, memory, noc, noc_buffers");
         scopes.insert(scope);
     }
     return scopes;
@@ -60,7 +60,7 @@ void add_trace_options(po::options_description& desc, trace_options& o) {
     desc.add_options()
         ("vcd", po::value(&o.vcd)->value_name("FILE"),
          "write a VCD of tile, core, memory and link activity, and a GTKWave save file FILE.gtkw beside it")
-        ("vcd-scope", po::value(&o.scopes)->value_name("LIST"), "trace only these of tiles,cores,memory,noc")
+        ("vcd-scope", po::value(&o.scopes)->value_name("LIST"), "trace only these of tiles,cores,memory,noc,noc_buffers")
         ("vcd-window", po::value(&o.window)->value_name("START:END"), "trace only this window of simulated ns")
         ("timeline", po::value(&o.timeline)->value_name("FILE"), "write a Perfetto/Chrome trace-event timeline");
 }

@@ -48,7 +48,9 @@ void write_gtkw(const models::activity_log& log, const std::string& vcd_path, co
                 const trace_filter& filter) {
     std::map<std::tuple<int, std::string, int>, std::vector<std::string>> groups;  // (order, scope, row)
     for (const auto& t : log.tracks())
-        if (filter.keeps(t.scope)) groups[{scope_order(t.scope), t.scope, row_of(t.name)}].push_back(t.name);
+        if (filter.keeps(t.scope))  // a value track is a vector: GTKWave names it with its range
+            groups[{scope_order(t.scope), t.scope, row_of(t.name)}].push_back(
+                t.bits ? t.name + "[" + std::to_string(t.bits - 1) + ":0]" : t.name);
     std::ofstream out(path);
     if (!out) throw std::runtime_error("cannot write GTKWave save file " + path);
     out << "[*] aimcsim: signals grouped by unit kind and mesh row\n"

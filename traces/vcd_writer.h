@@ -1,6 +1,6 @@
 #pragma once
 // Writes the busy intervals of an activity_log as a VCD file that GTKWave opens: one 1-bit wire
-// per track, in one scope per track scope (tiles, cores, memory, noc), optionally restricted to
+// per track (a `bits`-wide wire per value track, e.g. buffer occupancy), in one scope per track scope (tiles, cores, memory, noc), optionally restricted to
 // some scopes and a time window so that a large run's trace stays small.
 #include <cstdint>
 #include <limits>

@@ -1,9 +1,10 @@
 #pragma once
 // An AIMC tile at a mesh node: holds weight blocks and runs MVMs (see docs/models.md).
 //
-// Timing and energy of one MVM come from the pure helpers below (also used by tile-report and
-// tests), so every figure has one source. An MVM is charged for the block it uses: active rows
-// = the block's rows, active columns = its weight columns x columns_per_weight.
+// Timing and energy of one MVM come from the pure functions of tile_cost.h (also used by
+// tile-report and tests), so every figure has one source. The cost of each block is computed
+// once, when it is added; an MVM is charged for the block it uses: active rows = the block's rows,
+// active columns = its weight columns x columns_per_weight.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -11,25 +12,12 @@
 #include <Eigen/Dense>
 
 #include "models/aimc/crossbar.h"
+#include "models/aimc/input_encoder.h"
 #include "models/aimc/tile_config.h"
+#include "models/aimc/tile_cost.h"
 #include "models/common/processing_unit.h"
 
 namespace aimcsim::models {
-
-// Latency and energy of one MVM with `active_rows` rows driven and `active_cols` physical
-// (unit-cell) columns read, both within the tile's rows x cols.
-struct mvm_cost {
-    sc_core::sc_time input, integration, conversion, digital, total;
-    double dac_pj = 0, array_pj = 0, adc_pj = 0, periphery_pj = 0;
-    double energy_pj() const { return dac_pj + array_pj + adc_pj + periphery_pj; }
-};
-
-unsigned input_passes(const tile_config& c);             // bit-serial: input_bits, else 1
-sc_core::sc_time input_phase(const tile_config& c);      // all passes
-sc_core::sc_time adc_conversion(const tile_config& c);   // one conversion of one ADC
-unsigned adc_count(const tile_config& c);                // ceil(cols / columns_per_adc)
-mvm_cost compute_mvm_cost(const tile_config& c, unsigned active_rows, unsigned active_cols);
-double tile_area_mm2(const tile_config& c);
 
 class aimc_tile : public processing_unit {
 public:
@@ -42,8 +30,9 @@ public:
 
     // Adds a weight block; its index is the instruction's `block`.
     void add_block(unsigned rows, unsigned cols);
-    // Functional mode: programs block `index` (rows x cols weights) for numerics.
-    void program_block(int index, const Eigen::MatrixXf& weights);
+    // Functional mode: programs block `index` (rows x cols weights) for numerics; the block's
+    // noise streams derive from `seed` and the index.
+    void program_block(int index, const Eigen::MatrixXf& weights, std::uint64_t seed = 1);
     crossbar* numerics(int index);  // nullptr unless programmed
 
     const tile_config& config() const { return m_config; }

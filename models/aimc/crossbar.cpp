@@ -1,38 +1,135 @@
 #include "models/aimc/crossbar.h"
 
-#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+
+#include "models/aimc/adc.h"
+#include "models/aimc/input_encoder.h"
+#include "models/aimc/ir_drop.h"
+#include "models/aimc/weight_encoding.h"
 
 namespace aimcsim::models {
 
 namespace {
 
-// Largest level of a signed symmetric quantiser (at least 1, so 1 bit is binary).
-float symmetric_levels(unsigned bits) {
-    return std::max(1.0f, std::ldexp(1.0f, static_cast<int>(bits) - 1) - 1.0f);
+constexpr std::uint64_t read_stream_salt = 0x5851f42d4c957f2dull;
+
+bool has_read_noise(const device_params& d, const noise_config& n) {
+    return n.read_scale > 0 && (d.read == read_noise::pcm || d.read_sigma > 0);
 }
 
 }  // namespace
 
-crossbar::crossbar(const tile_config& config)
+crossbar::crossbar(const tile_config& config, std::uint64_t seed)
     : m_config(config),
-      m_input_levels(symmetric_levels(config.input_bits)),
-      m_adc_levels(symmetric_levels(config.adc.bits)) {}
+      m_device(device_of(config)),
+      m_program_rng(seed),
+      m_read_rng(seed ^ read_stream_salt),
+      m_input_levels(input_levels(config)),
+      m_ir_drop(m_device.cell_cap_ff > 0 ? 0.0f : static_cast<float>(config.noise.wire_ohm * m_device.g_max_us * 1e-6)) {}
+
+Eigen::MatrixXf crossbar::quantised_weights(const Eigen::MatrixXf& weights) const {
+    if (m_w_scale <= 0) return Eigen::MatrixXf::Zero(weights.rows(), weights.cols());
+    const float levels = weight_levels(m_config);
+    return (weights.array() * (levels / m_w_scale)).rint().matrix() / levels;
+}
 
 void crossbar::program(const Eigen::MatrixXf& weights) {
-    if (weights.rows() > static_cast<Eigen::Index>(m_config.rows))
-        throw std::invalid_argument("crossbar: block of " + std::to_string(weights.rows()) +
-                                    " rows exceeds the tile's " + std::to_string(m_config.rows));
+    if (weights.rows() > static_cast<Eigen::Index>(m_config.rows) ||
+        weights.cols() * columns_per_weight(m_config) > static_cast<Eigen::Index>(m_config.cols))
+        throw std::invalid_argument("crossbar: a block of " + std::to_string(weights.rows()) + "x" +
+                                    std::to_string(weights.cols()) + " weights does not fit the tile's " +
+                                    std::to_string(m_config.rows) + "x" + std::to_string(m_config.cols) + " cells");
+    m_rows = static_cast<unsigned>(weights.rows());
+    m_cols = static_cast<unsigned>(weights.cols());
     m_w_scale = weights.size() ? weights.cwiseAbs().maxCoeff() : 0.0f;
-    // Stage "program": ideal mapping to normalised conductances. Programming noise, drift and
-    // stuck-at faults will act on m_g here.
-    m_g = m_w_scale > 0 ? Eigen::MatrixXf(weights / m_w_scale) : Eigen::MatrixXf::Zero(weights.rows(), weights.cols());
-    m_xq.resize(weights.rows());
-    const float full_scale = static_cast<float>(weights.rows()) * m_input_levels;  // max|g| = 1
-    m_adc_bound = static_cast<float>(m_config.adc.clip) * full_scale;
-    m_adc_lsb = m_adc_bound / m_adc_levels;
+    const device_planes targets = map_weights(m_config, m_device, quantised_weights(weights));
+    std::vector<device_plane> devices;
+    for (const Eigen::ArrayXXf& target : targets.targets) {
+        devices.emplace_back(m_device, m_config.noise);
+        devices.back().program(target, m_program_rng);
+    }
+    const std::vector<float> coefficient = round_coefficients(m_config);
+    m_round_coefficient = Eigen::Map<const Eigen::RowVectorXf>(coefficient.data(), Eigen::Index(coefficient.size()));
+    m_levels.resize(m_rows);
+
+    fold_planes(devices, targets.coefficient, 0.0);
+    calibrate_adc();  // the ADC ranges are set right after programming
+    drift_to_time(devices, targets.coefficient);
+}
+
+// With compensation, an all-ones input is read right after programming and at the time; the
+// ratio of the summed |outputs| scales every output.
+void crossbar::drift_to_time(const std::vector<device_plane>& devices, const std::vector<float>& coefficient) {
+    const double t = m_config.noise.time_since_programming_s;
+    const bool compensate = m_config.noise.drift_compensation;
+    m_alpha = 1;
+    const float reference = compensate ? readout_sum() : 0.0f;
+    if (t > 0) fold_planes(devices, coefficient, t);
+    if (!compensate) return;
+    const float now = readout_sum();
+    m_alpha = now > 0 ? reference / now : 1.0f;
+}
+
+void crossbar::fold_planes(const std::vector<device_plane>& devices, const std::vector<float>& coefficient,
+                           double t_s) {
+    const bool split = weight_phases(m_config) == 2;
+    const bool noisy = has_read_noise(m_device, m_config.noise);
+    const float g_min = static_cast<float>(m_device.g_min_us / m_device.g_max_us);
+    const bool unipolar = m_config.weights == weight_encoding::unipolar_reference;
+    m_planes.resize(split ? 2 : 1);
+    for (std::size_t p = 0; p < m_planes.size(); ++p) {
+        analog_plane& plane = m_planes[p];
+        plane.sign = p == 0 ? 1.0f : -1.0f;
+        plane.cell_max = 0;
+        plane.a.setZero(devices.front().programmed().rows(), devices.front().programmed().cols());
+        if (noisy) plane.variance.setZero(plane.a.rows(), plane.a.cols());
+    }
+    for (std::size_t d = 0; d < devices.size(); ++d) {
+        const float c = coefficient[d];
+        analog_plane& plane = m_planes[split && c < 0 ? 1 : 0];
+        const float weight = split ? std::abs(c) : c;
+        // Devices on the positive side reach g_max; a pair's negative device sits at least at g_min.
+        if (weight > 0) plane.cell_max += weight * (split || unipolar ? 1.0f : 1.0f - g_min);
+        const Eigen::ArrayXXf g = devices[d].conductance(t_s);
+        plane.a.array() += weight * g;
+        if (noisy) plane.variance.array() += (weight * weight) * devices[d].read_sigma(g, t_s).square();
+    }
+}
+
+// Column RMS: for round inputs with mean m and variance v per row, column j's output has mean
+// m sum_i a_ij and variance v sum_i a_ij^2; the range is |mean| + clip_sigmas x SD.
+Eigen::ArrayXf crossbar::column_range(const Eigen::MatrixXf& a) const {
+    const input_moments u = round_input_moments(m_config);
+    const Eigen::ArrayXf mean = u.mean * a.colwise().sum().transpose().array();
+    const Eigen::ArrayXf sd = std::sqrt(u.variance) * a.colwise().norm().transpose().array();
+    return mean.abs() + static_cast<float>(m_config.adc.clip_sigmas) * sd;
+}
+
+// Full scale: clip x rows x the largest column conductance per cell x the largest round input.
+void crossbar::calibrate_adc() {
+    const adc_config& adc = m_config.adc;
+    const bool net = m_planes.size() == 1 && m_config.weights != weight_encoding::unipolar_reference;
+    for (analog_plane& plane : m_planes) {
+        const bool is_signed = round_inputs_signed(m_config) || net;
+        const float codes = is_signed ? signed_levels(adc.bits) : unsigned_levels(adc.bits);
+        plane.lowest_code = is_signed ? -codes : 0.0f;
+        plane.highest_code = codes;
+        const float worst = m_rows * plane.cell_max * round_max_input(m_config);
+        if (adc.range == adc_range::full_scale)
+            plane.lsb = Eigen::ArrayXf::Constant(plane.a.cols(), static_cast<float>(adc.clip) * worst / codes);
+        else
+            plane.lsb = column_range(plane.a).max(worst * 1e-6f) / codes;
+        plane.inverse_lsb = plane.lsb.inverse();
+    }
+}
+
+float crossbar::readout_sum() {
+    m_levels.setConstant(m_input_levels);
+    Eigen::VectorXf out;
+    convert(m_levels, out);
+    return out.cwiseAbs().sum();
 }
 
 float crossbar::input_scale(const Eigen::VectorXf& x) const {
@@ -42,34 +139,50 @@ float crossbar::input_scale(const Eigen::VectorXf& x) const {
 
 float crossbar::input_lsb(const Eigen::VectorXf& x) const { return input_scale(x); }
 
-float crossbar::output_lsb(const Eigen::VectorXf& x) const {
-    return m_adc_lsb * m_w_scale * input_scale(x);
+float crossbar::output_full_scale(const Eigen::VectorXf& x) const {
+    return static_cast<float>(m_rows) * m_w_scale * input_scale(x) * m_input_levels;
 }
 
 Eigen::VectorXf crossbar::mvm(const Eigen::VectorXf& x) {
-    Eigen::VectorXf y(m_g.cols());
+    Eigen::VectorXf y(m_cols);
     mvm(x, y);
     return y;
 }
 
 void crossbar::mvm(const Eigen::VectorXf& x, Eigen::VectorXf& y) {
-    if (x.size() != m_g.rows())
+    if (x.size() != static_cast<Eigen::Index>(m_rows))
         throw std::invalid_argument("crossbar: input of " + std::to_string(x.size()) + " values for a block of " +
-                                    std::to_string(m_g.rows()) + " rows");
+                                    std::to_string(m_rows) + " rows");
     const float scale = input_scale(x);
-    if (scale <= 0 || m_adc_lsb <= 0) {
-        y.setZero(m_g.cols());
+    if (scale <= 0 || m_planes.empty()) {
+        y.setZero(m_cols);
         return;
     }
-    // Stage "input": DAC levels (bit-serial and pulse-width encodings give the same levels).
-    const float levels = m_input_levels;
-    m_xq.array() = (x.array() / scale).round().max(-levels).min(levels);
-    // Stage "array": integrated column currents. Read noise and IR drop will act here.
-    y.noalias() = m_g.transpose() * m_xq;
-    // Stage "adc": quantise and clip, then rescale to weight x input units.
-    const float q = m_adc_levels;
-    const float out_scale = m_adc_lsb * m_w_scale * scale;
-    y.array() = (y.array() / m_adc_lsb).round().max(-q).min(q) * out_scale;
+    m_levels.array() = (x.array() * (1.0f / scale)).rint().max(-m_input_levels).min(m_input_levels);
+    convert(m_levels, y);
+    y *= m_w_scale * scale * m_alpha;
+}
+
+void crossbar::convert(const Eigen::VectorXf& levels, Eigen::VectorXf& out) {
+    encode_inputs(m_config, levels, m_u);
+    const bool noisy = m_planes.front().variance.size() > 0;
+    if (noisy) m_u2 = m_u.cwiseAbs2();
+    m_columns.setZero(m_planes.front().a.cols());
+    for (const analog_plane& plane : m_planes) {
+        m_z.noalias() = plane.a.transpose() * m_u;  // stage "array": integrated column currents
+        if (noisy) {                                 // stage "read noise": per column, per round
+            m_v.noalias() = plane.variance.transpose() * m_u2;
+            m_noise.resize(m_z.rows(), m_z.cols());
+            m_read_rng.fill_normal(m_noise.data(), m_noise.size());
+            m_z.array() += m_v.array().sqrt() * m_noise.array();
+        }
+        if (m_ir_drop > 0) subtract_ir_drop(plane.a, m_u, m_ir_drop, m_z);
+        // stage "adc": quantise and clip each column and round
+        m_z.array() = (m_z.array().colwise() * plane.inverse_lsb).rint().max(plane.lowest_code).min(plane.highest_code).colwise() *
+                      plane.lsb;
+        m_columns.noalias() += plane.sign * (m_z * m_round_coefficient.transpose());  // shift-add, phases
+    }
+    combine_columns(m_config, m_device, m_columns, out);
 }
 
 }  // namespace aimcsim::models

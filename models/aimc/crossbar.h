@@ -1,55 +1,85 @@
 #pragma once
-// Functional numerics of one weight block on an AIMC crossbar (no SystemC).
+// Functional numerics of one weight block on an AIMC crossbar (no SystemC); see docs/models.md.
 //
-// y = W^T x, computed the way the tile does it:
-//   1. input quantisation: signed, symmetric, input_bits (levels +-(2^(b-1) - 1)) over
-//      [-range, range], range = max|x| per MVM or a fixed range (set_input_range);
-//   2. the analogue dot product on normalised conductances g = W / max|W| (in [-1, 1]);
-//   3. ADC quantisation: signed, symmetric, adc.bits over +-clip x full scale, where
-//      full scale = rows_used x max|g| x max input level (= rows_used x max|w| x max|x| in
-//      weight/input units), saturating outside;
-//   4. rescaling back to weight x input units.
-// Non-idealities (programming noise, drift, read noise, IR drop, stuck-at faults) slot in as
-// stages on the conductances (program time: m_g) and on the integrated column currents
-// (per MVM, between steps 2 and 3); see the stage comments in crossbar.cpp.
+// program(W): weights are scaled by max|W|, quantised to weight_bits and mapped by the weight
+// encoding onto device planes (device levels, g_min); each device gets programming noise,
+// stuck-at faults and drift to time t; the planes are folded into effective column conductances
+// (and their per-read noise variances); the ADC ranges are calibrated at t = 0; with drift
+// compensation, an all-ones readout right after programming and another at t give the digital
+// output scale.
+// mvm(x): input quantisation, input rounds (bit-serial passes, sign phases), the array product,
+// 1/f read noise (per MVM, drawn per column: the sum of independent per-device Gaussians),
+// first-order IR drop, ADC quantisation and clipping per column and round, digital shift-add and
+// recombination, rescaling. Every random draw comes from streams seeded by `seed`.
+#include <cstdint>
+#include <vector>
+
 #include <Eigen/Dense>
 
-#include "models/aimc/tile_config.h"
+#include "models/aimc/device_noise.h"
+#include "models/aimc/random_stream.h"
+#include "models/aimc/technology.h"
 
 namespace aimcsim::models {
 
 class crossbar {
 public:
-    explicit crossbar(const tile_config& config);
+    crossbar(const tile_config& config, std::uint64_t seed = 1);
 
-    // Programs a K x N weight block (K <= rows). Precomputes every scale.
+    // Programs a K x N weight block (K <= rows, N weights <= the tile's weight columns).
     void program(const Eigen::MatrixXf& weights);
     // Fixed input range for quantisation; 0 (default) uses max|x| of each input vector.
     void set_input_range(float range) { m_input_range = range; }
 
     Eigen::VectorXf mvm(const Eigen::VectorXf& x);
-    // Same, into a caller-owned vector (no allocation once y has the right size).
+    // Same, into a caller-owned vector (no allocation once the scratch buffers are sized).
     void mvm(const Eigen::VectorXf& x, Eigen::VectorXf& y);
 
-    unsigned rows_used() const { return static_cast<unsigned>(m_g.rows()); }
-    unsigned cols_used() const { return static_cast<unsigned>(m_g.cols()); }
-    float weight_scale() const { return m_w_scale; }        // max|W|
-    float input_lsb(const Eigen::VectorXf& x) const;        // input step in input units
-    float output_lsb(const Eigen::VectorXf& x) const;       // ADC step in output units
-    const Eigen::MatrixXf& conductances() const { return m_g; }  // normalised, in [-1, 1]
+    unsigned rows_used() const { return m_rows; }
+    unsigned cols_used() const { return m_cols; }
+    float weight_scale() const { return m_w_scale; }           // max|W|
+    float input_lsb(const Eigen::VectorXf& x) const;           // input step in input units
+    // Output full scale: rows used x max|W| x max|x| (the error reference of tile-report).
+    float output_full_scale(const Eigen::VectorXf& x) const;
+    float drift_compensation() const { return m_alpha; }       // digital output scale (1 without)
+    // Effective normalised conductances of the first analog plane (K x analog columns).
+    const Eigen::MatrixXf& conductances() const { return m_planes.front().a; }
 
 private:
-    float input_scale(const Eigen::VectorXf& x) const;      // input units per input level
+    // One set of columns the ADCs convert: effective conductances, per-read noise variances, and
+    // the ADC step (per column) and code range.
+    struct analog_plane {
+        Eigen::MatrixXf a, variance;
+        float sign = 1;
+        float cell_max = 0;  // largest conductance one cell can add to a column (worst case)
+        Eigen::ArrayXf lsb, inverse_lsb;
+        float lowest_code = 0, highest_code = 0;
+    };
+
+    float input_scale(const Eigen::VectorXf& x) const;  // input units per input level
+    Eigen::MatrixXf quantised_weights(const Eigen::MatrixXf& weights) const;
+    // Device planes (with their analogue coefficients) -> analog planes at t seconds.
+    void fold_planes(const std::vector<device_plane>& devices, const std::vector<float>& coefficient, double t_s);
+    void calibrate_adc();
+    void drift_to_time(const std::vector<device_plane>& devices, const std::vector<float>& coefficient);
+    Eigen::ArrayXf column_range(const Eigen::MatrixXf& a) const;  // column_rms ADC range per column
+    float readout_sum();                                 // sum |y| for an all-ones input
+    void convert(const Eigen::VectorXf& levels, Eigen::VectorXf& out);  // normalised units
 
     tile_config m_config;
-    float m_input_levels;   // 2^(input_bits-1) - 1
-    float m_adc_levels;     // 2^(adc.bits-1) - 1
-    float m_adc_lsb = 0;    // in (normalised conductance x input level) units
-    float m_adc_bound = 0;  // clip range in the same units
+    device_params m_device;
+    random_stream m_program_rng, m_read_rng;
+    unsigned m_rows = 0, m_cols = 0;
+    float m_input_levels;
     float m_w_scale = 0;
     float m_input_range = 0;
-    Eigen::MatrixXf m_g;    // programmed (normalised) conductances, K x N
-    Eigen::VectorXf m_xq;   // scratch: quantised input levels
+    float m_alpha = 1;
+    float m_ir_drop = 0;                                 // wire resistance x g_max
+    std::vector<analog_plane> m_planes;
+    Eigen::RowVectorXf m_round_coefficient;
+    // Scratch, sized once per program.
+    Eigen::VectorXf m_levels, m_columns;
+    Eigen::MatrixXf m_u, m_u2, m_z, m_v, m_noise;
 };
 
 }  // namespace aimcsim::models

@@ -5,8 +5,8 @@
 namespace aimcsim::models {
 
 const char* to_string(energy_kind kind) {
-    static const char* const names[] = {"aimc_dac", "aimc_array", "aimc_adc", "aimc_periphery",
-                                        "digital",  "scratchpad", "noc",      "static"};
+    static const char* const names[] = {"aimc_dac",   "aimc_array", "aimc_adc",     "aimc_periphery", "digital",
+                                        "scratchpad", "noc",        "aimc_program", "static"};
     return names[static_cast<std::size_t>(kind)];
 }
 

@@ -18,6 +18,10 @@ tlm::tlm_generic_payload* payload_pool::acquire() {
         message_ext& ext = message_of(*p);  // keep the vectors' capacity
         ext.destinations.clear();
         ext.data.clear();
+        ext.scatter.clear();
+        ext.group = -1;
+        ext.part = 0;
+        ext.parts = 1;
         ext.source = -1;
         ext.tag = 0;
         ext.inference = 0;

@@ -15,6 +15,13 @@ struct message_ext : tlm::tlm_extension<message_ext> {
     int layer = -1;                  // for energy attribution
     std::uint64_t bytes = 0;
     std::vector<float> data;         // functional mode only
+    // Collectives the NoC performs (models/noc/noc_base.h). Scatter: bytes for each destination,
+    // in order; each destination receives only its slice. Concatenation: this message is part
+    // `part` of `parts` of group `group`; the destination receives one message, parts in order.
+    std::vector<std::uint64_t> scatter;
+    int group = -1;
+    int part = 0;
+    int parts = 1;
 
     tlm::tlm_extension_base* clone() const override { return new message_ext(*this); }
     void copy_from(const tlm::tlm_extension_base& other) override {

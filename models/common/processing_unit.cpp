@@ -84,6 +84,7 @@ bool processing_unit::step(stream& s) {
             const sc_time duration = execute(in);
             m_datapath_free = start + duration;
             m_busy += duration;
+            record(in.layer, s.inference, start, m_datapath_free);
             activity().record(m_track, start, m_datapath_free, activity_label(in.op, in.layer));
             s.working = true;
             sc_core::next_trigger(m_datapath_free - now);
@@ -98,6 +99,16 @@ bool processing_unit::step(stream& s) {
         ++s.inference;
     }
     return true;
+}
+
+void processing_unit::record(int layer, int inference, const sc_time& start, const sc_time& end) {
+    if (layer < 0) return;
+    layer_time& t = m_layer_times[layer];
+    t.busy += end - start;
+    if (inference != 0) return;
+    if (!t.seen || start < t.first_start) t.first_start = start;
+    if (!t.seen || end > t.last_end) t.last_end = end;
+    t.seen = true;
 }
 
 static std::uint64_t received_key(int tag, int inference) {

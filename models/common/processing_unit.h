@@ -50,6 +50,13 @@ struct unit_context {
     payload_pool* pool = nullptr;
 };
 
+// The compute work (mvm, op, load, store) of one layer on one unit.
+struct layer_time {
+    bool seen = false;                        // work of the first inference
+    sc_core::sc_time first_start, last_end;   // of the first inference's work
+    sc_core::sc_time busy;                    // all inferences
+};
+
 class processing_unit : public sc_core::sc_module {
 public:
     tlm_utils::simple_initiator_socket<processing_unit> to_noc;
@@ -70,6 +77,7 @@ public:
     const std::vector<sc_core::sc_time>& iteration_starts(int index) const { return m_streams.at(index).starts; }
     const std::vector<sc_core::sc_time>& iteration_ends(int index) const { return m_streams.at(index).ends; }
     int ledger_id() const { return m_ledger_id; }
+    const std::unordered_map<int, layer_time>& layer_times() const { return m_layer_times; }
 
 protected:
     // Performs compute work (mvm, op, load, store): charges its energy and returns its duration.
@@ -89,6 +97,7 @@ private:
     void run(std::size_t index);
     bool step(stream& s);  // false when the stream must wait; sets next_trigger
     void send(const stream& s, const instruction& instr);
+    void record(int layer, int inference, const sc_core::sc_time& start, const sc_core::sc_time& end);
     std::uint64_t& received(int tag, int inference);
     std::uint64_t received_count(int tag, int inference) const;
     tlm::tlm_sync_enum on_message(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
@@ -103,6 +112,7 @@ private:
     sc_core::sc_event m_message_event;
     sc_core::sc_time m_datapath_free;
     sc_core::sc_time m_busy;
+    std::unordered_map<int, layer_time> m_layer_times;
 };
 
 }  // namespace aimcsim::models

@@ -12,7 +12,11 @@ using sc_core::sc_time;
 
 scratchpad::scratchpad(const sc_core::sc_module_name& name, const scratchpad_config& config, energy_ledger& ledger,
                        const std::string& ledger_name)
-    : sc_module(name), socket("socket"), m_config(config), m_ledger(ledger) {
+    : sc_module(name),
+      socket("socket"),
+      m_config(config),
+      m_ledger(ledger),
+      m_port_free(std::max(1u, config.ports), sc_core::SC_ZERO_TIME) {
     m_ledger_id = ledger.add_component(ledger_name.empty() ? std::string(basename()) : ledger_name, config.static_mw);
     socket.register_b_transport(this, &scratchpad::b_transport);
     socket.register_get_direct_mem_ptr(this, &scratchpad::get_direct_mem_ptr);
@@ -80,9 +84,16 @@ void scratchpad::b_transport(tlm::tlm_generic_payload& payload, sc_time& delay) 
         m_ledger.charge(m_ledger_id, energy_kind::scratchpad, length * m_config.pj_per_byte_read, layer);
     }
     ++m_accesses;
-    delay += access_time(length);
+    delay = occupy_port(delay, access_time(length));
     payload.set_dmi_allowed(true);
     payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+sc_time scratchpad::occupy_port(const sc_time& delay, const sc_time& duration) {
+    const sc_time now = sc_core::sc_time_stamp();
+    sc_time& port = *std::min_element(m_port_free.begin(), m_port_free.end());
+    port = std::max(now + delay, port) + duration;
+    return port - now;
 }
 
 bool scratchpad::get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi) {

@@ -1,7 +1,9 @@
 #pragma once
 // An SRAM scratchpad: a TLM-2.0 target with b_transport, DMI and debug transport.
 //
-// b_transport annotates delay += ceil(length / bytes_per_cycle) cycles and charges
+// b_transport serves an access on the port that frees first: it starts when both the access
+// (now + delay) and the port are ready and lasts ceil(length / bytes_per_cycle) cycles; the
+// annotated delay becomes its end - now. With one port, overlapping accesses queue. It charges
 // length x pj_per_byte_{read,write} (kind scratchpad, to the layer of an attached message_ext if
 // any). Timing mode moves no data: a transaction with a null data pointer is accepted and only
 // timed and charged. The backing store is allocated on the first write of real data, the first
@@ -47,6 +49,8 @@ private:
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi);
     unsigned transport_dbg(tlm::tlm_generic_payload& payload);
     bool check(tlm::tlm_generic_payload& payload) const;  // sets the error response if invalid
+    // Takes the first free port for `duration` from now + delay; returns the access's end - now.
+    sc_core::sc_time occupy_port(const sc_core::sc_time& delay, const sc_core::sc_time& duration);
     void copy(tlm::tlm_generic_payload& payload);          // data movement, if any
     unsigned char* store();                                 // allocates on first use
 
@@ -54,6 +58,7 @@ private:
     energy_ledger& m_ledger;
     int m_ledger_id;
     std::vector<unsigned char> m_store;
+    std::vector<sc_core::sc_time> m_port_free;  // per port: when its current access ends
     std::uint64_t m_bytes_read = 0, m_bytes_written = 0, m_accesses = 0;
 };
 

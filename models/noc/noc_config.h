@@ -1,6 +1,11 @@
 #pragma once
-// Plain configuration of the 2D mesh network-on-chip.
+// Plain configuration of the 2D mesh network-on-chip (all fidelities and switching modes).
 namespace aimcsim::models {
+
+enum class noc_fidelity { fast, cycle };      // message level / flit level
+enum class noc_routing { xy, yx };            // dimension order
+enum class noc_switching { packet, circuit }; // routers / routes fixed at compile time
+enum class noc_trace { none, links, buffers, all };  // what the NoC records when tracing is on
 
 struct noc_config {
     unsigned cols = 8;
@@ -13,6 +18,13 @@ struct noc_config {
     double pj_per_bit_router = 0.1; // buffer + crossbar per bit per router
     double static_mw_per_router = 1.0;
     double area_mm2_per_router = 0.02;
+    noc_fidelity fidelity = noc_fidelity::fast;
+    noc_routing routing = noc_routing::xy;
+    noc_switching switching = noc_switching::packet;
+    unsigned buffer_flits = 4;      // cycle fidelity: input buffer depth per virtual channel
+    unsigned virtual_channels = 1;  // cycle fidelity: per input port
+    unsigned circuit_lanes = 4;     // circuit switching: circuits one link carries side by side
+    noc_trace trace = noc_trace::links;
 };
 
 }  // namespace aimcsim::models

@@ -19,6 +19,7 @@ const std::map<std::string, command>& commands() {
         {"run", {run_command, "compile a network (or load a schedule), simulate it, report"}},
         {"compile", {compile_command, "compile a network to a schedule file and print its mapping"}},
         {"tile-report", {tile_report_command, "latency, energy and area of one MVM on the configured tile"}},
+        {"noc", {noc_command, "synthetic traffic on the mesh NoC: latency, throughput, energy"}},
         {"sweep", {sweep_command, "run a what-if study: many points, in parallel processes, resumable"}},
         {"info", {info_command, "describe an architecture: mesh layout, units, area"}},
     };

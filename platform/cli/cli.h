@@ -15,6 +15,7 @@ int run_command(const arguments& args);
 int compile_command(const arguments& args);
 int info_command(const arguments& args);
 int tile_report_command(const arguments& args);
+int noc_command(const arguments& args);
 int sweep_command(const arguments& args);
 
 }  // namespace aimcsim::platform

@@ -55,7 +55,9 @@ std::string resolve_network(const std::string& name_or_path) {
         if (fs::is_regular_file(candidate)) return candidate.string();
     }
     std::set<std::string> stems;
-    for (const auto& entry : fs::directory_iterator(zoo)) stems.insert(entry.path().stem().string());
+    for (const auto& entry : fs::directory_iterator(zoo))
+        if (entry.path().extension() == ".yaml" || entry.path().extension() == ".onnx")
+            stems.insert(entry.path().stem().string());
     std::string names;
     for (const auto& stem : stems) names += (names.empty() ? "" : ", ") + stem;
     throw input_error("--network: \"" + name_or_path + "\" is neither a file nor a zoo network; expected one of: " +

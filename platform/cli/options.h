@@ -9,6 +9,7 @@
 
 #include "platform/cli/cli.h"
 #include "platform/config/arch_config.h"
+#include "sw/passes/compiler.h"
 #include "sw/schedule/schedule.h"
 
 namespace aimcsim::platform {
@@ -31,8 +32,15 @@ bool parse_options(const std::string& command, const std::string& usage, const a
 arch_config load_common(const common_options& common);
 
 std::string default_arch_path();
+// Compiler flags shared by run and compile: --weight-reload, --replicate, --depthwise, --chunks.
+void add_compile_options(boost::program_options::options_description& desc, sw::compile_options& opt,
+                         std::string& depthwise);
+// Checks the flags' values and fills the options they imply.
+void finish_compile_options(const std::string& depthwise, sw::compile_options& opt);
+// Reads a network file (.onnx, else YAML).
+sw::network load_network(const std::string& path);
 // Compiles a network file for the architecture.
-sw::schedule compile_network(const std::string& path, const arch_config& arch);
+sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {});
 // A zoo name (mlp, cnn) or a path to a network file. Throws input_error if neither exists.
 std::string resolve_network(const std::string& name_or_path);
 

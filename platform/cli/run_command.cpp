@@ -25,6 +25,8 @@ struct run_options {
     trace_options traces;
     int inferences = 16;
     bool json = false;
+    sw::compile_options compile;
+    std::string depthwise;
 };
 
 void check(const run_options& o) {
@@ -39,25 +41,29 @@ int run_command(const arguments& args) {
     po::options_description desc("run options");
     add_common_options(desc, o.common);
     desc.add_options()
-        ("network", po::value(&o.network)->value_name("NAME|FILE"), "zoo network (mlp, cnn) or network file (default: mlp)")
+        ("network", po::value(&o.network)->value_name("NAME|FILE"),
+         "zoo network (mlp, resnet50, bert_base, ...) or network file, YAML or ONNX (default: mlp)")
         ("schedule", po::value(&o.schedule)->value_name("FILE"), "run a saved schedule instead of compiling")
         ("inferences", po::value(&o.inferences)->value_name("N")->default_value(16),
          "inferences in flight; throughput is measured over the second half")
         (",o", po::value(&o.out_dir)->value_name("DIR"), "output directory for report.json (default: .)")
         ("json", po::bool_switch(&o.json), "print the report JSON instead of the summary");
     add_trace_options(desc, o.traces);
+    add_compile_options(desc, o.compile, o.depthwise);
     if (!parse_options("run", "[options]", args, desc)) return 0;
     check(o);
+    finish_compile_options(o.depthwise, o.compile);
     check_trace_options(o.traces);
 
     const auto wall_start = std::chrono::steady_clock::now();
     const arch_config arch = load_common(o.common);
     const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
-    const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch) : sw::load_schedule(source);
+    const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch, o.compile)
+                                                    : sw::load_schedule(source);
 
     chip target("chip", arch, o.traces.any());
     load_schedule(target, sched, o.inferences, source);
-    const run_timing timing = run_schedule(target, sched);
+    const run_timing timing = run_schedule(target, sched, o.inferences, source);
 
     std::filesystem::create_directories(o.out_dir);
     write_traces(target, sched, timing, o.traces);

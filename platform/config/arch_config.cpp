@@ -4,8 +4,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "models/aimc/technology.h"
 #include "platform/config/core_functions.h"
 #include "platform/config/mesh_layout.h"
 #include "platform/config/yaml_reader.h"
@@ -41,54 +43,130 @@ const limits clock_range = limits::positive(max_clock_ghz);
 const limits non_negative = limits::non_negative();
 const limits positive = limits::positive();
 
+const enum_names<models::input_sign> input_signs = {{"one_phase", models::input_sign::one_phase},
+                                                    {"two_phase", models::input_sign::two_phase},
+                                                    {"four_quadrant", models::input_sign::four_quadrant}};
+const enum_names<models::adc_range> adc_ranges = {{"full_scale", models::adc_range::full_scale},
+                                                  {"column_rms", models::adc_range::column_rms}};
+const enum_names<bool> booleans = {{"true", true}, {"false", false}};
+
+// A key whose absence means "use the model's table" (kept as an empty optional).
+template <typename T>
+void read_optional(yaml_map& m, const std::string& key, std::optional<T>& out, const limits& range) {
+    if (!m.has(key)) return;
+    T value{};
+    m.read(key, value, range);
+    out = value;
+}
+
 void read_adc(yaml_map m, models::adc_config& adc, unsigned tile_cols) {
     m.read("type", adc.kind, adc_kinds);
     m.read("bits", adc.bits, limits::between(1, 16));
     m.read("columns_per_adc", adc.columns_per_adc, limits::between(1, tile_cols));
     m.read("step_ns", adc.step_ns, positive);
-    m.read("fom_fj_per_step", adc.fom_fj_per_step, non_negative);
-    m.read("area_um2", adc.area_um2, non_negative);
+    read_optional(m, "fom_fj_per_step", adc.fom_fj_per_step, non_negative);
+    read_optional(m, "area_um2", adc.area_um2, non_negative);
+    m.read("integrating", adc.integrating, booleans);
+    m.read("range", adc.range, adc_ranges);
     m.read("clip", adc.clip, limits::positive(1));
+    m.read("clip_sigmas", adc.clip_sigmas, positive);
+    // A CCO integrates the current of its own column while the inputs are applied.
+    if (adc.integrating && (adc.kind != models::adc_kind::cco || adc.columns_per_adc != 1))
+        m.get("integrating").fail("an integrating ADC that is not a CCO or is shared by columns",
+                                  "true only with type: cco and columns_per_adc: 1");
     m.done();
 }
 
-// Bit slices only make sense for bit slicing, and each slice holds at least one weight bit.
+void read_noise(yaml_map m, models::noise_config& n) {
+    const limits rate = limits::between(0, 1);
+    m.read("programming_scale", n.programming_scale, non_negative);
+    m.read("read_scale", n.read_scale, non_negative);
+    m.read("drift_scale", n.drift_scale, non_negative);
+    m.read("time_since_programming_s", n.time_since_programming_s, non_negative);
+    m.read("drift_compensation", n.drift_compensation, booleans);
+    m.read("stuck_on_rate", n.stuck_on_rate, rate);
+    m.read("stuck_off_rate", n.stuck_off_rate, rate);
+    m.read("wire_ohm", n.wire_ohm, non_negative);
+    if (n.stuck_on_rate + n.stuck_off_rate > 1)
+        m.get("stuck_off_rate").fail("stuck-on and stuck-off rates add up to more than 1", "a sum of at most 1");
+    m.done();
+}
+
+// Bit slices only make sense for bit slicing; each slice holds at least one magnitude bit (the
+// sign is in the differential pair) and one column.
 void check_slices(const yaml_value& slices, const models::tile_config& t) {
     if (t.bit_slices > 1 && t.weights != models::weight_encoding::bit_sliced)
         slices.fail(std::to_string(t.bit_slices) + " slices without bit slicing",
                     "1, or weight_encoding: bit_sliced");
-    if (t.bit_slices > t.weight_bits || t.bit_slices > t.cols)
+    const unsigned magnitude_bits = t.weight_bits > 1 ? t.weight_bits - 1 : 1;
+    if (t.bit_slices > magnitude_bits || t.bit_slices > t.cols)
         slices.fail(std::to_string(t.bit_slices) + " slices for " + std::to_string(t.weight_bits) +
                         "-bit weights in " + std::to_string(t.cols) + " columns",
-                    "at most tile.weight_bits and tile.cols");
+                    "at most tile.weight_bits - 1 (the sign is in the pair) and tile.cols");
+}
+
+// The device range after the technology preset and the overrides.
+void check_device(yaml_map& m, const models::tile_config& t) {
+    const models::device_params d = models::device_of(t);
+    if (d.g_min_us >= d.g_max_us)
+        m.get(t.g_min_us ? "g_min_us" : "g_max_us")
+            .fail("g_min " + std::to_string(d.g_min_us) + " uS is not below g_max " + std::to_string(d.g_max_us) +
+                      " uS (" + d.name + " preset)",
+                  "g_min_us < g_max_us");
+    if (t.levels && *t.levels == 1) m.get("levels").fail("1 level", "0 (analogue) or at least 2");
 }
 
 void read_tile(yaml_map m, models::tile_config& t) {
     const limits bits = limits::between(1, 16);
+    const limits fraction = limits::positive(1);
     m.read("rows", t.rows, limits::between(1, 4096));
     m.read("cols", t.cols, limits::between(1, 4096));
     m.read("technology", t.tech, technologies);
+    read_optional(m, "g_max_us", t.g_max_us, positive);
+    read_optional(m, "g_min_us", t.g_min_us, non_negative);
+    read_optional(m, "levels", t.levels, limits::between(0, 65536));
     m.read("weight_encoding", t.weights, weight_encodings);
     m.read("weight_bits", t.weight_bits, bits);
     m.read("bit_slices", t.bit_slices, bits);
+    m.read("significance_factor", t.significance_factor, limits::between(1, 1024));
     m.read("input_encoding", t.inputs, input_encodings);
     m.read("input_bits", t.input_bits, bits);
+    m.read("input_sign", t.sign, input_signs);
     read_adc(m.map("adc"), t.adc, t.cols);
+    read_noise(m.map("noise"), t.noise);
     m.read("clock_ghz", t.clock_ghz, clock_range);
     m.read("pulse_ns", t.pulse_ns, positive);
     m.read("settle_ns", t.settle_ns, non_negative);
     m.read("digital_cycles", t.digital_cycles, non_negative);
     m.read("read_voltage", t.read_voltage, limits::positive(5));
-    m.read("g_max_us", t.g_max_us, positive);
-    m.read("mean_g_fraction", t.mean_g_fraction, limits::positive(1));
+    m.read("mean_weight_fraction", t.mean_weight_fraction, fraction);
+    m.read("mean_input_fraction", t.mean_input_fraction, fraction);
     m.read("dac_pj_per_row", t.dac_pj_per_row, non_negative);
-    m.read("periphery_pj_per_column", t.periphery_pj_per_column, non_negative);
+    m.read("pwm_pj_per_row_cycle", t.pwm_pj_per_row_cycle, non_negative);
+    m.read("integrator_pj", t.integrator_pj, non_negative);
+    m.read("digital_pj_per_output", t.digital_pj_per_output, non_negative);
+    m.read("shift_add_pj", t.shift_add_pj, non_negative);
     m.read("static_mw", t.static_mw, non_negative);
     m.read("cell_area_um2", t.cell_area_um2, positive);
-    m.read("periphery_area_mm2", t.periphery_area_mm2, non_negative);
+    m.read("driver_area_um2", t.driver_area_um2, non_negative);
+    m.read("digital_area_um2", t.digital_area_um2, non_negative);
     check_slices(m.get("bit_slices"), t);
+    if (t.inputs == models::input_encoding::bit_serial && t.input_bits < 2)
+        m.get("input_bits").fail("1-bit bit-serial inputs", "at least 2 bits (two's complement passes)");
+    check_device(m, t);
     m.done();
 }
+
+const enum_names<models::noc_fidelity> noc_fidelities = {{"fast", models::noc_fidelity::fast},
+                                                          {"cycle", models::noc_fidelity::cycle}};
+const enum_names<models::noc_routing> noc_routings = {{"xy", models::noc_routing::xy},
+                                                      {"yx", models::noc_routing::yx}};
+const enum_names<models::noc_switching> noc_switchings = {{"packet", models::noc_switching::packet},
+                                                          {"circuit", models::noc_switching::circuit}};
+const enum_names<models::noc_trace> noc_traces = {{"none", models::noc_trace::none},
+                                                  {"links", models::noc_trace::links},
+                                                  {"buffers", models::noc_trace::buffers},
+                                                  {"all", models::noc_trace::all}};
 
 void read_noc(yaml_map m, models::noc_config& n) {
     m.read("link_bits", n.link_bits, limits::between(8, 4096));
@@ -99,6 +177,13 @@ void read_noc(yaml_map m, models::noc_config& n) {
     m.read("pj_per_bit_router", n.pj_per_bit_router, non_negative);
     m.read("static_mw_per_router", n.static_mw_per_router, non_negative);
     m.read("area_mm2_per_router", n.area_mm2_per_router, non_negative);
+    m.read("fidelity", n.fidelity, noc_fidelities);
+    m.read("routing", n.routing, noc_routings);
+    m.read("switching", n.switching, noc_switchings);
+    m.read("buffer_flits", n.buffer_flits, limits::between(1, 1024));
+    m.read("virtual_channels", n.virtual_channels, limits::between(1, 16));
+    m.read("circuit_lanes", n.circuit_lanes, limits::between(1, 64));
+    m.read("trace", n.trace, noc_traces);
     m.done();
 }
 
@@ -162,6 +247,8 @@ void read_scratchpad(yaml_map m, models::scratchpad_config& s) {
     m.read("bytes", s.bytes, limits::between(1, max_bytes));
     m.read("banks", s.banks, limits::between(1, 1024));
     m.read("bytes_per_cycle", s.bytes_per_cycle, positive);
+    m.read("ports", s.ports, limits::between(1, 16));
+    m.read("double_buffered", s.double_buffered, booleans);
     m.read("clock_ghz", s.clock_ghz, clock_range);
     m.read("pj_per_byte_read", s.pj_per_byte_read, non_negative);
     m.read("pj_per_byte_write", s.pj_per_byte_write, non_negative);
@@ -231,6 +318,12 @@ sw::target_desc to_target(const arch_config& arch) {
     t.activation_bytes = (arch.tile.input_bits + 7) / 8;
     // Partial sums carry the ADC bits plus 8 guard bits for accumulation, in 2 or 4 bytes.
     t.partial_sum_bytes = arch.tile.adc.bits + 8 <= 16 ? 2 : 4;
+    for (const auto& f : arch.light.functions) t.light_functions.push_back(f.name);
+    for (const auto& f : arch.heavy.functions) t.heavy_functions.push_back(f.name);
+    // Weight reload programs each device by iterative program-and-verify, a row at a time.
+    const models::device_params device = models::device_of(arch.tile);
+    t.program_pj_per_device = sw::target_desc::write_verify_pulses * device.write_pj;
+    t.program_ns_per_row = sw::target_desc::write_verify_pulses * device.write_ns;
     return t;
 }
 

@@ -7,7 +7,8 @@
 namespace aimcsim::sw {
 namespace {
 
-const char* const activation_functions[] = {"relu", "sigmoid", "tanh", "gelu"};
+const char* const activation_functions[] = {"relu",      "sigmoid", "tanh",  "gelu",  "softmax",
+                                            "layernorm", "scale",   "shift", "affine"};
 
 std::string describe(const layer& l) {
     return "layer '" + l.name + "' (" + to_string(l.kind) + ")";
@@ -18,20 +19,24 @@ std::string describe(const layer& l) {
 }
 
 // Output size of a sliding window along one axis.
-unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, unsigned pad) {
+unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, unsigned pad, unsigned pad_end) {
     if (kernel == 0 || stride == 0) fail(l, "kernel and stride must be positive");
-    if (size + 2 * pad < kernel)
+    if (size + pad + pad_end < kernel)
         fail(l, "kernel " + std::to_string(kernel) + " is larger than the padded input (" +
-                    std::to_string(size + 2 * pad) + ")");
-    return (size + 2 * pad - kernel) / stride + 1;
+                    std::to_string(size + pad + pad_end) + ")");
+    return (size + pad + pad_end - kernel) / stride + 1;
+}
+
+void require_spatial(const layer& l) {
+    if (!is_spatial(l.input_shape)) fail(l, "expects a [C, H, W] input, got " + to_string(l.input_shape));
 }
 
 tensor_shape windowed(const layer& l, unsigned channels) {
+    require_spatial(l);
     const tensor_shape& in = l.input_shape;
-    if (!is_spatial(in)) fail(l, "expects a [C, H, W] input, got " + to_string(in));
     const window& w = l.win;
-    return {channels, slide(l, in[1], w.kernel_h, w.stride_h, w.pad_h),
-            slide(l, in[2], w.kernel_w, w.stride_w, w.pad_w)};
+    return {channels, slide(l, in[1], w.kernel_h, w.stride_h, w.pad_h, w.bottom()),
+            slide(l, in[2], w.kernel_w, w.stride_w, w.pad_w, w.right())};
 }
 
 bool known_activation(const std::string& f) {
@@ -39,10 +44,26 @@ bool known_activation(const std::string& f) {
            std::end(activation_functions);
 }
 
+std::string activation_list() {
+    std::string s;
+    for (const char* f : activation_functions) s += (s.empty() ? "" : "|") + std::string(f);
+    return s;
+}
+
+// Add and mul: the second operand has the first's shape, or fewer elements that it repeats.
+void check_operands(const layer& l, const tensor_shape& first, const tensor_shape& second,
+                    const std::string& first_name, const std::string& second_name) {
+    const std::uint64_t a = elements(first), b = elements(second);
+    if (first != second && (b >= a || a % b != 0))
+        fail(l, "input shapes differ: '" + first_name + "' is " + to_string(first) + ", '" + second_name + "' is " +
+                    to_string(second));
+}
+
 }  // namespace
 
 const char* to_string(layer_kind kind) {
-    static const char* const names[] = {"input", "dense", "conv2d", "activation", "add", "pooling"};
+    static const char* const names[] = {"input",  "dense",          "conv2d", "activation", "add", "pooling",
+                                        "matmul", "dynamic_matmul", "lstm",   "mul",        "concat"};
     return names[static_cast<int>(kind)];
 }
 
@@ -58,23 +79,47 @@ std::uint64_t elements(const tensor_shape& shape) {
     return n;
 }
 
-std::uint64_t layer::macs() const {
+unsigned layer::matrix_rows() const {
     switch (kind) {
-    case layer_kind::dense: return elements(input_shape) * out;
-    case layer_kind::conv2d:
-        return std::uint64_t(output_shape[1]) * output_shape[2] * out * input_shape[0] * win.kernel_h *
-               win.kernel_w;
+    case layer_kind::dense: return static_cast<unsigned>(elements(input_shape));
+    case layer_kind::conv2d: return input_shape[0] / groups * win.kernel_h * win.kernel_w;
+    case layer_kind::matmul: return input_shape[0];
+    case layer_kind::lstm: return input_shape[0] + out;
     default: return 0;
     }
 }
 
-std::uint64_t layer::weights() const {
-    const std::uint64_t b = bias ? out : 0;
+unsigned layer::matrix_cols() const {
     switch (kind) {
-    case layer_kind::dense: return elements(input_shape) * out + b;
-    case layer_kind::conv2d: return std::uint64_t(out) * input_shape[0] * win.kernel_h * win.kernel_w + b;
+    case layer_kind::dense:
+    case layer_kind::matmul: return out;
+    case layer_kind::conv2d: return out / groups;
+    case layer_kind::lstm: return 4 * out;
     default: return 0;
     }
+}
+
+std::uint64_t layer::matrix_weights() const {
+    return std::uint64_t(matrix_rows()) * matrix_cols() * (kind == layer_kind::conv2d ? groups : 1);
+}
+
+std::uint64_t layer::macs() const {
+    switch (kind) {
+    case layer_kind::dense: return matrix_weights();
+    case layer_kind::conv2d: return std::uint64_t(output_shape[1]) * output_shape[2] * matrix_weights();
+    case layer_kind::matmul: return std::uint64_t(input_shape[1]) * input_shape[2] * matrix_weights();
+    case layer_kind::lstm: return std::uint64_t(input_shape[1]) * matrix_weights();
+    default: return 0;
+    }
+}
+
+std::uint64_t layer::dynamic_macs() const {
+    return kind == layer_kind::dynamic_matmul ? elements(output_shape) * contraction : 0;
+}
+
+std::uint64_t layer::weights() const {
+    const std::uint64_t b = !bias || !has_weights() ? 0 : kind == layer_kind::lstm ? 8ull * out : out;
+    return matrix_weights() + b + extra_weights;
 }
 
 network::network(std::string name, tensor_shape input) : m_name(std::move(name)) {
@@ -97,16 +142,37 @@ int network::add(layer l) {
     if (l.inputs.empty()) l.inputs.push_back(output());
     for (int i : l.inputs)
         if (i < 0 || i >= size()) fail(l, "input index " + std::to_string(i) + " is not an earlier layer");
-    l.input_shape = at(l.inputs.front()).output_shape;
+    resolve_views(l);
+    l.input_shape = l.views.front().shape;
     infer(l);
     m_index[l.name] = size();
     m_layers.push_back(std::move(l));
     return output();
 }
 
+// Fills defaults and checks that each view selects what its shape holds.
+void network::resolve_views(layer& l) const {
+    if (l.views.empty()) l.views.resize(l.inputs.size());
+    if (l.views.size() != l.inputs.size()) fail(l, "expected one view per input");
+    for (std::size_t i = 0; i < l.views.size(); ++i) {
+        input_view& v = l.views[i];
+        const tensor_shape& from = at(l.inputs[i]).output_shape;
+        if (v.shape.empty()) v.shape = from;
+        if (v.rows == 0) v.rows = rows_of(from) - std::min(v.row0, rows_of(from));
+        if (v.elems == 0) v.elems = row_elements(from) - std::min<std::uint64_t>(v.elem0, row_elements(from));
+        const bool inside = v.row0 + v.rows <= rows_of(from) && v.elem0 + v.elems <= row_elements(from);
+        const bool rowed_ok = !is_spatial(v.shape) ||
+                              (v.rows == rows_of(from) && rows_of(v.shape) == v.rows && row_elements(v.shape) == v.elems);
+        if (!inside || !rowed_ok || elements(v.shape) != std::uint64_t(v.rows) * v.elems)
+            fail(l, "view " + to_string(v.shape) + " of input '" + at(l.inputs[i]).name + "' " + to_string(from) +
+                        " does not match the rows and elements it selects");
+    }
+}
+
 void network::infer(layer& l) const {
-    const bool single = l.kind != layer_kind::add;
-    if (single && l.inputs.size() != 1) fail(l, "takes exactly one input");
+    const bool two = l.kind == layer_kind::add || l.kind == layer_kind::mul || l.kind == layer_kind::dynamic_matmul;
+    if (two && l.inputs.size() != 2) fail(l, "takes exactly two inputs");
+    if (!two && l.kind != layer_kind::concat && l.inputs.size() != 1) fail(l, "takes exactly one input");
     switch (l.kind) {
     case layer_kind::dense:
         if (l.out == 0) fail(l, "'out' must be positive");
@@ -114,6 +180,10 @@ void network::infer(layer& l) const {
         break;
     case layer_kind::conv2d:
         if (l.out == 0) fail(l, "'out_channels' must be positive");
+        require_spatial(l);
+        if (l.groups == 0 || l.input_shape[0] % l.groups || l.out % l.groups)
+            fail(l, std::to_string(l.groups) + " groups do not divide " + std::to_string(l.input_shape[0]) +
+                        " input and " + std::to_string(l.out) + " output channels");
         l.output_shape = windowed(l, l.out);
         break;
     case layer_kind::pooling:
@@ -123,17 +193,37 @@ void network::infer(layer& l) const {
         break;
     case layer_kind::activation:
         if (!known_activation(l.function))
-            fail(l, "unknown activation function '" + l.function + "'; expected relu|sigmoid|tanh|gelu");
+            fail(l, "unknown activation function '" + l.function + "'; expected " + activation_list());
         l.output_shape = l.input_shape;
         break;
     case layer_kind::add:
-        if (l.inputs.size() != 2) fail(l, "takes exactly two inputs");
-        for (int i : l.inputs)
-            if (at(i).output_shape != l.input_shape)
-                fail(l, "input shapes differ: '" + at(l.inputs[0]).name + "' is " + to_string(l.input_shape) +
-                            ", '" + at(i).name + "' is " + to_string(at(i).output_shape));
+    case layer_kind::mul:
+        check_operands(l, l.input_shape, l.views[1].shape, at(l.inputs[0]).name, at(l.inputs[1]).name);
         l.output_shape = l.input_shape;
         break;
+    case layer_kind::matmul:
+        if (l.out == 0) fail(l, "'out' must be positive");
+        require_spatial(l);
+        l.output_shape = {l.out, l.input_shape[1], l.input_shape[2]};
+        break;
+    case layer_kind::lstm:
+        if (l.out == 0) fail(l, "the hidden size must be positive");
+        require_spatial(l);
+        if (l.input_shape[2] != 1) fail(l, "expects a [features, steps, 1] input, got " + to_string(l.input_shape));
+        l.output_shape = {l.out, l.input_shape[1], 1};
+        break;
+    case layer_kind::dynamic_matmul:
+        if (l.output_shape.empty() || elements(l.output_shape) == 0 || l.contraction == 0)
+            fail(l, "needs a non-empty output shape and a positive contraction");
+        break;
+    case layer_kind::concat: {
+        std::uint64_t total = 0;
+        for (const auto& v : l.views) total += elements(v.shape);
+        if (elements(l.output_shape) != total)
+            fail(l, "output " + to_string(l.output_shape) + " does not hold its inputs' " + std::to_string(total) +
+                        " elements");
+        break;
+    }
     case layer_kind::input: break;
     }
 }
@@ -153,6 +243,12 @@ std::vector<std::vector<int>> network::consumers() const {
 std::uint64_t network::static_macs() const {
     std::uint64_t n = 0;
     for (const auto& l : m_layers) n += l.macs();
+    return n;
+}
+
+std::uint64_t network::dynamic_macs() const {
+    std::uint64_t n = 0;
+    for (const auto& l : m_layers) n += l.dynamic_macs();
     return n;
 }
 

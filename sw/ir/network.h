@@ -1,6 +1,10 @@
 #pragma once
 // The network IR: layers in topological order, each naming its inputs by index, with inferred
 // shapes. Layer 0 is always the network input, named "input".
+//
+// A tensor is flat, [features], or rowed, [C, H, W]: H rows that stream one after another, each
+// of C x W elements (channel-major: element (c, h, w) at c*H*W + h*W + w). Images are [C, H, W];
+// a sequence of T tokens of F features is [F, T, 1]; attention scores of h heads [h*T, T, 1].
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -8,37 +12,83 @@
 
 namespace aimcsim::sw {
 
-enum class layer_kind { input, dense, conv2d, activation, add, pooling };
+enum class layer_kind {
+    input,
+    dense,           // constant-weight MVM of a whole (flattened) tensor
+    conv2d,          // im2col MVMs, grouped or depthwise too
+    activation,      // element-wise function of one tensor (relu, softmax, layernorm, scale, ...)
+    add,             // element-wise sum of two tensors
+    pooling,         // max or average window
+    matmul,          // constant-weight MVM of every position of every row: [K, T, P] -> [N, T, P]
+    dynamic_matmul,  // product of two activations (attention), on a heavy core
+    lstm,            // one-direction LSTM: fused [x, h] MVM per step plus gate ops
+    mul,             // element-wise product of two tensors
+    concat,          // joins its inputs' elements (a copy on a core)
+};
 const char* to_string(layer_kind kind);
 
-// [features] or [C, H, W].
 using tensor_shape = std::vector<unsigned>;
 std::string to_string(const tensor_shape& shape);
 std::uint64_t elements(const tensor_shape& shape);
 inline bool is_spatial(const tensor_shape& shape) { return shape.size() == 3; }
+inline unsigned rows_of(const tensor_shape& shape) { return is_spatial(shape) ? shape[1] : 1; }
+// Elements of one row: C x W, or every feature of a flat tensor.
+inline std::uint64_t row_elements(const tensor_shape& shape) {
+    return is_spatial(shape) ? std::uint64_t(shape[0]) * shape[2] : elements(shape);
+}
 
-// Kernel, stride and padding (height, width) of a conv2d or pooling layer.
+// Kernel, stride and padding (height, width) of a conv2d or pooling layer. pad_h and pad_w pad
+// the start (top, left); the end pads (bottom, right) equal them unless set.
 struct window {
     unsigned kernel_h = 1, kernel_w = 1;
     unsigned stride_h = 1, stride_w = 1;
     unsigned pad_h = 0, pad_w = 0;
+    int pad_h_end = -1, pad_w_end = -1;  // -1: same as pad_h, pad_w
+    unsigned bottom() const { return pad_h_end < 0 ? pad_h : unsigned(pad_h_end); }
+    unsigned right() const { return pad_w_end < 0 ? pad_w : unsigned(pad_w_end); }
+};
+
+// What a layer reads of one input: by default the producer's whole output, as it is. A view
+// reshapes it (its elements per row may be ordered differently, e.g. after a transpose), or
+// reads part of it: rows [row0, row0 + rows) and, of each row, elements [elem0, elem0 + elems).
+// A rowed view keeps the producer's rows; a flat one reads its selection as one chunk.
+struct input_view {
+    tensor_shape shape;          // empty: the producer's output shape
+    unsigned row0 = 0, rows = 0;  // rows 0: all
+    std::uint64_t elem0 = 0, elems = 0;  // elems 0: all
 };
 
 struct layer {
     std::string name;
     layer_kind kind = layer_kind::input;
     std::vector<int> inputs;      // earlier layers; empty on add(): the previous layer
-    unsigned out = 0;             // dense: output features; conv2d: output channels
-    bool bias = true;             // dense, conv2d
+    std::vector<input_view> views;  // per input; empty on add(): whole outputs
+    unsigned out = 0;             // dense, matmul: output features; conv2d: output channels; lstm: hidden size
+    unsigned groups = 1;          // conv2d: channel groups (depthwise: groups = input channels)
+    bool bias = true;             // dense, conv2d, matmul: a bias vector of `out`; lstm: 8 x hidden
+    std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
+    std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling
-    std::string function;         // activation: relu|sigmoid|tanh|gelu; pooling: max|avg
-    tensor_shape input_shape;     // inferred: shape of inputs[0]
-    tensor_shape output_shape;    // inferred
+    std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine;
+                                  // pooling: max|avg
+    tensor_shape input_shape;     // inferred: shape of the view of inputs[0]
+    tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul and concat
 
-    bool has_weights() const { return kind == layer_kind::dense || kind == layer_kind::conv2d; }
+    bool has_weights() const {
+        return kind == layer_kind::dense || kind == layer_kind::conv2d || kind == layer_kind::matmul ||
+               kind == layer_kind::lstm;
+    }
+    bool depthwise() const { return kind == layer_kind::conv2d && groups > 1 && input_shape[0] == groups; }
+    // Rows (K) and columns (N) of the constant weight matrix (one group's, for a grouped conv2d).
+    unsigned matrix_rows() const;
+    unsigned matrix_cols() const;
     // Multiply-accumulates with constant weights; digital layers have none.
     std::uint64_t macs() const;
-    // Weight matrix elements plus bias elements.
+    // Multiply-accumulates between two activations.
+    std::uint64_t dynamic_macs() const;
+    // Constant weight matrix elements (every group's).
+    std::uint64_t matrix_weights() const;
+    // All parameters: matrix, bias and extra weights.
     std::uint64_t weights() const;
 };
 
@@ -61,10 +111,11 @@ public:
     std::vector<std::vector<int>> consumers() const;
 
     std::uint64_t static_macs() const;
-    std::uint64_t dynamic_macs() const { return 0; }  // MatMul of two activations: none yet
+    std::uint64_t dynamic_macs() const;
     std::uint64_t weights() const;
 
 private:
+    void resolve_views(layer& l) const;
     void infer(layer& l) const;
 
     std::string m_name;

@@ -1,5 +1,7 @@
 #include "sw/ir/target.h"
 
+#include <algorithm>
+
 namespace aimcsim::sw {
 
 const char* to_string(node_kind kind) {
@@ -11,6 +13,12 @@ const char* to_string(node_kind kind) {
     case node_kind::memory_core: return "memory_core";
     }
     return "unknown";
+}
+
+bool target_desc::supports(node_kind kind, const std::string& function) const {
+    const auto& table = kind == node_kind::light_core ? light_functions : heavy_functions;
+    if (kind != node_kind::light_core && kind != node_kind::heavy_core) return false;
+    return table.empty() || std::find(table.begin(), table.end(), function) != table.end();
 }
 
 }  // namespace aimcsim::sw

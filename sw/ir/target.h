@@ -19,11 +19,19 @@ struct target_desc {
     unsigned devices_per_cell = 2;
     unsigned activation_bytes = 1;    // per activation value on the NoC (8-bit)
     unsigned partial_sum_bytes = 2;   // per partial sum sent to a reducing core
+    std::vector<std::string> light_functions, heavy_functions;  // core function tables; empty: any
+    // Weight reload: programming one tile row (all its columns at once), one device. platform/
+    // sets them from the technology's write pulse: write_verify_pulses x (write_ns, write_pj).
+    static constexpr double write_verify_pulses = 10;  // [assumed] iterative program-and-verify
+    double program_ns_per_row = 1000;
+    double program_pj_per_device = 500;
 
     int node_id(unsigned x, unsigned y) const { return static_cast<int>(y * cols + x); }
     unsigned x_of(int node) const { return static_cast<unsigned>(node) % cols; }
     unsigned y_of(int node) const { return static_cast<unsigned>(node) / cols; }
     unsigned weights_per_tile_row() const { return tile_cols / columns_per_weight; }
+    // Whether a core of `kind` runs `function` (any function when its table is not given).
+    bool supports(node_kind kind, const std::string& function) const;
 };
 
 }  // namespace aimcsim::sw

@@ -1,10 +1,16 @@
 #include "sw/passes/compiler.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "sw/ir/input_error.h"
 #include "sw/passes/emission.h"
 #include "sw/passes/lowering.h"
+#include "sw/passes/packing.h"
 #include "sw/passes/partitioning.h"
 #include "sw/passes/placement.h"
+#include "sw/passes/replication.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -22,15 +28,50 @@ void check_target(const target_desc& t) {
         throw input_error(at + "activation_bytes and partial_sum_bytes must be positive");
 }
 
+// Weight reload: each phase first programs its tiles, row by row (all tiles at once).
+std::vector<phase_cost> programming(const schedule& s, const target_desc& t, int phases) {
+    std::vector<phase_cost> costs(static_cast<std::size_t>(phases));
+    for (const auto& u : s.units) {
+        unsigned rows = 0;
+        for (const auto& b : u.blocks) {
+            rows = std::max(rows, b.tile_row + b.rows);
+            costs[std::size_t(u.phase)].program_pj +=
+                double(weight_cells(b, t.columns_per_weight)) * t.devices_per_cell * t.program_pj_per_device;
+        }
+        auto& ns = costs[std::size_t(u.phase)].program_ns;
+        ns = std::max(ns, rows * t.program_ns_per_row);
+    }
+    return costs;
+}
+
 }  // namespace
 
 schedule compile(const network& net, const target_desc& target, const compile_options& opt) {
     check_target(target);
     plan p;
-    lower(net, p);
+    lower(net, opt, p);
     partition(net, target, opt.fuse_activations, p);
-    place(net, target, opt.memory_core, p);
-    return emit(net, target, p);
+    if (opt.replicate && !opt.weight_reload) replicate(net, target, p);
+    pack(net, target, opt, p);
+    place(net, target, opt, p);
+    schedule s = emit(net, target, p);
+    if (opt.weight_reload) s.phases = programming(s, target, p.phases);
+    return s;
+}
+
+unsigned analytic_min_tiles(const network& net, const target_desc& target, const compile_options& opt) {
+    std::uint64_t weights = 0;
+    for (const auto& l : net.layers())
+        if (l.has_weights() && (!l.depthwise() || opt.depthwise_on_tiles)) weights += l.matrix_weights();
+    const std::uint64_t cells = std::uint64_t(target.tile_rows) * target.tile_cols;
+    return static_cast<unsigned>((weights * target.columns_per_weight + cells - 1) / cells);
+}
+
+unsigned tiles_used(const schedule& s) {
+    std::set<int> nodes;
+    for (const auto& u : s.units)
+        if (!u.blocks.empty()) nodes.insert(u.node);
+    return static_cast<unsigned>(nodes.size());
 }
 
 }  // namespace aimcsim::sw

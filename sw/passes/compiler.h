@@ -1,18 +1,21 @@
 #pragma once
-// The compiler: network + target -> schedule, through lowering, partitioning, placement and
-// emission (see docs/schedule.md).
+// The compiler: network + target -> schedule, through lowering, partitioning, replication
+// (option), packing, placement and emission (see docs/compiler.md and docs/schedule.md).
 #include "sw/ir/network.h"
 #include "sw/ir/target.h"
+#include "sw/passes/plan.h"
 #include "sw/schedule/schedule.h"
 
 namespace aimcsim::sw {
 
-struct compile_options {
-    bool fuse_activations = true;  // a row-split layer's reduction core applies the activation after it
-    int memory_core = -1;          // node of the input and output streams; -1: chosen by the compiler
-};
-
 // Throws input_error when the target is inconsistent or the network does not fit it.
 schedule compile(const network& net, const target_desc& target, const compile_options& opt = {});
+
+// The least tiles that can hold the network's crossbar weights:
+// ceil(matrix weights on tiles x columns per weight / cells per tile).
+unsigned analytic_min_tiles(const network& net, const target_desc& target, const compile_options& opt = {});
+
+// Tiles the schedule uses (in any phase).
+unsigned tiles_used(const schedule& s);
 
 }  // namespace aimcsim::sw

@@ -1,14 +1,18 @@
 #include "sw/passes/emission.h"
 
+#include <algorithm>
 #include <map>
+#include <numeric>
+#include <set>
 
 #include "sw/passes/lowering.h"
+#include "sw/passes/partitioning.h"
 #include "sw/passes/streaming.h"
 
 namespace aimcsim::sw {
 namespace {
 
-// Messages a stream waits for: cumulative counts per chunk of the receiving stream.
+// Messages a stream waits for: cumulative counts per chunk it processes.
 struct recv_edge {
     int tag = 0;
     int layer = -1;
@@ -16,9 +20,10 @@ struct recv_edge {
 };
 
 struct stream_build {
-    int node = -1;
+    int phase = 0, node = -1;
+    std::vector<unsigned> chunks;  // the output chunks it processes, in order
     std::vector<recv_edge> inputs;
-    std::vector<std::vector<sched_instr>> work, sends;  // per chunk
+    std::vector<std::vector<sched_instr>> work, sends;  // per processed chunk
 };
 
 // Channels [c0, c1) of a layer's output, produced by one stream.
@@ -28,10 +33,11 @@ struct part {
     int layer = -1;  // attribution of its sends
 };
 
-// Streams that need flattened features [f0, f1) of a layer's input (one multicast per chunk).
+// Streams processing the same chunks that need the same elements of one input: per-row elements
+// [a, b) of its view when read by rows, else its flattened features [a, b) (one multicast).
 struct group {
     std::vector<int> streams;
-    std::uint64_t f0 = 0, f1 = 0;
+    std::uint64_t a = 0, b = 0;
 };
 
 sched_instr instr(sched_op op, int layer) {
@@ -48,6 +54,8 @@ sched_instr compute(sched_op op, int layer, std::uint64_t count, const std::stri
     return in;
 }
 
+unsigned channels(const tensor_shape& shape) { return is_spatial(shape) ? shape[0] : unsigned(elements(shape)); }
+
 class emitter {
 public:
     emitter(const network& net, const target_desc& target, const plan& p)
@@ -56,173 +64,337 @@ public:
 
 private:
     const layer_plan& lp(int layer) const { return m_plan.layers[std::size_t(layer)]; }
-    int add_stream(int node, unsigned chunks);
+    int add_stream(int phase, int node, std::vector<unsigned> chunks);
+    std::vector<unsigned> chunks_of(const layer_plan& p, unsigned replica) const;
+    // Adds stream `s` to the first of `groups` with no stream on its node (a unit receives a tag
+    // in one stream), or to a new group needing [a, b).
+    void join(std::vector<group>& groups, int s, std::uint64_t a, std::uint64_t b) const;
     void emit_input();
     void emit_analog(int index);
-    void emit_reduction(int index, const std::vector<int>& tile_streams);
+    std::vector<int> emit_tiles(int index, unsigned replica);
+    int emit_core_stream(int index, unsigned replica, const std::vector<int>& tiles);
+    void emit_recurrent(int index, int gates, const std::vector<int>& tiles);
     void emit_digital(int index);
     void emit_output();
-    // Sends every part of `producer`'s output that a group needs, chunk by chunk, and makes the
-    // group's streams wait for it. `consumer` -1: the output stream.
-    void connect(int producer, int consumer, const std::vector<group>& groups);
+    // The parts of `producer`'s output a stream of phase `phase` can receive from.
+    const std::vector<part>& parts_in(int producer, int phase);
+    // The memory core keeping a layer's output between phases (the least loaded one).
+    int spill_core(int layer);
+    int store_stream(int producer, int node);
+    // Makes the group's streams wait for what `consumer` needs of input `input`, and the producer's
+    // parts send it, chunk by chunk. `consumer` -1: a stream that needs the whole tensor once.
+    void connect(int consumer, std::size_t input, int producer, const group& g);
+    void wait(int s, int consumer, std::size_t input, int producer, int tag, const std::vector<std::uint64_t>& sent);
+    std::vector<bool> rows_needed(int consumer, std::size_t input, int producer, const group& g) const;
     std::vector<sched_instr> finish(const stream_build& s) const;
     schedule assemble() const;
+    void summarize(schedule& out) const;
 
     const network& m_net;
     const target_desc& m_target;
     const plan& m_plan;
     std::vector<stream_build> m_streams;
-    std::map<int, unit_program> m_units;  // by node
-    std::vector<std::vector<part>> m_parts;  // per layer
+    std::map<std::pair<int, int>, unit_program> m_units;  // by (phase, node)
+    std::vector<std::vector<part>> m_parts;              // per layer, in its own phase
+    std::map<std::pair<int, int>, std::vector<part>> m_loaded;  // (phase, layer): loaded from the memory core
+    std::map<int, int> m_stored;                               // layer -> its store stream
+    std::map<int, int> m_spill;                                // layer -> its memory core between phases
+    std::map<int, std::uint64_t> m_spilled;                    // memory core -> elements it keeps
     stream_ref m_input, m_output;
+    int m_output_phase = 0;
     int m_next_tag = 0;
 };
 
-int emitter::add_stream(int node, unsigned chunks) {
-    unit_program& u = m_units[node];
+int emitter::add_stream(int phase, int node, std::vector<unsigned> chunks) {
+    unit_program& u = m_units[{phase, node}];
     u.node = node;
+    u.phase = phase;
     u.kind = m_target.nodes[std::size_t(node)];
     u.streams.emplace_back();
     stream_build s;
+    s.phase = phase;
     s.node = node;
-    s.work.resize(chunks);
-    s.sends.resize(chunks);
+    s.work.resize(chunks.size());
+    s.sends.resize(chunks.size());
+    s.chunks = std::move(chunks);
     m_streams.push_back(std::move(s));
     return static_cast<int>(m_streams.size()) - 1;
 }
 
+std::vector<unsigned> emitter::chunks_of(const layer_plan& p, unsigned replica) const {
+    std::vector<unsigned> out;
+    for (unsigned c = replica; c < p.chunks; c += p.replicas) out.push_back(c);
+    return out;
+}
+
+void emitter::join(std::vector<group>& groups, int s, std::uint64_t a, std::uint64_t b) const {
+    const int node = m_streams[std::size_t(s)].node;
+    for (group& g : groups)
+        if (std::none_of(g.streams.begin(), g.streams.end(),
+                         [&](int other) { return m_streams[std::size_t(other)].node == node; })) {
+            g.streams.push_back(s);
+            return;
+        }
+    groups.push_back({{s}, a, b});
+}
+
+std::vector<group> flatten(const std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<group>>& groups) {
+    std::vector<group> out;
+    for (const auto& [need, list] : groups) out.insert(out.end(), list.begin(), list.end());
+    return out;
+}
+
 void emitter::emit_input() {
     const tensor_shape& shape = m_net.at(0).output_shape;
-    const int s = add_stream(m_plan.memory_core, chunks_of(shape));
-    m_input = {m_plan.memory_core, static_cast<int>(m_units[m_plan.memory_core].streams.size()) - 1};
+    const int s = add_stream(0, m_plan.memory_core, chunks_of(lp(0), 0));
+    m_input = {m_plan.memory_core, static_cast<int>(m_units[{0, m_plan.memory_core}].streams.size()) - 1};
     sched_instr load = instr(sched_op::load, 0);
     load.bytes = elements(shape) * m_target.activation_bytes;
     m_streams[std::size_t(s)].work[0].push_back(load);
-    m_parts[0] = {{s, 0, shape[0], 0}};
+    m_parts[0] = {{s, 0, channels(shape), 0}};
+}
+
+const std::vector<part>& emitter::parts_in(int producer, int phase) {
+    if (lp(producer).phase == phase) return m_parts[std::size_t(producer)];
+    auto& loaded = m_loaded[{phase, producer}];
+    if (loaded.empty()) {  // stored in the producer's phase, loaded back here
+        store_stream(producer, spill_core(producer));
+        const tensor_shape& shape = m_net.at(producer).output_shape;
+        std::vector<unsigned> every(lp(producer).chunks);
+        std::iota(every.begin(), every.end(), 0u);
+        const int s = add_stream(phase, spill_core(producer), every);
+        sched_instr load = instr(sched_op::load, producer);
+        load.bytes = elements(shape) * m_target.activation_bytes;
+        m_streams[std::size_t(s)].work[0].push_back(load);
+        loaded = {{s, 0, channels(shape), producer}};
+    }
+    return loaded;
+}
+
+int emitter::spill_core(int layer) {
+    const auto it = m_spill.find(layer);
+    if (it != m_spill.end()) return it->second;
+    int best = -1;
+    for (int node = 0; node < int(m_target.nodes.size()); ++node)
+        if (m_target.nodes[std::size_t(node)] == node_kind::memory_core && (best < 0 || m_spilled[node] < m_spilled[best]))
+            best = node;
+    m_spilled[best] += elements(m_net.at(layer).output_shape);
+    return m_spill[layer] = best;
+}
+
+int emitter::store_stream(int producer, int node) {
+    const auto it = m_stored.find(producer);
+    if (it != m_stored.end()) return it->second;
+    const int s = add_stream(lp(producer).phase, node, {0});
+    sched_instr store = instr(sched_op::store, producer);
+    store.bytes = elements(m_net.at(producer).output_shape) * m_target.activation_bytes;
+    m_streams[std::size_t(s)].work[0].push_back(store);
+    connect(-1, 0, producer, {{s}, 0, elements(m_net.at(producer).output_shape)});
+    return m_stored[producer] = s;
+}
+
+void emitter::connect(int consumer, std::size_t input, int producer, const group& g) {
+    const layer_plan& from = lp(producer);
+    const tensor_shape& shape = m_net.at(producer).output_shape;
+    const input_view whole{shape, 0, rows_of(shape), 0, row_elements(shape)};
+    const input_view& view = consumer < 0 ? whole : m_net.at(consumer).views[input];
+    const bool rowed = consumer >= 0 && reads_rowed(m_net, consumer, input);
+    const int phase = m_streams[std::size_t(g.streams.front())].phase;
+    const std::vector<bool> needed = rows_needed(consumer, input, producer, g);
+    for (const part& p : parts_in(producer, phase)) {
+        std::vector<std::uint64_t> sent(from.chunks, 0);  // messages sent in chunk c
+        sched_instr send = instr(sched_op::send, p.layer);
+        send.tag = -1;
+        for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
+        const std::vector<unsigned> chunks = m_streams[std::size_t(p.stream)].chunks;
+        for (std::size_t k = 0; k < chunks.size(); ++k) {
+            const unsigned c = chunks[k];
+            std::uint64_t n = 0;
+            for (unsigned r = c * from.chunk_rows; r < c * from.chunk_rows + from.rows_in(c); ++r)
+                n += needed[r] ? overlap(shape, view, rowed, r, p.c0, p.c1, g.a, g.b) : 0;
+            if (!n) continue;
+            if (send.tag < 0) send.tag = m_next_tag++;
+            send.bytes = n * m_target.activation_bytes;
+            m_streams[std::size_t(p.stream)].sends[k].push_back(send);
+            sent[c] = 1;
+        }
+        if (send.tag < 0) continue;
+        for (std::size_t c = 1; c < sent.size(); ++c) sent[c] += sent[c - 1];
+        for (int s : g.streams) wait(s, consumer, input, producer, send.tag, sent);
+    }
+}
+
+// The producer rows some chunk of the group's streams reads (a replica reads only its chunks' rows).
+std::vector<bool> emitter::rows_needed(int consumer, std::size_t input, int producer, const group& g) const {
+    const unsigned rows = lp(producer).rows;
+    if (consumer < 0) return std::vector<bool>(rows, true);
+    std::vector<bool> needed(rows, false);
+    const layer_plan& own = lp(consumer);
+    for (unsigned c : m_streams[std::size_t(g.streams.front())].chunks)
+        for (unsigned row = c * own.chunk_rows; row < c * own.chunk_rows + own.rows_in(c); ++row) {
+            const auto [first, last] = rows_read(m_net, consumer, input, row);
+            for (int r = first; r <= last && r < int(rows); ++r) needed[std::size_t(r)] = true;
+        }
+    return needed;
+}
+
+// Stream `s` waits, before each of its chunks, for the messages of `tag` sent in the producer
+// chunks holding the rows that chunk needs (cumulative counts `sent`), and for all of them at its end.
+void emitter::wait(int s, int consumer, std::size_t input, int producer, int tag,
+                   const std::vector<std::uint64_t>& sent) {
+    const layer_plan& from = lp(producer);
+    stream_build& to = m_streams[std::size_t(s)];
+    recv_edge edge{tag, consumer < 0 ? producer : consumer, {}};
+    for (std::size_t k = 0; k < to.chunks.size(); ++k) {
+        int need = int(from.rows) - 1;
+        if (consumer >= 0 && k + 1 < to.chunks.size()) {
+            const layer_plan& own = lp(consumer);
+            const unsigned c = to.chunks[k];
+            need = last_input_row(m_net, consumer, input, c * own.chunk_rows + own.rows_in(c) - 1);
+        }
+        edge.counts.push_back(need < 0 ? 0 : sent[from.chunk_of(unsigned(need))]);
+    }
+    to.inputs.push_back(std::move(edge));
+}
+
+// One stream per block of a replica: recv the inputs its rows need, mvm, send.
+std::vector<int> emitter::emit_tiles(int index, unsigned replica) {
+    const layer_plan& p = lp(index);
+    const layer& l = m_net.at(index);
+    const std::size_t count = p.blocks.size();
+    std::vector<int> streams;
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<group>> groups;  // by the input elements needed
+    const std::uint64_t taps = l.kind == layer_kind::conv2d ? std::uint64_t(l.win.kernel_h) * l.win.kernel_w : 1;
+    const std::uint64_t width = is_spatial(l.input_shape) ? l.input_shape[2] : 1;
+    const unsigned features = l.kind == layer_kind::lstm ? l.input_shape[0] : p.k;
+    for (std::size_t b = 0; b < count; ++b) {
+        const std::size_t at = replica * count + b;
+        const int node = p.tiles[at];
+        const int s = add_stream(p.phase, node, chunks_of(p, replica));
+        unit_program& u = m_units[{p.phase, node}];
+        weight_block block = p.blocks[b];
+        block.tile_row = p.slots[at].row;
+        block.tile_col = p.slots[at].col;
+        u.blocks.push_back(block);
+        stream_build& st = m_streams[std::size_t(s)];
+        for (std::size_t k = 0; k < st.chunks.size(); ++k) {
+            sched_instr mvm = compute(sched_op::mvm, index, std::uint64_t(p.positions) * p.rows_in(st.chunks[k]));
+            mvm.block = static_cast<int>(u.blocks.size()) - 1;
+            st.work[k].push_back(mvm);
+        }
+        streams.push_back(s);
+        if (block.row0 >= features) continue;  // an LSTM block reading only the hidden state
+        const std::uint64_t end = std::min<std::uint64_t>(block.row0 + block.rows, features);
+        std::pair<std::uint64_t, std::uint64_t> need{block.row0, end};  // dense: flattened features
+        if (l.kind == layer_kind::conv2d) need = {block.row0 / taps * width, (end + taps - 1) / taps * width};
+        if (l.kind == layer_kind::matmul) need = {block.row0 * width, end * width};
+        join(groups[need], s, need.first, need.second);
+    }
+    for (const group& g : flatten(groups)) connect(index, 0, l.inputs.front(), g);
+    return streams;
+}
+
+// The replica's reduction, LSTM gates and fused activation, on its core.
+int emitter::emit_core_stream(int index, unsigned replica, const std::vector<int>& tiles) {
+    const layer_plan& p = lp(index);
+    const int r = add_stream(p.phase, p.cores[replica], chunks_of(p, replica));
+    const unsigned bytes = p.row_split ? m_target.partial_sum_bytes : m_target.activation_bytes;
+    for (std::size_t b = 0; b < tiles.size(); ++b) {
+        sched_instr send = instr(sched_op::send, index);
+        send.tag = m_next_tag++;
+        send.destinations = {p.cores[replica]};
+        recv_edge edge{send.tag, index, {}};
+        stream_build& tile = m_streams[std::size_t(tiles[b])];
+        for (std::size_t k = 0; k < tile.chunks.size(); ++k) {
+            send.bytes = std::uint64_t(p.blocks[b].cols) * p.positions * p.rows_in(tile.chunks[k]) * bytes;
+            tile.sends[k].push_back(send);
+            edge.counts.push_back(k + 1);
+        }
+        m_streams[std::size_t(r)].inputs.push_back(std::move(edge));
+    }
+    stream_build& red = m_streams[std::size_t(r)];
+    for (std::size_t k = 0; k < red.chunks.size(); ++k)
+        for (const core_op& op : core_work(m_plan, index))
+            red.work[k].push_back(compute(sched_op::op, op.layer, op.per_row * p.rows_in(red.chunks[k]), op.function));
+    return r;
+}
+
+// An LSTM's gate stream sends each step's hidden state to the blocks holding the hidden rows,
+// which wait for step t - 1 before step t.
+void emitter::emit_recurrent(int index, int gates, const std::vector<int>& tiles) {
+    const layer_plan& p = lp(index);
+    const unsigned features = m_net.at(index).input_shape[0];
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<group>> groups;  // by hidden elements needed
+    for (std::size_t b = 0; b < tiles.size(); ++b) {
+        const weight_block& w = p.blocks[b];
+        if (w.row0 + w.rows <= features) continue;
+        const std::uint64_t a = std::max(w.row0, features) - features, end = w.row0 + w.rows - features;
+        join(groups[{a, end}], tiles[b], a, end);
+    }
+    stream_build& src = m_streams[std::size_t(gates)];
+    for (const group& g : flatten(groups)) {
+        sched_instr send = instr(sched_op::send, index);
+        send.tag = m_next_tag++;
+        send.bytes = (g.b - g.a) * m_target.activation_bytes;
+        for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
+        for (std::size_t k = 0; k + 1 < src.chunks.size(); ++k) src.sends[k].push_back(send);
+        for (int s : g.streams) {
+            recv_edge edge{send.tag, index, {}};
+            for (std::size_t k = 0; k < src.chunks.size(); ++k) edge.counts.push_back(k);
+            m_streams[std::size_t(s)].inputs.push_back(std::move(edge));
+        }
+    }
 }
 
 void emitter::emit_analog(int index) {
     const layer_plan& p = lp(index);
-    std::vector<int> streams;
-    for (std::size_t b = 0; b < p.blocks.size(); ++b) {
-        const int s = add_stream(p.tiles[b], p.chunks);
-        unit_program& u = m_units[p.tiles[b]];
-        u.blocks.push_back(p.blocks[b]);
-        sched_instr mvm = compute(sched_op::mvm, index, p.positions);
-        mvm.block = static_cast<int>(u.blocks.size()) - 1;
-        for (auto& work : m_streams[std::size_t(s)].work) work.push_back(mvm);
-        streams.push_back(s);
-    }
-    if (p.row_split())
-        emit_reduction(index, streams);
-    else
-        for (std::size_t j = 0; j < p.col_blocks; ++j) {
-            const weight_block& b = p.blocks[j];
-            m_parts[std::size_t(index)].push_back({streams[j], b.col0, b.col0 + b.cols, index});
+    const unsigned out_channels = channels(m_net.at(index).output_shape);
+    const int attributed = p.fused_activation >= 0 ? p.fused_activation : index;
+    for (unsigned r = 0; r < p.replicas; ++r) {
+        const std::vector<int> tiles = emit_tiles(index, r);
+        if (p.cores.empty()) {
+            for (std::size_t b = 0; b < tiles.size(); ++b)
+                m_parts[std::size_t(index)].push_back({tiles[b], p.blocks[b].col0, p.blocks[b].col0 + p.blocks[b].cols,
+                                                       attributed});
+            continue;
         }
-
-    // Row block i needs the input features (dense) or channels (conv2d) of its rows.
-    const layer& l = m_net.at(index);
-    const std::uint64_t plane = is_spatial(l.input_shape) ? std::uint64_t(l.input_shape[1]) * l.input_shape[2] : 1;
-    const unsigned taps = l.kind == layer_kind::conv2d ? l.win.kernel_h * l.win.kernel_w : 1;
-    std::vector<group> groups(p.row_blocks);
-    for (std::size_t b = 0; b < p.blocks.size(); ++b) {
-        const weight_block& w = p.blocks[b];
-        group& g = groups[b / p.col_blocks];
-        g.streams.push_back(streams[b]);
-        if (l.kind == layer_kind::conv2d) {
-            g.f0 = w.row0 / taps * plane;
-            g.f1 = (w.row0 + w.rows + taps - 1) / taps * plane;
-        } else {
-            g.f0 = w.row0;
-            g.f1 = w.row0 + w.rows;
-        }
+        const int core = emit_core_stream(index, r, tiles);
+        if (m_net.at(index).kind == layer_kind::lstm) emit_recurrent(index, core, tiles);
+        m_parts[std::size_t(index)].push_back({core, 0, out_channels, attributed});
     }
-    connect(l.inputs.front(), index, groups);
-}
-
-void emitter::emit_reduction(int index, const std::vector<int>& tile_streams) {
-    const layer_plan& p = lp(index);
-    const int r = add_stream(p.core, p.chunks);
-    stream_build& red = m_streams[std::size_t(r)];
-    for (std::size_t b = 0; b < tile_streams.size(); ++b) {
-        sched_instr send = instr(sched_op::send, index);
-        send.tag = m_next_tag++;
-        send.bytes = std::uint64_t(p.blocks[b].cols) * p.positions * m_target.partial_sum_bytes;
-        send.destinations = {p.core};
-        recv_edge edge{send.tag, index, {}};
-        for (unsigned c = 0; c < p.chunks; ++c) {
-            m_streams[std::size_t(tile_streams[b])].sends[c].push_back(send);
-            edge.counts.push_back(c + 1);
-        }
-        red.inputs.push_back(std::move(edge));
-    }
-    const int act = p.fused_activation;
-    for (auto& work : red.work) {
-        work.push_back(compute(sched_op::op, index, std::uint64_t(p.row_blocks) * p.n * p.positions, "reduce"));
-        if (act >= 0) work.push_back(compute(sched_op::op, act, lp(act).elements, lp(act).function));
-    }
-    m_parts[std::size_t(index)] = {{r, 0, p.n, act >= 0 ? act : index}};
-    if (act >= 0) m_parts[std::size_t(act)] = m_parts[std::size_t(index)];
+    if (p.fused_activation >= 0) m_parts[std::size_t(p.fused_activation)] = m_parts[std::size_t(index)];
 }
 
 void emitter::emit_digital(int index) {
     const layer_plan& p = lp(index);
     const layer& l = m_net.at(index);
-    const int s = add_stream(p.core, p.chunks);
-    for (auto& work : m_streams[std::size_t(s)].work)
-        work.push_back(compute(sched_op::op, index, p.elements, p.function));
-    m_parts[std::size_t(index)] = {{s, 0, l.output_shape[0], index}};
-    for (int in : l.inputs) connect(in, index, {{{s}, 0, elements(l.input_shape)}});
+    const int s = add_stream(p.phase, p.cores.front(), chunks_of(p, 0));
+    stream_build& st = m_streams[std::size_t(s)];
+    for (std::size_t k = 0; k < st.chunks.size(); ++k)
+        for (const core_op& op : core_work(m_plan, index))
+            st.work[k].push_back(compute(sched_op::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function));
+    m_parts[std::size_t(index)] = {{s, 0, channels(l.output_shape), index}};
+    for (std::size_t i = 0; i < l.inputs.size(); ++i) {
+        const tensor_shape& v = l.views[i].shape;
+        const bool rowed = reads_rowed(m_net, index, i);
+        connect(index, i, l.inputs[i], {{s}, 0, rowed ? row_elements(v) : elements(v)});
+    }
 }
 
 void emitter::emit_output() {
     const int last = m_net.output();
-    const tensor_shape& shape = m_net.at(last).output_shape;
-    const int s = add_stream(m_plan.memory_core, 1);
-    m_output = {m_plan.memory_core, static_cast<int>(m_units[m_plan.memory_core].streams.size()) - 1};
-    sched_instr store = instr(sched_op::store, last);
-    store.bytes = elements(shape) * m_target.activation_bytes;
-    m_streams[std::size_t(s)].work[0].push_back(store);
-    connect(last, -1, {{{s}, 0, elements(shape)}});
-}
-
-void emitter::connect(int producer, int consumer, const std::vector<group>& groups) {
-    const tensor_shape& shape = m_net.at(producer).output_shape;
-    const unsigned chunks = chunks_of(shape);
-    for (const part& from : m_parts[std::size_t(producer)]) {
-        int tag = -1;
-        for (const group& g : groups) {
-            std::vector<std::uint64_t> sent(chunks);  // cumulative messages to the group
-            sched_instr send = instr(sched_op::send, from.layer);
-            for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
-            for (unsigned c = 0; c < chunks; ++c) {
-                const std::uint64_t n = row_overlap(shape, c, from.c0, from.c1, g.f0, g.f1);
-                sent[c] = (c ? sent[c - 1] : 0) + (n ? 1 : 0);
-                if (!n) continue;
-                if (tag < 0) tag = m_next_tag++;
-                send.tag = tag;
-                send.bytes = n * m_target.activation_bytes;
-                m_streams[std::size_t(from.stream)].sends[c].push_back(send);
-            }
-            if (sent.back() == 0) continue;
-            for (int s : g.streams) {
-                stream_build& to = m_streams[std::size_t(s)];
-                recv_edge edge{tag, consumer < 0 ? m_net.output() : consumer, {}};
-                for (unsigned c = 0; c < to.work.size(); ++c) {
-                    const int need = consumer < 0 ? int(chunks) - 1 : last_input_chunk(m_net.at(consumer), c);
-                    edge.counts.push_back(need < 0 ? 0 : sent[std::size_t(need)]);
-                }
-                to.inputs.push_back(std::move(edge));
-            }
-        }
-    }
+    m_output_phase = lp(last).phase;
+    const int s = store_stream(last, m_plan.memory_core);
+    int index = 0;  // the store stream's index in its unit
+    for (int i = 0; i < s; ++i) index += m_streams[std::size_t(i)].phase == m_output_phase &&
+                                         m_streams[std::size_t(i)].node == m_plan.memory_core;
+    m_output = {m_plan.memory_core, index};
 }
 
 std::vector<sched_instr> emitter::finish(const stream_build& s) const {
     std::vector<sched_instr> code;
     std::vector<std::uint64_t> waited(s.inputs.size(), 0);
-    for (std::size_t c = 0; c < s.work.size(); ++c) {
+    for (std::size_t c = 0; c < s.chunks.size(); ++c) {
         for (std::size_t e = 0; e < s.inputs.size(); ++e) {
             const recv_edge& edge = s.inputs[e];
             if (edge.counts[c] <= waited[e]) continue;
@@ -237,6 +409,19 @@ std::vector<sched_instr> emitter::finish(const stream_build& s) const {
     return code;
 }
 
+void emitter::summarize(schedule& out) const {
+    for (int i = 0; i < m_net.size(); ++i) {
+        const layer& l = m_net.at(i);
+        const layer_plan& p = lp(i);
+        const std::set<int> tiles(p.tiles.begin(), p.tiles.end());
+        layer_summary s{l.name, to_string(l.kind), l.macs() + l.dynamic_macs(), l.weights(), unsigned(tiles.size()), 0.0};
+        std::uint64_t cells = 0;
+        for (const auto& b : p.blocks) cells += weight_cells(b, m_target.columns_per_weight) * p.replicas;
+        if (s.tiles) s.spatial_utilization = double(cells) / (double(s.tiles) * m_target.tile_rows * m_target.tile_cols);
+        out.layers.push_back(std::move(s));
+    }
+}
+
 schedule emitter::assemble() const {
     schedule out;
     out.network = m_net.name();
@@ -246,19 +431,14 @@ schedule emitter::assemble() const {
     out.arch = m_target.name;
     out.mesh_cols = m_target.cols;
     out.mesh_rows = m_target.rows;
-    for (int i = 0; i < m_net.size(); ++i) {
-        const layer& l = m_net.at(i);
-        const layer_plan& p = lp(i);
-        layer_summary s{l.name, to_string(l.kind), l.macs(), l.weights(), p.tile_count(), 0.0};
-        if (s.tiles)
-            s.spatial_utilization = double(p.k) * p.n * m_target.columns_per_weight /
-                                    (double(s.tiles) * m_target.tile_rows * m_target.tile_cols);
-        out.layers.push_back(std::move(s));
+    summarize(out);
+    std::map<std::pair<int, int>, unit_program> units = m_units;
+    std::map<std::pair<int, int>, int> next;  // stream index per unit, in creation order
+    for (const stream_build& s : m_streams) {
+        const std::pair<int, int> key{s.phase, s.node};
+        units[key].streams[std::size_t(next[key]++)] = finish(s);
     }
-    std::map<int, unit_program> units = m_units;
-    std::map<int, int> next;  // stream index per node, in creation order
-    for (const stream_build& s : m_streams) units[s.node].streams[std::size_t(next[s.node]++)] = finish(s);
-    for (auto& [node, u] : units) out.units.push_back(std::move(u));
+    for (auto& [key, u] : units) out.units.push_back(std::move(u));
     out.input = m_input;
     out.output = m_output;
     return out;

@@ -1,51 +1,94 @@
 #include "sw/passes/lowering.h"
 
+#include <algorithm>
+
 namespace aimcsim::sw {
 namespace {
 
-layer_plan lower(const layer& l) {
+void lower_analog(const layer& l, layer_plan& lp) {
+    lp.analog = true;
+    lp.k = l.matrix_rows() * (l.kind == layer_kind::conv2d ? l.groups : 1);
+    lp.n = l.matrix_cols() * (l.kind == layer_kind::conv2d ? l.groups : 1);
+    lp.groups = l.kind == layer_kind::conv2d ? l.groups : 1;
+    if (l.kind == layer_kind::conv2d) lp.positions = l.output_shape[2];
+    if (l.kind == layer_kind::matmul) lp.positions = l.input_shape[2];
+}
+
+// The LSTM's gates per step: i, f, o sigmoids, g and tanh(c) tanhs, c = f*c + i*g, h = o*tanh(c).
+std::vector<core_op> lstm_gates(unsigned hidden, int index) {
+    const std::uint64_t h = hidden;
+    return {{"sigmoid", 3 * h, index}, {"tanh", 2 * h, index}, {"mul", 3 * h, index}, {"add", h, index}};
+}
+
+layer_plan lower(const layer& l, int index, const compile_options& opt) {
     layer_plan lp;
-    const tensor_shape& in = l.input_shape;
-    const tensor_shape& out = l.output_shape;
-    lp.chunks = chunks_of(out);
-    const std::uint64_t per_chunk = elements(out) / lp.chunks;
+    lp.rows = rows_of(l.output_shape);
+    const std::uint64_t per_row = row_elements(l.output_shape);
     switch (l.kind) {
     case layer_kind::input: break;
-    case layer_kind::dense:
-        lp.analog = true;
-        lp.k = static_cast<unsigned>(elements(in));
-        lp.n = l.out;
-        break;
     case layer_kind::conv2d:
-        lp.analog = true;
-        lp.k = in[0] * l.win.kernel_h * l.win.kernel_w;
-        lp.n = l.out;
-        lp.positions = out[2];
+        if (l.depthwise() && !opt.depthwise_on_tiles) {  // MACs on a core: a mul and an add each
+            const std::uint64_t macs = l.macs() / lp.rows;
+            lp.ops = {{"mul", macs, index}, {"add", macs, index}};
+            break;
+        }
+        lower_analog(l, lp);
         break;
-    case layer_kind::activation:
-        lp.function = l.function;
-        lp.elements = per_chunk;
+    case layer_kind::dense:
+    case layer_kind::matmul: lower_analog(l, lp); break;
+    case layer_kind::lstm:
+        lower_analog(l, lp);
+        lp.ops = lstm_gates(l.out, index);
         break;
-    case layer_kind::add:
-        lp.function = "add";
-        lp.elements = per_chunk;
-        break;
+    case layer_kind::activation: lp.ops = activation_ops(l.function, per_row, index); break;
+    case layer_kind::add: lp.ops = {{"add", per_row, index}}; break;
+    case layer_kind::mul: lp.ops = {{"mul", per_row, index}}; break;
+    case layer_kind::concat: lp.ops = {{"copy", per_row, index}}; break;
     case layer_kind::pooling:  // every output reads its window
-        lp.function = l.function + "pool";
-        lp.elements = per_chunk * l.win.kernel_h * l.win.kernel_w;
+        lp.ops = {{l.function + "pool", per_row * l.win.kernel_h * l.win.kernel_w, index}};
         break;
+    case layer_kind::dynamic_matmul: lp.ops = {{"matmul", l.dynamic_macs() / lp.rows, index}}; break;
     }
+    const unsigned max_chunks = l.kind == layer_kind::lstm ? lp.rows : std::max(opt.max_chunks, 1u);  // steps recur
+    lp.chunk_rows = (lp.rows + max_chunks - 1) / max_chunks;
+    lp.chunks = (lp.rows + lp.chunk_rows - 1) / lp.chunk_rows;
     return lp;
 }
 
 }  // namespace
 
-unsigned chunks_of(const tensor_shape& shape) { return is_spatial(shape) ? shape[1] : 1; }
+std::vector<core_op> activation_ops(const std::string& function, std::uint64_t elements, int layer) {
+    if (function == "scale") return {{"mul", elements, layer}};
+    if (function == "shift") return {{"add", elements, layer}};
+    if (function == "affine") return {{"mul", elements, layer}, {"add", elements, layer}};
+    return {{function, elements, layer}};
+}
 
-void lower(const network& net, plan& p) {
+std::vector<core_op> core_work(const plan& p, int index) {
+    const layer_plan& lp = p.layers[std::size_t(index)];
+    if (lp.fused_into >= 0) return {};
+    std::vector<core_op> ops;
+    if (lp.row_split) {
+        std::uint64_t sums = 0;
+        for (const auto& b : lp.blocks) sums += b.cols;
+        ops.push_back({"reduce", sums * lp.positions, index});
+    }
+    ops.insert(ops.end(), lp.ops.begin(), lp.ops.end());
+    if (lp.row_split && lp.fused_activation >= 0) {
+        const auto& act = p.layers[std::size_t(lp.fused_activation)].ops;
+        ops.insert(ops.end(), act.begin(), act.end());
+    }
+    return ops;
+}
+
+unsigned layer_plan::rows_in(unsigned chunk) const {
+    return std::min(rows, (chunk + 1) * chunk_rows) - chunk * chunk_rows;
+}
+
+void lower(const network& net, const compile_options& opt, plan& p) {
     p.layers.clear();
     p.layers.reserve(net.layers().size());
-    for (const auto& l : net.layers()) p.layers.push_back(lower(l));
+    for (int i = 0; i < net.size(); ++i) p.layers.push_back(lower(net.at(i), i, opt));
 }
 
 }  // namespace aimcsim::sw

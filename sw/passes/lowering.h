@@ -1,16 +1,22 @@
 #pragma once
-// Lowering: dense -> one MVM (K = input features, N = outputs); conv2d -> im2col MVMs
-// (K = Cin*kh*kw, N = Cout, one chunk per output row of Wout MVMs); the rest -> core ops with
-// element counts per chunk.
+// Lowering: constant-weight layers become MVMs on tiles (dense: one MVM of the flattened input;
+// conv2d: im2col, K = Cin*kh*kw, N = Cout, one MVM per output position; matmul: one per position
+// of every row; lstm: the fused [x, h] matrix, K = F + H, N = 4H, one MVM per step), the rest
+// core ops with element counts per output row. Depthwise convolutions go to cores unless
+// `depthwise_on_tiles`. Rows stream in chunks of at most ceil(rows / max_chunks) rows.
 #include "sw/ir/network.h"
 #include "sw/passes/plan.h"
 
 namespace aimcsim::sw {
 
 // Resets `p` to one lowered entry per layer.
-void lower(const network& net, plan& p);
+void lower(const network& net, const compile_options& opt, plan& p);
 
-// Output chunks of a tensor: its rows if [C, H, W], else 1.
-unsigned chunks_of(const tensor_shape& shape);
+// The work per output row of layer `index`'s core stream: its partial-sum reduction and the
+// activation fused into it, its LSTM gates, or its digital op. Empty: the layer needs no core.
+std::vector<core_op> core_work(const plan& p, int index);
+
+// Core ops that compute an activation function on `elements` outputs per row.
+std::vector<core_op> activation_ops(const std::string& function, std::uint64_t elements, int layer);
 
 }  // namespace aimcsim::sw

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "sw/ir/input_error.h"
+#include "sw/passes/lowering.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -15,8 +17,8 @@ struct point {
 
 class placer {
 public:
-    placer(const network& net, const target_desc& target, plan& p);
-    void run(int memory_core);
+    placer(const network& net, const target_desc& target, const compile_options& opt, plan& p);
+    void run();
 
 private:
     std::vector<int> nodes_of(node_kind kind) const;
@@ -24,26 +26,24 @@ private:
         return std::abs(m_target.x_of(node) - a.x) + std::abs(m_target.y_of(node) - a.y);
     }
     point centroid(const std::vector<int>& nodes) const;
-    std::vector<int> output_nodes(int layer) const;
+    std::vector<int> output_nodes(int layer, int phase) const;
     point input_anchor(int layer) const;
-    void check_fits() const;
-    int pick_memory_core(int requested) const;
+    int pick_memory_core() const;
     void place_tiles(layer_plan& lp, point anchor);
+    std::vector<int> candidates(int layer) const;
     int pick_core(int layer, point anchor);
 
     const network& m_net;
     const target_desc& m_target;
+    const compile_options& m_opt;
     plan& m_plan;
-    std::vector<int> m_free_tiles;
-    std::vector<int> m_cores;
-    std::vector<unsigned> m_load;  // streams per node
+    std::vector<std::vector<int>> m_free;  // per phase: free tiles
+    std::vector<unsigned> m_load;          // streams per node
 };
 
-placer::placer(const network& net, const target_desc& target, plan& p)
-    : m_net(net), m_target(target), m_plan(p), m_free_tiles(nodes_of(node_kind::tile)),
-      m_cores(nodes_of(node_kind::light_core)), m_load(target.nodes.size(), 0) {
-    if (m_cores.empty()) m_cores = nodes_of(node_kind::heavy_core);
-}
+placer::placer(const network& net, const target_desc& target, const compile_options& opt, plan& p)
+    : m_net(net), m_target(target), m_opt(opt), m_plan(p),
+      m_free(std::size_t(p.phases), nodes_of(node_kind::tile)), m_load(target.nodes.size(), 0) {}
 
 std::vector<int> placer::nodes_of(node_kind kind) const {
     std::vector<int> out;
@@ -63,57 +63,43 @@ point placer::centroid(const std::vector<int>& nodes) const {
     return c;
 }
 
-// Where a layer's output comes from.
-std::vector<int> placer::output_nodes(int layer) const {
+// Where a layer's output comes from, as seen from `phase`: earlier phases left it in the memory core.
+std::vector<int> placer::output_nodes(int layer, int phase) const {
     const layer_plan& lp = m_plan.layers[std::size_t(layer)];
-    if (layer == 0) return {m_plan.memory_core};
-    if (lp.fused_into >= 0) return {m_plan.layers[std::size_t(lp.fused_into)].core};
-    if (lp.analog && !lp.row_split()) return lp.tiles;
-    return {lp.core};
+    if (layer == 0 || lp.phase != phase) return {m_plan.memory_core};
+    if (lp.fused_into >= 0) return output_nodes(lp.fused_into, phase);
+    return lp.cores.empty() ? lp.tiles : lp.cores;
 }
 
 point placer::input_anchor(int layer) const {
     std::vector<int> nodes;
     for (int in : m_net.at(layer).inputs) {
-        const auto from = output_nodes(in);
+        const auto from = output_nodes(in, m_plan.layers[std::size_t(layer)].phase);
         nodes.insert(nodes.end(), from.begin(), from.end());
     }
     return centroid(nodes);
 }
 
-void placer::check_fits() const {
-    unsigned needed = 0;
-    int largest = 0;
-    for (int i = 0; i < m_net.size(); ++i) {
-        needed += m_plan.layers[std::size_t(i)].tile_count();
-        if (m_plan.layers[std::size_t(i)].tile_count() > m_plan.layers[std::size_t(largest)].tile_count()) largest = i;
-    }
-    if (needed > m_free_tiles.size())
-        throw input_error("network " + m_net.name() + " needs " + std::to_string(needed) + " tiles, the chip has " +
-                          std::to_string(m_free_tiles.size()) + " (largest layer: " + m_net.at(largest).name + ", " +
-                          std::to_string(m_plan.layers[std::size_t(largest)].tile_count()) + " tiles)");
-}
-
 // The requested memory core, or the one whose nearest tiles (as many as the network needs) are closest.
-int placer::pick_memory_core(int requested) const {
+int placer::pick_memory_core() const {
     const std::vector<int> memories = nodes_of(node_kind::memory_core);
-    if (requested >= 0) {
-        if (std::find(memories.begin(), memories.end(), requested) == memories.end())
-            throw input_error("compile option memory_core: node " + std::to_string(requested) +
+    if (m_opt.memory_core >= 0) {
+        if (std::find(memories.begin(), memories.end(), m_opt.memory_core) == memories.end())
+            throw input_error("compile option memory_core: node " + std::to_string(m_opt.memory_core) +
                               " is not a memory core of target " + m_target.name);
-        return requested;
+        return m_opt.memory_core;
     }
     if (memories.empty())
         throw input_error("target " + m_target.name + " has no memory core to hold the network input and output");
-    std::size_t needed = 0;
-    for (const auto& lp : m_plan.layers) needed += lp.tile_count();
-    needed = std::min(std::max<std::size_t>(needed, 1), m_free_tiles.size());
+    if (m_opt.naive_placement) return memories.front();
+    const std::vector<int>& tiles = m_free.front();
+    const std::size_t needed = std::min(std::max<std::size_t>(m_plan.vtiles.size(), 1), tiles.size());
     int best = memories.front();
     double best_cost = INFINITY;
     for (int m : memories) {
         const point at{double(m_target.x_of(m)), double(m_target.y_of(m))};
         std::vector<double> d;
-        for (int t : m_free_tiles) d.push_back(distance(t, at));
+        for (int t : tiles) d.push_back(distance(t, at));
         const auto end = d.begin() + std::ptrdiff_t(needed);
         if (needed > 0) std::nth_element(d.begin(), end - 1, d.end());
         const double cost = std::accumulate(d.begin(), end, 0.0);
@@ -126,44 +112,76 @@ int placer::pick_memory_core(int requested) const {
 }
 
 void placer::place_tiles(layer_plan& lp, point anchor) {
+    std::vector<int>& free = m_free[std::size_t(lp.phase)];
     const auto nearer = [&](int a, int b) {
         const double da = distance(a, anchor), db = distance(b, anchor);
         return da != db ? da < db : a < b;
     };
-    const auto end = m_free_tiles.begin() + std::ptrdiff_t(lp.tile_count());
-    std::partial_sort(m_free_tiles.begin(), end, m_free_tiles.end(), nearer);
-    lp.tiles.assign(m_free_tiles.begin(), end);
-    m_free_tiles.erase(m_free_tiles.begin(), end);
+    lp.tiles.clear();
+    for (const slot& s : lp.slots) {
+        virtual_tile& v = m_plan.vtiles[std::size_t(s.vtile)];
+        if (v.node < 0) {
+            const auto it = m_opt.naive_placement ? free.begin() : std::min_element(free.begin(), free.end(), nearer);
+            v.node = *it;
+            free.erase(it);
+        }
+        lp.tiles.push_back(v.node);
+    }
+}
+
+// Cores that run every function of the layer's core stream: light ones if any can, else heavy ones.
+std::vector<int> placer::candidates(int layer) const {
+    const auto work = core_work(m_plan, layer);
+    for (node_kind kind : {node_kind::light_core, node_kind::heavy_core}) {
+        const bool able = std::all_of(work.begin(), work.end(),
+                                      [&](const core_op& op) { return m_target.supports(kind, op.function); });
+        if (able && !nodes_of(kind).empty()) return nodes_of(kind);
+    }
+    std::string functions;
+    for (const auto& op : work) functions += (functions.empty() ? "" : ", ") + op.function;
+    throw input_error("target " + m_target.name + " has no light or heavy core that runs " + functions +
+                      " (layer " + m_net.at(layer).name + ")");
 }
 
 int placer::pick_core(int layer, point anchor) {
-    if (m_cores.empty())
-        throw input_error("target " + m_target.name + " has no light or heavy core for layer " + m_net.at(layer).name);
-    // One hop per stream the core already runs, so busy cores share their work with neighbours.
+    const std::vector<int> cores = candidates(layer);
     const auto cost = [&](int core) { return distance(core, anchor) + m_load[std::size_t(core)]; };
-    const auto better = [&](int a, int b) { return cost(a) != cost(b) ? cost(a) < cost(b) : a < b; };
-    const int core = *std::min_element(m_cores.begin(), m_cores.end(), better);
+    const auto better = m_opt.naive_placement
+                            ? std::function<bool(int, int)>([&](int a, int b) {
+                                  return m_load[std::size_t(a)] != m_load[std::size_t(b)]
+                                             ? m_load[std::size_t(a)] < m_load[std::size_t(b)]
+                                             : a < b;
+                              })
+                            : std::function<bool(int, int)>([&](int a, int b) {
+                                  return cost(a) != cost(b) ? cost(a) < cost(b) : a < b;
+                              });
+    const int core = *std::min_element(cores.begin(), cores.end(), better);
     ++m_load[std::size_t(core)];
     return core;
 }
 
-void placer::run(int memory_core) {
-    check_fits();
-    m_plan.memory_core = pick_memory_core(memory_core);
+void placer::run() {
+    m_plan.memory_core = pick_memory_core();
     for (int i = 1; i < m_net.size(); ++i) {
         layer_plan& lp = m_plan.layers[std::size_t(i)];
         if (lp.fused_into >= 0) continue;
         const point anchor = input_anchor(i);
-        if (lp.analog) place_tiles(lp, anchor);
-        if (!lp.analog) lp.core = pick_core(i, anchor);
-        if (lp.row_split()) lp.core = pick_core(i, centroid(lp.tiles));
+        place_tiles(lp, anchor);
+        lp.cores.clear();
+        if (core_work(m_plan, i).empty()) continue;
+        const std::size_t per_replica = lp.blocks.size();
+        for (unsigned r = 0; r < lp.replicas; ++r) {
+            const auto first = lp.tiles.begin() + std::ptrdiff_t(r * per_replica);
+            const std::vector<int> mine(first, first + std::ptrdiff_t(per_replica));
+            lp.cores.push_back(pick_core(i, lp.analog ? centroid(mine) : anchor));
+        }
     }
 }
 
 }  // namespace
 
-void place(const network& net, const target_desc& target, int memory_core, plan& p) {
-    placer(net, target, p).run(memory_core);
+void place(const network& net, const target_desc& target, const compile_options& opt, plan& p) {
+    placer(net, target, opt, p).run();
 }
 
 }  // namespace aimcsim::sw

@@ -2,23 +2,55 @@
 
 #include <algorithm>
 
-#include "sw/passes/lowering.h"
-
 namespace aimcsim::sw {
 
-int last_input_chunk(const layer& consumer, unsigned chunk) {
-    const int last = static_cast<int>(chunks_of(consumer.input_shape)) - 1;
-    if (chunk + 1 >= chunks_of(consumer.output_shape)) return last;
-    switch (consumer.kind) {
-    case layer_kind::conv2d:
-    case layer_kind::pooling: {
-        const window& w = consumer.win;
-        const long reach = long(chunk) * w.stride_h + w.kernel_h - 1 - w.pad_h;
-        return static_cast<int>(std::max(-1L, std::min<long>(last, reach)));
+bool reads_rowed(const network& net, int consumer, std::size_t input) {
+    const layer& l = net.at(consumer);
+    const input_view& v = l.views.at(input);
+    if (l.kind == layer_kind::dense || !is_spatial(v.shape)) return false;
+    if (l.kind == layer_kind::conv2d || l.kind == layer_kind::pooling) return true;  // windows over the rows
+    if (rows_of(v.shape) != rows_of(l.output_shape)) return false;
+    if (l.kind == layer_kind::dynamic_matmul) return input == 0;
+    if (l.kind == layer_kind::add || l.kind == layer_kind::mul) return v.shape == l.input_shape;
+    return true;
+}
+
+std::pair<int, int> rows_read(const network& net, int consumer, std::size_t input, unsigned row) {
+    const layer& l = net.at(consumer);
+    const input_view& v = l.views.at(input);
+    if (!reads_rowed(net, consumer, input))
+        return {static_cast<int>(v.row0), static_cast<int>(v.row0 + v.rows) - 1};
+    if (l.kind != layer_kind::conv2d && l.kind != layer_kind::pooling)
+        return {static_cast<int>(row), static_cast<int>(row)};
+    const long start = long(row) * l.win.stride_h - long(l.win.pad_h);
+    const long last = long(v.rows) - 1;
+    return {static_cast<int>(std::max(0L, start)),
+            static_cast<int>(std::max(-1L, std::min(last, start + long(l.win.kernel_h) - 1)))};
+}
+
+int last_input_row(const network& net, int consumer, std::size_t input, unsigned row) {
+    const input_view& v = net.at(consumer).views.at(input);
+    if (row + 1 >= rows_of(net.at(consumer).output_shape)) return static_cast<int>(v.row0 + v.rows) - 1;
+    return rows_read(net, consumer, input, row).second;
+}
+
+std::uint64_t overlap(const tensor_shape& producer, const input_view& view, bool rowed, unsigned row, unsigned c0,
+                      unsigned c1, std::uint64_t a, std::uint64_t b) {
+    if (row < view.row0 || row >= view.row0 + view.rows) return 0;
+    const std::uint64_t width = is_spatial(producer) ? producer[2] : 1;
+    const std::uint64_t lo = c0 * width, hi = c1 * width;  // the part's elements of each row
+    if (rowed) {
+        const std::uint64_t from = std::max(lo, view.elem0 + a), to = std::min(hi, view.elem0 + b);
+        return to > from ? to - from : 0;
     }
-    case layer_kind::dense: return last;
-    default: return static_cast<int>(chunk);
-    }
+    // The view flattens its rows x elements channel-major, as a [elems / w, rows, w] tensor.
+    const bool aligned = view.elem0 % width == 0 && view.elems % width == 0;
+    const std::uint64_t w = aligned ? width : 1;
+    const auto channel = [&](std::uint64_t e) {
+        return static_cast<unsigned>(std::min(view.elems, e > view.elem0 ? e - view.elem0 : 0) / w);
+    };
+    const tensor_shape flat = {static_cast<unsigned>(view.elems / w), view.rows, static_cast<unsigned>(w)};
+    return row_overlap(flat, row - view.row0, channel(lo), channel(hi), a, b);
 }
 
 std::uint64_t row_overlap(const tensor_shape& shape, unsigned row, unsigned c0, unsigned c1, std::uint64_t f0,

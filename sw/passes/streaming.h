@@ -1,17 +1,33 @@
 #pragma once
-// Streaming: a [C, H, W] tensor travels row by row (one chunk per row), a flat one in one chunk.
-// These say which input rows an output chunk waits for, and which part of a row a consumer needs.
+// Streaming: a [C, H, W] tensor travels by rows (grouped into chunks), a flat one in one chunk.
+// These say which input rows an output row waits for, and which elements of a producer's row a
+// consumer needs.
 #include <cstdint>
+#include <utility>
 
 #include "sw/ir/network.h"
 
 namespace aimcsim::sw {
 
-// The last input chunk (inclusive) that output chunk `chunk` of `consumer` waits for; -1 when it
-// needs none. Conv2d and pooling: the last row their window reaches,
-// min(H_in - 1, chunk * stride + kernel - 1 - pad); dense: every row; activation and add: the
-// same row. The last output chunk waits for every input chunk.
-int last_input_chunk(const layer& consumer, unsigned chunk);
+// Whether `consumer` reads input `input` row by row along with its own output rows (else it
+// needs the whole input, flattened, before its first output): a convolution or pooling window
+// over a rowed view, or a rowed view of as many rows as the output, except for a dense layer, a
+// dynamic matmul's second operand and a broadcast operand.
+bool reads_rowed(const network& net, int consumer, std::size_t input);
+
+// The producer rows [first, last] of input `input` that output row `row` of `consumer` reads:
+// a convolution's or pooling's window, clamped to the input (last < first: none); the same row for
+// other rowed readers; every row its view reads for the others.
+std::pair<int, int> rows_read(const network& net, int consumer, std::size_t input, unsigned row);
+
+// The last producer row that output row `row` waits for (-1: none): the last row it reads, or
+// every row the view reads for the last output row.
+int last_input_row(const network& net, int consumer, std::size_t input, unsigned row);
+
+// Elements of producer row `row` in producer channels [c0, c1) that a reader of `view` needs:
+// elements [a, b) of each of its rows when `rowed`, else flattened features [a, b) of the view.
+std::uint64_t overlap(const tensor_shape& producer, const input_view& view, bool rowed, unsigned row, unsigned c0,
+                      unsigned c1, std::uint64_t a, std::uint64_t b);
 
 // Elements of row `row` of a tensor of `shape` (flattened channel-major, a flat tensor being
 // [features, 1, 1]) that lie in channels [c0, c1) and in flattened features [f0, f1).

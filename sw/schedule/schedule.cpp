@@ -34,15 +34,21 @@ json to_json(const sched_instr& in) {
 
 json to_json(const unit_program& u) {
     json blocks = json::array();
-    for (const auto& b : u.blocks)
-        blocks.push_back({{"layer", b.layer}, {"row0", b.row0}, {"rows", b.rows}, {"col0", b.col0}, {"cols", b.cols}});
+    for (const auto& b : u.blocks) {
+        json j = {{"layer", b.layer}, {"row0", b.row0}, {"rows", b.rows}, {"col0", b.col0}, {"cols", b.cols}};
+        if (b.tile_row || b.tile_col) j["at"] = {b.tile_row, b.tile_col};
+        if (b.groups > 1) j["groups"] = b.groups;
+        blocks.push_back(std::move(j));
+    }
     json streams = json::array();
     for (const auto& code : u.streams) {
         json s = json::array();
         for (const auto& in : code) s.push_back(to_json(in));
         streams.push_back(std::move(s));
     }
-    return {{"node", u.node}, {"kind", to_string(u.kind)}, {"blocks", blocks}, {"streams", streams}};
+    json j = {{"node", u.node}, {"kind", to_string(u.kind)}, {"blocks", blocks}, {"streams", streams}};
+    if (u.phase > 0) j["phase"] = u.phase;
+    return j;
 }
 
 // Reads a schedule, checking every value; errors name the source and the JSON path.
@@ -73,17 +79,20 @@ private:
     int node(const json& j, const std::string& path) const {
         return index(j, path, 0, std::size_t(m_sched.mesh_cols) * m_sched.mesh_rows, "mesh nodes");
     }
+    double number(const json& j, const std::string& path) const;
     void read_header(const json& j);
     void read_layers(const json& j);
+    void read_phases(const json& j);
     unit_program read_unit(const json& j, const std::string& path) const;
     weight_block read_block(const json& j, const std::string& path) const;
     sched_instr read_instr(const json& j, const std::string& path, const unit_program& u) const;
-    stream_ref read_ref(const json& j, const std::string& path) const;
+    stream_ref read_ref(const json& j, const std::string& path, int phase) const;
     void check_tags() const;
+    std::size_t unit_of(int phase, int node) const { return m_unit_of_node.at({phase, node}); }
 
     std::string m_source;
     schedule m_sched;
-    std::map<int, std::size_t> m_unit_of_node;
+    std::map<std::pair<int, int>, std::size_t> m_unit_of_node;  // (phase, node) -> unit
 };
 
 void reader::object(const json& j, const std::string& path, std::initializer_list<const char*> keys) const {
@@ -126,13 +135,18 @@ int reader::index(const json& j, const std::string& path, int min, std::size_t e
     return static_cast<int>(v);
 }
 
+double reader::number(const json& j, const std::string& path) const {
+    if (!j.is_number() || j.get<double>() < 0) fail(path, "expected a non-negative number, got " + j.dump());
+    return j.get<double>();
+}
+
 std::string reader::text(const json& j, const std::string& path) const {
     if (!j.is_string()) fail(path, "expected a string, got " + j.dump());
     return j.get<std::string>();
 }
 
 void reader::read_header(const json& j) {
-    object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output"});
+    object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output", "phases"});
     const std::string schema = text(member(j, "", "schema"), "schema");
     if (schema != schedule::schema)
         fail("schema", "expected \"" + std::string(schedule::schema) + "\", got \"" + schema + "\"");
@@ -169,14 +183,35 @@ void reader::read_layers(const json& j) {
     }
 }
 
+void reader::read_phases(const json& j) {
+    if (!j.contains("phases")) return;
+    const json& phases = array(j["phases"], "phases");
+    if (phases.empty()) fail("phases", "expected at least one phase");
+    for (std::size_t i = 0; i < phases.size(); ++i) {
+        const std::string path = at("phases", i);
+        object(phases[i], path, {"program_ns", "program_pj"});
+        m_sched.phases.push_back({number(member(phases[i], path, "program_ns"), at(path, "program_ns")),
+                                  number(member(phases[i], path, "program_pj"), at(path, "program_pj"))});
+    }
+}
+
 weight_block reader::read_block(const json& j, const std::string& path) const {
-    object(j, path, {"layer", "row0", "rows", "col0", "cols"});
+    object(j, path, {"layer", "row0", "rows", "col0", "cols", "at", "groups"});
     weight_block b;
     b.layer = layer_index(member(j, path, "layer"), at(path, "layer"));
     b.row0 = static_cast<unsigned>(whole(member(j, path, "row0"), at(path, "row0")));
     b.rows = static_cast<unsigned>(whole(member(j, path, "rows"), at(path, "rows"), 1));
     b.col0 = static_cast<unsigned>(whole(member(j, path, "col0"), at(path, "col0")));
     b.cols = static_cast<unsigned>(whole(member(j, path, "cols"), at(path, "cols"), 1));
+    if (j.contains("at")) {
+        const json& a = array(j["at"], at(path, "at"));
+        if (a.size() != 2) fail(at(path, "at"), "expected [tile_row, tile_col]");
+        b.tile_row = static_cast<unsigned>(whole(a[0], at(at(path, "at"), 0)));
+        b.tile_col = static_cast<unsigned>(whole(a[1], at(at(path, "at"), 1)));
+    }
+    if (j.contains("groups")) b.groups = static_cast<unsigned>(whole(j["groups"], at(path, "groups"), 1));
+    if (b.rows % b.groups || b.cols % b.groups)
+        fail(at(path, "groups"), std::to_string(b.groups) + " groups do not divide the block's rows and columns");
     return b;
 }
 
@@ -221,7 +256,9 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
         std::set<int> seen;
         for (std::size_t i = 0; i < d.size(); ++i) {
             const int n = node(d[i], at(dpath, i));
-            if (!m_unit_of_node.count(n)) fail(at(dpath, i), "node " + std::to_string(n) + " has no unit");
+            if (!m_unit_of_node.count({u.phase, n}))
+                fail(at(dpath, i), "node " + std::to_string(n) + " has no unit" +
+                                       (u.phase ? " in phase " + std::to_string(u.phase) : ""));
             if (!seen.insert(n).second) fail(at(dpath, i), "duplicate destination " + std::to_string(n));
             in.destinations.push_back(n);
         }
@@ -230,9 +267,11 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
 }
 
 unit_program reader::read_unit(const json& j, const std::string& path) const {
-    object(j, path, {"node", "kind", "blocks", "streams"});
+    object(j, path, {"node", "phase", "kind", "blocks", "streams"});
     unit_program u;
     u.node = node(member(j, path, "node"), at(path, "node"));
+    if (j.contains("phase"))
+        u.phase = index(j["phase"], at(path, "phase"), 0, std::size_t(m_sched.phase_count()), "phases");
     const std::string kind = text(member(j, path, "kind"), at(path, "kind"));
     bool known = false;
     for (node_kind k : all_kinds)
@@ -260,12 +299,14 @@ unit_program reader::read_unit(const json& j, const std::string& path) const {
     return u;
 }
 
-stream_ref reader::read_ref(const json& j, const std::string& path) const {
+stream_ref reader::read_ref(const json& j, const std::string& path, int phase) const {
     object(j, path, {"node", "stream"});
     stream_ref r;
     r.node = node(member(j, path, "node"), at(path, "node"));
-    const auto it = m_unit_of_node.find(r.node);
-    if (it == m_unit_of_node.end()) fail(at(path, "node"), "node " + std::to_string(r.node) + " has no unit");
+    const auto it = m_unit_of_node.find({phase, r.node});
+    if (it == m_unit_of_node.end())
+        fail(at(path, "node"), "node " + std::to_string(r.node) + " has no unit" +
+                                   (phase ? " in phase " + std::to_string(phase) : ""));
     r.stream = index(member(j, path, "stream"), at(path, "stream"), 0,
                      m_sched.units[it->second].streams.size(), "streams of that unit");
     return r;
@@ -291,7 +332,7 @@ void reader::check_tags() const {
                     }
                     if (pass == 0) continue;
                     for (int d : in.destinations)
-                        if (!receiver[m_unit_of_node.at(d)].count(in.tag))
+                        if (!receiver[unit_of(m_sched.units[i].phase, d)].count(in.tag))
                             fail(where(i, s, k) + ".destinations",
                                  "no stream of node " + std::to_string(d) + " receives " + tag);
                 }
@@ -299,69 +340,154 @@ void reader::check_tags() const {
 
 schedule reader::read(const json& j) {
     read_header(j);
+    read_phases(j);
     read_layers(j);
     const json& units = array(member(j, "", "units"), "units");
     for (std::size_t i = 0; i < units.size(); ++i) {  // nodes first: sends name their destinations
         const std::string path = at("units", i);
         if (!units[i].is_object()) fail(path, "expected an object");
         const int n = node(member(units[i], path, "node"), at(path, "node"));
-        if (!m_unit_of_node.emplace(n, i).second)
-            fail(at(path, "node"), "a unit for node " + std::to_string(n) + " already exists");
+        const int phase = units[i].contains("phase") && units[i]["phase"].is_number_integer()
+                              ? units[i]["phase"].get<int>() : 0;
+        if (!m_unit_of_node.emplace(std::make_pair(phase, n), i).second)
+            fail(at(path, "node"), "a unit for node " + std::to_string(n) + " already exists" +
+                                       (phase ? " in phase " + std::to_string(phase) : ""));
     }
     for (std::size_t i = 0; i < units.size(); ++i) m_sched.units.push_back(read_unit(units[i], at("units", i)));
     check_tags();
-    m_sched.input = read_ref(member(j, "", "input"), "input");
-    m_sched.output = read_ref(member(j, "", "output"), "output");
+    m_sched.input = read_ref(member(j, "", "input"), "input", 0);
+    m_sched.output = read_ref(member(j, "", "output"), "output", m_sched.phase_count() - 1);
     return std::move(m_sched);
 }
 
-// Keys in reading order; others follow alphabetically.
-int rank(const std::string& key) {
-    static const char* const order[] = {
-        "schema", "network", "arch", "mesh", "input", "output", "layers", "units", "node", "name", "kind",
-        "blocks", "streams", "op", "layer", "tag", "count", "function", "block", "bytes", "destinations",
-        "static_macs", "dynamic_macs", "macs", "weights", "tiles", "spatial_utilization", "row0", "rows",
-        "col0", "cols", "stream"};
-    const auto it = std::find(std::begin(order), std::end(order), key);
-    return static_cast<int>(it - std::begin(order));
-}
+// The file layout of save_schedule, written straight from the structs: keys in reading order,
+// one instruction, block, layer or phase per line.
+class writer {
+public:
+    explicit writer(std::ostream& out) : m_out(out) {}
+    void schedule_file(const schedule& s);
 
-std::vector<json::const_iterator> ordered(const json& j) {
-    std::vector<json::const_iterator> items;
-    for (auto it = j.begin(); it != j.end(); ++it) items.push_back(it);
-    if (j.is_object())
-        std::stable_sort(items.begin(), items.end(),
-                         [](const auto& a, const auto& b) { return rank(a.key()) < rank(b.key()); });
-    return items;
-}
-
-// Every element a primitive or an array of primitives: fits on one line.
-bool flat(const json& j) {
-    for (const auto& v : j) {
-        if (!v.is_structured()) continue;
-        if (v.is_object()) return false;
-        for (const auto& e : v)
-            if (e.is_structured()) return false;
+private:
+    static std::string text(const std::string& s) { return json(s).dump(); }
+    template <typename T>
+    void field(const char* key, const T& value, bool first = false) {
+        m_out << (first ? "" : ", ") << '"' << key << "\": " << value;
     }
-    return true;
-}
+    void instruction(const sched_instr& in);
+    void block(const weight_block& b);
+    void unit(const unit_program& u);
+    // Writes `items` one per line at `indent`, as "[]" when empty.
+    template <typename T, typename F>
+    void lines(const std::vector<T>& items, int indent, F each);
 
-// Indented JSON with flat objects and arrays (instructions, blocks, layers) on one line each.
-void write(std::ostream& out, const json& j, int indent) {
-    if (!j.is_structured() || j.empty()) {
-        out << j.dump();
+    std::ostream& m_out;
+};
+
+template <typename T, typename F>
+void writer::lines(const std::vector<T>& items, int indent, F each) {
+    if (items.empty()) {
+        m_out << "[]";
         return;
     }
-    const bool object = j.is_object(), one_line = flat(j);
-    const std::string pad = one_line ? " " : "\n" + std::string(std::size_t(indent) + 2, ' ');
-    out << (object ? '{' : '[');
-    const auto items = ordered(j);
+    const std::string pad(std::size_t(indent) + 2, ' ');
+    m_out << '[';
     for (std::size_t i = 0; i < items.size(); ++i) {
-        out << (i ? "," : "") << pad;
-        if (object) out << json(items[i].key()).dump() << ": ";
-        write(out, *items[i], indent + 2);
+        m_out << (i ? ",\n" : "\n") << pad;
+        each(items[i]);
     }
-    out << (one_line ? std::string(" ") : "\n" + std::string(std::size_t(indent), ' ')) << (object ? '}' : ']');
+    m_out << '\n' << std::string(std::size_t(indent), ' ') << ']';
+}
+
+void writer::instruction(const sched_instr& in) {
+    m_out << "{ ";
+    field("op", text(to_string(in.op)), true);
+    if (in.layer >= 0) field("layer", in.layer);
+    switch (in.op) {
+    case sched_op::recv:
+        field("tag", in.tag);
+        field("count", in.count);
+        break;
+    case sched_op::send: {
+        field("tag", in.tag);
+        field("bytes", in.bytes);
+        m_out << ", \"destinations\": [ ";
+        for (std::size_t i = 0; i < in.destinations.size(); ++i) m_out << (i ? ", " : "") << in.destinations[i];
+        m_out << " ]";
+        break;
+    }
+    case sched_op::mvm:
+        field("count", in.count);
+        field("block", in.block);
+        break;
+    case sched_op::op:
+        field("count", in.count);
+        field("function", text(in.function));
+        break;
+    case sched_op::load:
+    case sched_op::store: field("bytes", in.bytes); break;
+    }
+    m_out << " }";
+}
+
+void writer::block(const weight_block& b) {
+    m_out << "{ ";
+    field("layer", b.layer, true);
+    field("row0", b.row0);
+    field("rows", b.rows);
+    field("col0", b.col0);
+    field("cols", b.cols);
+    if (b.tile_row || b.tile_col) m_out << ", \"at\": [ " << b.tile_row << ", " << b.tile_col << " ]";
+    if (b.groups > 1) field("groups", b.groups);
+    m_out << " }";
+}
+
+void writer::unit(const unit_program& u) {
+    m_out << "{\n      \"node\": " << u.node << ",\n";
+    if (u.phase > 0) m_out << "      \"phase\": " << u.phase << ",\n";
+    m_out << "      \"kind\": " << text(to_string(u.kind)) << ",\n      \"blocks\": ";
+    lines(u.blocks, 6, [&](const weight_block& b) { block(b); });
+    m_out << ",\n      \"streams\": ";
+    lines(u.streams, 6, [&](const std::vector<sched_instr>& code) {
+        lines(code, 8, [&](const sched_instr& in) { instruction(in); });
+    });
+    m_out << "\n    }";
+}
+
+void writer::schedule_file(const schedule& s) {
+    m_out << "{\n  \"schema\": " << text(schedule::schema) << ",\n  \"network\": { ";
+    field("name", text(s.network), true);
+    field("static_macs", s.static_macs);
+    field("dynamic_macs", s.dynamic_macs);
+    field("weights", s.weights);
+    m_out << " },\n  \"arch\": " << text(s.arch) << ",\n  \"mesh\": { ";
+    field("rows", s.mesh_rows, true);
+    field("cols", s.mesh_cols);
+    m_out << " },\n  \"input\": { \"node\": " << s.input.node << ", \"stream\": " << s.input.stream
+          << " },\n  \"output\": { \"node\": " << s.output.node << ", \"stream\": " << s.output.stream << " },\n";
+    if (!s.phases.empty()) {
+        m_out << "  \"phases\": ";
+        lines(s.phases, 2, [&](const phase_cost& p) {
+            m_out << "{ ";
+            field("program_ns", json(p.program_ns).dump(), true);
+            field("program_pj", json(p.program_pj).dump());
+            m_out << " }";
+        });
+        m_out << ",\n";
+    }
+    m_out << "  \"layers\": ";
+    lines(s.layers, 2, [&](const layer_summary& l) {
+        m_out << "{ ";
+        field("name", text(l.name), true);
+        field("kind", text(l.kind));
+        field("macs", l.macs);
+        field("weights", l.weights);
+        field("tiles", l.tiles);
+        field("spatial_utilization", json(l.spatial_utilization).dump());
+        m_out << " }";
+    });
+    m_out << ",\n  \"units\": ";
+    lines(s.units, 2, [&](const unit_program& u) { unit(u); });
+    m_out << "\n}\n";
 }
 
 }  // namespace
@@ -378,15 +504,21 @@ nlohmann::json to_json(const schedule& s) {
                           {"tiles", l.tiles}, {"spatial_utilization", l.spatial_utilization}});
     json units = json::array();
     for (const auto& u : s.units) units.push_back(to_json(u));
-    return {{"schema", schedule::schema},
-            {"network", {{"name", s.network}, {"static_macs", s.static_macs},
-                         {"dynamic_macs", s.dynamic_macs}, {"weights", s.weights}}},
-            {"arch", s.arch},
-            {"mesh", {{"cols", s.mesh_cols}, {"rows", s.mesh_rows}}},
-            {"layers", layers},
-            {"units", units},
-            {"input", {{"node", s.input.node}, {"stream", s.input.stream}}},
-            {"output", {{"node", s.output.node}, {"stream", s.output.stream}}}};
+    json j = {{"schema", schedule::schema},
+              {"network", {{"name", s.network}, {"static_macs", s.static_macs},
+                           {"dynamic_macs", s.dynamic_macs}, {"weights", s.weights}}},
+              {"arch", s.arch},
+              {"mesh", {{"cols", s.mesh_cols}, {"rows", s.mesh_rows}}},
+              {"layers", layers},
+              {"units", units},
+              {"input", {{"node", s.input.node}, {"stream", s.input.stream}}},
+              {"output", {{"node", s.output.node}, {"stream", s.output.stream}}}};
+    if (!s.phases.empty()) {
+        json phases = json::array();
+        for (const auto& p : s.phases) phases.push_back({{"program_ns", p.program_ns}, {"program_pj", p.program_pj}});
+        j["phases"] = std::move(phases);
+    }
+    return j;
 }
 
 schedule schedule_from_json(const nlohmann::json& j, const std::string& source) {
@@ -396,8 +528,7 @@ schedule schedule_from_json(const nlohmann::json& j, const std::string& source) 
 void save_schedule(const schedule& s, const std::string& path) {
     std::ofstream out(path);
     if (!out) throw input_error(path + ": cannot write the schedule");
-    write(out, to_json(s), 0);
-    out << '\n';
+    writer(out).schedule_file(s);
     if (!out) throw input_error(path + ": error while writing the schedule");
 }
 

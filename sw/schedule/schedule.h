@@ -32,10 +32,13 @@ struct weight_block {
     int layer = -1;
     unsigned row0 = 0, rows = 0;  // input range
     unsigned col0 = 0, cols = 0;  // output range
+    unsigned tile_row = 0, tile_col = 0;  // where it sits in the tile, in unit cells
+    unsigned groups = 1;          // block-diagonal groups (grouped convolution): rows x cols / groups weights
 };
 
 struct unit_program {
     int node = 0;
+    int phase = 0;                // weight reload: the phase it runs in
     node_kind kind = node_kind::empty;
     std::vector<weight_block> blocks;
     std::vector<std::vector<sched_instr>> streams;
@@ -55,6 +58,12 @@ struct stream_ref {
     int stream = 0;
 };
 
+// Weight reload: before a phase runs, its tiles are programmed, taking this time and energy.
+struct phase_cost {
+    double program_ns = 0;
+    double program_pj = 0;
+};
+
 struct schedule {
     static constexpr const char* schema = "aimcsim.schedule/1";
     std::string network;
@@ -65,8 +74,11 @@ struct schedule {
     unsigned mesh_cols = 0, mesh_rows = 0;
     std::vector<layer_summary> layers;
     std::vector<unit_program> units;
-    stream_ref input;             // the stream whose iterations start inferences
-    stream_ref output;            // the stream whose iterations complete inferences
+    stream_ref input;             // the stream whose iterations start inferences (phase 0)
+    stream_ref output;            // the stream whose iterations complete inferences (last phase)
+    std::vector<phase_cost> phases;  // weight reload; empty: one phase, weights programmed beforehand
+
+    int phase_count() const { return phases.empty() ? 1 : static_cast<int>(phases.size()); }
 };
 
 const char* to_string(sched_op op);

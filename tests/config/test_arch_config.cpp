@@ -94,7 +94,7 @@ TEST(ArchConfig, DefaultPresetTileFollowsHermes) {
     EXPECT_EQ(a.tile.rows, 512u);
     EXPECT_EQ(a.tile.cols, 512u);
     EXPECT_EQ(a.tile.tech, models::technology::pcm);
-    EXPECT_EQ(a.tile.weights, models::weight_encoding::differential);
+    EXPECT_EQ(a.tile.weights, models::weight_encoding::multi_device);  // G+, g+, G-, g- (Ambrogio 2023)
     EXPECT_EQ(a.tile.inputs, models::input_encoding::pulse_width);
     EXPECT_EQ(a.tile.input_bits, 8u);
     EXPECT_EQ(a.tile.adc.kind, models::adc_kind::cco);
@@ -124,7 +124,7 @@ TEST(ArchConfig, AbsentSectionsKeepStructDefaultsAndFunctionTables) {
     const models::tile_config tile;
     const models::noc_config noc;
     EXPECT_EQ(a.tile.rows, tile.rows);
-    EXPECT_DOUBLE_EQ(a.tile.adc.fom_fj_per_step, tile.adc.fom_fj_per_step);
+    EXPECT_EQ(a.tile.adc.fom_fj_per_step, tile.adc.fom_fj_per_step);  // absent: the per-type table
     EXPECT_EQ(a.noc.link_bits, noc.link_bits);
     EXPECT_EQ(a.noc.cols, 2u);
     EXPECT_EQ(a.scratchpad.banks, models::scratchpad_config{}.banks);

@@ -2,6 +2,7 @@
 // Helpers for model tests: a shared ledger/log/pool and a raw NoC endpoint that sends messages
 // at given times and records what it receives.
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include <systemc>
@@ -39,7 +40,9 @@ public:
         int source;
         int tag;
         std::uint64_t bytes;
+        std::vector<float> data;
     };
+    using customise = std::function<void(message_ext&)>;  // sets collective fields, data, ...
 
     tlm_utils::simple_initiator_socket<test_endpoint> to_noc;
     tlm_utils::simple_target_socket<test_endpoint> from_noc;
@@ -53,8 +56,8 @@ public:
     }
 
     void send_at(const sc_core::sc_time& at, std::vector<int> destinations, std::uint64_t bytes, int tag = 0,
-                 int layer = -1) {
-        m_sends.push_back({at, std::move(destinations), bytes, tag, layer});
+                 int layer = -1, customise extra = {}) {
+        m_sends.push_back({at, std::move(destinations), bytes, tag, layer, std::move(extra)});
     }
 
 private:
@@ -63,6 +66,7 @@ private:
         std::vector<int> destinations;
         std::uint64_t bytes;
         int tag, layer;
+        customise extra;
     };
 
     void run() {
@@ -77,6 +81,7 @@ private:
             msg.tag = p.tag;
             msg.layer = p.layer;
             msg.bytes = p.bytes;
+            if (p.extra) p.extra(msg);
             tlm::tlm_phase phase = tlm::BEGIN_REQ;
             sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
             to_noc->nb_transport_fw(*payload, phase, delay);
@@ -86,7 +91,7 @@ private:
 
     tlm::tlm_sync_enum on_message(tlm::tlm_generic_payload& payload, tlm::tlm_phase&, sc_core::sc_time&) {
         const message_ext& msg = message_of(payload);
-        arrivals.push_back({sc_core::sc_time_stamp(), msg.source, msg.tag, msg.bytes});
+        arrivals.push_back({sc_core::sc_time_stamp(), msg.source, msg.tag, msg.bytes, msg.data});
         return tlm::TLM_COMPLETED;
     }
 

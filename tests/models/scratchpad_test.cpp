@@ -78,7 +78,7 @@ TEST(Scratchpad, BTransportDelayEnergyAndRange) {
     EXPECT_FALSE(lazily_allocated);
     EXPECT_FALSE(b.pad.allocated());
     EXPECT_EQ(write_delay, ns(2 / 2.0));  // ceil(100 / 64) = 2 cycles at 2 GHz
-    EXPECT_EQ(read_delay, ns(2 / 2.0));
+    EXPECT_EQ(read_delay, ns(1 + 2 / 2.0));  // one port: the read waits for the write
     EXPECT_EQ(b.pad.access_time(65), ns(1.0));
     EXPECT_EQ(b.pad.access_time(64), ns(0.5));
     EXPECT_EQ(error_status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -87,6 +87,32 @@ TEST(Scratchpad, BTransportDelayEnergyAndRange) {
     EXPECT_EQ(b.pad.bytes_read(), 128u);
     EXPECT_NEAR(mt::charged(b.env.ledger, b.pad.ledger_id(), energy_kind::scratchpad), 100 * 0.2 + 128 * 0.16, 1e-9);
     EXPECT_EQ(b.env.ledger.name(b.pad.ledger_id()), "pad");
+}
+
+// Two accesses issued at the same time: one port serves them one after the other, two at once.
+TEST(Scratchpad, PortsServeAccessesConcurrently) {
+    scratchpad_config dual = small();
+    dual.ports = 2;
+    mt::test_env env;
+    scratchpad single_pad("single", small(), env.ledger), dual_pad("dual", dual, env.ledger);
+    sc_core::sc_time one[2], two[2];
+    auto twice = [](tlm_utils::simple_initiator_socket<initiator>& socket, sc_core::sc_time* delays) {
+        for (int i = 0; i < 2; ++i) {
+            tlm::tlm_generic_payload p;
+            p.set_command(tlm::TLM_WRITE_COMMAND);
+            p.set_data_length(640);  // 10 cycles at 2 GHz
+            p.set_streaming_width(640);
+            socket->b_transport(p, delays[i]);
+        }
+    };
+    initiator a("a", [&] { twice(a.socket, one); }), b("b", [&] { twice(b.socket, two); });
+    a.socket.bind(single_pad.socket);
+    b.socket.bind(dual_pad.socket);
+    sc_core::sc_start();
+    EXPECT_EQ(one[0], ns(5));
+    EXPECT_EQ(one[1], ns(10));
+    EXPECT_EQ(two[0], ns(5));
+    EXPECT_EQ(two[1], ns(5));
 }
 
 TEST(Scratchpad, DataRoundTrip) {

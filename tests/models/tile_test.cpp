@@ -1,6 +1,11 @@
+// Timing, energy and area of the tile (tile_cost.h) and the tile module.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
+#include "models/aimc/adc.h"
 #include "models/aimc/aimc_tile.h"
+#include "models/common/units.h"
 #include "models/noc/mesh_noc.h"
 #include "tests/models/model_test_support.h"
 
@@ -17,6 +22,7 @@ tile_config hermes_like() {
     c.cols = 256;
     c.weights = weight_encoding::differential;
     c.inputs = input_encoding::pulse_width;
+    c.sign = input_sign::one_phase;
     c.input_bits = 8;
     c.pulse_ns = 0.5;
     c.settle_ns = 5;
@@ -30,31 +36,108 @@ tile_config hermes_like() {
     return c;
 }
 
+double input_time_ns(tile_config c, input_encoding encoding, unsigned bits, input_sign sign = input_sign::one_phase) {
+    c.inputs = encoding;
+    c.input_bits = bits;
+    c.sign = sign;
+    return to_ns(compute_mvm_cost(c, 1, 1).input);
+}
+
 }  // namespace
 
 TEST(Tile, PulseWidthCcoLatency) {
     const tile_config c = hermes_like();
     const mvm_cost m = compute_mvm_cost(c, 256, 256);
-    EXPECT_EQ(m.input, ns(255 * 0.5));
+    EXPECT_EQ(m.input, ns(127 * 0.5));  // 2^(8-1) - 1 unit pulses, both signs in one phase
     EXPECT_EQ(m.integration, ns(5));
     EXPECT_EQ(m.conversion, ns(256 * 0.3 * 2));
     EXPECT_EQ(m.digital, ns(4));
-    EXPECT_EQ(m.total, ns(255 * 0.5 + 5 + 256 * 0.3 * 2 + 4));
+    EXPECT_EQ(m.total, m.input + m.integration + m.conversion + m.digital);
     EXPECT_EQ(input_passes(c), 1u);
     EXPECT_EQ(adc_count(c), 128u);
 }
 
-TEST(Tile, PulseWidthCcoEnergyBreakdown) {
+TEST(Tile, BitSerialInputTimeIsLinearAndDurationExponentialInBits) {
+    const tile_config c = hermes_like();
+    for (unsigned b = 2; b < 12; ++b) {
+        EXPECT_DOUBLE_EQ(input_time_ns(c, input_encoding::bit_serial, b), b * c.pulse_ns);
+        const double duration = input_time_ns(c, input_encoding::pulse_width, b);
+        EXPECT_DOUBLE_EQ(duration, (std::ldexp(1.0, int(b) - 1) - 1) * c.pulse_ns);
+        EXPECT_NEAR(input_time_ns(c, input_encoding::pulse_width, b + 1) + c.pulse_ns, 2 * (duration + c.pulse_ns), 1e-9);
+        EXPECT_DOUBLE_EQ(input_time_ns(c, input_encoding::dac, b), c.pulse_ns);  // one amplitude pulse
+    }
+}
+
+TEST(Tile, SignPhasesRepeatInputAndConversion) {
+    tile_config c = hermes_like();
+    const mvm_cost one = compute_mvm_cost(c, 256, 256);
+    c.sign = input_sign::two_phase;
+    const mvm_cost two = compute_mvm_cost(c, 256, 256);
+    c.sign = input_sign::four_quadrant;
+    const mvm_cost four = compute_mvm_cost(c, 256, 256);
+    EXPECT_EQ(two.input, one.input * 2.0);
+    EXPECT_EQ(four.input, one.input * 4.0);
+    EXPECT_EQ(four.conversion, one.conversion * 4.0);
+    EXPECT_DOUBLE_EQ(four.adc_pj, 4 * one.adc_pj);
+    // Every device still conducts once for its input's duration.
+    EXPECT_DOUBLE_EQ(four.array_pj, one.array_pj);
+}
+
+TEST(Tile, ColumnsPerAdcMultiplyConversionTime) {
+    tile_config c = hermes_like();
+    for (adc_kind kind : {adc_kind::sar, adc_kind::ramp, adc_kind::cco, adc_kind::flash}) {
+        c.adc.kind = kind;
+        c.adc.columns_per_adc = 1;
+        const sc_core::sc_time single = compute_mvm_cost(c, 256, 256).conversion;
+        EXPECT_EQ(single, ns(adc_conversion_ns(c.adc)));
+        for (unsigned m : {2u, 4u, 16u}) {
+            c.adc.columns_per_adc = m;
+            EXPECT_EQ(compute_mvm_cost(c, 256, 256).conversion, single * double(m));
+            EXPECT_EQ(adc_count(c), 256u / m);
+        }
+    }
+}
+
+TEST(Tile, IntegratingCcoCountsDuringTheInputPhase) {
+    tile_config c = hermes_like();
+    c.adc.columns_per_adc = 1;
+    c.adc.integrating = true;
+    c.pulse_ns = 1.0;  // 127 ns of pulses: longer than the 76.8 ns count window
+    EXPECT_EQ(compute_mvm_cost(c, 256, 256).conversion, sc_core::SC_ZERO_TIME);
+    c.pulse_ns = 0.5;  // 63.5 ns: the window outlasts the input by 13.3 ns
+    EXPECT_EQ(compute_mvm_cost(c, 256, 256).conversion, ns(256 * 0.3 - 127 * 0.5));
+    EXPECT_DOUBLE_EQ(compute_mvm_cost(c, 256, 256).periphery_pj, 256 * c.digital_pj_per_output);  // no integrators
+}
+
+TEST(Tile, BitSlicingMultipliesColumnsAndAddsShiftAdd) {
+    tile_config c = hermes_like();
+    c.adc.columns_per_adc = 1;
+    const mvm_cost plain = compute_mvm_cost(c, 256, 64);
+    c.weights = weight_encoding::bit_sliced;
+    for (unsigned slices : {2u, 4u, 7u}) {
+        c.bit_slices = slices;
+        const mvm_cost sliced = compute_mvm_cost(c, 256, 64 * slices);  // the same 64 weight columns
+        EXPECT_DOUBLE_EQ(sliced.adc_pj, slices * plain.adc_pj);
+        const double extra_adds = 64.0 * (slices - 1) * c.shift_add_pj;
+        const double integrators = 64.0 * (slices - 1) * c.integrator_pj;
+        EXPECT_NEAR(sliced.periphery_pj - plain.periphery_pj, extra_adds + integrators, 1e-9);
+        EXPECT_EQ(adc_count(c), 256u / slices * slices);  // one per used column; a weight takes `slices`
+        EXPECT_EQ(columns_per_weight(c), slices);
+    }
+}
+
+TEST(Tile, EnergyBreakdownFollowsTheComponents) {
     const tile_config c = hermes_like();
     const mvm_cost m = compute_mvm_cost(c, 200, 100);
-    EXPECT_DOUBLE_EQ(m.dac_pj, 200 * c.dac_pj_per_row);
-    const double array = 200.0 * 100 * devices_per_cell(c) * 0.3 * 0.3 * c.mean_g_fraction * 25e-6 * 127.5e-9 * 1e12;
-    EXPECT_NEAR(m.array_pj, array, 1e-9 * array);
+    // Drivers: one pulse per row plus the modulator comparing every unit pulse.
+    EXPECT_DOUBLE_EQ(m.dac_pj, 200 * (c.dac_pj_per_row + 127 * c.pwm_pj_per_row_cycle));
+    // Array: V^2 g t with a differential pair holding |w| on one device, for the mean input duration.
+    const double g = c.mean_weight_fraction * 25e-6, t = c.mean_input_fraction * 127 * 0.5e-9;
+    EXPECT_NEAR(m.array_pj, 200.0 * 100 * 0.3 * 0.3 * g * t * 1e12, 1e-9);
     EXPECT_DOUBLE_EQ(m.adc_pj, 100 * 20.0 * 256 / 1000);
-    EXPECT_DOUBLE_EQ(m.periphery_pj, 100 * c.periphery_pj_per_column);
+    EXPECT_DOUBLE_EQ(m.periphery_pj, 100 * (c.integrator_pj + c.digital_pj_per_output));
     EXPECT_DOUBLE_EQ(m.energy_pj(), m.dac_pj + m.array_pj + m.adc_pj + m.periphery_pj);
-    // Nothing active, nothing spent.
-    EXPECT_EQ(compute_mvm_cost(c, 0, 0).energy_pj(), 0.0);
+    EXPECT_EQ(compute_mvm_cost(c, 0, 0).energy_pj(), 0.0);  // nothing active, nothing spent
 }
 
 TEST(Tile, BitSerialSarRepeatsConversionPerPass) {
@@ -70,25 +153,23 @@ TEST(Tile, BitSerialSarRepeatsConversionPerPass) {
     EXPECT_EQ(m.conversion, ns(8 * 0.25 * 4 * 8));
     EXPECT_DOUBLE_EQ(m.dac_pj, 64 * c.dac_pj_per_row * 8);
     EXPECT_DOUBLE_EQ(m.adc_pj, 32 * 8 * 20.0 * 256 / 1000);
+    // Eight partial results per output are shift-added.
+    EXPECT_DOUBLE_EQ(m.periphery_pj, 32 * (8 * c.integrator_pj + c.digital_pj_per_output + 7 * c.shift_add_pj));
 }
 
-TEST(Tile, RampFlashAndDacTimes) {
+TEST(Tile, AreaBreakdown) {
     tile_config c = hermes_like();
+    const tile_area a = tile_area_breakdown(c);
+    EXPECT_DOUBLE_EQ(a.array_mm2, 256.0 * 256 * 2 * c.cell_area_um2 / 1e6);
+    EXPECT_DOUBLE_EQ(a.adcs_mm2, 128 * adc_area_um2(c.adc) / 1e6);
+    EXPECT_DOUBLE_EQ(a.drivers_mm2, 256 * c.driver_area_um2 / 1e6);
+    EXPECT_DOUBLE_EQ(a.digital_mm2, 256 * c.digital_area_um2 / 1e6);
+    EXPECT_DOUBLE_EQ(tile_area_mm2(c), a.array_mm2 + a.adcs_mm2 + a.drivers_mm2 + a.digital_mm2);
+    // A unipolar tile has one device per weight and a reference column with its own ADC.
+    c.weights = weight_encoding::unipolar_reference;
     c.adc.columns_per_adc = 1;
-    c.adc.kind = adc_kind::ramp;
-    c.adc.bits = 6;
-    EXPECT_EQ(adc_conversion(c), ns(64 * 0.3));
-    c.adc.kind = adc_kind::flash;
-    EXPECT_EQ(adc_conversion(c), ns(0.3));
-    c.inputs = input_encoding::dac;
-    EXPECT_EQ(input_phase(c), ns(0.5));
-}
-
-TEST(Tile, AreaFormula) {
-    const tile_config c = hermes_like();
-    const double expected = (256.0 * 256 * devices_per_cell(c) * c.cell_area_um2 + 128 * c.adc.area_um2) / 1e6 +
-                            c.periphery_area_mm2;
-    EXPECT_DOUBLE_EQ(tile_area_mm2(c), expected);
+    EXPECT_DOUBLE_EQ(tile_area_breakdown(c).array_mm2, 256.0 * 257 * c.cell_area_um2 / 1e6);
+    EXPECT_EQ(adc_count(c), 257u);
 }
 
 TEST(Tile, ExecuteChargesLedgerPerLayer) {
@@ -147,7 +228,9 @@ TEST(Tile, FunctionalBlockUsesCrossbar) {
     mt::test_env env;
     tile_config c = hermes_like();
     c.input_bits = 16;
+    c.weight_bits = 16;
     c.adc.bits = 16;
+    c.noise.programming_scale = c.noise.read_scale = c.noise.drift_scale = 0;
     aimc_tile tile("tile", env.context(0), c);
     tile.add_block(3, 2);
     EXPECT_EQ(tile.numerics(0), nullptr);

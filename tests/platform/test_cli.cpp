@@ -52,7 +52,7 @@ TEST(RunMlp, ReportHoldsExactMacsAndConsistentEfficiency) {
     EXPECT_NEAR(j["efficiency"]["tops"].get<double>(), 2.0 * mlp_macs * throughput / 1e12, 1e-12);
 
     const auto& u = j["utilization"];
-    EXPECT_GE(u["tiles_used"].get<int>(), 10);  // 4 + 4 + 2 blocks of 512x512 at minimum
+    EXPECT_GE(u["tiles_used"].get<int>(), 8);  // ceil(1861632 weights / (512 x 512 cells)) at minimum
     EXPECT_GT(u["spatial"].get<double>(), 0);
     EXPECT_LE(u["spatial"].get<double>(), 1);
     EXPECT_GT(u["temporal_mean"].get<double>(), 0);

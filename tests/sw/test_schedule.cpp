@@ -53,6 +53,58 @@ TEST(Schedule, JsonRoundTripIsIdentical) {
     EXPECT_EQ(first.dump(), tiny().dump());
 }
 
+// The layout docs/schedule.md shows: keys in reading order, one instruction per line.
+TEST(Schedule, SavedLayoutIsTheDocumentedOne) {
+    const std::string path = testing::TempDir() + "schedule_layout.json";
+    save_schedule(load_schedule(data + "tiny_schedule.json"), path);
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, R"({
+  "schema": "aimcsim.schedule/1",
+  "network": { "name": "tiny", "static_macs": 40, "dynamic_macs": 0, "weights": 44 },
+  "arch": "hand",
+  "mesh": { "rows": 2, "cols": 2 },
+  "input": { "node": 0, "stream": 0 },
+  "output": { "node": 0, "stream": 1 },
+  "layers": [
+    { "name": "input", "kind": "input", "macs": 0, "weights": 0, "tiles": 0, "spatial_utilization": 0.0 },
+    { "name": "fc", "kind": "dense", "macs": 40, "weights": 44, "tiles": 1, "spatial_utilization": 0.01 }
+  ],
+  "units": [
+    {
+      "node": 0,
+      "kind": "memory_core",
+      "blocks": [],
+      "streams": [
+        [
+          { "op": "load", "layer": 0, "bytes": 10 },
+          { "op": "send", "layer": 0, "tag": 0, "bytes": 10, "destinations": [ 1 ] }
+        ],
+        [
+          { "op": "recv", "layer": 1, "tag": 1, "count": 1 },
+          { "op": "store", "layer": 1, "bytes": 4 }
+        ]
+      ]
+    },
+    {
+      "node": 1,
+      "kind": "tile",
+      "blocks": [
+        { "layer": 1, "row0": 0, "rows": 10, "col0": 0, "cols": 4 }
+      ],
+      "streams": [
+        [
+          { "op": "recv", "layer": 1, "tag": 0, "count": 1 },
+          { "op": "mvm", "layer": 1, "count": 1, "block": 0 },
+          { "op": "send", "layer": 1, "tag": 1, "bytes": 4, "destinations": [ 0 ] }
+        ]
+      ]
+    }
+  ]
+}
+)");
+}
+
 TEST(Schedule, SaveAndLoadRoundTrip) {
     const schedule s = schedule_from_json(tiny(), "tiny");
     const std::string path = testing::TempDir() + "schedule_round_trip.json";

@@ -1,0 +1,83 @@
+#include "platform/circuits.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "models/noc/circuit_noc.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+
+namespace {
+
+std::string list(const std::set<int>& values) {
+    std::string text;
+    for (int v : values) text += (text.empty() ? "" : ",") + std::to_string(v);
+    return text;
+}
+
+int link_index(const models::noc_base& noc, const sw::circuit_link& l) {
+    switch (l.port) {
+    case sw::mesh_port::inject: return noc.injection_link(l.node);
+    case sw::mesh_port::eject: return noc.ejection_link(l.node);
+    default: return noc.mesh_link(l.node, models::noc_base::direction(static_cast<int>(l.port)));
+    }
+}
+
+// The circuit as the NoC model takes it: destinations sorted, with their hops.
+models::circuit to_model(const models::noc_base& noc, const sw::circuit_request& r, const sw::circuit_route& route) {
+    models::circuit c;
+    c.source = r.source;
+    std::vector<std::pair<int, unsigned>> by_node;
+    for (std::size_t i = 0; i < r.destinations.size(); ++i) by_node.push_back({r.destinations[i], route.hops[i]});
+    std::sort(by_node.begin(), by_node.end());
+    for (const auto& [node, hops] : by_node) {
+        c.destinations.push_back(node);
+        c.hops.push_back(hops);
+    }
+    for (const auto& l : route.links) c.links.push_back(link_index(noc, l));
+    return c;
+}
+
+}  // namespace
+
+std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched) {
+    std::map<std::pair<int, std::vector<int>>, std::set<int>> tags;  // (source, destinations) -> tags
+    for (const auto& u : sched.units)
+        for (const auto& stream : u.streams)
+            for (const auto& in : stream) {
+                if (in.op != sw::sched_op::send) continue;
+                std::vector<int> to = in.destinations;
+                std::sort(to.begin(), to.end());
+                to.erase(std::unique(to.begin(), to.end()), to.end());
+                tags[{u.node, to}].insert(in.tag);
+            }
+    std::vector<sw::circuit_request> requests;
+    for (const auto& [key, t] : tags) {
+        std::set<int> destinations(key.second.begin(), key.second.end());
+        requests.push_back({key.first, key.second, -1,
+                            "node " + std::to_string(key.first) + " tag " + list(t) + " -> " + list(destinations)});
+    }
+    return requests;
+}
+
+void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source) {
+    const auto& n = target.arch().noc;
+    auto* noc = dynamic_cast<models::circuit_noc*>(&target.noc());
+    if (!noc) throw std::logic_error("configure_circuits: the chip is not circuit-switched");
+    const auto requests = circuit_requests(sched);
+    const auto order = n.routing == models::noc_routing::xy ? sw::route_order::xy : sw::route_order::yx;
+    const sw::circuit_plan plan = sw::plan_circuits(n.cols, n.rows, order, n.circuit_lanes, requests);
+    if (!plan.ok()) {
+        std::string text = source + ": circuit-switched routes conflict (noc.circuit_lanes = " +
+                           std::to_string(n.circuit_lanes) + "):";
+        for (const auto& c : plan.conflicts) text += "\n  " + sw::describe(c, requests, n.cols, n.circuit_lanes);
+        throw input_error(text);
+    }
+    std::vector<models::circuit> circuits;
+    for (std::size_t i = 0; i < requests.size(); ++i) circuits.push_back(to_model(*noc, requests[i], plan.routes[i]));
+    noc->set_circuits(std::move(circuits));
+}
+
+}  // namespace aimcsim::platform

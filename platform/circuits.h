@@ -1,0 +1,17 @@
+#pragma once
+// Circuit switching on a chip: one circuit per (source node, destination set) of the schedule's
+// sends, routed and checked for conflicts by sw::plan_circuits before the run starts.
+#include <string>
+#include <vector>
+
+#include "platform/chip.h"
+#include "sw/passes/routing.h"
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::platform {
+
+std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched);
+// Sets the circuits of a circuit-switched chip; throws input_error listing every conflict.
+void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source);
+
+}  // namespace aimcsim::platform

@@ -1,0 +1,39 @@
+#include "platform/memory_buffers.h"
+
+#include <algorithm>
+
+#include "models/memory/buffer_plan.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+
+namespace {
+
+std::vector<models::buffer_request> buffers_of(const sw::unit_program& u) {
+    std::vector<models::buffer_request> out;
+    for (std::size_t s = 0; s < u.streams.size(); ++s) {
+        std::uint64_t largest = 0;
+        for (const auto& in : u.streams[s])
+            if (in.op == sw::sched_op::load || in.op == sw::sched_op::store) largest = std::max(largest, in.bytes);
+        if (largest > 0) out.push_back({"stream " + std::to_string(s), largest});
+    }
+    return out;
+}
+
+}  // namespace
+
+void check_memory_buffers(const arch_config& arch, const sw::schedule& sched, const std::string& source) {
+    for (std::size_t i = 0; i < sched.units.size(); ++i) {
+        const sw::unit_program& u = sched.units[i];
+        if (u.kind != sw::node_kind::memory_core) continue;
+        const auto requests = buffers_of(u);
+        const models::buffer_plan plan = models::plan_buffers(arch.scratchpad, requests);
+        if (!plan.fits())
+            throw input_error(source + ": units[" + std::to_string(i) + "] (node " + std::to_string(u.node) +
+                              "): memory-core buffers do not fit the scratchpad: " + models::describe(plan, requests) +
+                              "; expected at most scratchpad.bytes" +
+                              (arch.scratchpad.double_buffered ? " (double-buffered)" : ""));
+    }
+}
+
+}  // namespace aimcsim::platform

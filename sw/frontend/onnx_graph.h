@@ -1,0 +1,61 @@
+#pragma once
+// An ONNX model read into plain structs: nodes in topological order with their attributes, and
+// every tensor's shape after ONNX's own shape inference. Integer shape computations (Shape,
+// Gather, Concat, arithmetic on their results, ...) are folded into constants first, so that
+// Reshape and Slice targets computed at run time by exporters become known.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace aimcsim::sw::onnx_import {
+
+struct attribute {
+    std::int64_t i = 0;
+    float f = 0;
+    std::string s;
+    std::vector<std::int64_t> ints;
+};
+
+struct node {
+    std::string op;      // op type
+    std::string domain;  // "" for the default ONNX domain
+    std::string name;    // the node's name, or its first output's when it has none
+    std::vector<std::string> inputs, outputs;  // "" for an absent optional input
+    std::map<std::string, attribute> attributes;
+
+    bool has(const std::string& key) const { return attributes.count(key) > 0; }
+    std::int64_t integer(const std::string& key, std::int64_t fallback) const;
+    float real(const std::string& key, float fallback) const;
+    std::string text(const std::string& key, const std::string& fallback) const;
+    std::vector<std::int64_t> integers(const std::string& key) const;  // empty when absent
+    std::string describe() const { return "node '" + name + "' (" + op + ")"; }
+};
+
+struct tensor_info {
+    std::vector<std::int64_t> dims;  // -1: unknown size
+    bool shape_known = false;        // rank and every size known
+    bool constant = false;           // an initializer, a Constant, or computed from constants only
+    bool weights_absent = false;     // an initializer stored without data (graph-only) or externally
+    bool has_ints = false;           // an integer constant whose values are known
+    std::vector<std::int64_t> ints;
+    std::uint64_t elements() const;
+};
+
+struct graph {
+    std::string path;
+    std::string input;                // the one data input
+    std::vector<std::string> outputs;
+    std::vector<node> nodes;          // topological order
+    std::unordered_map<std::string, tensor_info> tensors;
+
+    const tensor_info& tensor(const std::string& name) const;  // throws input_error when unknown
+    bool is_constant(const std::string& name) const;
+};
+
+// Reads, folds and infers shapes. Throws input_error naming the file: malformed protobuf, no
+// graph, not exactly one data input, shape inference failure.
+graph load_graph(const std::string& path);
+
+}  // namespace aimcsim::sw::onnx_import

@@ -1,0 +1,649 @@
+#include "sw/frontend/onnx_network.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "sw/frontend/onnx_graph.h"
+#include "sw/frontend/onnx_patterns.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::sw {
+namespace {
+
+using onnx_import::graph;
+using onnx_import::node;
+using dims_t = std::vector<std::int64_t>;
+
+// A data tensor: which part of which layer's output it is, and its ONNX shape.
+struct flow {
+    int layer = -1;
+    input_view view;   // selection of the layer's output, with the tensor's IR shape
+    dims_t dims;       // ONNX shape
+    int row_axis = -1;  // the ONNX axis that streams (the layer's output rows); -1: flat
+};
+
+std::uint64_t product(const dims_t& d, std::size_t begin, std::size_t end) {
+    std::uint64_t n = 1;
+    for (std::size_t i = begin; i < end && i < d.size(); ++i) n *= std::uint64_t(d[i]);
+    return n;
+}
+
+std::uint64_t numel(const dims_t& d) { return product(d, 0, d.size()); }
+
+// The IR shape of an ONNX tensor: an NCHW image streamed by rows is [N*C, H, W]; another tensor
+// streamed along an axis of T is [elements / T, T, 1]; an unstreamed one is flat.
+tensor_shape canonical(const dims_t& d, int row_axis) {
+    if (row_axis < 0) return {unsigned(numel(d))};
+    if (d.size() == 4 && row_axis == 2) return {unsigned(d[0] * d[1]), unsigned(d[2]), unsigned(d[3])};
+    const auto t = std::uint64_t(d[std::size_t(row_axis)]);
+    return {unsigned(numel(d) / t), unsigned(t), 1};
+}
+
+// All of a producer's output, with its own shape.
+input_view whole(const tensor_shape& shape) { return {shape, 0, rows_of(shape), 0, row_elements(shape)}; }
+
+// Ops whose outputs are computed from constants (shape arithmetic), accepted but not mapped.
+const std::set<std::string>& constant_ops() {
+    static const std::set<std::string> ops = {
+        "Cast",  "ConstantOfShape", "Range", "Equal", "Where", "Not",  "Less",       "Greater", "Floor", "Ceil",
+        "Neg",   "Abs",             "Min",   "Max",   "Size",  "Sqrt", "ReduceProd", "Pow",     "Erf",   "ReduceMean"};
+    return ops;
+}
+
+class converter {
+public:
+    explicit converter(const graph& g) : m_g(g), m_nodes(onnx_import::simplify(g)) {
+        for (std::size_t i = 0; i < m_nodes.size(); ++i)
+            for (const auto& in : m_nodes[i].inputs) m_consumers[in].push_back(i);
+    }
+    network run();
+
+private:
+    using handler = void (converter::*)(const node&);
+    static const std::unordered_map<std::string, handler>& handlers();
+
+    [[noreturn]] void fail(const node& n, const std::string& what) const {
+        throw input_error(m_g.path + ": " + n.describe() + ": " + what);
+    }
+    const dims_t& dims(const node& n, const std::string& tensor) const;
+    bool is_data(const std::string& tensor) const { return m_flows.count(tensor) > 0; }
+    const flow& data(const node& n, std::size_t input) const;
+    std::vector<std::int64_t> ints(const node& n, std::size_t input) const;
+    std::uint64_t constant_elements(const node& n, std::size_t input) const;
+    // The node consuming output 0 of `n` alone, if it has op `op` and is not yet absorbed.
+    const node* sole_consumer(const node& n, const char* op);
+    void absorb(const node& consumer, const node& into);
+
+    void start(const node& first);
+    void convert(const node& n);
+    int add_layer(layer l, const node& n);
+    void emit(const node& n, std::size_t output, int layer, int row_axis);
+    void set(const node& n, std::size_t output, flow f);
+
+    // Shape plumbing: the output is a view of the input's data.
+    flow reshaped(flow f, const dims_t& to) const;
+    flow selected(const node& n, flow f, std::size_t axis, std::int64_t start, std::int64_t count) const;
+    void plumb_identity(const node& n);
+    void plumb_reshape(const node& n);
+    void plumb_transpose(const node& n);
+    void plumb_gather(const node& n);
+    void plumb_slice(const node& n);
+    void plumb_split(const node& n);
+    void plumb_expand(const node& n);
+
+    void conv(const node& n);
+    void gemm(const node& n);
+    void matmul(const node& n);
+    void weighted_matmul(const node& n, const flow& a, std::uint64_t k, std::uint64_t out, bool has_bias,
+                         std::uint64_t extra);
+    void dynamic_matmul(const node& n);
+    void lstm(const node& n);
+    void unary(const node& n);
+    void batch_norm(const node& n);
+    void binary(const node& n);
+    void pool(const node& n);
+    void concat(const node& n);
+    window sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const;
+    input_view image_view(const node& n, const flow& f) const;
+
+    const graph& m_g;
+    std::vector<node> m_nodes;
+    std::unordered_map<std::string, std::vector<std::size_t>> m_consumers;
+    std::set<const node*> m_absorbed;  // bias adds and batch norms folded into their producer
+    std::unordered_map<std::string, std::string> m_renamed;  // absorbed output -> its producer's
+    std::optional<network> m_net;
+    std::unordered_map<std::string, flow> m_flows;
+    std::unordered_map<std::string, int> m_names;  // layer name -> uses, to make names unique
+};
+
+const std::unordered_map<std::string, converter::handler>& converter::handlers() {
+    static const std::unordered_map<std::string, handler> table = {
+        {"Identity", &converter::plumb_identity},   {"Dropout", &converter::plumb_identity},
+        {"Flatten", &converter::plumb_reshape},     {"Reshape", &converter::plumb_reshape},
+        {"Squeeze", &converter::plumb_reshape},     {"Unsqueeze", &converter::plumb_reshape},
+        {"Transpose", &converter::plumb_transpose}, {"Gather", &converter::plumb_gather},
+        {"Slice", &converter::plumb_slice},         {"Split", &converter::plumb_split},
+        {"Expand", &converter::plumb_expand},       {"Concat", &converter::concat},
+        {"Conv", &converter::conv},                 {"Gemm", &converter::gemm},
+        {"MatMul", &converter::matmul},             {"LSTM", &converter::lstm},
+        {"Relu", &converter::unary},                {"Clip", &converter::unary},
+        {"Sigmoid", &converter::unary},             {"Tanh", &converter::unary},
+        {"Softmax", &converter::unary},             {"Gelu", &converter::unary},
+        {"BatchNormalization", &converter::batch_norm}, {"LayerNormalization", &converter::unary},
+        {"Add", &converter::binary},                {"Sub", &converter::binary},
+        {"Mul", &converter::binary},                {"Div", &converter::binary},
+        {"MaxPool", &converter::pool},              {"AveragePool", &converter::pool},
+        {"GlobalAveragePool", &converter::pool},    {"GlobalMaxPool", &converter::pool},
+    };
+    return table;
+}
+
+const dims_t& converter::dims(const node& n, const std::string& tensor) const {
+    const auto it = m_g.tensors.find(tensor);
+    if (it == m_g.tensors.end() || !it->second.shape_known)
+        fail(n, "the shape of '" + tensor +
+                    "' is unknown after shape inference; expected static shapes (export with a fixed input size)");
+    for (std::int64_t d : it->second.dims)
+        if (d <= 0) fail(n, "tensor '" + tensor + "' has an empty dimension");
+    return it->second.dims;
+}
+
+const flow& converter::data(const node& n, std::size_t input) const {
+    if (input >= n.inputs.size() || !is_data(n.inputs[input]))
+        fail(n, "input " + std::to_string(input) + " must be an activation computed from the network input");
+    return m_flows.at(n.inputs[input]);
+}
+
+std::vector<std::int64_t> converter::ints(const node& n, std::size_t input) const {
+    const auto it = input < n.inputs.size() ? m_g.tensors.find(n.inputs[input]) : m_g.tensors.end();
+    if (it == m_g.tensors.end() || !it->second.has_ints)
+        fail(n, "input " + std::to_string(input) + " must be a constant integer tensor");
+    return it->second.ints;
+}
+
+std::uint64_t converter::constant_elements(const node& n, std::size_t input) const {
+    if (input >= n.inputs.size() || n.inputs[input].empty()) return 0;
+    if (is_data(n.inputs[input])) fail(n, "input " + std::to_string(input) + " must be a constant (a weight)");
+    return numel(dims(n, n.inputs[input]));
+}
+
+const node* converter::sole_consumer(const node& n, const char* op) {
+    const auto it = m_consumers.find(n.outputs.at(0));
+    if (it == m_consumers.end() || it->second.size() != 1) return nullptr;
+    const node* c = &m_nodes[it->second.front()];
+    return c->op == op && !m_absorbed.count(c) ? c : nullptr;
+}
+
+// `consumer` disappears: its output is `into`'s output 0.
+void converter::absorb(const node& consumer, const node& into) {
+    m_absorbed.insert(&consumer);
+    m_renamed[consumer.outputs.at(0)] = into.outputs.at(0);
+}
+
+void converter::start(const node& first) {
+    const std::string& name = m_g.input;
+    const auto it = m_g.tensors.find(name);
+    if (it == m_g.tensors.end() || !it->second.shape_known)
+        throw input_error(m_g.path + ": graph input '" + name +
+                          "' has no static shape; expected fixed dimensions (export with a fixed input size)");
+    flow f;
+    f.layer = 0;
+    f.dims = dims(first, name);
+    const auto& d = f.dims;
+    if (d.size() == 4) f.row_axis = 2;  // NCHW image
+    if (d.size() == 3) f.row_axis = d[0] > 1 || d[1] == 1 ? 0 : 1;  // [T, B, F] or [B, T, F]
+    if (d.size() == 2 && d[0] > 1) f.row_axis = 0;  // [T, F]
+    if (d.size() > 4) throw input_error(m_g.path + ": graph input '" + name + "' has rank " +
+                                        std::to_string(d.size()) + "; expected at most 4 dimensions");
+    m_net.emplace(std::filesystem::path(m_g.path).stem().string(), canonical(d, f.row_axis));
+    f.view = whole(m_net->at(0).output_shape);
+    m_flows[name] = f;
+}
+
+int converter::add_layer(layer l, const node& n) {
+    const int uses = m_names[l.name]++;
+    if (uses) l.name += "#" + std::to_string(uses);
+    try {
+        return m_net->add(std::move(l));
+    } catch (const input_error& e) {
+        fail(n, e.what());
+    }
+}
+
+void converter::set(const node& n, std::size_t output, flow f) {
+    if (output >= n.outputs.size() || n.outputs[output].empty()) return;
+    const auto& target = dims(n, n.outputs[output]);
+    if (numel(target) != elements(f.view.shape))
+        throw std::logic_error(n.describe() + ": output holds " + std::to_string(numel(target)) +
+                               " elements, its view " + std::to_string(elements(f.view.shape)));
+    f.dims = target;
+    m_flows[n.outputs[output]] = std::move(f);
+}
+
+// Output `output` of `n` is layer `layer`'s whole output, streamed along `row_axis`.
+void converter::emit(const node& n, std::size_t output, int layer, int row_axis) {
+    flow f;
+    f.layer = layer;
+    const tensor_shape& shape = m_net->at(layer).output_shape;
+    const dims_t& d = dims(n, n.outputs.at(output));
+    const bool rowed = row_axis >= 0 && is_spatial(shape) && shape[1] == d[std::size_t(row_axis)];
+    f.row_axis = rowed ? row_axis : -1;
+    f.view = whole(shape);
+    if (!rowed) f.view.shape = {unsigned(elements(shape))};
+    set(n, output, f);
+    for (const auto& [absorbed, into] : m_renamed)
+        if (into == n.outputs.at(output)) m_flows[absorbed] = m_flows[into];
+}
+
+void converter::convert(const node& n) {
+    if (m_absorbed.count(&n)) return;
+    bool data = false;
+    for (const auto& in : n.inputs) data = data || (!in.empty() && is_data(in));
+    const auto it = n.domain.empty() || n.domain == "com.microsoft" ? handlers().find(n.op) : handlers().end();
+    if (!data || n.op == "Shape" || n.op == "Constant") {  // shape arithmetic: nothing to map
+        if (it == handlers().end() && !constant_ops().count(n.op) && n.op != "Shape" && n.op != "Constant")
+            fail(n, "unsupported op type '" + n.op + "'");
+        return;
+    }
+    if (it == handlers().end())
+        fail(n, "unsupported op type '" + (n.domain.empty() ? "" : n.domain + ".") + n.op +
+                    "'; see docs/network-format.md for the supported ops");
+    (this->*(it->second))(n);
+}
+
+network converter::run() {
+    if (m_nodes.empty()) throw input_error(m_g.path + ": the graph output depends on no node");
+    start(m_nodes.front());
+    for (const node& n : m_nodes) convert(n);
+    const std::string& out = m_g.outputs.empty() ? "" : m_g.outputs.front();
+    if (!is_data(out)) throw input_error(m_g.path + ": graph output '" + out + "' is not computed from the input");
+    if (m_net->size() < 2) throw input_error(m_g.path + ": the graph has no layer to map");
+    return std::move(*m_net);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shape plumbing
+
+flow converter::reshaped(flow f, const dims_t& to) const {
+    if (f.row_axis >= 0) {
+        const std::uint64_t before = product(f.dims, 0, std::size_t(f.row_axis));
+        const std::int64_t rows = f.dims[std::size_t(f.row_axis)];
+        int axis = -1;
+        for (std::size_t a = 0; a < to.size() && axis < 0; ++a)
+            if (product(to, 0, a) == before && to[a] == rows) axis = int(a);
+        f.row_axis = axis;
+    }
+    f.dims = to;
+    f.view.shape = f.row_axis >= 0 ? canonical(to, f.row_axis) : tensor_shape{unsigned(numel(to))};
+    return f;
+}
+
+void converter::plumb_identity(const node& n) { set(n, 0, data(n, 0)); }
+
+void converter::plumb_reshape(const node& n) { set(n, 0, reshaped(data(n, 0), dims(n, n.outputs.at(0)))); }
+
+void converter::plumb_transpose(const node& n) {
+    flow f = data(n, 0);
+    std::vector<std::int64_t> perm = n.integers("perm");
+    if (perm.empty())
+        for (std::size_t i = f.dims.size(); i-- > 0;) perm.push_back(std::int64_t(i));
+    dims_t to;
+    int axis = -1;
+    for (std::size_t a = 0; a < perm.size(); ++a) {
+        to.push_back(f.dims.at(std::size_t(perm[a])));
+        if (perm[a] == f.row_axis) axis = int(a);
+    }
+    f.dims = to;
+    f.row_axis = axis;
+    f.view.shape = canonical(to, axis);
+    set(n, 0, f);
+}
+
+// Elements [start, start + count) along `axis`: rows of the producer when it is the streamed
+// axis (the result is then flat), else a part of every row.
+flow converter::selected(const node& n, flow f, std::size_t axis, std::int64_t start, std::int64_t count) const {
+    const std::int64_t size = f.dims.at(axis);
+    if (start == 0 && count == size) return f;
+    if (int(axis) == f.row_axis) {
+        f.view.row0 += unsigned(start);
+        f.view.rows = unsigned(count);
+        f.row_axis = -1;
+    } else {
+        if (f.view.elems * std::uint64_t(count) % std::uint64_t(size))
+            fail(n, "the selection does not split the tensor's rows evenly");
+        const bool leading = product(f.dims, 0, axis) / (f.row_axis >= 0 && f.row_axis < int(axis)
+                                                             ? std::uint64_t(f.dims[std::size_t(f.row_axis)])
+                                                             : 1) == 1;
+        const std::uint64_t inner = f.view.elems / std::uint64_t(size);
+        if (leading) f.view.elem0 += std::uint64_t(start) * inner;
+        f.view.elems = inner * std::uint64_t(count);
+    }
+    f.dims[axis] = count;
+    f.view.shape = canonical(f.dims, f.row_axis);
+    return f;
+}
+
+void converter::plumb_gather(const node& n) {
+    const flow& f = data(n, 0);
+    if (n.inputs.size() < 2 || is_data(n.inputs[1])) fail(n, "indices must be constant");
+    const auto indices = ints(n, 1);
+    const bool scalar = dims(n, n.inputs[1]).empty();
+    const std::int64_t rank = std::int64_t(f.dims.size()), at = n.integer("axis", 0);
+    const auto axis = std::size_t(at < 0 ? at + rank : at);
+    const std::int64_t size = f.dims.at(axis);
+    const auto [lo, hi] = std::minmax_element(indices.begin(), indices.end());
+    const std::int64_t first = *lo < 0 ? *lo + size : *lo, last = *hi < 0 ? *hi + size : *hi;
+    if (indices.empty() || std::int64_t(indices.size()) != last - first + 1)
+        fail(n, "expected indices of a contiguous range");
+    flow g = selected(n, f, axis, first, last - first + 1);
+    if (scalar) {  // the axis disappears
+        g.dims.erase(g.dims.begin() + std::ptrdiff_t(axis));
+        if (g.row_axis > int(axis)) --g.row_axis;
+    }
+    g.view.shape = canonical(g.dims, g.row_axis);
+    set(n, 0, g);
+}
+
+void converter::plumb_slice(const node& n) {
+    flow f = data(n, 0);
+    const auto starts = ints(n, 1), ends = ints(n, 2);
+    std::vector<std::int64_t> axes = n.inputs.size() > 3 && !n.inputs[3].empty() ? ints(n, 3) : std::vector<std::int64_t>{};
+    const auto steps = n.inputs.size() > 4 && !n.inputs[4].empty() ? ints(n, 4) : std::vector<std::int64_t>{};
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        const std::int64_t rank = std::int64_t(f.dims.size()), a = axes.empty() ? std::int64_t(i) : axes.at(i);
+        const auto axis = std::size_t(a < 0 ? a + rank : a);
+        if (!steps.empty() && steps.at(i) != 1) fail(n, "expected steps of 1");
+        const std::int64_t size = f.dims.at(axis);
+        const auto clamp = [&](std::int64_t v) { return std::max<std::int64_t>(0, std::min(v < 0 ? v + size : v, size)); };
+        const std::int64_t b = clamp(starts[i]), e = clamp(ends.at(i));
+        if (e <= b) fail(n, "the slice is empty");
+        f = selected(n, f, axis, b, e - b);
+    }
+    set(n, 0, f);
+}
+
+void converter::plumb_split(const node& n) {
+    const flow& f = data(n, 0);
+    const std::int64_t rank = std::int64_t(f.dims.size()), at = n.integer("axis", 0);
+    const auto axis = std::size_t(at < 0 ? at + rank : at);
+    std::int64_t start = 0;
+    for (std::size_t o = 0; o < n.outputs.size(); ++o) {
+        const std::int64_t count = dims(n, n.outputs[o]).at(axis);
+        set(n, o, selected(n, f, axis, start, count));
+        start += count;
+    }
+}
+
+void converter::plumb_expand(const node& n) {
+    const flow& f = data(n, 0);
+    const dims_t& to = dims(n, n.outputs.at(0));
+    if (numel(to) != numel(f.dims)) fail(n, "broadcasting an activation to more elements is not supported");
+    set(n, 0, reshaped(f, to));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers
+
+input_view converter::image_view(const node& n, const flow& f) const {
+    if (f.dims.size() != 4 || f.row_axis != 2)
+        fail(n, "expects an NCHW image streamed by rows, got " + std::to_string(f.dims.size()) + " dimensions");
+    input_view v = f.view;
+    v.shape = {unsigned(f.dims[0] * f.dims[1]), unsigned(f.dims[2]), unsigned(f.dims[3])};
+    return v;
+}
+
+// Kernel, strides and pads; the end pads follow from the inferred output size, which covers
+// auto_pad and ceil_mode.
+window converter::sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const {
+    for (std::int64_t d : n.integers("dilations"))
+        if (d != 1) fail(n, "expected dilations of 1");
+    const auto strides = n.integers("strides");
+    const auto pads = n.integers("pads");
+    window w;
+    w.kernel_h = unsigned(kh);
+    w.kernel_w = unsigned(kw);
+    w.stride_h = strides.size() == 2 ? unsigned(strides[0]) : 1;
+    w.stride_w = strides.size() == 2 ? unsigned(strides[1]) : 1;
+    const dims_t& out = dims(n, n.outputs.at(0));
+    const auto begin_pad = [&](std::size_t i, std::int64_t size, std::int64_t o, std::int64_t k, unsigned s) {
+        if (pads.size() == 4) return pads[i];
+        const std::string mode = n.text("auto_pad", "NOTSET");
+        if (mode != "SAME_UPPER" && mode != "SAME_LOWER") return std::int64_t(0);
+        const std::int64_t total = std::max<std::int64_t>(0, (o - 1) * s + k - size);
+        return mode == "SAME_UPPER" ? total / 2 : total - total / 2;
+    };
+    const std::int64_t ph = begin_pad(0, in.dims[2], out[2], kh, w.stride_h);
+    const std::int64_t pw = begin_pad(1, in.dims[3], out[3], kw, w.stride_w);
+    w.pad_h = unsigned(ph);
+    w.pad_w = unsigned(pw);
+    w.pad_h_end = int(std::max<std::int64_t>(0, (out[2] - 1) * w.stride_h + kh - in.dims[2] - ph));
+    w.pad_w_end = int(std::max<std::int64_t>(0, (out[3] - 1) * w.stride_w + kw - in.dims[3] - pw));
+    return w;
+}
+
+void converter::conv(const node& n) {
+    const flow& x = data(n, 0);
+    if (n.inputs.size() < 2 || is_data(n.inputs[1])) fail(n, "expected a constant weight");
+    const dims_t& w = dims(n, n.inputs[1]);
+    if (w.size() != 4) fail(n, "expected a 2-D convolution (a weight of 4 dimensions)");
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::conv2d;
+    l.inputs = {x.layer};
+    l.views = {image_view(n, x)};
+    l.out = unsigned(w[0]);
+    l.groups = unsigned(n.integer("group", 1));
+    l.win = sliding(n, x, w[2], w[3]);
+    l.bias = constant_elements(n, 2) > 0;
+    if (const node* bn = sole_consumer(n, "BatchNormalization")) {  // folded: scale and shift per channel
+        l.extra_weights += constant_elements(*bn, 1) + constant_elements(*bn, 2);
+        absorb(*bn, n);
+    }
+    if (const node* add = l.bias ? nullptr : sole_consumer(n, "Add")) {
+        const std::size_t c = add->inputs.at(0) == n.outputs[0] ? 1 : 0;
+        if (!is_data(add->inputs.at(c)) && numel(dims(*add, add->inputs[c])) == std::uint64_t(w[0])) {
+            l.bias = true;
+            absorb(*add, n);
+        }
+    }
+    emit(n, 0, add_layer(std::move(l), n), 2);
+}
+
+void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, std::uint64_t out, bool has_bias,
+                                std::uint64_t extra) {
+    const int last = int(a.dims.size()) - 1;
+    layer l;
+    l.name = n.name;
+    l.inputs = {a.layer};
+    l.out = unsigned(out);
+    l.extra_weights = extra;
+    input_view v = a.view;
+    if (a.row_axis >= 0 && a.row_axis < last) {  // every position of every row
+        l.kind = layer_kind::matmul;
+        if (v.elems % k) fail(n, "the contraction does not divide the rows");
+        v.shape = {unsigned(k), rows_of(v.shape), unsigned(v.elems / k)};
+    } else {
+        if (numel(a.dims) != k)
+            fail(n, "multiplies " + std::to_string(numel(a.dims) / k) +
+                        " vectors that are not streamed by rows; expected one vector or a streamed sequence");
+        l.kind = layer_kind::dense;
+        v.shape = {unsigned(k)};
+    }
+    l.views = {v};
+    l.bias = has_bias;
+    if (const node* add = has_bias ? nullptr : sole_consumer(n, "Add")) {
+        const std::size_t c = add->inputs.at(0) == n.outputs[0] ? 1 : 0;
+        if (!is_data(add->inputs.at(c)) && numel(dims(*add, add->inputs[c])) == out) {
+            l.bias = true;
+            absorb(*add, n);
+        }
+    }
+    const int row_axis = l.kind == layer_kind::matmul ? a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size()) : -1;
+    emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+void converter::gemm(const node& n) {
+    if (n.inputs.size() > 1 && is_data(n.inputs[1])) return dynamic_matmul(n);
+    const flow& a = data(n, 0);
+    if (n.integer("transA", 0)) fail(n, "expected transA = 0");
+    const dims_t& b = dims(n, n.inputs.at(1));
+    if (b.size() != 2) fail(n, "expected a 2-D weight");
+    const bool trans = n.integer("transB", 0) != 0;
+    const auto k = std::uint64_t(trans ? b[1] : b[0]), out = std::uint64_t(trans ? b[0] : b[1]);
+    const std::uint64_t c = constant_elements(n, 2);
+    weighted_matmul(n, a, k, out, c == out, c == out ? 0 : c);
+}
+
+void converter::matmul(const node& n) {
+    if (n.inputs.size() > 1 && is_data(n.inputs[1])) return dynamic_matmul(n);
+    const dims_t& b = dims(n, n.inputs.at(1));
+    if (b.size() != 2) fail(n, "expected a 2-D constant weight");
+    weighted_matmul(n, data(n, 0), std::uint64_t(b[0]), std::uint64_t(b[1]), false, 0);
+}
+
+void converter::dynamic_matmul(const node& n) {
+    const flow& a = data(n, 0);
+    const flow& b = data(n, 1);
+    const dims_t& out = dims(n, n.outputs.at(0));
+    const int last = int(a.dims.size()) - 1;
+    const int row_axis = a.row_axis >= 0 && a.row_axis < last ? a.row_axis + int(out.size()) - int(a.dims.size()) : -1;
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::dynamic_matmul;
+    l.inputs = {a.layer, b.layer};
+    l.views = {a.view, b.view};
+    l.contraction = std::uint64_t(n.op == "Gemm" && n.integer("transA", 0) ? a.dims.front() : a.dims.back());
+    l.output_shape = canonical(out, row_axis);
+    emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+void converter::lstm(const node& n) {
+    const flow& x = data(n, 0);
+    if (x.dims.size() != 3 || x.row_axis != 0 || x.dims[1] != 1)
+        fail(n, "expects an input of [steps, 1, features] streamed by steps");
+    if (n.text("direction", "forward") != "forward") fail(n, "only forward LSTMs are supported");
+    if (n.integer("layout", 0) != 0) fail(n, "expected layout 0");
+    for (std::size_t i : {4, 5, 6, 7})
+        if (i < n.inputs.size() && !n.inputs[i].empty() && is_data(n.inputs[i]))
+            fail(n, "sequence lengths, initial states and peepholes must not depend on the input");
+    if (n.inputs.size() > 7 && !n.inputs[7].empty()) fail(n, "peepholes are not supported");
+    const dims_t& w = dims(n, n.inputs.at(1));
+    if (w.size() != 3 || w[0] != 1) fail(n, "expected a weight of [1, 4 x hidden, features]");
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::lstm;
+    l.inputs = {x.layer};
+    input_view v = x.view;
+    v.shape = {unsigned(x.dims[2]), unsigned(x.dims[0]), 1};
+    l.views = {v};
+    l.out = unsigned(w[1] / 4);
+    l.bias = constant_elements(n, 3) > 0;
+    const int index = add_layer(std::move(l), n);
+    emit(n, 0, index, 0);
+    for (std::size_t o : {1, 2}) {  // the last hidden and cell states: the last step's output
+        if (o >= n.outputs.size() || n.outputs[o].empty()) continue;
+        flow last;
+        last.layer = index;
+        last.view.row0 = unsigned(x.dims[0] - 1);
+        last.view.rows = 1;
+        last.view.shape = {m_net->at(index).out};
+        set(n, o, last);
+    }
+}
+
+void converter::unary(const node& n) {
+    const flow& x = data(n, 0);
+    for (std::size_t i = 1; i < n.inputs.size(); ++i)
+        if (!n.inputs[i].empty() && is_data(n.inputs[i])) fail(n, "expected constant bounds");
+    static const std::unordered_map<std::string, std::string> functions = {
+        {"Relu", "relu"}, {"Clip", "relu"}, {"Sigmoid", "sigmoid"}, {"Tanh", "tanh"},
+        {"Softmax", "softmax"}, {"Gelu", "gelu"}, {"BatchNormalization", "affine"},
+        {"LayerNormalization", "layernorm"}};
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::activation;
+    l.function = functions.at(n.op);
+    l.inputs = {x.layer};
+    l.views = {x.view};
+    for (std::size_t i = 1; i < n.inputs.size() && n.op != "Clip"; ++i) l.extra_weights += constant_elements(n, i);
+    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+}
+
+void converter::batch_norm(const node& n) {
+    node affine = n;
+    affine.inputs.resize(std::min<std::size_t>(3, n.inputs.size()));  // scale and shift; mean and variance fold into them
+    unary(affine);
+}
+
+void converter::binary(const node& n) {
+    if (n.inputs.size() != 2) fail(n, "expected two inputs");
+    const bool add = n.op == "Add" || n.op == "Sub";
+    if (!is_data(n.inputs[0]) || !is_data(n.inputs[1])) {  // one constant operand
+        const std::size_t c = is_data(n.inputs[0]) ? 1 : 0;
+        const flow& x = data(n, 1 - c);
+        layer l;
+        l.name = n.name;
+        l.kind = layer_kind::activation;
+        l.function = add ? "shift" : "scale";
+        l.inputs = {x.layer};
+        l.views = {x.view};
+        const std::uint64_t k = constant_elements(n, c);
+        l.extra_weights = k > 1 ? k : 0;  // a scalar is not a parameter
+        return emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+    }
+    const flow* a = &data(n, 0);
+    const flow* b = &data(n, 1);
+    if (numel(b->dims) > numel(a->dims)) std::swap(a, b);
+    layer l;
+    l.name = n.name;
+    l.kind = add ? layer_kind::add : layer_kind::mul;
+    l.inputs = {a->layer, b->layer};
+    l.views = {a->view, b->view};
+    const int row_axis = a->row_axis < 0 ? -1 : a->row_axis + int(dims(n, n.outputs[0]).size()) - int(a->dims.size());
+    emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+void converter::pool(const node& n) {
+    const flow& x = data(n, 0);
+    const bool global = n.op.rfind("Global", 0) == 0;
+    const auto kernel = n.integers("kernel_shape");
+    if (!global && kernel.size() != 2) fail(n, "expected a 2-D kernel_shape");
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::pooling;
+    l.function = n.op.find("Max") != std::string::npos ? "max" : "avg";
+    l.inputs = {x.layer};
+    l.views = {image_view(n, x)};
+    l.win = sliding(n, x, global ? x.dims[2] : kernel[0], global ? x.dims[3] : kernel[1]);
+    emit(n, 0, add_layer(std::move(l), n), 2);
+}
+
+void converter::concat(const node& n) {
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::concat;
+    int row_axis = -2;
+    for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+        const flow& f = data(n, i);
+        l.inputs.push_back(f.layer);
+        l.views.push_back(f.view);
+        row_axis = row_axis == -2 || row_axis == f.row_axis ? f.row_axis : -1;
+    }
+    const std::int64_t rank = std::int64_t(dims(n, n.outputs.at(0)).size()), at = n.integer("axis", 0);
+    if (row_axis >= 0 && (at < 0 ? at + rank : at) == row_axis) row_axis = -1;  // joined along the stream
+    l.output_shape = canonical(dims(n, n.outputs[0]), row_axis);
+    emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+}  // namespace
+
+network load_network_onnx(const std::string& path) {
+    const graph g = onnx_import::load_graph(path);
+    return converter(g).run();
+}
+
+}  // namespace aimcsim::sw

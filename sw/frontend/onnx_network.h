@@ -1,0 +1,15 @@
+#pragma once
+// The ONNX front end (docs/network-format.md): an ONNX file, with or without its weights, into the
+// network IR. Shapes come from ONNX's shape inference; weights are never read (the timing path
+// needs only shapes), so graph-only files with absent or external initializers compile too.
+#include <string>
+
+#include "sw/ir/network.h"
+
+namespace aimcsim::sw {
+
+// Throws input_error naming the file and, for graph problems, the node and its op type: a
+// malformed file, an unsupported op, a tensor whose shape is unknown, a dynamic dimension.
+network load_network_onnx(const std::string& path);
+
+}  // namespace aimcsim::sw

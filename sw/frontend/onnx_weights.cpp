@@ -1,0 +1,127 @@
+#include "sw/frontend/onnx_weights.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <unordered_map>
+
+#include <onnx/onnx_pb.h>
+
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::sw {
+
+struct onnx_weights::model {
+    onnx::ModelProto proto;
+    std::unordered_map<std::string, const onnx::TensorProto*> tensors;  // initializers and Constants
+    std::unordered_map<std::string, const onnx::NodeProto*> nodes;      // by name (or first output)
+    std::unordered_map<std::string, std::vector<const onnx::NodeProto*>> consumers;
+};
+
+namespace {
+
+// A float tensor's values; empty when the file holds none.
+std::vector<float> values_of(const onnx::TensorProto* t) {
+    if (!t || t->data_type() != onnx::TensorProto::FLOAT || t->data_location() == onnx::TensorProto::EXTERNAL)
+        return {};
+    if (t->float_data_size()) return {t->float_data().begin(), t->float_data().end()};
+    std::vector<float> out(t->raw_data().size() / sizeof(float));
+    if (!out.empty()) std::memcpy(out.data(), t->raw_data().data(), out.size() * sizeof(float));
+    return out;
+}
+
+std::uint64_t fnv1a(const std::string& s) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+std::int64_t attribute(const onnx::NodeProto& n, const char* name, std::int64_t fallback) {
+    for (const auto& a : n.attribute())
+        if (a.name() == name) return a.i();
+    return fallback;
+}
+
+// Element (i, j) of the lowered matrix from the node's weight `w` (and an LSTM's recurrent `r`).
+float element(const layer& l, bool transposed, const std::vector<float>& w, const std::vector<float>& r, unsigned i,
+              unsigned j) {
+    const unsigned k = l.matrix_rows(), taps = l.win.kernel_h * l.win.kernel_w;
+    switch (l.kind) {
+    case layer_kind::conv2d:  // W[o][c in its group][tap], row = c * taps + tap
+        return w[(std::size_t(j) * (k / taps) + (i % k) / taps) * taps + i % taps];
+    case layer_kind::lstm: {  // W[0][j][i] for x, R[0][j][i - F] for h
+        const unsigned features = k - l.out;
+        return i < features ? w[std::size_t(j) * features + i] : r[std::size_t(j) * l.out + (i - features)];
+    }
+    default: return transposed ? w[std::size_t(j) * k + i] : w[std::size_t(i) * l.matrix_cols() + j];
+    }
+}
+
+}  // namespace
+
+onnx_weights::onnx_weights(const std::string& path) : m_model(std::make_unique<model>()), m_path(path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in || !m_model->proto.ParseFromIstream(&in) || !m_model->proto.has_graph())
+        throw input_error(path + ": malformed ONNX file: expected a protobuf ModelProto with a graph");
+    const auto& g = m_model->proto.graph();
+    for (const auto& t : g.initializer()) m_model->tensors[t.name()] = &t;
+    for (const auto& n : g.node()) {
+        m_model->nodes[n.name().empty() && n.output_size() ? n.output(0) : n.name()] = &n;
+        for (const auto& i : n.input()) m_model->consumers[i].push_back(&n);
+        if (n.op_type() == "Constant" && n.attribute_size() == 1 && n.attribute(0).has_t())
+            m_model->tensors[n.output(0)] = &n.attribute(0).t();
+    }
+}
+
+onnx_weights::~onnx_weights() = default;
+
+weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
+    const auto it = m_model->nodes.find(l.name.substr(0, l.name.rfind('#')));
+    if (!l.has_weights() || it == m_model->nodes.end())
+        throw input_error(m_path + ": layer '" + l.name + "' has no constant weight matrix in the file");
+    const onnx::NodeProto& n = *it->second;
+    weight_matrix m;
+    const unsigned groups = l.kind == layer_kind::conv2d ? l.groups : 1;
+    m.rows = l.matrix_rows() * groups;
+    m.cols = l.matrix_cols() * groups;
+    m.values.assign(std::size_t(m.rows) * m.cols, 0.0f);
+    const std::vector<float> w = values_of(input(n, 1));
+    const std::vector<float> r = l.kind == layer_kind::lstm ? values_of(input(n, 2)) : std::vector<float>{};
+    m.random = w.empty() || (l.kind == layer_kind::lstm && r.empty());
+    std::mt19937_64 rng(seed ^ fnv1a(l.name));
+    const float bound = 1.0f / std::sqrt(float(m.rows));
+    std::uniform_real_distribution<float> uniform(-bound, bound);
+    const bool transposed = n.op_type() == "Gemm" && attribute(n, "transB", 0);
+    for (unsigned i = 0; i < m.rows; ++i)
+        for (unsigned j = 0; j < m.cols; ++j)
+            if (i / l.matrix_rows() == j / l.matrix_cols())  // a grouped matrix is block-diagonal
+                m.values[std::size_t(i) * m.cols + j] = m.random ? uniform(rng) : element(l, transposed, w, r, i, j);
+    if (l.kind == layer_kind::conv2d && !m.random) fold_batch_norm(n, m);
+    return m;
+}
+
+const onnx::TensorProto* onnx_weights::input(const onnx::NodeProto& n, int i) const {
+    if (i >= n.input_size()) return nullptr;
+    const auto t = m_model->tensors.find(n.input(i));
+    return t == m_model->tensors.end() ? nullptr : t->second;
+}
+
+// A BatchNormalization that only consumes the convolution folds into it: column o scales by
+// gamma_o / sqrt(var_o + epsilon).
+void onnx_weights::fold_batch_norm(const onnx::NodeProto& conv, weight_matrix& m) const {
+    const auto uses = m_model->consumers.find(conv.output(0));
+    if (uses == m_model->consumers.end() || uses->second.size() != 1 ||
+        uses->second.front()->op_type() != "BatchNormalization")
+        return;
+    const onnx::NodeProto& bn = *uses->second.front();
+    const std::vector<float> gamma = values_of(input(bn, 1)), var = values_of(input(bn, 4));
+    float eps = 1e-5f;
+    for (const auto& a : bn.attribute())
+        if (a.name() == "epsilon") eps = a.f();
+    if (gamma.size() != m.cols || var.size() != m.cols) return;
+    for (unsigned i = 0; i < m.rows; ++i)
+        for (unsigned j = 0; j < m.cols; ++j) m.values[std::size_t(i) * m.cols + j] *= gamma[j] / std::sqrt(var[j] + eps);
+}
+
+}  // namespace aimcsim::sw

@@ -1,0 +1,46 @@
+#pragma once
+// The constant weight matrices of an ONNX network's tile layers, for functional simulation: the
+// file's initializer values, or seeded random ones where the file holds none (a graph-only or
+// externally stored initializer), so that a graph-only network runs with weights of the right
+// shapes. Timing never needs them.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sw/ir/network.h"
+
+namespace onnx {
+class NodeProto;
+class TensorProto;
+}  // namespace onnx
+
+namespace aimcsim::sw {
+
+struct weight_matrix {
+    unsigned rows = 0, cols = 0;  // K x N in the lowering's order (docs/compiler.md)
+    std::vector<float> values;    // row-major; a grouped convolution's off-diagonal blocks are 0
+    bool random = false;          // the file holds no values: uniform in +-1/sqrt(K), seeded
+};
+
+class onnx_weights {
+public:
+    // Reads the file; throws input_error when it is not an ONNX model.
+    explicit onnx_weights(const std::string& path);
+    ~onnx_weights();
+
+    // The matrix of a dense, matmul, conv2d or lstm layer of the network read from this file
+    // (a BatchNormalization folded into a convolution scales its columns). Random values depend
+    // only on `seed` and the layer's name. Throws input_error for another layer.
+    weight_matrix matrix(const layer& l, std::uint64_t seed) const;
+
+private:
+    struct model;
+    const onnx::TensorProto* input(const onnx::NodeProto& n, int i) const;
+    void fold_batch_norm(const onnx::NodeProto& conv, weight_matrix& m) const;
+
+    std::unique_ptr<model> m_model;
+    std::string m_path;
+};
+
+}  // namespace aimcsim::sw

@@ -1,0 +1,153 @@
+#include "sw/passes/routing.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::sw {
+
+const char* to_string(mesh_port port) {
+    static const char* const names[] = {"east", "west", "north", "south", "eject", "inject"};
+    return names[static_cast<int>(port)];
+}
+
+const char* to_string(guard_mode mode) {
+    static const char* const names[] = {"block", "pass", "multicast", "concatenate"};
+    return names[static_cast<int>(mode)];
+}
+
+namespace {
+
+using link_key = std::pair<int, int>;  // node, port
+
+struct mesh {
+    int cols, rows;
+    route_order order;
+
+    int x(int n) const { return n % cols; }
+    int y(int n) const { return n / cols; }
+    mesh_port next(int at, int to) const {
+        const mesh_port dx = x(to) > x(at) ? mesh_port::east : mesh_port::west;
+        const mesh_port dy = y(to) > y(at) ? mesh_port::south : mesh_port::north;
+        const bool x_left = x(to) != x(at), y_left = y(to) != y(at);
+        if (order == route_order::xy) return x_left ? dx : y_left ? dy : mesh_port::eject;
+        return y_left ? dy : x_left ? dx : mesh_port::eject;
+    }
+    int step(int at, mesh_port p) const {
+        switch (p) {
+        case mesh_port::east: return at + 1;
+        case mesh_port::west: return at - 1;
+        case mesh_port::north: return at - cols;
+        case mesh_port::south: return at + cols;
+        default: return at;
+        }
+    }
+};
+
+// Per circuit and node of its tree: where it enters the node (previous node; -1 at the source).
+using entries = std::map<int, int>;
+
+void check(const mesh& m, const std::vector<circuit_request>& requests) {
+    const int nodes = m.cols * m.rows;
+    std::map<int, std::vector<int>> group_destinations;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const circuit_request& r = requests[i];
+        const std::string at = "circuit " + std::to_string(i) + " (" + r.label + ")";
+        if (r.source < 0 || r.source >= nodes) throw input_error(at + ": source node outside the mesh");
+        if (r.destinations.empty()) throw input_error(at + ": no destinations");
+        for (int d : r.destinations)
+            if (d < 0 || d >= nodes) throw input_error(at + ": destination node " + std::to_string(d) + " outside the mesh");
+        if (r.group < 0) continue;
+        std::vector<int> sorted = r.destinations;
+        std::sort(sorted.begin(), sorted.end());
+        const auto [it, fresh] = group_destinations.emplace(r.group, sorted);
+        if (!fresh && it->second != sorted)
+            throw input_error(at + ": concatenation group " + std::to_string(r.group) +
+                              " members must share their destinations");
+    }
+}
+
+circuit_route route_of(const mesh& m, const circuit_request& r, entries& entered) {
+    circuit_route route;
+    auto add = [&](int node, mesh_port p) {
+        const circuit_link l{node, p};
+        if (std::find(route.links.begin(), route.links.end(), l) == route.links.end()) route.links.push_back(l);
+    };
+    add(r.source, mesh_port::inject);
+    entered[r.source] = -1;
+    for (const int d : r.destinations) {
+        unsigned hops = 0;
+        int at = r.source;
+        for (mesh_port p = m.next(at, d); p != mesh_port::eject; p = m.next(at, d), ++hops) {
+            add(at, p);
+            const int to = m.step(at, p);
+            entered.emplace(to, at);
+            at = to;
+        }
+        add(d, mesh_port::eject);
+        route.hops.push_back(hops);
+    }
+    return route;
+}
+
+guard_mode mode_of(const std::vector<int>& circuits, int node, const std::vector<circuit_request>& requests,
+                   const std::vector<entries>& entered, const circuit_plan& plan) {
+    std::map<int, std::set<int>> group_inputs;  // group -> previous nodes its members come from
+    for (int c : circuits)
+        if (requests[c].group >= 0) group_inputs[requests[c].group].insert(entered[c].at(node));
+    for (const auto& [group, inputs] : group_inputs)
+        if (inputs.size() > 1) return guard_mode::concatenate;
+    for (int c : circuits) {
+        const auto& links = plan.routes[c].links;
+        const auto outputs = std::count_if(links.begin(), links.end(), [node](const circuit_link& l) {
+            return l.node == node && l.port != mesh_port::inject;
+        });
+        if (outputs > 1) return guard_mode::multicast;
+    }
+    return guard_mode::pass;
+}
+
+unsigned lanes_of(const std::vector<int>& circuits, const std::vector<circuit_request>& requests) {
+    std::set<int> owners;  // a group shares one lane: owner -1 - group; a lone circuit: its index
+    for (int c : circuits) owners.insert(requests[c].group >= 0 ? -1 - requests[c].group : c);
+    return static_cast<unsigned>(owners.size());
+}
+
+}  // namespace
+
+circuit_plan plan_circuits(unsigned cols, unsigned rows, route_order order, unsigned lanes,
+                           const std::vector<circuit_request>& requests) {
+    const mesh m{int(cols), int(rows), order};
+    check(m, requests);
+    circuit_plan plan;
+    std::vector<entries> entered(requests.size());
+    std::map<link_key, std::vector<int>> users;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        plan.routes.push_back(route_of(m, requests[i], entered[i]));
+        for (const circuit_link& l : plan.routes.back().links)
+            users[{l.node, int(l.port)}].push_back(int(i));
+    }
+    for (const auto& [key, circuits] : users) {
+        const circuit_link link{key.first, mesh_port(key.second)};
+        const unsigned needed = lanes_of(circuits, requests);
+        if (needed > lanes) plan.conflicts.push_back({link, needed, circuits});
+        if (link.port == mesh_port::inject || link.port == mesh_port::eject) continue;
+        plan.guards.push_back({link, mode_of(circuits, link.node, requests, entered, plan), circuits});
+    }
+    return plan;
+}
+
+std::string describe(const circuit_conflict& conflict, const std::vector<circuit_request>& requests,
+                     unsigned cols, unsigned lanes) {
+    const int node = conflict.link.node;
+    std::string text = "link x" + std::to_string(node % int(cols)) + "_y" + std::to_string(node / int(cols)) + " " +
+                       to_string(conflict.link.port) + " needs " + std::to_string(conflict.lanes_needed) +
+                       " lanes, has " + std::to_string(lanes) + ":";
+    for (std::size_t i = 0; i < conflict.circuits.size(); ++i)
+        text += (i ? ", " : " ") + requests[conflict.circuits[i]].label;
+    return text;
+}
+
+}  // namespace aimcsim::sw

@@ -1,0 +1,14 @@
+#pragma once
+// NoC traffic of a schedule under the mesh's XY routing: bytes x links per inference, a
+// multicast counting each link of its XY tree once. The compile summary compares the
+// locality-aware placement with the naive one by this figure.
+#include <cstdint>
+
+#include "sw/ir/target.h"
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::sw {
+
+std::uint64_t byte_hops(const schedule& s, const target_desc& target);
+
+}  // namespace aimcsim::sw

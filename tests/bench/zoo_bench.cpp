@@ -1,0 +1,80 @@
+// Compile time and timing-mode wall time of every ONNX zoo network on its preset (targets on the
+// 2-core machine: compile BERT-base <= 5 s; run ResNet-50 <= 5 s; run BERT-base <= 10 s).
+// BM_ZooCompile reads the ONNX file and compiles it in this process. BM_ZooRun is an
+// `aimcsim run --inferences 8` subprocess (SystemC allows one elaboration per process): its
+// time is the process's wall time, from reading the file to writing the report.
+// Run: make bench-zoo, or build/bin/aimcsim_bench --benchmark_filter=Zoo.
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include "platform/cli/options.h"
+
+namespace {
+
+struct zoo_entry {
+    const char* network;
+    const char* preset;
+    const char* targets;
+};
+
+const zoo_entry zoo[] = {
+    {"resnet18", "default", ""},
+    {"resnet50", "large", "run target 5 s"},
+    {"mobilenetv2", "default", ""},
+    {"lstm2", "default", ""},
+    {"bert_base", "xlarge", "compile target 5 s, run target 10 s"},
+};
+
+std::string source(const std::string& relative) { return std::string(AIMCSIM_SOURCE_DIR) + "/" + relative; }
+
+std::string preset_path(const zoo_entry& z) { return source("platform/configs/" + std::string(z.preset) + ".yaml"); }
+
+std::string run(const std::string& command) {
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    if (!pipe) return "";
+    std::string out;
+    std::array<char, 4096> chunk;
+    while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe.get())) out.append(chunk.data(), n);
+    return out;
+}
+
+void BM_ZooCompile(benchmark::State& state) {
+    const zoo_entry& z = zoo[state.range(0)];
+    const auto target = aimcsim::platform::to_target(aimcsim::platform::load_arch(preset_path(z)));
+    const std::string file = source("sw/zoo/" + std::string(z.network) + ".onnx");
+    for (auto _ : state) {
+        const auto s = aimcsim::sw::compile(aimcsim::platform::load_network(file), target);
+        benchmark::DoNotOptimize(s.units.size());
+    }
+    state.SetLabel(std::string(z.network) + " on " + z.preset + (*z.targets ? ", " : "") + z.targets);
+}
+BENCHMARK(BM_ZooCompile)->DenseRange(0, 4)->Iterations(3)->Unit(benchmark::kMillisecond);
+
+void BM_ZooRun(benchmark::State& state) {
+    const zoo_entry& z = zoo[state.range(0)];
+    const std::string out_dir = "/tmp/aimcsim_zoo_bench_" + std::string(z.network);
+    const std::string command = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + AIMCSIM_BIN + " run --network " +
+                                z.network + " --arch " + preset_path(z) + " --inferences 8 --json -o " + out_dir;
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        const std::string out = run(command);
+        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        const auto j = nlohmann::json::parse(out, nullptr, false);
+        if (j.is_discarded()) {
+            state.SkipWithError(("aimcsim run failed: " + out).c_str());
+            break;
+        }
+        state.counters["sim_wall_s"] = j["wall_s"].get<double>();
+        state.counters["inferences_per_s"] = j["timing"]["throughput_inferences_per_s"].get<double>();
+    }
+    state.SetLabel(std::string(z.network) + " on " + z.preset + (*z.targets ? ", " : "") + z.targets);
+}
+BENCHMARK(BM_ZooRun)->DenseRange(0, 4)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace

@@ -1,0 +1,118 @@
+// aimcsim noc end to end, and the NoC knobs of aimcsim run: bad input exits 2 naming the flag or
+// key; results are deterministic; every fidelity and switching mode runs a network.
+#include <gtest/gtest.h>
+
+#include "support/run_cli.h"
+
+namespace aimcsim::test {
+namespace {
+
+TEST(NocCli, BadInputExits2NamingTheFlag) {
+    const auto dir = temp_dir("noc_bad");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"--mesh 0x8", "--mesh"},          {"--mesh 8x0", "--mesh"},          {"--mesh 8by8", "--mesh"},
+        {"--rate 0", "--rate"},            {"--rate -0.1", "--rate"},         {"--rate 1.5", "--rate"},
+        {"--rate nan", "--rate"},          {"--traffic zigzag", "--traffic"}, {"--mesh 4x8 --traffic transpose", "--traffic"},
+        {"--mesh 3x3 --traffic bitreversal", "--traffic"}, {"--fidelity exact", "--fidelity"},
+        {"--buffer-flits 0", "--buffer-flits"}, {"--vcs 0", "--vcs"},        {"--flit-bits 12", "--flit-bits"},
+        {"--packet-flits 0", "--packet-flits"}, {"--cycles 0", "--cycles"},  {"--rate abc", "rate"},
+    };
+    for (const auto& [args, flag] : cases) {
+        const auto r = run_cli("noc " + args, dir);
+        EXPECT_EQ(r.status, 2) << args << ": " << r.out << r.err;
+        EXPECT_NE(r.err.find(flag), std::string::npos) << args << ": " << r.err;
+    }
+}
+
+TEST(NocCli, SameSeedSameResultsInBothFidelities) {
+    const auto dir = temp_dir("noc_seed");
+    for (const std::string fidelity : {"fast", "cycle"}) {
+        const std::string args = "noc --mesh 4x4 --rate 0.02 --cycles 2000 --warmup 200 --json --fidelity " + fidelity;
+        const auto a = run_cli(args + " --seed 3", dir), b = run_cli(args + " --seed 3", dir),
+                   c = run_cli(args + " --seed 4", dir);
+        ASSERT_EQ(a.status, 0) << a.err;
+        auto ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out), jc = nlohmann::json::parse(c.out);
+        for (auto* j : {&ja, &jb, &jc}) j->erase("wall_s");
+        EXPECT_EQ(ja, jb) << fidelity;
+        EXPECT_NE(ja["mean_latency_cycles"], jc["mean_latency_cycles"]) << fidelity;
+        EXPECT_EQ(ja["fidelity"], fidelity);
+        EXPECT_GT(ja["packets_measured"].get<int>(), 500);
+        // Below saturation everything offered is accepted (up to the randomness of the arrivals).
+        EXPECT_NEAR(ja["accepted_flits_per_node_cycle"].get<double>(), 0.16, 0.02);
+        EXPECT_GE(ja["mean_latency_cycles"].get<double>(), ja["zero_load_latency_cycles"].get<double>());
+    }
+}
+
+TEST(NocCli, Help) {
+    const auto dir = temp_dir("noc_help");
+    const auto r = run_cli("noc --help", dir);
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("usage: aimcsim noc"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--fidelity"), std::string::npos) << r.out;
+    EXPECT_NE(run_cli("--help", dir).out.find("noc"), std::string::npos);
+}
+
+TEST(NocCli, TextOutputNamesTheFigures) {
+    const auto dir = temp_dir("noc_text");
+    const auto r = run_cli("noc --mesh 4x4 --traffic neighbor --rate 0.05 --cycles 1000 --warmup 100", dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    for (const char* key : {"mean latency", "zero-load latency", "accepted throughput", "pJ/packet", "wall time"})
+        EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
+}
+
+// The VCD of a cycle-fidelity run holds the link wires and the routers' buffer occupancy.
+TEST(NocCli, VcdHoldsLinksAndBufferOccupancy) {
+    const auto dir = temp_dir("noc_vcd");
+    const auto vcd = dir / "noc.vcd";
+    const auto r = run_cli("noc --mesh 3x3 --rate 0.05 --cycles 300 --warmup 0 --fidelity cycle --vcd " + vcd.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string text = slurp(vcd);
+    EXPECT_NE(text.find("$scope module noc_buffers $end"), std::string::npos);
+    EXPECT_NE(text.find(" router_x1_y1 $end"), std::string::npos);
+    EXPECT_NE(text.find("$var wire 1 "), std::string::npos);  // link activity
+    EXPECT_NE(text.find("$var wire 5 "), std::string::npos);  // occupancy: up to 5 ports x 4 flits
+    EXPECT_NE(text.find("\nb1"), std::string::npos);  // a non-zero occupancy
+}
+
+TEST(NocRun, CnnRunsAtBothFidelitiesAndCircuitSwitched) {
+    const auto dir = temp_dir("noc_run");
+    for (const std::string set : {"noc.fidelity=fast", "noc.fidelity=cycle",
+                                  "noc.switching=circuit --set noc.circuit_lanes=16"}) {
+        const auto r = run_cli("run --network cnn --inferences 4 --json --set " + set + " -o " + dir.string(), dir);
+        ASSERT_EQ(r.status, 0) << set << ": " << r.err;
+        const auto j = read_json(dir / "report.json");
+        EXPECT_GT(j["noc"]["flits_or_bytes"].get<double>(), 0) << set;
+        EXPECT_GT(j["energy"]["breakdown_pj"]["noc"].get<double>(), 0) << set;
+    }
+}
+
+TEST(NocRun, CircuitConflictIsACompileTimeError) {
+    const auto dir = temp_dir("noc_circuit");
+    const auto r = run_cli("run --network mlp --set noc.switching=circuit --set noc.circuit_lanes=1 -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("circuit-switched routes conflict"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("needs 2 lanes, has 1"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "report.json"));  // refused before running
+}
+
+TEST(NocRun, ScratchpadOverflowIsAnErrorBeforeTheRun) {
+    const auto dir = temp_dir("noc_overflow");
+    const auto r = run_cli("run --network mlp --set scratchpad.bytes=1000 -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("memory-core buffers do not fit the scratchpad"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("scratchpad.bytes"), std::string::npos) << r.err;
+}
+
+TEST(NocRun, BadNocKeysNameTheKey) {
+    const auto dir = temp_dir("noc_keys");
+    for (const std::string set : {"noc.fidelity=exact", "noc.routing=zigzag", "noc.buffer_flits=0",
+                                  "noc.virtual_channels=0", "noc.switching=wormhole", "noc.circuit_lanes=0",
+                                  "noc.trace=some", "scratchpad.ports=0", "scratchpad.double_buffered=maybe"}) {
+        const auto r = run_cli("info --set " + set, dir);
+        EXPECT_EQ(r.status, 2) << set;
+        EXPECT_NE(r.err.find(set.substr(0, set.find('='))), std::string::npos) << set << ": " << r.err;
+    }
+}
+
+}  // namespace
+}  // namespace aimcsim::test

@@ -1,0 +1,133 @@
+// The ONNX zoo through the command line: every network compiles and runs in timing mode on its
+// preset with the counts of the generating script, compile prints the mapping, saved schedules
+// run alike, weight reload runs what does not fit, and every bad input exits 2.
+#include <cmath>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "support/run_cli.h"
+
+namespace aimcsim::test {
+namespace {
+
+nlohmann::json expected(const std::string& network) {
+    return read_json(source_path("sw/zoo/expected_counts.json")).at(network);
+}
+
+std::string preset(const std::string& network) {
+    const std::string name = network == "bert_base" ? "xlarge" : network == "resnet50" ? "large" : "default";
+    return source_path("platform/configs/" + name + ".yaml");
+}
+
+class ZooRun : public testing::TestWithParam<std::string> {};
+
+// The presets' tiles hold 512 x 512 weights (one column each).
+TEST_P(ZooRun, ReportsTheGraphsCountsAndTilesNearTheMinimum) {
+    const std::string net = GetParam();
+    const auto dir = temp_dir("zoo_" + net);
+    const auto r = run_cli("run --network " + net + " --arch " + preset(net) + " --inferences 3 -o " + dir.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = read_json(dir / "report.json");
+    const auto e = expected(net);
+    EXPECT_EQ(j["run"]["mode"], "timing");
+    EXPECT_EQ(j["network"]["static_macs"], e["static_macs"]);
+    EXPECT_EQ(j["network"]["dynamic_macs"], e["dynamic_macs"]);
+    EXPECT_EQ(j["network"]["weights"], e["weights"]);
+    const double crossbar = e["matrix_weights"].get<double>() - e["depthwise_weights"].get<double>();
+    const double minimum = std::ceil(crossbar / (512.0 * 512.0));
+    EXPECT_GE(j["utilization"]["tiles_used"].get<double>(), minimum);
+    EXPECT_LE(j["utilization"]["tiles_used"].get<double>(), 1.5 * minimum);
+    EXPECT_GT(j["timing"]["throughput_inferences_per_s"].get<double>(), 0);
+    double busy = 0;
+    for (const auto& l : j["layers"]) {
+        EXPECT_GE(l["latency_ns"].get<double>(), 0) << l["name"];
+        if (l["macs"].get<double>() > 0) {
+            EXPECT_GT(l["latency_ns"].get<double>(), 0) << l["name"];
+        }
+        busy += l["busy_ns_per_inference"].get<double>();
+    }
+    EXPECT_GT(busy, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, ZooRun, testing::Values("resnet18", "resnet50", "mobilenetv2", "lstm2", "bert_base"),
+                         [](const testing::TestParamInfo<std::string>& p) { return p.param; });
+
+TEST(ZooCli, CompilePrintsTheMappingAndItsScheduleRunsAlike) {
+    const auto dir = temp_dir("zoo_compile");
+    const auto sched = (dir / "sched.json").string();
+    const std::string arch = " --arch " + preset("resnet50");
+    const auto c = run_cli("compile resnet50" + arch + " -o " + sched, dir);
+    ASSERT_EQ(c.status, 0) << c.err;
+    for (const char* line : {"mapping of resnet50 on large", "/layer4/layer4.0/conv2/Conv", "analytic minimum 98",
+                             "naive placement", "compile time"})
+        EXPECT_NE(c.out.find(line), std::string::npos) << line << "\n" << c.out;
+    const auto a = dir / "a", b = dir / "b";
+    ASSERT_EQ(run_cli("run --network resnet50" + arch + " --inferences 2 -o " + a.string(), dir).status, 0);
+    ASSERT_EQ(run_cli("run --schedule " + sched + arch + " --inferences 2 -o " + b.string(), dir).status, 0);
+    auto ja = read_json(a / "report.json"), jb = read_json(b / "report.json");
+    for (auto* j : {&ja, &jb}) {
+        j->erase("wall_s");
+        (*j)["network"].erase("source");
+    }
+    EXPECT_EQ(ja.dump(), jb.dump());
+}
+
+TEST(ZooCli, SameSeedGivesIdenticalReport) {
+    const auto a = temp_dir("zoo_det_a"), b = temp_dir("zoo_det_b");
+    ASSERT_EQ(run_cli("run --network lstm2 --inferences 2 --seed 3 -o " + a.string(), a).status, 0);
+    ASSERT_EQ(run_cli("run --network lstm2 --inferences 2 --seed 3 -o " + b.string(), b).status, 0);
+    auto ja = read_json(a / "report.json"), jb = read_json(b / "report.json");
+    ja.erase("wall_s");
+    jb.erase("wall_s");
+    EXPECT_EQ(ja.dump(), jb.dump());
+}
+
+TEST(ZooCli, WeightReloadRunsWhatDoesNotFitAndPaysForProgramming) {
+    const auto dir = temp_dir("zoo_reload");
+    const auto too_big = run_cli("run --network resnet50 --inferences 2 -o " + dir.string(), dir);
+    EXPECT_EQ(too_big.status, 2);
+    EXPECT_NE(too_big.err.find("network resnet50 needs 98 tiles, the chip has 48 (largest layer: "), std::string::npos)
+        << too_big.err;
+    const auto r = run_cli("run --network resnet50 --weight-reload --inferences 2 -o " + dir.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = read_json(dir / "report.json");
+    EXPECT_EQ(j["network"]["static_macs"], expected("resnet50")["static_macs"]);
+    EXPECT_GT(j["energy"]["breakdown_pj"]["aimc_program"].get<double>(), 0);
+    EXPECT_LE(j["utilization"]["tiles_used"].get<int>(), 48);
+}
+
+TEST(ZooCli, BadOnnxInputsExit2) {
+    const auto dir = temp_dir("zoo_bad");
+    const auto data = std::string(AIMCSIM_TEST_DATA) + "/onnx/";
+    const struct {
+        const char* file;
+        const char* message;
+    } cases[] = {
+        {"unsupported_op.onnx", "node 'upsample1' (Resize): unsupported op type 'Resize'"},
+        {"malformed.onnx", "malformed ONNX file"},
+        {"missing_shapes.onnx", "graph input 'x' has no static shape"},
+        {"too_big.onnx", "network too_big needs 128 tiles, the chip has 48 (largest layer: fc1, 64 tiles)"},
+    };
+    for (const auto& c : cases)
+        for (const char* command : {"compile ", "run --network "}) {
+            const auto r = run_cli(std::string(command) + data + c.file + " -o " + (dir / "out").string(), dir);
+            EXPECT_EQ(r.status, 2) << command << c.file;
+            EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+        }
+    const auto reload = run_cli("run --network " + data + "too_big.onnx --weight-reload", dir);
+    EXPECT_EQ(reload.status, 2);
+    EXPECT_NE(reload.err.find("layer fc1 needs 64 tiles, the chip has 48, even with weight reload"), std::string::npos)
+        << reload.err;
+}
+
+TEST(ZooCli, BadCompileFlagsExit2) {
+    const auto dir = temp_dir("zoo_flags");
+    const auto depthwise = run_cli("compile mobilenetv2 --depthwise gpu", dir);
+    EXPECT_EQ(depthwise.status, 2);
+    EXPECT_NE(depthwise.err.find("--depthwise: \"gpu\"; expected cores or tiles"), std::string::npos) << depthwise.err;
+    EXPECT_EQ(run_cli("run --network mlp --chunks 0", dir).status, 2);
+}
+
+}  // namespace
+}  // namespace aimcsim::test

@@ -1,0 +1,60 @@
+#pragma once
+// Checks of an emitted schedule that need no simulator: every stream finishes one inference
+// with instant messages, and every message sent is waited for by exactly one stream.
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::sw {
+
+// Runs one inference of every stream with instant messages: true when all streams finish.
+// Also checks that each stream's recv counts never decrease.
+inline bool runs_to_completion(const schedule& s) {
+    std::map<std::pair<int, int>, std::uint64_t> received;  // (node, tag) -> messages
+    std::vector<std::pair<const unit_program*, std::size_t>> streams;
+    for (const auto& u : s.units)
+        for (std::size_t i = 0; i < u.streams.size(); ++i) streams.emplace_back(&u, i);
+    std::vector<std::size_t> pc(streams.size(), 0);
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (std::size_t i = 0; i < streams.size(); ++i) {
+            const auto& code = streams[i].first->streams[streams[i].second];
+            for (; pc[i] < code.size(); ++pc[i], progress = true) {
+                const sched_instr& in = code[pc[i]];
+                if (in.op == sched_op::recv && received[{streams[i].first->node, in.tag}] < in.count) break;
+                if (in.op == sched_op::send)
+                    for (int d : in.destinations) ++received[{d, in.tag}];
+            }
+        }
+    }
+    for (std::size_t i = 0; i < streams.size(); ++i)
+        if (pc[i] != streams[i].first->streams[streams[i].second].size()) return false;
+    return true;
+}
+
+// Per inference, every message sent to a unit is counted by exactly one of its streams, whose
+// last recv of that tag waits for all of them.
+inline void expect_tags_consistent(const schedule& s) {
+    std::map<std::pair<int, int>, std::uint64_t> sent, waited;  // (node, tag) -> messages
+    std::map<std::pair<int, int>, std::set<std::size_t>> receivers;
+    for (const auto& u : s.units)
+        for (std::size_t i = 0; i < u.streams.size(); ++i)
+            for (const auto& in : u.streams[i]) {
+                if (in.op == sched_op::send)
+                    for (int d : in.destinations) ++sent[{d, in.tag}];
+                if (in.op != sched_op::recv) continue;
+                auto& w = waited[{u.node, in.tag}];
+                EXPECT_GE(in.count, w) << "node " << u.node << " tag " << in.tag;
+                w = in.count;
+                receivers[{u.node, in.tag}].insert(i);
+            }
+    EXPECT_EQ(sent, waited);
+    for (const auto& [key, streams] : receivers) EXPECT_EQ(streams.size(), 1u) << "node " << key.first;
+}
+
+}  // namespace aimcsim::sw

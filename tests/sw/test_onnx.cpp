@@ -1,0 +1,316 @@
+// The ONNX front end: the zoo's counts against the independent count of tools/make_zoo.py,
+// pattern fusion, folding, views through shape plumbing, and every class of bad input.
+#include <fstream>
+#include <map>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "sw/frontend/onnx_network.h"
+#include "sw/ir/input_error.h"
+#include "sw/passes/streaming.h"
+#include "tests/sw/onnx_builder.h"
+
+namespace aimcsim::sw {
+namespace {
+
+using ::testing::HasSubstr;
+using test::attr;
+using test::attrs;
+using test::onnx_builder;
+
+const std::string zoo = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/";
+const std::string fixtures = std::string(AIMCSIM_TEST_DATA) + "/onnx/";
+
+nlohmann::json expected_counts() {
+    std::ifstream in(zoo + "expected_counts.json");
+    return nlohmann::json::parse(in);
+}
+
+std::string temp_file(const std::string& name) { return testing::TempDir() + "aimcsim_" + name + ".onnx"; }
+
+template <typename F>
+std::string error_of(F f) {
+    try {
+        f();
+    } catch (const input_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Layers by kind, and activations by function ("activation:relu").
+std::map<std::string, int> census(const network& net) {
+    std::map<std::string, int> n;
+    for (const auto& l : net.layers()) {
+        ++n[to_string(l.kind)];
+        if (l.kind == layer_kind::activation) ++n["activation:" + l.function];
+    }
+    return n;
+}
+
+class ZooCounts : public testing::TestWithParam<std::string> {};
+
+TEST_P(ZooCounts, MatchTheIndependentCountOfTheGeneratingScript) {
+    const network net = load_network_onnx(zoo + GetParam() + ".onnx");
+    const auto e = expected_counts().at(GetParam());
+    EXPECT_EQ(net.name(), GetParam());
+    EXPECT_EQ(net.static_macs(), e["static_macs"].get<std::uint64_t>());
+    EXPECT_EQ(net.dynamic_macs(), e["dynamic_macs"].get<std::uint64_t>());
+    EXPECT_EQ(net.weights(), e["weights"].get<std::uint64_t>());
+    std::uint64_t matrix = 0, depthwise = 0;
+    for (const auto& l : net.layers()) {
+        matrix += l.matrix_weights();
+        depthwise += l.depthwise() ? l.matrix_weights() : 0;
+    }
+    EXPECT_EQ(matrix, e["matrix_weights"].get<std::uint64_t>());
+    EXPECT_EQ(depthwise, e["depthwise_weights"].get<std::uint64_t>());
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, ZooCounts,
+                         testing::Values("resnet18", "resnet50", "mobilenetv2", "lstm2", "bert_base"),
+                         [](const testing::TestParamInfo<std::string>& p) { return p.param; });
+
+TEST(OnnxZoo, BertFusesEveryDecomposedPattern) {
+    auto n = census(load_network_onnx(zoo + "bert_base.onnx"));
+    EXPECT_EQ(n["activation:layernorm"], 24);  // two per encoder layer
+    EXPECT_EQ(n["activation:gelu"], 12);
+    EXPECT_EQ(n["activation:softmax"], 12);
+    EXPECT_EQ(n["activation:scale"], 12);  // q / sqrt(64): no leftover of a pattern
+    EXPECT_EQ(n["activation:shift"], 0);
+    EXPECT_EQ(n["dynamic_matmul"], 24);    // scores and context
+    EXPECT_EQ(n["matmul"], 48);            // qkv, out, two feed-forward
+    EXPECT_EQ(n["add"], 24);               // residuals; biases folded into their matmul
+    EXPECT_EQ(n["dense"], 0);
+}
+
+TEST(OnnxZoo, CnnStructure) {
+    auto r50 = census(load_network_onnx(zoo + "resnet50.onnx"));
+    EXPECT_EQ(r50["conv2d"], 53);
+    EXPECT_EQ(r50["dense"], 1);
+    EXPECT_EQ(r50["pooling"], 2);
+    EXPECT_EQ(r50["add"], 16);
+    EXPECT_EQ(r50["activation:relu"], 49);
+    const network mobile = load_network_onnx(zoo + "mobilenetv2.onnx");
+    int depthwise = 0;
+    for (const auto& l : mobile.layers()) depthwise += l.depthwise();
+    EXPECT_EQ(depthwise, 17);
+    EXPECT_EQ(census(mobile)["activation:relu"], 35);  // ReLU6 (Clip)
+}
+
+TEST(OnnxZoo, LstmClassifierReadsTheLastStepOnly) {
+    const network net = load_network_onnx(zoo + "lstm2.onnx");
+    EXPECT_EQ(census(net)["lstm"], 2);
+    const layer& fc = net.at(net.output());
+    ASSERT_EQ(fc.kind, layer_kind::dense);
+    EXPECT_EQ(net.at(fc.inputs[0]).kind, layer_kind::lstm);
+    EXPECT_EQ(fc.views[0].row0, 63u);
+    EXPECT_EQ(fc.views[0].rows, 1u);
+    EXPECT_EQ(fc.input_shape, (tensor_shape{512}));
+    EXPECT_EQ(net.at(fc.inputs[0]).output_shape, (tensor_shape{512, 64, 1}));
+}
+
+// x [1, 4, 8] -> LayerNorm (decomposed) -> MatMul + bias -> GELU (decomposed) -> MatMul.
+onnx_builder decomposed(bool half_first) {
+    onnx_builder b;
+    b.input("x", {1, 4, 8}).output("y");
+    b.ints("axes", {-1}).scalar("two", 2).scalar("eps", 1e-5f).weight("gamma", {8}).weight("beta", {8});
+    b.weight("w1", {8, 16}).weight("b1", {16}).weight("w2", {16, 8});
+    b.scalar("sqrt2", 1.4142135f).scalar("one", 1).scalar("half", 0.5f);
+    b.node("ReduceMean", {"x"}, {"m"}, "mean", {attrs("axes", {-1})});
+    b.node("Sub", {"x", "m"}, {"d"}, "sub");
+    b.node("Pow", {"d", "two"}, {"p"}, "pow");
+    b.node("ReduceMean", {"p"}, {"v"}, "var", {attrs("axes", {-1})});
+    b.node("Add", {"v", "eps"}, {"ve"}, "add_eps");
+    b.node("Sqrt", {"ve"}, {"s"}, "sqrt");
+    b.node("Div", {"d", "s"}, {"n"}, "div");
+    b.node("Mul", {"n", "gamma"}, {"g"}, "scale");
+    b.node("Add", {"g", "beta"}, {"ln"}, "ln_out");
+    b.node("MatMul", {"ln", "w1"}, {"h"}, "fc1");
+    b.node("Add", {"b1", "h"}, {"hb"}, "fc1_bias");
+    b.node("Div", {"hb", "sqrt2"}, {"a"}, "gelu_div");
+    b.node("Erf", {"a"}, {"e"}, "erf");
+    b.node("Add", {"e", "one"}, {"f"}, "gelu_add");
+    if (half_first) {
+        b.node("Mul", {"hb", "half"}, {"hh"}, "gelu_half");
+        b.node("Mul", {"hh", "f"}, {"gl"}, "gelu_out");
+    } else {
+        b.node("Mul", {"hb", "f"}, {"xf"}, "gelu_mul");
+        b.node("Mul", {"xf", "half"}, {"gl"}, "gelu_out");
+    }
+    b.node("MatMul", {"gl", "w2"}, {"y"}, "fc2");
+    return b;
+}
+
+void expect_fused(const network& net) {
+    ASSERT_EQ(net.size(), 5);  // input, layernorm, fc1, gelu, fc2
+    EXPECT_EQ(net.at(1).function, "layernorm");
+    EXPECT_EQ(net.at(1).weights(), 16u);  // scale and shift
+    EXPECT_EQ(net.at(2).kind, layer_kind::matmul);
+    EXPECT_TRUE(net.at(2).bias);
+    EXPECT_EQ(net.at(2).weights(), 8u * 16 + 16);
+    EXPECT_EQ(net.at(3).function, "gelu");
+    EXPECT_EQ(net.at(4).kind, layer_kind::matmul);
+    EXPECT_EQ(net.static_macs(), 4u * 8 * 16 + 4u * 16 * 8);
+    EXPECT_EQ(net.at(4).output_shape, (tensor_shape{8, 4, 1}));  // 4 tokens streamed as rows
+}
+
+TEST(OnnxFrontEnd, FusesDecomposedLayerNormAndGelu) {
+    expect_fused(load_network_onnx(decomposed(false).save(temp_file("decomposed"))));
+    expect_fused(load_network_onnx(decomposed(true).save(temp_file("decomposed_half"))));
+}
+
+TEST(OnnxFrontEnd, SingleOpLayerNormAndGelu) {
+    onnx_builder b(17);
+    b.input("x", {1, 4, 8}).output("y");
+    b.weight("gamma", {8}).weight("beta", {8}).weight("w1", {8, 16}).weight("b1", {16}).weight("w2", {16, 8});
+    b.node("LayerNormalization", {"x", "gamma", "beta"}, {"ln"}, "ln", {attr("axis", -1)});
+    b.node("MatMul", {"ln", "w1"}, {"h"}, "fc1");
+    b.node("Add", {"h", "b1"}, {"hb"}, "fc1_bias");
+    b.node("Gelu", {"hb"}, {"gl"}, "gelu", {}, "com.microsoft");
+    b.node("MatMul", {"gl", "w2"}, {"y"}, "fc2");
+    expect_fused(load_network_onnx(b.save(temp_file("single_ops"))));
+}
+
+TEST(OnnxFrontEnd, BatchNormAndBiasFoldIntoTheirProducer) {
+    onnx_builder b;
+    b.input("x", {1, 3, 8, 8}).output("y");
+    b.weight("w", {4, 3, 3, 3}).weight("scale", {4}).weight("shift", {4}).weight("mean", {4}).weight("var", {4});
+    b.node("Conv", {"x", "w"}, {"c"}, "conv", {attrs("kernel_shape", {3, 3}), attrs("pads", {1, 1, 1, 1})});
+    b.node("BatchNormalization", {"c", "scale", "shift", "mean", "var"}, {"bn"}, "bn");
+    b.node("Relu", {"bn"}, {"y"}, "relu");
+    const network net = load_network_onnx(b.save(temp_file("bn")));
+    ASSERT_EQ(net.size(), 3);  // input, conv, relu
+    EXPECT_EQ(net.at(1).kind, layer_kind::conv2d);
+    EXPECT_EQ(net.at(1).weights(), 4u * 27 + 8);  // BatchNorm's scale and shift per channel
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{4, 8, 8}));
+    EXPECT_EQ(net.static_macs(), 8u * 8 * 4 * 27);
+}
+
+TEST(OnnxFrontEnd, GroupedAndDepthwiseConvolutions) {
+    onnx_builder b;
+    b.input("x", {1, 8, 6, 6}).output("y");
+    b.weight("wg", {8, 4, 3, 3}).weight("wd", {8, 1, 3, 3});
+    const auto k3 = attrs("kernel_shape", {3, 3});
+    b.node("Conv", {"x", "wg"}, {"g"}, "grouped", {k3, attrs("pads", {1, 1, 1, 1}), attr("group", 2)});
+    b.node("Conv", {"g", "wd"}, {"y"}, "depthwise", {k3, attrs("strides", {2, 2}), attr("group", 8)});
+    const network net = load_network_onnx(b.save(temp_file("groups")));
+    const layer& g = net.at(1);
+    const layer& d = net.at(2);
+    EXPECT_FALSE(g.depthwise());
+    EXPECT_TRUE(d.depthwise());
+    EXPECT_EQ(g.macs(), 6u * 6 * 8 * 4 * 9);
+    EXPECT_EQ(d.output_shape, (tensor_shape{8, 2, 2}));  // (6 - 3) / 2 + 1
+    EXPECT_EQ(d.macs(), 2u * 2 * 8 * 1 * 9);
+    EXPECT_EQ(d.matrix_rows(), 9u);
+    EXPECT_EQ(d.matrix_cols(), 1u);
+}
+
+// Self-attention of 2 heads on 4 tokens of 8 features, as torch exports it.
+TEST(OnnxFrontEnd, AttentionMatMulsAreDynamicAndStreamByQueryRows) {
+    onnx_builder b;
+    b.input("x", {4, 1, 8}).output("y");
+    b.weight("wqkv", {8, 24}).weight("wo", {8, 8});
+    b.ints("s0", {0}).ints("s1", {8}).ints("s2", {16}).ints("s3", {24}).ints("axis", {-1});
+    b.ints("heads", {4, 2, 4}).ints("tokens", {4, 8});
+    b.node("MatMul", {"x", "wqkv"}, {"qkv"}, "in_proj");
+    b.node("Slice", {"qkv", "s0", "s1", "axis"}, {"q"}, "q");
+    b.node("Slice", {"qkv", "s1", "s2", "axis"}, {"k"}, "k");
+    b.node("Slice", {"qkv", "s2", "s3", "axis"}, {"v"}, "v");
+    for (const char* t : {"q", "k", "v"}) b.node("Reshape", {t, "heads"}, {std::string(t) + "r"}, std::string(t) + "_heads");
+    b.node("Transpose", {"qr"}, {"qh"}, "qt", {attrs("perm", {1, 0, 2})});
+    b.node("Transpose", {"kr"}, {"kh"}, "kt", {attrs("perm", {1, 2, 0})});
+    b.node("Transpose", {"vr"}, {"vh"}, "vt", {attrs("perm", {1, 0, 2})});
+    b.node("MatMul", {"qh", "kh"}, {"scores"}, "scores");
+    b.node("Softmax", {"scores"}, {"p"}, "softmax", {attr("axis", -1)});
+    b.node("MatMul", {"p", "vh"}, {"ctx"}, "context");
+    b.node("Transpose", {"ctx"}, {"ct"}, "ctx_t", {attrs("perm", {1, 0, 2})});
+    b.node("Reshape", {"ct", "tokens"}, {"cr"}, "merge");
+    b.node("MatMul", {"cr", "wo"}, {"y"}, "out_proj");
+    const network net = load_network_onnx(b.save(temp_file("attention")));
+    EXPECT_EQ(net.static_macs(), 4u * 8 * 24 + 4u * 8 * 8);
+    EXPECT_EQ(net.dynamic_macs(), 2u * (2 * 4 * 4 * 4));  // 2 heads x 4 x 4 x 4, twice
+    const int scores = net.find("scores");
+    ASSERT_GE(scores, 0);
+    EXPECT_EQ(net.at(scores).kind, layer_kind::dynamic_matmul);
+    EXPECT_EQ(rows_of(net.at(scores).output_shape), 4u);
+    EXPECT_TRUE(reads_rowed(net, scores, 0));   // query row by row
+    EXPECT_FALSE(reads_rowed(net, scores, 1));  // every key first
+    EXPECT_EQ(net.at(scores).views[1].elem0, 8u);  // the keys: elements 8..16 of each token
+    EXPECT_EQ(net.at(scores).views[1].elems, 8u);
+    EXPECT_EQ(net.size(), 6);  // input, in_proj, scores, softmax, context, out_proj: plumbing is free
+}
+
+TEST(OnnxFrontEnd, LstmLastStateIsAViewOfItsLastStep) {
+    onnx_builder b;
+    b.input("x", {5, 1, 3}).output("y");
+    b.weight("w", {1, 8, 3}).weight("r", {1, 8, 2}).weight("bias", {1, 16}).weight("fc", {3, 2});
+    b.node("LSTM", {"x", "w", "r", "bias"}, {"all", "last"}, "lstm", {attr("hidden_size", 2)});
+    b.node("Flatten", {"last"}, {"flat"}, "flatten");
+    b.node("Gemm", {"flat", "fc"}, {"y"}, "fc", {attr("transB", 1)});
+    const network net = load_network_onnx(b.save(temp_file("lstm")));
+    ASSERT_EQ(net.size(), 3);
+    EXPECT_EQ(net.at(1).macs(), 5u * 8 * (3 + 2));
+    EXPECT_EQ(net.at(1).weights(), 8u * 3 + 8u * 2 + 16);
+    EXPECT_EQ(net.at(2).views[0].row0, 4u);
+    EXPECT_EQ(net.at(2).macs(), 2u * 3);
+}
+
+TEST(OnnxFrontEnd, WeightsAreOptional) {
+    const auto build = [](bool data) {
+        onnx_builder b;
+        b.input("x", {1, 16}).output("y").weight("w", {16, 4}, data).weight("c", {4}, data);
+        b.node("Gemm", {"x", "w", "c"}, {"y"}, "fc");
+        return b;
+    };
+    const network with = load_network_onnx(build(true).save(temp_file("with_weights")));
+    const network without = load_network_onnx(build(false).save(temp_file("without_weights")));
+    EXPECT_EQ(with.weights(), 16u * 4 + 4);
+    EXPECT_EQ(without.weights(), with.weights());
+    EXPECT_EQ(without.static_macs(), with.static_macs());
+}
+
+TEST(OnnxFrontEnd, UnsupportedOpNamesTheNodeAndItsType) {
+    const std::string e = error_of([] { load_network_onnx(fixtures + "unsupported_op.onnx"); });
+    EXPECT_THAT(e, HasSubstr("unsupported_op.onnx: node 'upsample1' (Resize): unsupported op type 'Resize'"));
+}
+
+TEST(OnnxFrontEnd, MalformedFile) {
+    EXPECT_THAT(error_of([] { load_network_onnx(fixtures + "malformed.onnx"); }),
+                HasSubstr("malformed.onnx: malformed ONNX file"));
+    EXPECT_THAT(error_of([] { load_network_onnx(fixtures + "absent.onnx"); }), HasSubstr("cannot open"));
+}
+
+TEST(OnnxFrontEnd, MissingShapes) {
+    EXPECT_THAT(error_of([] { load_network_onnx(fixtures + "missing_shapes.onnx"); }),
+                HasSubstr("graph input 'x' has no static shape"));
+    onnx_builder symbolic;
+    symbolic.input("x", {-1, 16}).output("y").weight("w", {16, 4});
+    symbolic.node("MatMul", {"x", "w"}, {"y"}, "fc");
+    EXPECT_THAT(error_of([&] { load_network_onnx(symbolic.save(temp_file("symbolic"))); }),
+                HasSubstr("graph input 'x' has no static shape"));
+    onnx_builder unknown;  // a reshape target stored without its values
+    unknown.input("x", {1, 4, 4}).output("y").ints("to", {1, 16}, false);
+    unknown.node("Reshape", {"x", "to"}, {"r"}, "reshape0");
+    unknown.node("Relu", {"r"}, {"y"}, "relu0");
+    EXPECT_THAT(error_of([&] { load_network_onnx(unknown.save(temp_file("unknown"))); }),
+                HasSubstr("node 'reshape0' (Reshape): the shape of 'r' is unknown"));
+}
+
+TEST(OnnxFrontEnd, OtherBadGraphs) {
+    onnx_builder two;
+    two.input("a", {1, 4}).input("b", {1, 4}).output("y");
+    two.node("Add", {"a", "b"}, {"y"}, "sum");
+    EXPECT_THAT(error_of([&] { load_network_onnx(two.save(temp_file("two_inputs"))); }),
+                HasSubstr("expected exactly one graph input that is not an initializer, got 2"));
+    onnx_builder dilated;
+    dilated.input("x", {1, 1, 8, 8}).output("y").weight("w", {2, 1, 3, 3});
+    dilated.node("Conv", {"x", "w"}, {"y"}, "dilated", {attrs("kernel_shape", {3, 3}), attrs("dilations", {2, 2})});
+    EXPECT_THAT(error_of([&] { load_network_onnx(dilated.save(temp_file("dilated"))); }),
+                HasSubstr("node 'dilated' (Conv): expected dilations of 1"));
+}
+
+}  // namespace
+}  // namespace aimcsim::sw
