@@ -235,8 +235,8 @@ bool loader::fold() {
     return changed;
 }
 
-// Gelu (opset 20, or com.microsoft) and com.microsoft's LayerNormalization keep their input's
-// shape, which ONNX 1.12 cannot infer; the shape is recorded so inference can go on after them.
+// Gelu (com.microsoft's, or opset 20's) and com.microsoft's LayerNormalization keep their
+// input's shape, which ONNX 1.12 cannot infer; it is recorded so inference goes on after them.
 bool loader::same_shapes() {
     bool changed = false;
     auto* g = m_model.mutable_graph();
