@@ -103,6 +103,8 @@ study load_study(const std::string& path) {
     if (m.has("inferences")) s.inferences = int(m.get("inferences").as_integer(limits::between(1, 100000)));
     m.read("seed", s.seed, limits::non_negative());
     for (auto& [key, value] : m.map("set").entries()) s.base_overrides.push_back(key + "=" + set_text(value));
+    if (m.has("options"))
+        for (const auto& option : m.get("options").items()) s.run_options.push_back(option.as_string());
     const bool has_grid = m.has("grid"), has_points = m.has("points");
     const yaml_value grid = m.get("grid"), points = m.get("points");
     m.done();

@@ -20,6 +20,7 @@ struct study {
     int inferences = 8;
     std::uint64_t seed = 1;
     std::vector<std::string> base_overrides; // key=value, applied to every point
+    std::vector<std::string> run_options;    // extra `aimcsim run` flags, e.g. --replicate
     std::vector<std::string> axes;           // swept keys, in order
     std::vector<study_point> points;
 

@@ -23,6 +23,7 @@ std::vector<std::string> point_command(const study& s, std::size_t id, const swe
                                      "--network", s.network, "--inferences", std::to_string(s.inferences),
                                      "--seed", std::to_string(s.seed), "--log-level", "error",
                                      "-o", point_dir(o, id)};
+    args.insert(args.end(), s.run_options.begin(), s.run_options.end());
     for (const auto& set : s.overrides_of(s.points.at(id))) {
         args.push_back("--set");
         args.push_back(set);

@@ -128,3 +128,22 @@ TEST(BadInput, StudyWithUnknownKeyOrEmptyGridExit2) {
 
 }  // namespace
 }  // namespace aimcsim::test
+
+namespace aimcsim::test {
+namespace {
+
+TEST(Sweep, StudyOptionsReachEveryPoint) {
+    const auto dir = temp_dir("study_options");
+    const auto path = dir / "study.yaml";
+    std::ofstream(path) << "network: cnn\ninferences: 2\noptions: [--replicate]\npoints:\n  - {tile.adc.bits: 8}\n";
+    ASSERT_EQ(run_cli("sweep " + path.string() + " --dir " + (dir / "p").string() + " -o " + (dir / "r.csv").string(), dir)
+                  .status, 0);
+    const auto plain = dir / "plain";
+    ASSERT_EQ(run_cli("run --network cnn --inferences 2 -o " + plain.string(), dir).status, 0);
+    const auto replicated = read_json(dir / "p" / "point_0000" / "report.json");
+    EXPECT_GT(replicated["utilization"]["tiles_used"].get<int>(),
+              read_json(plain / "report.json")["utilization"]["tiles_used"].get<int>());
+}
+
+}  // namespace
+}  // namespace aimcsim::test
