@@ -13,16 +13,11 @@
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
+#include "bench_support.h"
+
 namespace {
 
-std::string run(const std::string& command) {
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    if (!pipe) return "";
-    std::string out;
-    std::array<char, 4096> chunk;
-    while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe.get())) out.append(chunk.data(), n);
-    return out;
-}
+using aimcsim::bench::run;
 
 void BM_NocUniform8x8(benchmark::State& state) {
     const std::string fidelity = state.range(0) ? "cycle" : "fast";

@@ -13,6 +13,8 @@
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
+#include "bench_support.h"
+
 #include "platform/cli/options.h"
 
 namespace {
@@ -35,14 +37,7 @@ std::string source(const std::string& relative) { return std::string(AIMCSIM_SOU
 
 std::string preset_path(const zoo_entry& z) { return source("platform/configs/" + std::string(z.preset) + ".yaml"); }
 
-std::string run(const std::string& command) {
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    if (!pipe) return "";
-    std::string out;
-    std::array<char, 4096> chunk;
-    while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), pipe.get())) out.append(chunk.data(), n);
-    return out;
-}
+using aimcsim::bench::run;
 
 void BM_ZooCompile(benchmark::State& state) {
     const zoo_entry& z = zoo[state.range(0)];

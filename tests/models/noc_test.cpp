@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "models/noc/mesh_noc.h"
-#include "tests/models/model_test_support.h"
+#include "tests/models/noc_test_support.h"
 
 using namespace aimcsim::models;
 namespace mt = aimcsim::models_test;
@@ -12,18 +12,7 @@ using mt::ns;
 
 namespace {
 
-noc_config mesh(unsigned cols, unsigned rows) {
-    noc_config c;
-    c.cols = cols;
-    c.rows = rows;
-    c.link_bits = 256;
-    c.clock_ghz = 1.0;
-    c.router_cycles = 2;
-    c.link_cycles = 1;
-    c.pj_per_bit_hop = 0.04;
-    c.pj_per_bit_router = 0.1;
-    return c;
-}
+noc_config mesh(unsigned cols, unsigned rows) { return mt::mesh_config(cols, rows, noc_fidelity::fast); }
 
 // A mesh with a test endpoint at every node.
 struct bench {
