@@ -17,7 +17,6 @@
 
 namespace {
 
-using aimcsim::bench::run;
 
 void BM_NocUniform8x8(benchmark::State& state) {
     const std::string fidelity = state.range(0) ? "cycle" : "fast";
@@ -25,14 +24,8 @@ void BM_NocUniform8x8(benchmark::State& state) {
                                 " noc --mesh 8x8 --traffic uniform --rate 0.01 --packet-flits 8 --cycles 50000"
                                 " --warmup 2000 --json --fidelity " + fidelity;
     for (auto _ : state) {
-        const auto start = std::chrono::steady_clock::now();
-        const std::string out = run(command);
-        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        const auto j = nlohmann::json::parse(out, nullptr, false);
-        if (j.is_discarded()) {
-            state.SkipWithError(("aimcsim noc failed: " + out).c_str());
-            break;
-        }
+        const auto j = aimcsim::bench::timed_json_run(state, command);
+        if (j.is_discarded()) break;
         state.counters["sim_wall_s"] = j["wall_s"].get<double>();
         state.counters["latency_cycles"] = j["mean_latency_cycles"].get<double>();
     }

@@ -37,7 +37,6 @@ std::string source(const std::string& relative) { return std::string(AIMCSIM_SOU
 
 std::string preset_path(const zoo_entry& z) { return source("platform/configs/" + std::string(z.preset) + ".yaml"); }
 
-using aimcsim::bench::run;
 
 void BM_ZooCompile(benchmark::State& state) {
     const zoo_entry& z = zoo[state.range(0)];
@@ -57,14 +56,8 @@ void BM_ZooRun(benchmark::State& state) {
     const std::string command = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + AIMCSIM_BIN + " run --network " +
                                 z.network + " --arch " + preset_path(z) + " --inferences 8 --json -o " + out_dir;
     for (auto _ : state) {
-        const auto start = std::chrono::steady_clock::now();
-        const std::string out = run(command);
-        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        const auto j = nlohmann::json::parse(out, nullptr, false);
-        if (j.is_discarded()) {
-            state.SkipWithError(("aimcsim run failed: " + out).c_str());
-            break;
-        }
+        const auto j = aimcsim::bench::timed_json_run(state, command);
+        if (j.is_discarded()) break;
         state.counters["sim_wall_s"] = j["wall_s"].get<double>();
         state.counters["inferences_per_s"] = j["timing"]["throughput_inferences_per_s"].get<double>();
     }

@@ -9,6 +9,7 @@
 
 #include "models/noc/make_noc.h"
 #include "models/noc/traffic_generator.h"
+#include "tests/models/noc_test_support.h"
 
 using namespace aimcsim::models;
 
@@ -39,14 +40,9 @@ struct traffic_mesh {
 };
 
 noc_config mesh8(noc_fidelity fidelity) {
-    noc_config n;
-    n.cols = n.rows = 8;
-    n.link_bits = 256;
-    n.router_cycles = 2;
-    n.link_cycles = 1;
+    noc_config n = aimcsim::models_test::mesh_config(8, 8, fidelity);
     n.buffer_flits = 4;
     n.virtual_channels = 1;
-    n.fidelity = fidelity;
     return n;
 }
 
