@@ -1,5 +1,6 @@
 #include "models/digital/core_numerics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -11,20 +12,30 @@ void same_size(const vector& a, const vector& b, const char* what) {
     if (a.size() != b.size()) throw std::invalid_argument(std::string(what) + ": operands differ in size");
 }
 
+int pooled_size(int in, int kernel, int stride, int pads) {
+    if (kernel < 1 || stride < 1 || kernel > in + pads) throw std::invalid_argument("pooling: window does not fit the input");
+    return (in + pads - kernel) / stride + 1;
+}
+
+// reduce(first, count) over the window's inside elements of each channel.
 template <class Reduce>
-feature_map pool(const feature_map& in, int kernel, int stride, Reduce reduce) {
-    if (kernel < 1 || stride < 1 || kernel > in.height || kernel > in.width)
-        throw std::invalid_argument("pooling: window does not fit the input");
-    feature_map out{in.channels, (in.height - kernel) / stride + 1, (in.width - kernel) / stride + 1, {}};
+feature_map pool(const feature_map& in, const pool_window& w, Reduce reduce) {
+    feature_map out{in.channels, pooled_size(in.height, w.kernel_h, w.stride_h, w.pad_top + w.pad_bottom),
+                    pooled_size(in.width, w.kernel_w, w.stride_w, w.pad_left + w.pad_right), {}};
     out.data.resize(out.channels * out.height * out.width);
-    for (int c = 0; c < out.channels; ++c)
-        for (int y = 0; y < out.height; ++y)
-            for (int x = 0; x < out.width; ++x) {
+    for (int y = 0; y < out.height; ++y)
+        for (int x = 0; x < out.width; ++x) {
+            const int y0 = std::max(0, y * w.stride_h - w.pad_top), x0 = std::max(0, x * w.stride_w - w.pad_left);
+            const int y1 = std::min(in.height, y * w.stride_h - w.pad_top + w.kernel_h);
+            const int x1 = std::min(in.width, x * w.stride_w - w.pad_left + w.kernel_w);
+            if (y1 <= y0 || x1 <= x0) throw std::invalid_argument("pooling: a window lies wholly in the padding");
+            for (int c = 0; c < out.channels; ++c) {
                 const auto window = Eigen::Map<const matrix, 0, Eigen::OuterStride<>>(
-                    in.data.data() + (c * in.height + y * stride) * in.width + x * stride, kernel, kernel,
+                    in.data.data() + (c * in.height + y0) * in.width + x0, x1 - x0, y1 - y0,
                     Eigen::OuterStride<>(in.width));
                 out.data[(c * out.height + y) * out.width + x] = reduce(window);
             }
+        }
     return out;
 }
 
@@ -76,12 +87,14 @@ vector mul(const vector& a, const vector& b) {
     return a.cwiseProduct(b);
 }
 
-feature_map max_pool(const feature_map& in, int kernel, int stride) {
-    return pool(in, kernel, stride, [](const auto& w) { return w.maxCoeff(); });
+pool_window square_window(int kernel, int stride) { return {kernel, kernel, stride, stride}; }
+
+feature_map max_pool(const feature_map& in, const pool_window& w) {
+    return pool(in, w, [](const auto& window) { return window.maxCoeff(); });
 }
 
-feature_map avg_pool(const feature_map& in, int kernel, int stride) {
-    return pool(in, kernel, stride, [](const auto& w) { return w.mean(); });
+feature_map avg_pool(const feature_map& in, const pool_window& w) {
+    return pool(in, w, [](const auto& window) { return window.mean(); });
 }
 
 lstm_state lstm_cell(const vector& gates, const vector& c) {

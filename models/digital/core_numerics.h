@@ -32,9 +32,16 @@ vector sigmoid(const vector& x);
 vector tanh(const vector& x);
 vector add(const vector& a, const vector& b);
 vector mul(const vector& a, const vector& b);  // element-wise
-// k x k windows with a stride, no padding: out = floor((in - k) / stride) + 1 per dimension.
-feature_map max_pool(const feature_map& in, int kernel, int stride);
-feature_map avg_pool(const feature_map& in, int kernel, int stride);
+// A pooling window: out = floor((in + pads - kernel) / stride) + 1 per dimension.
+struct pool_window {
+    int kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
+    int pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+};
+pool_window square_window(int kernel, int stride);  // no padding
+// Padding never wins a max; an average is over the window's elements inside the input
+// (ONNX's count_include_pad = 0).
+feature_map max_pool(const feature_map& in, const pool_window& w);
+feature_map avg_pool(const feature_map& in, const pool_window& w);
 
 // One LSTM step from the fused gate pre-activations [i, f, g, o] (4H values, the tile's
 // [x, h] W + b): c' = sigmoid(f) c + sigmoid(i) tanh(g), h' = sigmoid(o) tanh(c').

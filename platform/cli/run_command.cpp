@@ -5,6 +5,7 @@
 
 #include "platform/chip.h"
 #include "platform/cli/options.h"
+#include "platform/functional/functional_run.h"
 #include "platform/report.h"
 #include "platform/report_csv.h"
 #include "platform/runtime.h"
@@ -27,11 +28,34 @@ struct run_options {
     bool json = false;
     sw::compile_options compile;
     std::string depthwise;
+    std::string mode = "timing";
+    std::string inputs, labels;
+    std::size_t samples = 0;
 };
 
 void check(const run_options& o) {
     if (o.inferences < 1 || o.inferences > 100000)
         throw input_error("--inferences: " + std::to_string(o.inferences) + " is out of range; expected 1..100000");
+    if (o.mode != "timing" && o.mode != "functional")
+        throw input_error("--mode: unknown mode '" + o.mode + "'; expected timing|functional");
+    const bool functional = o.mode == "functional";
+    if (functional && o.inputs.empty()) throw input_error("--mode functional: expected --inputs FILE (docs/functional.md)");
+    if (functional && !o.schedule.empty())
+        throw input_error("--mode functional: expected --network with an ONNX file, not --schedule (weights come from the ONNX file)");
+    if (!functional && (!o.inputs.empty() || !o.labels.empty()))
+        throw input_error("--inputs, --labels: only with --mode functional");
+}
+
+// Functional mode: the network's weights, the inputs and the reference outputs, ready before the
+// timing run, so that bad input files are reported first.
+std::unique_ptr<functional_run> prepare_functional(const run_options& o, const std::string& source) {
+    if (std::filesystem::path(source).extension() != ".onnx")
+        throw input_error(source + ": --mode functional needs an ONNX network with weights; expected a .onnx file");
+    sw::network net = load_network(source);
+    const sw::onnx_weights file(source);
+    check_functional_support(file);
+    functional_data data = read_functional_data(o.inputs, o.labels, net, o.samples);
+    return std::make_unique<functional_run>(std::move(net), file, std::move(data), o.common.seed);
 }
 
 }  // namespace
@@ -47,7 +71,12 @@ int run_command(const arguments& args) {
         ("inferences", po::value(&o.inferences)->value_name("N")->default_value(16),
          "inferences in flight; throughput is measured over the second half")
         (",o", po::value(&o.out_dir)->value_name("DIR"), "output directory for report.json (default: .)")
-        ("json", po::bool_switch(&o.json), "print the report JSON instead of the summary");
+        ("json", po::bool_switch(&o.json), "print the report JSON instead of the summary")
+        ("mode", po::value(&o.mode)->value_name("MODE")->default_value("timing"),
+         "timing, or functional: also compute the outputs on the tiles' crossbars (docs/functional.md)")
+        ("inputs", po::value(&o.inputs)->value_name("FILE"), "functional: input samples, .npy [N, input shape]")
+        ("labels", po::value(&o.labels)->value_name("FILE"), "functional: class labels, .npy [N] (gives top-1)")
+        ("samples", po::value(&o.samples)->value_name("N"), "functional: the first N samples only");
     add_trace_options(desc, o.traces);
     add_compile_options(desc, o.compile, o.depthwise);
     if (!parse_options("run", "[options]", args, desc)) return 0;
@@ -58,6 +87,7 @@ int run_command(const arguments& args) {
     const auto wall_start = std::chrono::steady_clock::now();
     const arch_config arch = load_common(o.common);
     const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
+    const auto functional = o.mode == "functional" ? prepare_functional(o, source) : nullptr;
     const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch, o.compile)
                                                     : sw::load_schedule(source);
 
@@ -69,7 +99,11 @@ int run_command(const arguments& args) {
     write_traces(target, sched, timing, o.traces);
     run_info info{arch.source, source, o.inferences, o.common.seed, 0.0};
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    const auto report = make_report(target, sched, timing, info);
+    auto report = make_report(target, sched, timing, info);
+    if (functional) {
+        report["run"]["mode"] = "functional";
+        report["accuracy"] = functional->accuracy(target, sched);
+    }
     write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
     write_report_csvs(report, o.out_dir);
     if (o.json)

@@ -98,13 +98,16 @@ study load_study(const std::string& path) {
     m.read("name", s.name);
     const fs::path dir = fs::path(path).parent_path();
     if (m.has("arch")) s.arch = (dir / m.get("arch").as_string()).lexically_normal().string();
-    s.network = m.require("network", "a zoo network name or a network file").as_string();
-    if (fs::is_regular_file(dir / s.network)) s.network = (dir / s.network).lexically_normal().string();
+    // Files are relative to the study file.
+    const auto resolved = [&](const std::string& name) {
+        return fs::is_regular_file(dir / name) ? (dir / name).lexically_normal().string() : name;
+    };
+    s.network = resolved(m.require("network", "a zoo network name or a network file").as_string());
     if (m.has("inferences")) s.inferences = int(m.get("inferences").as_integer(limits::between(1, 100000)));
     m.read("seed", s.seed, limits::non_negative());
     for (auto& [key, value] : m.map("set").entries()) s.base_overrides.push_back(key + "=" + set_text(value));
     if (m.has("options"))
-        for (const auto& option : m.get("options").items()) s.run_options.push_back(option.as_string());
+        for (const auto& option : m.get("options").items()) s.run_options.push_back(resolved(option.as_string()));
     const bool has_grid = m.has("grid"), has_points = m.has("points");
     const yaml_value grid = m.get("grid"), points = m.get("points");
     m.done();

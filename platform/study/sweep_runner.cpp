@@ -141,6 +141,9 @@ const std::vector<std::pair<const char*, const char*>> metrics = {
     {"temporal_utilization", "/utilization/temporal_mean"},
     {"noc_max_link_utilization", "/noc/max_link_utilization"},
     {"static_macs", "/network/static_macs"},
+    {"top1", "/accuracy/top1"},
+    {"reference_top1", "/accuracy/reference_top1"},
+    {"output_rms_error_rel", "/accuracy/output_rms_error_rel"},
     {"wall_s", "/wall_s"},
 };
 

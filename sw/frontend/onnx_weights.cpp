@@ -97,8 +97,18 @@ weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
         for (unsigned j = 0; j < m.cols; ++j)
             if (i / l.matrix_rows() == j / l.matrix_cols())  // a grouped matrix is block-diagonal
                 m.values[std::size_t(i) * m.cols + j] = m.random ? uniform(rng) : element(l, transposed, w, r, i, j);
-    if (l.kind == layer_kind::conv2d && !m.random) fold_batch_norm(n, m);
+    m.bias.assign(m.cols, 0.0f);
+    if (m.random || l.kind == layer_kind::lstm) return m;
+    add_bias(n, m);
+    if (l.kind == layer_kind::conv2d) fold_batch_norm(n, m);
     return m;
+}
+
+std::vector<onnx_weights::node_ref> onnx_weights::nodes() const {
+    std::vector<node_ref> out;
+    for (const auto& n : m_model->proto.graph().node())
+        out.push_back({n.name().empty() && n.output_size() ? n.output(0) : n.name(), n.op_type()});
+    return out;
 }
 
 const onnx::TensorProto* onnx_weights::input(const onnx::NodeProto& n, int i) const {
@@ -107,21 +117,41 @@ const onnx::TensorProto* onnx_weights::input(const onnx::NodeProto& n, int i) co
     return t == m_model->tensors.end() ? nullptr : t->second;
 }
 
+const onnx::NodeProto* onnx_weights::sole_consumer(const onnx::NodeProto& n, const char* op) const {
+    const auto uses = m_model->consumers.find(n.output(0));
+    if (uses == m_model->consumers.end() || uses->second.size() != 1 || uses->second.front()->op_type() != op)
+        return nullptr;
+    return uses->second.front();
+}
+
+// The node's bias input (Conv, Gemm: input 2), else a constant Add of one value per column that
+// alone consumes it (as the front end folds it). A single value broadcasts.
+void onnx_weights::add_bias(const onnx::NodeProto& n, weight_matrix& m) const {
+    std::vector<float> b = values_of(input(n, 2));
+    if (b.empty())
+        if (const onnx::NodeProto* add = sole_consumer(n, "Add"))
+            b = values_of(input(*add, add->input(0) == n.output(0) ? 1 : 0));
+    if (b.size() != 1 && b.size() != m.cols) return;
+    for (unsigned j = 0; j < m.cols; ++j) m.bias[j] = b[b.size() == 1 ? 0 : j];
+}
+
 // A BatchNormalization that only consumes the convolution folds into it: column o scales by
-// gamma_o / sqrt(var_o + epsilon).
+// gamma_o / sqrt(var_o + epsilon), and the bias becomes (bias_o - mean_o) x that + beta_o.
 void onnx_weights::fold_batch_norm(const onnx::NodeProto& conv, weight_matrix& m) const {
-    const auto uses = m_model->consumers.find(conv.output(0));
-    if (uses == m_model->consumers.end() || uses->second.size() != 1 ||
-        uses->second.front()->op_type() != "BatchNormalization")
-        return;
-    const onnx::NodeProto& bn = *uses->second.front();
-    const std::vector<float> gamma = values_of(input(bn, 1)), var = values_of(input(bn, 4));
+    const onnx::NodeProto* found = sole_consumer(conv, "BatchNormalization");
+    if (!found) return;
+    const onnx::NodeProto& bn = *found;
+    const std::vector<float> gamma = values_of(input(bn, 1)), beta = values_of(input(bn, 2)),
+                             mean = values_of(input(bn, 3)), var = values_of(input(bn, 4));
     float eps = 1e-5f;
     for (const auto& a : bn.attribute())
         if (a.name() == "epsilon") eps = a.f();
     if (gamma.size() != m.cols || var.size() != m.cols) return;
-    for (unsigned i = 0; i < m.rows; ++i)
-        for (unsigned j = 0; j < m.cols; ++j) m.values[std::size_t(i) * m.cols + j] *= gamma[j] / std::sqrt(var[j] + eps);
+    for (unsigned j = 0; j < m.cols; ++j) {
+        const float scale = gamma[j] / std::sqrt(var[j] + eps);
+        for (unsigned i = 0; i < m.rows; ++i) m.values[std::size_t(i) * m.cols + j] *= scale;
+        m.bias[j] = (m.bias[j] - (mean.size() == m.cols ? mean[j] : 0.0f)) * scale + (beta.size() == m.cols ? beta[j] : 0.0f);
+    }
 }
 
 }  // namespace aimcsim::sw

@@ -20,6 +20,8 @@ namespace aimcsim::sw {
 struct weight_matrix {
     unsigned rows = 0, cols = 0;  // K x N in the lowering's order (docs/compiler.md)
     std::vector<float> values;    // row-major; a grouped convolution's off-diagonal blocks are 0
+    std::vector<float> bias;      // per column: the node's bias, a folded batch norm's shift or a
+                                  // folded constant Add; zeros where the file holds none
     bool random = false;          // the file holds no values: uniform in +-1/sqrt(K), seeded
 };
 
@@ -30,13 +32,21 @@ public:
     ~onnx_weights();
 
     // The matrix of a dense, matmul, conv2d or lstm layer of the network read from this file
-    // (a BatchNormalization folded into a convolution scales its columns). Random values depend
-    // only on `seed` and the layer's name. Throws input_error for another layer.
+    // (a BatchNormalization folded into a convolution scales its columns and shifts its bias).
+    // Random values depend only on `seed` and the layer's name; their bias is zero. Throws
+    // input_error for another layer.
     weight_matrix matrix(const layer& l, std::uint64_t seed) const;
+    // The graph's nodes in file order: name (or first output) and operator.
+    struct node_ref {
+        std::string name, op;
+    };
+    std::vector<node_ref> nodes() const;
 
 private:
     struct model;
     const onnx::TensorProto* input(const onnx::NodeProto& n, int i) const;
+    const onnx::NodeProto* sole_consumer(const onnx::NodeProto& n, const char* op) const;
+    void add_bias(const onnx::NodeProto& n, weight_matrix& m) const;
     void fold_batch_norm(const onnx::NodeProto& conv, weight_matrix& m) const;
 
     std::unique_ptr<model> m_model;

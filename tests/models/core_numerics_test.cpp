@@ -101,7 +101,7 @@ TEST(CoreNumerics, ElementWiseAddMulAndPartialSums) {
 TEST(CoreNumerics, PoolingOverWindows) {
     nm::feature_map in{2, 4, 5, nm::vector(40)};
     for (int i = 0; i < 40; ++i) in.data[i] = float((i * 7) % 11);
-    const nm::feature_map mx = nm::max_pool(in, 2, 2), av = nm::avg_pool(in, 3, 1);
+    const nm::feature_map mx = nm::max_pool(in, nm::square_window(2, 2)), av = nm::avg_pool(in, nm::square_window(3, 1));
     ASSERT_EQ(mx.height, 2);
     ASSERT_EQ(mx.width, 2);  // floor((5 - 2) / 2) + 1
     ASSERT_EQ(av.height, 2);
@@ -118,7 +118,19 @@ TEST(CoreNumerics, PoolingOverWindows) {
                     for (int dx = 0; dx < 2; ++dx) best = std::max(best, in.at(c, 2 * y + dy, 2 * x + dx));
                 EXPECT_EQ(mx.at(c, y, x), best);
             }
-    EXPECT_THROW(nm::max_pool(in, 5, 1), std::invalid_argument);
+    EXPECT_THROW(nm::max_pool(in, nm::square_window(5, 1)), std::invalid_argument);
+}
+
+TEST(CoreNumerics, PaddedPoolingIgnoresThePadding) {
+    nm::feature_map in{1, 3, 3, nm::vector(9)};
+    for (int i = 0; i < 9; ++i) in.data[i] = float(-1 - i);  // all negative: a zero pad would win a max
+    const nm::pool_window w{3, 3, 2, 2, 1, 1, 1, 1};
+    const nm::feature_map mx = nm::max_pool(in, w), av = nm::avg_pool(in, w);
+    ASSERT_EQ(mx.height, 2);
+    ASSERT_EQ(mx.width, 2);
+    EXPECT_EQ(mx.at(0, 0, 0), -1.0f);                           // max of in[0..1][0..1]
+    EXPECT_EQ(mx.at(0, 1, 1), -5.0f);                           // max of in[1..2][1..2]
+    EXPECT_NEAR(av.at(0, 0, 0), (-1 - 2 - 4 - 5) / 4.0f, 1e-6);  // four inside elements
 }
 
 TEST(CoreNumerics, LstmCellMatchesGateEquations) {

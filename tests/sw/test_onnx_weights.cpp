@@ -58,6 +58,27 @@ TEST(OnnxWeights, GroupedConvolutionIsBlockDiagonalAndBatchNormScalesColumns) {
     for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_FLOAT_EQ(m.values[i], expected[i]) << i;
 }
 
+TEST(OnnxWeights, BiasFoldsTheBatchNormShiftAndAConstantAdd) {
+    onnx_builder b;
+    b.input("x", {1, 1, 3, 3}).output("y").values("w", {2, 1, 1, 1}, {1, 1}).values("b", {2}, {5, 6});
+    b.values("g", {2}, {2, 4}).values("beta", {2}, {1, -1}).values("mean", {2}, {3, 2}).values("var", {2}, {3, 15});
+    b.node("Conv", {"x", "w", "b"}, {"c"}, "conv", {attrs("kernel_shape", {1, 1})});
+    b.node("BatchNormalization", {"c", "g", "beta", "mean", "var"}, {"y"}, "bn", {});
+    const std::string conv = save(b, "conv_bias");
+    const weight_matrix m = onnx_weights(conv).matrix(load_network_onnx(conv).at(1), 1);
+    const float eps = 1e-5f;
+    EXPECT_FLOAT_EQ(m.bias[0], (5 - 3) * 2 / std::sqrt(3 + eps) + 1);   // (b - mean) x scale + beta
+    EXPECT_FLOAT_EQ(m.bias[1], (6 - 2) * 4 / std::sqrt(15 + eps) - 1);
+
+    onnx_builder d;
+    d.input("x", {1, 3}).output("y").values("w", {3, 2}, iota(6)).values("c", {2}, {0.5f, -0.5f});
+    d.node("MatMul", {"x", "w"}, {"p"}, "mm", {});
+    d.node("Add", {"p", "c"}, {"y"}, "bias", {});
+    const std::string matmul = save(d, "matmul_bias");
+    const weight_matrix n = onnx_weights(matmul).matrix(load_network_onnx(matmul).at(1), 1);
+    EXPECT_EQ(n.bias, (std::vector<float>{0.5f, -0.5f}));
+}
+
 TEST(OnnxWeights, LstmStacksInputAndRecurrentWeights) {
     onnx_builder b;
     b.input("x", {2, 1, 3}).output("y").values("w", {1, 4, 3}, iota(12)).values("r", {1, 4, 1}, {100, 101, 102, 103});
@@ -69,6 +90,13 @@ TEST(OnnxWeights, LstmStacksInputAndRecurrentWeights) {
     ASSERT_EQ(m.cols, 4u);  // 4 gates
     EXPECT_EQ(m.values[1 * 4 + 2], 2 * 3 + 1.0f);  // x row 1, gate 2: w[0][2][1]
     EXPECT_EQ(m.values[3 * 4 + 3], 103.0f);        // h row, gate 3: r[0][3][0]
+}
+
+TEST(OnnxWeights, ListsItsNodes) {
+    const auto nodes = onnx_weights(std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/digits/cnn.onnx").nodes();
+    ASSERT_EQ(nodes.size(), 8u);
+    EXPECT_EQ(nodes.front().op, "Conv");
+    EXPECT_EQ(nodes.back().op, "Gemm");
 }
 
 TEST(OnnxWeights, GraphOnlyLayersGetSeededRandomWeightsOfTheRightShape) {

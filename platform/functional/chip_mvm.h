@@ -1,0 +1,37 @@
+#pragma once
+// The weight products of functional mode on the chip (docs/functional.md): every weight block of
+// the schedule is programmed onto the crossbar of the tile the compiler placed it on, so it sees
+// that tile's technology, encodings, ADCs and noise (streams seeded per tile and block). A layer's
+// output is its bias plus, per output block, the sum of its row blocks' MVMs (the partial-sum
+// reduction of the light cores, exact in digital). Replicas serve output positions in turn.
+// Layers the compiler left to the cores (no blocks) compute exactly.
+#include <cstdint>
+#include <vector>
+
+#include "models/aimc/crossbar.h"
+#include "platform/chip.h"
+#include "platform/functional/weight_mvm.h"
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::platform {
+
+class chip_mvm : public weight_mvm {
+public:
+    // After run_schedule, when every phase's blocks are on the tiles.
+    chip_mvm(chip& target, const sw::schedule& sched, const layer_weights& weights, std::uint64_t seed);
+    void apply(int layer, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) override;
+
+private:
+    // One block position of a layer's matrix and the crossbars holding it (replicas).
+    struct slot {
+        unsigned row0 = 0, rows = 0, col0 = 0, cols = 0;
+        std::vector<models::crossbar*> replicas;
+    };
+    void place(int layer, const sw::weight_block& b, models::crossbar* numerics);
+
+    std::vector<std::vector<slot>> m_slots;  // per layer
+    exact_mvm m_exact;
+    Eigen::VectorXf m_in, m_out;
+};
+
+}  // namespace aimcsim::platform

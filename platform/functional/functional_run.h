@@ -1,0 +1,50 @@
+#pragma once
+// Functional mode (docs/functional.md): a network's outputs for input samples, computed on the
+// chip's programmed crossbars after the timing run, against a float reference from the same
+// graph and weights without any non-ideality; the report's `accuracy` block.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <nlohmann/json.hpp>
+
+#include "platform/chip.h"
+#include "sw/frontend/onnx_weights.h"
+#include "sw/ir/network.h"
+#include "sw/schedule/schedule.h"
+
+namespace aimcsim::platform {
+
+struct functional_data {
+    std::vector<Eigen::VectorXf> inputs;  // per sample, laid out as the network's input
+    std::vector<int> labels;              // per sample; empty when none were given
+};
+
+// Reads the .npy files (labels_path may be empty) and checks them against the network: inputs
+// [N, input shape...], labels [N] of classes < the output's size; keeps the first `samples`
+// (0: all). Throws input_error naming the file and what was expected.
+functional_data read_functional_data(const std::string& inputs_path, const std::string& labels_path,
+                                     const sw::network& net, std::size_t samples);
+
+// Throws input_error naming the first ONNX node functional mode does not compute.
+void check_functional_support(const sw::onnx_weights& file);
+
+class functional_run {
+public:
+    // Loads the weights and computes the reference outputs (before the timing run, so that a layer
+    // functional mode cannot compute is reported first).
+    functional_run(sw::network net, const sw::onnx_weights& file, functional_data data, std::uint64_t seed);
+
+    // After run_schedule: programs the tiles' crossbars and evaluates every sample on them.
+    nlohmann::ordered_json accuracy(chip& target, const sw::schedule& sched);
+
+private:
+    sw::network m_net;
+    std::vector<sw::weight_matrix> m_weights;
+    functional_data m_data;
+    std::uint64_t m_seed;
+    std::vector<Eigen::VectorXf> m_reference;
+};
+
+}  // namespace aimcsim::platform

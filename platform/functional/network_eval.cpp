@@ -1,0 +1,172 @@
+#include "platform/functional/network_eval.h"
+
+#include "models/digital/core_numerics.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+namespace {
+
+namespace nm = models::numerics;
+using Eigen::MatrixXf;
+using Eigen::VectorXf;
+using sw::layer;
+using sw::layer_kind;
+
+[[noreturn]] void unsupported(const layer& l, const std::string& why) {
+    throw input_error("functional mode cannot compute layer '" + l.name + "' (" + sw::to_string(l.kind) +
+                      (l.function.empty() ? "" : " " + l.function) + "): " + why);
+}
+
+nm::feature_map as_map(const sw::tensor_shape& s, const VectorXf& data) {
+    return {int(s[0]), int(s[1]), int(s[2]), data};
+}
+
+// Column oy * out_w + ox holds the window of output position (oy, ox); row (c * kh + ky) * kw + kx
+// as the lowering orders the weights; padding reads zero.
+MatrixXf im2col(const nm::feature_map& in, const sw::window& w, unsigned out_h, unsigned out_w) {
+    const int kh = int(w.kernel_h), kw = int(w.kernel_w);
+    MatrixXf x = MatrixXf::Zero(in.channels * kh * kw, Eigen::Index(out_h) * out_w);
+    for (int c = 0; c < in.channels; ++c)
+        for (int ky = 0; ky < kh; ++ky)
+            for (int kx = 0; kx < kw; ++kx) {
+                const Eigen::Index row = (c * kh + ky) * kw + kx;
+                for (int oy = 0; oy < int(out_h); ++oy) {
+                    const int iy = oy * int(w.stride_h) - int(w.pad_h) + ky;
+                    if (iy < 0 || iy >= in.height) continue;
+                    for (int ox = 0; ox < int(out_w); ++ox) {
+                        const int ix = ox * int(w.stride_w) - int(w.pad_w) + kx;
+                        if (ix >= 0 && ix < in.width) x(row, oy * int(out_w) + ox) = in.at(c, iy, ix);
+                    }
+                }
+            }
+    return x;
+}
+
+// Values laid out [N, positions] from a product Y (N x positions).
+VectorXf channel_major(const MatrixXf& y) {
+    VectorXf out(y.size());
+    Eigen::Map<MatrixXf>(out.data(), y.cols(), y.rows()) = y.transpose();
+    return out;
+}
+
+nm::pool_window pool_window_of(const sw::window& w) {
+    return {int(w.kernel_h), int(w.kernel_w), int(w.stride_h), int(w.stride_w),
+            int(w.pad_h),    int(w.pad_w),    int(w.bottom()),  int(w.right())};
+}
+
+class evaluator {
+public:
+    evaluator(const sw::network& net, weight_mvm& mvm) : m_net(net), m_mvm(mvm), m_out(std::size_t(net.size())) {}
+
+    VectorXf run(const VectorXf& input) {
+        m_out[0] = input;
+        for (int i = 1; i < m_net.size(); ++i) m_out[std::size_t(i)] = compute(i, m_net.at(i));
+        return m_out.back();
+    }
+
+private:
+    VectorXf compute(int index, const layer& l) {
+        switch (l.kind) {
+        case layer_kind::dense: return product(index, operand(l, 0));
+        case layer_kind::conv2d: return conv(index, l);
+        case layer_kind::matmul: return per_position(index, l);
+        case layer_kind::activation: return activation(l);
+        case layer_kind::add: return broadcast(l, [](float a, float b) { return a + b; });
+        case layer_kind::mul: return broadcast(l, [](float a, float b) { return a * b; });
+        case layer_kind::pooling: return pool(l);
+        case layer_kind::concat: return concat(l);
+        default: unsupported(l, "not modelled in functional mode");
+        }
+    }
+
+    // Input i as the layer views it: the producer's values when the view keeps their order.
+    const VectorXf& operand(const layer& l, std::size_t i) {
+        const sw::input_view& v = l.views[i];
+        const sw::tensor_shape& from = m_net.at(l.inputs[i]).output_shape;
+        const VectorXf& values = m_out[std::size_t(l.inputs[i])];
+        const bool whole = v.row0 == 0 && v.rows == sw::rows_of(from) && v.elem0 == 0 && v.elems == sw::row_elements(from);
+        const bool reordered = sw::is_spatial(from) && sw::is_spatial(v.shape) && from != v.shape;
+        if (whole && !reordered) return values;
+        if (!sw::is_spatial(from)) {
+            m_slice = values.segment(Eigen::Index(v.elem0), Eigen::Index(v.elems));
+            return m_slice;
+        }
+        unsupported(l, "its view " + sw::to_string(v.shape) + " of " + sw::to_string(from) + " reorders or selects rows");
+    }
+
+    VectorXf product(int index, const VectorXf& x) {
+        MatrixXf y;
+        m_mvm.apply(index, x, y);
+        return y.col(0);
+    }
+
+    VectorXf conv(int index, const layer& l) {
+        const MatrixXf x = im2col(as_map(l.input_shape, operand(l, 0)), l.win, l.output_shape[1], l.output_shape[2]);
+        MatrixXf y;
+        m_mvm.apply(index, x, y);
+        return channel_major(y);
+    }
+
+    // [K, T, P]: one MVM per position (t, p).
+    VectorXf per_position(int index, const layer& l) {
+        const VectorXf& in = operand(l, 0);
+        const Eigen::Index positions = Eigen::Index(l.input_shape[1]) * l.input_shape[2];
+        const MatrixXf x = Eigen::Map<const MatrixXf>(in.data(), positions, Eigen::Index(l.input_shape[0])).transpose();
+        MatrixXf y;
+        m_mvm.apply(index, x, y);
+        return channel_major(y);
+    }
+
+    VectorXf activation(const layer& l) {
+        const VectorXf& x = operand(l, 0);
+        if (l.function == "relu") return nm::relu(x);
+        if (l.function == "sigmoid") return nm::sigmoid(x);
+        if (l.function == "tanh") return nm::tanh(x);
+        if (l.function == "gelu") return nm::gelu(x);
+        if (l.function == "softmax" && !sw::is_spatial(l.input_shape)) return nm::softmax(x);
+        unsupported(l, "its constants or axes are not modelled in functional mode");
+    }
+
+    // The second operand repeats when it has fewer elements.
+    template <class Op>
+    VectorXf broadcast(const layer& l, Op op) {
+        VectorXf out = operand(l, 0);
+        const VectorXf& b = operand(l, 1);
+        for (Eigen::Index i = 0; i < out.size(); ++i) out[i] = op(out[i], b[i % b.size()]);
+        return out;
+    }
+
+    VectorXf pool(const layer& l) {
+        const nm::feature_map in = as_map(l.input_shape, operand(l, 0));
+        const nm::pool_window w = pool_window_of(l.win);
+        return (l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w)).data;
+    }
+
+    // Along channels (or of flat tensors): the parts one after another.
+    VectorXf concat(const layer& l) {
+        for (const auto& v : l.views)
+            if (sw::is_spatial(l.output_shape) && (v.shape[1] != l.output_shape[1] || v.shape[2] != l.output_shape[2]))
+                unsupported(l, "it joins along rows or width, not channels");
+        VectorXf out(Eigen::Index(sw::elements(l.output_shape)));
+        Eigen::Index at = 0;
+        for (std::size_t i = 0; i < l.inputs.size(); ++i) {
+            const VectorXf& part = operand(l, i);
+            out.segment(at, part.size()) = part;
+            at += part.size();
+        }
+        return out;
+    }
+
+    const sw::network& m_net;
+    weight_mvm& m_mvm;
+    std::vector<VectorXf> m_out;
+    VectorXf m_slice;
+};
+
+}  // namespace
+
+VectorXf evaluate(const sw::network& net, const VectorXf& input, weight_mvm& mvm) {
+    return evaluator(net, mvm).run(input);
+}
+
+}  // namespace aimcsim::platform

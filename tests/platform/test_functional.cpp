@@ -1,0 +1,153 @@
+// Functional mode end to end: accuracy on the shipped digits split against the float reference,
+// PCM drift with and without compensation, timing identical to timing mode, ResNet-18 with ideal
+// tiles, and bad input files.
+#include <cstdint>
+#include <fstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/run_cli.h"
+
+namespace aimcsim::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string digits = "sw/zoo/digits/";
+const std::string ideal_tiles =
+    " --set tile.noise.programming_scale=0 --set tile.noise.read_scale=0 --set tile.noise.drift_scale=0"
+    " --set tile.weight_bits=16 --set tile.input_bits=16 --set tile.adc.bits=16";
+
+std::string functional(const std::string& network) {
+    return "run --mode functional --network " + source_path(digits + network + ".onnx") + " --inputs " +
+           source_path(digits + "test_x.npy") + " --labels " + source_path(digits + "test_y.npy");
+}
+
+json report(const std::string& args, const std::string& name) {
+    const auto dir = temp_dir(name);
+    const cli_result r = run_cli(args + " -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.status == 0 ? read_json(dir / "report.json") : json::object();
+}
+
+// A float32 .npy file of the given shape.
+void write_npy(const std::filesystem::path& path, const std::vector<int>& shape, const std::vector<float>& values) {
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
+    for (int d : shape) header += std::to_string(d) + ", ";
+    header += "), }";
+    header.resize(((header.size() + 11) / 64 + 1) * 64 - 11, ' ');
+    header += '\n';
+    std::ofstream out(path, std::ios::binary);
+    out << std::string("\x93NUMPY\x01\x00", 8) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
+    out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
+}
+
+TEST(Functional, IdealTilesGiveTheFloatReferenceAccuracyOnDigits) {
+    const json expected = read_json(source_path(digits + "reference.json"));
+    for (const std::string network : {"cnn", "mlp"}) {
+        const json a = report(functional(network) + ideal_tiles, "ideal_" + network)["accuracy"];
+        ASSERT_EQ(a["samples"], 450);
+        EXPECT_EQ(a["top1"], a["reference_top1"]) << network;
+        EXPECT_EQ(a["agreement"], 1.0) << network;
+        // The reference is the graph the trainer exported, evaluated here: it matches PyTorch's.
+        EXPECT_NEAR(a["reference_top1"].get<double>(), expected[network]["test_top1"].get<double>(), 1e-6) << network;
+        EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3) << network;
+    }
+}
+
+TEST(Functional, PcmDriftHurtsWithoutCompensationAndCompensationRecovers) {
+    const auto at = [](const std::string& t, bool compensated) {
+        const std::string args = functional("cnn") + " --seed 7 --set tile.noise.time_since_programming_s=" + t +
+                                 " --set tile.noise.drift_compensation=" + (compensated ? "true" : "false");
+        return report(args, "drift_" + t + (compensated ? "_c" : ""))["accuracy"]["top1"].get<double>();
+    };
+    const double second = at("1", false), year = at("31536000", false), year_compensated = at("31536000", true);
+    EXPECT_LT(year, second - 0.05);
+    EXPECT_GT(year_compensated, year + 0.05);
+}
+
+TEST(Functional, TimingAndEnergyAreThoseOfTimingMode) {
+    const std::string network = source_path(digits + "cnn.onnx");
+    json timing = report("run --network " + network, "same_timing");
+    json func = report(functional("cnn"), "same_functional");
+    ASSERT_TRUE(func.contains("accuracy"));
+    EXPECT_EQ(func["run"]["mode"], "functional");
+    for (json* r : {&timing, &func}) {
+        r->erase("accuracy");
+        (*r)["run"].erase("mode");
+        r->erase("wall_s");
+    }
+    for (const char* key : {"timing", "energy", "efficiency", "utilization", "noc", "layers"})
+        EXPECT_EQ(timing[key], func[key]) << key;
+}
+
+TEST(Functional, SameSeedSameOutputsOtherSeedOtherNoise) {
+    const std::string args = functional("cnn") + " --samples 60";
+    const json a = report(args + " --seed 3", "seed_a")["accuracy"];
+    const json b = report(args + " --seed 3", "seed_b")["accuracy"];
+    const json c = report(args + " --seed 4", "seed_c")["accuracy"];
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(a["samples"], 60);
+    EXPECT_NE(a["output_rms_error_rel"], c["output_rms_error_rel"]);
+}
+
+TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
+    const auto dir = temp_dir("resnet18_image");
+    std::vector<float> image(3 * 224 * 224);
+    std::uint32_t state = 12345;
+    for (float& v : image) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
+    write_npy(dir / "image.npy", {1, 3, 224, 224}, image);
+    const json a = report("run --mode functional --network resnet18 --arch " + source_path("platform/configs/large.yaml") +
+                              " --inferences 2 --inputs " + (dir / "image.npy").string() + ideal_tiles,
+                          "resnet18_functional")["accuracy"];
+    ASSERT_EQ(a["samples"], 1);
+    EXPECT_TRUE(a["top1"].is_null());  // no labels
+    EXPECT_GT(a["output_max_abs_reference"].get<double>(), 0);
+    EXPECT_LT(a["output_max_abs_error"].get<double>(), 1e-3 * a["output_max_abs_reference"].get<double>());
+}
+
+class FunctionalBadInput : public testing::Test {
+protected:
+    cli_result run(const std::string& args) {
+        const cli_result r = run_cli(args + " -o " + m_dir.string(), m_dir);
+        EXPECT_EQ(r.status, 2) << r.err;
+        return r;
+    }
+    const std::filesystem::path m_dir = temp_dir("functional_bad");
+};
+
+TEST_F(FunctionalBadInput, InputShapeThatIsNotTheNetworkInput) {
+    write_npy(m_dir / "x.npy", {2, 64}, std::vector<float>(128, 0.5f));
+    const cli_result r = run("run --mode functional --network " + source_path(digits + "cnn.onnx") + " --inputs " +
+                             (m_dir / "x.npy").string());
+    EXPECT_NE(r.err.find("x.npy: inputs of shape [2, 64]; expected [N, 1, 8, 8]"), std::string::npos) << r.err;
+}
+
+TEST_F(FunctionalBadInput, LabelsThatDoNotMatchTheInputs) {
+    write_npy(m_dir / "y.npy", {3}, {1, 2, 3});
+    const std::string base = "run --mode functional --network " + source_path(digits + "cnn.onnx") + " --inputs " +
+                             source_path(digits + "test_x.npy") + " --labels ";
+    EXPECT_NE(run(base + (m_dir / "y.npy").string()).err.find("y.npy: labels of shape [3]; expected [450]"),
+              std::string::npos);
+    write_npy(m_dir / "x.npy", {1, 1, 8, 8}, std::vector<float>(64, 0.5f));
+    write_npy(m_dir / "big.npy", {1}, {10});
+    const cli_result r = run("run --mode functional --network " + source_path(digits + "cnn.onnx") + " --inputs " +
+                             (m_dir / "x.npy").string() + " --labels " + (m_dir / "big.npy").string());
+    EXPECT_NE(r.err.find("expected an integer in 0..9"), std::string::npos) << r.err;
+}
+
+TEST_F(FunctionalBadInput, NetworksFunctionalModeCannotCompute) {
+    const std::string inputs = " --mode functional --inputs " + source_path(digits + "test_x.npy");
+    EXPECT_NE(run("run --network mlp" + inputs).err.find("needs an ONNX network with weights"), std::string::npos);
+    EXPECT_NE(run("run --network lstm2" + inputs).err.find("functional mode cannot compute node"), std::string::npos);
+}
+
+TEST_F(FunctionalBadInput, ModeAndFileOptions) {
+    EXPECT_NE(run("run --mode exact").err.find("expected timing|functional"), std::string::npos);
+    EXPECT_NE(run("run --mode functional --network cnn").err.find("expected --inputs FILE"), std::string::npos);
+    EXPECT_NE(run("run --inputs x.npy").err.find("only with --mode functional"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace aimcsim::test
