@@ -1,6 +1,6 @@
 #pragma once
 // Reads NumPy .npy files (format 1.0/2.0, little-endian, C order): the input and label files of
-// functional runs (docs/inputs.md). Floating inputs are float32 or float64; labels any integer.
+// functional runs (docs/functional.md). Floating inputs are float32 or float64; labels any integer.
 #include <cstdint>
 #include <string>
 #include <vector>

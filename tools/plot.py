@@ -104,6 +104,8 @@ def plot_sweep(args):
                 label="%s = %s" % (args.group, name) if args.group else None)
     ax.set_xlabel(args.x)
     ax.set_ylabel(args.y)
+    if args.logx:
+        ax.set_xscale("log")
     if args.group:
         ax.legend()
     ax.grid(alpha=0.3)
@@ -123,6 +125,7 @@ def main():
     sweep.add_argument("--x", required=True)
     sweep.add_argument("--y", required=True)
     sweep.add_argument("--group")
+    sweep.add_argument("--logx", action="store_true", help="logarithmic x axis")
     sweep.add_argument("-o", default="sweep.png")
     args = parser.parse_args()
     plot_report(args) if args.command == "report" else plot_sweep(args)
