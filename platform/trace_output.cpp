@@ -78,7 +78,7 @@ void write_traces(const chip& target, const sw::schedule& sched, const run_timin
     }
     if (o.timeline.empty()) return;
     traces::write_timeline(target.activity(), o.timeline, filter, [&](int label) {
-        if (label < 0) return std::string("transfer");  // links record unlabelled intervals
+        if (label < 0) return std::string("busy");  // an unlabelled interval
         const int layer = models::label_layer(label);
         const std::string what = models::to_string(models::label_opcode(label));
         return layer >= 0 && layer < int(sched.layers.size()) ? what + " " + sched.layers[layer].name : what;

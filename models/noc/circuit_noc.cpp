@@ -43,7 +43,7 @@ void circuit_noc::transport(int source, tlm::tlm_generic_payload& payload, const
     m_busy_until[it->second] = start + occupancy;
     std::uint64_t mesh_links = 0;
     for (const int link : c.links) {
-        use_link(link, flits, start, start + occupancy);
+        use_link(link, flits, start, start + occupancy, msg.layer);
         mesh_links += static_cast<std::size_t>(link) < link_count();
     }
     for (std::size_t i = 0; i < c.destinations.size(); ++i) {

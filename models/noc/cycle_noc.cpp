@@ -79,7 +79,7 @@ void cycle_noc::inject(int node, std::uint64_t cycle) {
     if (ni.credits[ni.vc] == 0) return;
     --ni.credits[ni.vc];
     m_routers[node].accept(local, ni.vc, {ni.current, ni.next_flit, cycle + config().router_cycles});
-    use_link(injection_link(node), 1, time_of(cycle), time_of(cycle + 1));
+    use_link(injection_link(node), 1, time_of(cycle), time_of(cycle + 1), layer_of(ni.current));
     ni.last_cycle = cycle;
     if (++ni.next_flit == m_packets[ni.current].flits) {
         ni.vc_busy[ni.vc] = false;
@@ -92,13 +92,13 @@ void cycle_noc::forward(int node, const flit_router::move& m, std::uint64_t cycl
     const bool head = m.f.index == 0, tail = m.f.index + 1 == m_packets[m.f.packet].flits;
     const std::uint64_t arrive_cycle = cycle + config().link_cycles;
     if (m.out_port == local) {
-        use_link(ejection_link(node), 1, time_of(cycle), time_of(cycle + 1));
+        use_link(ejection_link(node), 1, time_of(cycle), time_of(cycle + 1), layer_of(m.f.packet));
         st.routers += head;
         if (tail) eject(node, m.f.packet, arrive_cycle + 1);
         return;
     }
     const direction dir = direction(m.out_port);
-    use_link(mesh_link(node, dir), 1, time_of(cycle), time_of(cycle + 1));
+    use_link(mesh_link(node, dir), 1, time_of(cycle), time_of(cycle + 1), layer_of(m.f.packet));
     st.mesh_links += head;
     st.routers += head;
     ++m_scheduled;

@@ -78,6 +78,7 @@ private:
     std::vector<interface> m_interfaces;
     std::vector<flit_packet> m_packets;
     std::vector<packet_state> m_state;
+    int layer_of(std::uint32_t packet) const { return message_of(*m_state[packet].payload).layer; }
     std::vector<std::uint32_t> m_free_packets;
     std::vector<slot> m_wheel;  // the next L + 1 cycles
     std::vector<flit_router::move> m_moves;

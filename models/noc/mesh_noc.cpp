@@ -19,7 +19,7 @@ bool mesh_noc::traverse(int link, sc_time& head, const sc_time& hop, std::uint64
     }
     const sc_time start = std::max(head, r.busy_until);
     r.busy_until = start + period() * static_cast<double>(flits);
-    use_link(link, flits, start, r.busy_until);
+    use_link(link, flits, start, r.busy_until, m_layer);
     head = start + hop;
     r.stamp = m_stamp;
     r.head = head;
@@ -32,6 +32,7 @@ void mesh_noc::transport(int source, tlm::tlm_generic_payload& payload, const me
     const sc_time occupancy = period() * static_cast<double>(flits);
     const sc_time hop = period() * static_cast<double>(config().router_cycles + config().link_cycles);
     ++m_stamp;
+    m_layer = msg.layer;
     sc_time injected = at;
     traverse(injection_link(source), injected, SC_ZERO_TIME, flits);
     std::uint64_t mesh_links = 0;

@@ -40,6 +40,7 @@ private:
 
     std::vector<reservation> m_reserved;  // per link (all links)
     std::uint64_t m_stamp = 0;
+    int m_layer = -1;  // of the message in transport
 };
 
 }  // namespace aimcsim::models

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/common/processing_unit.h"
 #include "models/common/units.h"
 
 namespace aimcsim::models {
@@ -93,12 +94,12 @@ bool noc_base::tracing(noc_trace what) const {
     return m_activity.enabled() && (m_config.trace == what || m_config.trace == noc_trace::all);
 }
 
-void noc_base::use_link(int link, std::uint64_t flits, const sc_time& start, const sc_time& end) {
+void noc_base::use_link(int link, std::uint64_t flits, const sc_time& start, const sc_time& end, int layer) {
     link_state& l = m_links[link];
     l.busy += end - start;
     l.flits += flits;
     m_flits += flits;
-    if (l.track >= 0) m_activity.record(l.track, start, end);
+    if (l.track >= 0) m_activity.record(l.track, start, end, activity_label(opcode::send, layer));
 }
 
 void noc_base::charge(const message_ext& msg, std::uint64_t mesh_links, std::uint64_t routers) {

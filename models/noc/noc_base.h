@@ -83,7 +83,8 @@ protected:
     // Hands `payload` to the unit at `node` at `time` (not before now), holding a reference until then.
     void deliver_at(int node, tlm::tlm_generic_payload& payload, const sc_core::sc_time& time);
     // Statistics and trace of `flits` crossing `link` during [start, end).
-    void use_link(int link, std::uint64_t flits, const sc_core::sc_time& start, const sc_core::sc_time& end);
+    // Traced links show the layer whose data crosses them.
+    void use_link(int link, std::uint64_t flits, const sc_core::sc_time& start, const sc_core::sc_time& end, int layer);
     void charge(const message_ext& msg, std::uint64_t mesh_links, std::uint64_t routers);
     bool tracing(noc_trace what) const;
     energy_ledger& ledger() { return m_ledger; }
