@@ -53,12 +53,7 @@ TEST(NpuTile, ExecuteChargesNpuKindsAndSpillsBeyondTheBuffer) {
     EXPECT_EQ(tile.blocks()[0].spilled_bytes, 0u);
     EXPECT_EQ(tile.blocks()[1].spilled_bytes, 2904u);
     EXPECT_EQ(tile.buffered_bytes(), 8192u);
-    instruction mvm;
-    mvm.op = opcode::mvm;
-    mvm.block = 1;
-    mvm.count = 5;
-    mvm.layer = 4;
-    tile.load_program({{mvm}}, 1);
+    tile.load_program({{mt::mvm_instruction(1, 5, 4)}}, 1);
     sc_core::sc_start();
 
     EXPECT_EQ(tile.busy_time(), ns(448));
