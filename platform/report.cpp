@@ -143,7 +143,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     json r;
     r["schema"] = "aimcsim.report/1";
     r["arch"] = {{"name", arch.name}, {"file", info.arch_file}, {"mesh", {arch.noc.cols, arch.noc.rows}},
-                 {"area_mm2", area}};
+                 {"tile_type", arch.tile_type == tile_kind::npu ? "npu" : "aimc"}, {"area_mm2", area}};
     r["network"] = {{"name", sched.network}, {"source", info.network_source},
                     {"static_macs", sched.static_macs}, {"dynamic_macs", sched.dynamic_macs},
                     {"weights", sched.weights}};

@@ -13,6 +13,7 @@ TEST(NpuBaseline, MlpEnergyComesFromNpuKindsOnly) {
     ASSERT_EQ(r.status, 0) << r.err;
     const auto j = read_json(dir / "report.json");
     EXPECT_EQ(j["arch"]["name"], "npu_baseline");
+    EXPECT_EQ(j["arch"]["tile_type"], "npu");
     const auto& pj = j["energy"]["breakdown_pj"];
     for (const char* kind : {"aimc_dac", "aimc_array", "aimc_adc", "aimc_periphery", "aimc_program"})
         EXPECT_EQ(pj[kind].get<double>(), 0) << kind;
