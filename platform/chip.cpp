@@ -31,9 +31,7 @@ models::processing_unit* chip::make_unit(int node) {
     const unsigned cols = m_arch.noc.cols;
     switch (m_arch.nodes[node]) {
     case node_kind::tile:
-        m_tiles.push_back(std::make_unique<models::aimc_tile>(
-            node_name("tile", node, cols).c_str(), context, m_arch.tile));
-        return m_tiles.back().get();
+        return make_tile(node);
     case node_kind::heavy_core:
         m_cores.push_back(std::make_unique<models::digital_core>(
             node_name("heavy", node, cols).c_str(), context, m_arch.heavy));
@@ -52,8 +50,22 @@ models::processing_unit* chip::make_unit(int node) {
     return nullptr;
 }
 
+models::weight_tile* chip::make_tile(int node) {
+    const models::unit_context context{node, &m_ledger, &m_activity, &m_pool};
+    const std::string name = node_name("tile", node, m_arch.noc.cols);
+    if (m_arch.tile_type == tile_kind::npu)
+        m_tiles.push_back(std::make_unique<models::npu_tile>(name.c_str(), context, m_arch.npu));
+    else
+        m_tiles.push_back(std::make_unique<models::aimc_tile>(name.c_str(), context, m_arch.tile));
+    return m_tiles.back().get();
+}
+
 models::aimc_tile* chip::tile_at(int node) const {
     return dynamic_cast<models::aimc_tile*>(m_units.at(node));
+}
+
+models::weight_tile* chip::weight_tile_at(int node) const {
+    return dynamic_cast<models::weight_tile*>(m_units.at(node));
 }
 
 const models::core_config* chip::core_config_at(int node) const {

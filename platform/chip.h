@@ -1,6 +1,6 @@
 #pragma once
-// A chip built from an architecture: one unit per mesh node (AIMC tile, heavy/light/memory core
-// or nothing), all joined by the mesh NoC of the configured fidelity and switching, sharing one
+// A chip built from an architecture: one unit per mesh node (AIMC or NPU tile, heavy/light/memory
+// core or nothing), all joined by the mesh NoC of the configured fidelity and switching, sharing one
 // energy ledger, activity log and payload pool.
 #include <memory>
 #include <vector>
@@ -14,6 +14,7 @@
 #include "models/digital/digital_core.h"
 #include "models/memory/memory_core.h"
 #include "models/noc/noc_base.h"
+#include "models/npu/npu_tile.h"
 #include "platform/config/arch_config.h"
 
 namespace aimcsim::platform {
@@ -31,19 +32,21 @@ public:
 
     std::size_t node_count() const { return m_units.size(); }
     models::processing_unit* unit_at(int node) const { return m_units.at(node); }
-    models::aimc_tile* tile_at(int node) const;                // nullptr if not a tile
+    models::aimc_tile* tile_at(int node) const;                // nullptr if not an AIMC tile
+    models::weight_tile* weight_tile_at(int node) const;       // AIMC or NPU tile; nullptr if neither
     const models::core_config* core_config_at(int node) const; // nullptr if not a core
     double area_mm2() const;
 
 private:
     models::processing_unit* make_unit(int node);
+    models::weight_tile* make_tile(int node);
 
     arch_config m_arch;
     models::energy_ledger m_ledger;
     models::activity_log m_activity;
     models::payload_pool m_pool;
     std::unique_ptr<models::noc_base> m_noc;
-    std::vector<std::unique_ptr<models::aimc_tile>> m_tiles;
+    std::vector<std::unique_ptr<models::weight_tile>> m_tiles;
     std::vector<std::unique_ptr<models::digital_core>> m_cores;
     std::vector<std::unique_ptr<models::memory_core>> m_memories;
     std::vector<models::processing_unit*> m_units;  // by node id; nullptr where empty

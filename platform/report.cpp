@@ -36,7 +36,7 @@ json utilization(chip& target, const sw::schedule& sched, const run_timing& timi
     const auto& arch = target.arch();
     const double run_s = timing.simulated.to_seconds();
     const double tile_cells = double(arch.tile.rows) * arch.tile.cols;
-    const unsigned cpw = models::columns_per_weight(arch.tile);
+    const unsigned cpw = columns_per_weight(arch);
     std::vector<std::uint64_t> cells(target.node_count(), 0);
     for (const auto& u : sched.units)  // weight reload: the fullest phase
         cells[u.node] = std::max(cells[u.node], weight_cells(u, cpw));
@@ -44,7 +44,7 @@ json utilization(chip& target, const sw::schedule& sched, const run_timing& timi
     unsigned used = 0, total = 0;
     double used_cells = 0, temporal_sum = 0;
     for (std::size_t node = 0; node < target.node_count(); ++node) {
-        const models::aimc_tile* tile = target.tile_at(int(node));
+        const models::weight_tile* tile = target.weight_tile_at(int(node));
         if (!tile) continue;
         ++total;
         const double temporal = run_s > 0 ? tile->busy_time().to_seconds() / run_s : 0;
@@ -143,7 +143,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     json r;
     r["schema"] = "aimcsim.report/1";
     r["arch"] = {{"name", arch.name}, {"file", info.arch_file}, {"mesh", {arch.noc.cols, arch.noc.rows}},
-                 {"area_mm2", area}};
+                 {"tile_type", arch.tile_type == tile_kind::npu ? "npu" : "aimc"}, {"area_mm2", area}};
     r["network"] = {{"name", sched.network}, {"source", info.network_source},
                     {"static_macs", sched.static_macs}, {"dynamic_macs", sched.dynamic_macs},
                     {"weights", sched.weights}};

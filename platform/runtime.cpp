@@ -75,10 +75,10 @@ bool overlap(const sw::weight_block& a, const sw::weight_block& b, unsigned cpw)
 // Adds the unit's blocks to its tile; returns the tile's index of the first (earlier phases'
 // blocks stay on the tile model).
 int program_tile(chip& target, const sw::unit_program& u, const std::string& at) {
-    models::aimc_tile* tile = target.tile_at(u.node);
+    models::weight_tile* tile = target.weight_tile_at(u.node);
     const auto& cfg = target.arch().tile;
-    const unsigned cpw = models::columns_per_weight(cfg);
-    const int base = static_cast<int>(tile->blocks().size());
+    const unsigned cpw = columns_per_weight(target.arch());
+    const int base = static_cast<int>(tile->block_count());
     for (std::size_t i = 0; i < u.blocks.size(); ++i) {
         const auto& b = u.blocks[i];
         if (b.tile_row + b.rows > cfg.rows || (b.tile_col + b.cols * cpw) > cfg.cols)
@@ -122,10 +122,12 @@ void load_phase(chip& target, const sw::schedule& sched, int phase, int inferenc
 }
 
 // Weight reload: the phase's tiles are programmed (their energy charged per block, by weight
-// cells) while the chip idles for the phase's programming time.
+// cells) while the chip idles for the phase's programming time. NPU tiles load from DRAM.
 void program_phase(chip& target, const sw::schedule& sched, int phase) {
     const sw::phase_cost& cost = sched.phases[std::size_t(phase)];
-    const unsigned cpw = models::columns_per_weight(target.arch().tile);
+    const unsigned cpw = columns_per_weight(target.arch());
+    const models::energy_kind kind = target.arch().tile_type == tile_kind::npu ? models::energy_kind::npu_dram
+                                                                               : models::energy_kind::aimc_program;
     const auto cells = [&](const sw::weight_block& b) { return double(b.rows) * b.cols / b.groups * cpw; };
     double total = 0;
     for (const auto& u : sched.units)
@@ -133,8 +135,7 @@ void program_phase(chip& target, const sw::schedule& sched, int phase) {
     for (const auto& u : sched.units)
         for (const auto& b : u.blocks)
             if (u.phase == phase && total > 0)
-                target.ledger().charge(target.unit_at(u.node)->ledger_id(), models::energy_kind::aimc_program,
-                                       cost.program_pj * cells(b) / total, b.layer);
+                target.ledger().charge(target.unit_at(u.node)->ledger_id(), kind, cost.program_pj * cells(b) / total, b.layer);
     if (cost.program_ns > 0) sc_core::sc_start(sc_core::sc_time(cost.program_ns, sc_core::SC_NS));
 }
 

@@ -5,6 +5,9 @@
                                         energy breakdown, per-layer energy (and latency if reported)
   plot.py sweep RESULTS.csv --x KEY --y METRIC [--group KEY] -o FILE.png
                                         one curve per value of --group
+  plot.py compare A.csv [B.csv ...] --x KEY --y METRIC [METRIC ...] -o FILE.png
+                                        one panel per metric; bars per value of --x, one group per
+                                        CSV (labelled by its file name)
 """
 import argparse
 import csv
@@ -88,12 +91,17 @@ def number(text):
         return text
 
 
-def plot_sweep(args):
-    with open(args.results) as f:
+def ok_rows(path, keys):
+    with open(path) as f:
         rows = [r for r in csv.DictReader(f) if r["status"] == "ok"]
-    for key in [args.x, args.y] + ([args.group] if args.group else []):
+    for key in keys:
         if rows and key not in rows[0]:
-            sys.exit("plot.py: %s: no column %r" % (args.results, key))
+            sys.exit("plot.py: %s: no column %r" % (path, key))
+    return rows
+
+
+def plot_sweep(args):
+    rows = ok_rows(args.results, [args.x, args.y] + ([args.group] if args.group else []))
     groups = {}
     for r in rows:
         groups.setdefault(r[args.group] if args.group else "", []).append((number(r[args.x]), float(r[args.y])))
@@ -114,6 +122,25 @@ def plot_sweep(args):
     print(args.o)
 
 
+def plot_compare(args):
+    tables = [(os.path.splitext(os.path.basename(p))[0], ok_rows(p, [args.x] + args.y)) for p in args.results]
+    values = sorted({r[args.x] for _, rows in tables for r in rows}, key=number)
+    width = 0.8 / max(1, len(values))
+    fig, axes = plt.subplots(1, len(args.y), figsize=(3.2 * len(args.y), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], args.y):
+        for k, value in enumerate(values):
+            heights = [next((float(r[metric]) for r in rows if r[args.x] == value), 0.0) for _, rows in tables]
+            ax.bar([i + k * width for i in range(len(tables))], heights, width, label="%s = %s" % (args.x, value))
+        ax.set_xticks([i + 0.4 - width / 2 for i in range(len(tables))])
+        ax.set_xticklabels([name for name, _ in tables], fontsize=8)
+        ax.set_title(metric, fontsize=9)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(args.o, dpi=120)
+    print(args.o)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,8 +154,13 @@ def main():
     sweep.add_argument("--group")
     sweep.add_argument("--logx", action="store_true", help="logarithmic x axis")
     sweep.add_argument("-o", default="sweep.png")
+    compare = sub.add_parser("compare")
+    compare.add_argument("results", nargs="+")
+    compare.add_argument("--x", required=True)
+    compare.add_argument("--y", required=True, nargs="+")
+    compare.add_argument("-o", default="compare.png")
     args = parser.parse_args()
-    plot_report(args) if args.command == "report" else plot_sweep(args)
+    {"report": plot_report, "sweep": plot_sweep, "compare": plot_compare}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ namespace aimcsim::models {
 using sc_core::sc_time;
 
 aimc_tile::aimc_tile(const sc_core::sc_module_name& name, const unit_context& context, const tile_config& config)
-    : processing_unit(name, context, "tiles", config.static_mw),
+    : weight_tile(name, context, "tiles", config.static_mw),
       m_config(config),
       m_columns_per_weight(columns_per_weight(config)),
       m_latency(compute_mvm_cost(config, 0, 0).total) {}

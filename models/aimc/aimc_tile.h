@@ -15,11 +15,11 @@
 #include "models/aimc/input_encoder.h"
 #include "models/aimc/tile_config.h"
 #include "models/aimc/tile_cost.h"
-#include "models/common/processing_unit.h"
+#include "models/common/weight_tile.h"
 
 namespace aimcsim::models {
 
-class aimc_tile : public processing_unit {
+class aimc_tile : public weight_tile {
 public:
     struct block {
         unsigned rows = 0;   // weights (inputs)
@@ -29,7 +29,8 @@ public:
     aimc_tile(const sc_core::sc_module_name& name, const unit_context& context, const tile_config& config);
 
     // Adds a weight block; its index is the instruction's `block`.
-    void add_block(unsigned rows, unsigned cols);
+    void add_block(unsigned rows, unsigned cols) override;
+    std::size_t block_count() const override { return m_blocks.size(); }
     // Functional mode: programs block `index` (rows x cols weights) for numerics; the block's
     // noise streams derive from `seed` and the index.
     void program_block(int index, const Eigen::MatrixXf& weights, std::uint64_t seed = 1);
@@ -37,12 +38,12 @@ public:
 
     const tile_config& config() const { return m_config; }
     const std::vector<block>& blocks() const { return m_blocks; }
-    std::uint64_t mvm_count() const { return m_mvms; }
+    std::uint64_t mvm_count() const override { return m_mvms; }
     std::uint64_t used_cells() const;            // unit cells holding weights
     double spatial_utilization() const;          // used cells / rows x cols
     sc_core::sc_time mvm_latency() const { return m_latency; }
     const mvm_cost& block_cost(int index) const { return m_costs.at(index); }
-    double area_mm2() const { return tile_area_mm2(m_config); }
+    double area_mm2() const override { return tile_area_mm2(m_config); }
 
 protected:
     sc_core::sc_time execute(const instruction& instr) override;

@@ -6,7 +6,8 @@ namespace aimcsim::models {
 
 const char* to_string(energy_kind kind) {
     static const char* const names[] = {"aimc_dac",   "aimc_array", "aimc_adc",     "aimc_periphery", "digital",
-                                        "scratchpad", "noc",        "aimc_program", "static"};
+                                        "scratchpad", "noc",        "aimc_program", "npu_mac",        "npu_sram",
+                                        "npu_dram",   "static"};
     return names[static_cast<std::size_t>(kind)];
 }
 

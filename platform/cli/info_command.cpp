@@ -43,10 +43,15 @@ int info_command(const arguments& args) {
     for (auto kind : {sw::node_kind::tile, sw::node_kind::light_core, sw::node_kind::heavy_core,
                       sw::node_kind::memory_core})
         std::cout << std::setw(4) << count_nodes(arch, kind) << ' ' << sw::to_string(kind) << '\n';
-    std::cout << "tile: " << arch.tile.rows << "x" << arch.tile.cols << " cells, "
-              << models::devices_per_cell(arch.tile) << " devices per cell, " << arch.tile.input_bits
-              << "-bit inputs, " << arch.tile.adc.bits << "-bit ADCs\n"
-              << "chip area: " << std::fixed << std::setprecision(3) << target.area_mm2() << " mm2\n";
+    if (arch.tile_type == tile_kind::npu)
+        std::cout << "tile: NPU, " << arch.npu.array_rows << "x" << arch.npu.array_cols << " INT8 MACs, "
+                  << arch.npu.sram_kib << " KiB weight buffer mapped as " << arch.tile.rows << "x" << arch.tile.cols
+                  << " weights\n";
+    else
+        std::cout << "tile: " << arch.tile.rows << "x" << arch.tile.cols << " cells, "
+                  << models::devices_per_cell(arch.tile) << " devices per cell, " << arch.tile.input_bits
+                  << "-bit inputs, " << arch.tile.adc.bits << "-bit ADCs\n";
+    std::cout << "chip area: " << std::fixed << std::setprecision(3) << target.area_mm2() << " mm2\n";
     return 0;
 }
 

@@ -127,7 +127,10 @@ int tile_report_command(const arguments& args) {
         "samples", po::value(&samples)->value_name("N")->default_value(100), "input vectors for --functional");
     if (!parse_options("tile-report", "[options]", args, desc)) return 0;
     if (samples == 0) throw input_error("--samples: 0; expected at least 1");
-    const models::tile_config tile = load_common(common).tile;
+    const arch_config arch = load_common(common);
+    if (arch.tile_type != tile_kind::aimc)
+        throw input_error(arch.source + ": tile.type: npu; expected aimc (tile-report derives an AIMC tile)");
+    const models::tile_config& tile = arch.tile;
     json report = tile_report(tile);
     if (functional) report["functional"] = functional_report(tile, common.seed, samples);
     if (json_out)

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "models/aimc/technology.h"
+#include "models/npu/npu_cost.h"
 #include "platform/config/core_functions.h"
 #include "platform/config/mesh_layout.h"
 #include "platform/config/yaml_reader.h"
@@ -116,7 +117,26 @@ void check_device(yaml_map& m, const models::tile_config& t) {
     if (t.levels && *t.levels == 1) m.get("levels").fail("1 level", "0 (analogue) or at least 2");
 }
 
-void read_tile(yaml_map m, models::tile_config& t) {
+const enum_names<tile_kind> tile_kinds = {{"aimc", tile_kind::aimc}, {"npu", tile_kind::npu}};
+
+void read_npu(yaml_map m, models::npu_config& n) {
+    m.read("array_rows", n.array_rows, limits::between(1, 4096));
+    m.read("array_cols", n.array_cols, limits::between(1, 4096));
+    m.read("clock_ghz", n.clock_ghz, clock_range);
+    m.read("pj_per_mac", n.pj_per_mac, non_negative);
+    m.read("sram_kib", n.sram_kib, limits::between(0, max_bytes / 1024));
+    m.read("sram_pj_per_byte", n.sram_pj_per_byte, non_negative);
+    m.read("dram_pj_per_byte", n.dram_pj_per_byte, non_negative);
+    m.read("dram_bytes_per_ns", n.dram_bytes_per_ns, positive);
+    m.read("static_mw", n.static_mw, non_negative);
+    m.read("area_mm2", n.area_mm2, non_negative);
+    m.done();
+}
+
+void read_tile(yaml_map m, arch_config& a) {
+    m.read("type", a.tile_type, tile_kinds);
+    read_npu(m.map("npu"), a.npu);
+    models::tile_config& t = a.tile;
     const limits bits = limits::between(1, 16);
     const limits fraction = limits::positive(1);
     m.read("rows", t.rows, limits::between(1, 4096));
@@ -265,7 +285,7 @@ arch_config read_arch(yaml_map root, const std::string& source) {
     if (a.name.empty()) name.fail("is empty", "a non-empty string");
     read_mesh(yaml_map(root.require("mesh", "a map with cols, rows and layout")), a.noc, a.nodes);
     read_noc(root.map("noc"), a.noc);
-    read_tile(root.map("tile"), a.tile);
+    read_tile(root.map("tile"), a);
     yaml_map cores = root.map("cores");
     read_core(cores.map("heavy"), a.heavy, core_kind::heavy);
     read_core(cores.map("light"), a.light, core_kind::light);
@@ -280,6 +300,17 @@ arch_config read_arch(yaml_map root, const std::string& source) {
 void drop_alternative_layout(YAML::Node& root, const std::string& path) {
     const char* other = path == "mesh.layout.rows" ? "pattern" : path == "mesh.layout.pattern" ? "rows" : nullptr;
     if (other) root["mesh"]["layout"].remove(other);
+}
+
+// INT8 weights and activations, INT32 partial sums. Weight reload writes each weight byte from
+// DRAM into the weight buffer, a buffer row (tile.cols bytes) at the tile's DRAM bandwidth.
+void set_npu_tiles(const models::npu_config& npu, unsigned tile_cols, sw::target_desc& t) {
+    t.columns_per_weight = 1;
+    t.devices_per_cell = 1;
+    t.activation_bytes = 1;
+    t.partial_sum_bytes = models::npu_partial_sum_bytes;
+    t.program_pj_per_device = npu.dram_pj_per_byte + npu.sram_pj_per_byte;
+    t.program_ns_per_row = tile_cols / npu.dram_bytes_per_ns;
 }
 
 }  // namespace
@@ -313,18 +344,26 @@ sw::target_desc to_target(const arch_config& arch) {
     t.nodes = arch.nodes;
     t.tile_rows = arch.tile.rows;
     t.tile_cols = arch.tile.cols;
+    for (const auto& f : arch.light.functions) t.light_functions.push_back(f.name);
+    for (const auto& f : arch.heavy.functions) t.heavy_functions.push_back(f.name);
+    if (arch.tile_type == tile_kind::npu) {
+        set_npu_tiles(arch.npu, arch.tile.cols, t);
+        return t;
+    }
     t.columns_per_weight = models::columns_per_weight(arch.tile);
     t.devices_per_cell = models::devices_per_cell(arch.tile);
     t.activation_bytes = (arch.tile.input_bits + 7) / 8;
     // Partial sums carry the ADC bits plus 8 guard bits for accumulation, in 2 or 4 bytes.
     t.partial_sum_bytes = arch.tile.adc.bits + 8 <= 16 ? 2 : 4;
-    for (const auto& f : arch.light.functions) t.light_functions.push_back(f.name);
-    for (const auto& f : arch.heavy.functions) t.heavy_functions.push_back(f.name);
     // Weight reload programs each device by iterative program-and-verify, a row at a time.
     const models::device_params device = models::device_of(arch.tile);
     t.program_pj_per_device = sw::target_desc::write_verify_pulses * device.write_pj;
     t.program_ns_per_row = sw::target_desc::write_verify_pulses * device.write_ns;
     return t;
+}
+
+unsigned columns_per_weight(const arch_config& arch) {
+    return arch.tile_type == tile_kind::npu ? 1 : models::columns_per_weight(arch.tile);
 }
 
 int count_nodes(const arch_config& arch, sw::node_kind kind) {

@@ -10,16 +10,22 @@
 #include "models/digital/core_config.h"
 #include "models/memory/scratchpad_config.h"
 #include "models/noc/noc_config.h"
+#include "models/npu/npu_config.h"
 #include "sw/ir/target.h"
 
 namespace aimcsim::platform {
+
+// What sits at a tile node: an AIMC tile, or a digital NPU tile (the baseline).
+enum class tile_kind { aimc, npu };
 
 struct arch_config {
     std::string name;
     std::string source;                    // file it came from
     models::noc_config noc;                // noc.cols/rows = mesh size
     std::vector<sw::node_kind> nodes;      // row-major, node id = y*cols + x
-    models::tile_config tile;
+    tile_kind tile_type = tile_kind::aimc;
+    models::tile_config tile;              // tile.rows x tile.cols: an NPU tile's weight-buffer matrix
+    models::npu_config npu;                // used when tile_type is npu
     models::core_config heavy, light, memory;
     models::scratchpad_config scratchpad;  // of each memory core
 };
@@ -30,6 +36,8 @@ arch_config parse_arch(const std::string& yaml_text, const std::string& source,
                        const std::vector<std::string>& overrides = {});
 
 sw::target_desc to_target(const arch_config& arch);
+// Tile columns per weight: the AIMC encoding's, or 1 (INT8 in the NPU's buffer).
+unsigned columns_per_weight(const arch_config& arch);
 int count_nodes(const arch_config& arch, sw::node_kind kind);
 
 }  // namespace aimcsim::platform

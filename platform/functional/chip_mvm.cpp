@@ -1,5 +1,6 @@
 #include "platform/functional/chip_mvm.h"
 
+#include <algorithm>
 #include <map>
 
 namespace aimcsim::platform {
@@ -19,24 +20,22 @@ chip_mvm::chip_mvm(chip& target, const sw::schedule& sched, const layer_weights&
     for (int phase = 0; phase < sched.phase_count(); ++phase)
         for (const auto& u : sched.units) {
             if (u.phase != phase || u.kind != sw::node_kind::tile) continue;
-            models::aimc_tile* tile = target.tile_at(u.node);
+            models::aimc_tile* tile = target.tile_at(u.node);  // nullptr: an NPU tile
             for (const auto& b : u.blocks) {
                 const int index = next_index[u.node]++;
-                tile->program_block(index, weight_block(weights.at(std::size_t(b.layer)), b.row0, b.rows, b.col0, b.cols),
-                                    tile_seed(seed, u.node));
-                place(b.layer, b, tile->numerics(index));
+                const Eigen::MatrixXf w = weight_block(weights.at(std::size_t(b.layer)), b.row0, b.rows, b.col0, b.cols);
+                if (tile) tile->program_block(index, w, tile_seed(seed, u.node));
+                place(b.layer, b, tile ? tile->numerics(index) : nullptr, w);
             }
         }
 }
 
-void chip_mvm::place(int layer, const sw::weight_block& b, models::crossbar* numerics) {
+void chip_mvm::place(int layer, const sw::weight_block& b, models::crossbar* numerics, const Eigen::MatrixXf& weights) {
     auto& slots = m_slots.at(std::size_t(layer));
-    for (slot& s : slots)
-        if (s.row0 == b.row0 && s.col0 == b.col0) {
-            s.replicas.push_back(numerics);
-            return;
-        }
-    slots.push_back({b.row0, b.rows, b.col0, b.cols, {numerics}});
+    auto s = std::find_if(slots.begin(), slots.end(), [&](const slot& x) { return x.row0 == b.row0 && x.col0 == b.col0; });
+    if (s == slots.end()) s = slots.insert(s, {b.row0, b.rows, b.col0, b.cols, {}, {}});
+    s->replicas.push_back(numerics);
+    if (!numerics && s->digital.size() == 0) s->digital = weights.transpose();
 }
 
 void chip_mvm::apply(int layer, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
@@ -46,7 +45,11 @@ void chip_mvm::apply(int layer, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
     for (const slot& s : slots)
         for (Eigen::Index p = 0; p < x.cols(); ++p) {
             m_in = x.col(p).segment(s.row0, s.rows);
-            s.replicas[std::size_t(p) % s.replicas.size()]->mvm(m_in, m_out);
+            models::crossbar* numerics = s.replicas[std::size_t(p) % s.replicas.size()];
+            if (numerics)
+                numerics->mvm(m_in, m_out);
+            else
+                m_out.noalias() = s.digital * m_in;
             y.col(p).segment(s.col0, s.cols) += m_out;
         }
 }

@@ -4,7 +4,8 @@
 // that tile's technology, encodings, ADCs and noise (streams seeded per tile and block). A layer's
 // output is its bias plus, per output block, the sum of its row blocks' MVMs (the partial-sum
 // reduction of the light cores, exact in digital). Replicas serve output positions in turn.
-// Layers the compiler left to the cores (no blocks) compute exactly.
+// Layers the compiler left to the cores (no blocks) and blocks on digital NPU tiles compute
+// exactly (the NPU's INT8 rounding is not modelled).
 #include <cstdint>
 #include <vector>
 
@@ -22,12 +23,14 @@ public:
     void apply(int layer, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) override;
 
 private:
-    // One block position of a layer's matrix and the crossbars holding it (replicas).
+    // One block position of a layer's matrix and the crossbars holding it (replicas; nullptr: a
+    // digital tile, computing with `digital`, the block's W^T).
     struct slot {
         unsigned row0 = 0, rows = 0, col0 = 0, cols = 0;
         std::vector<models::crossbar*> replicas;
+        Eigen::MatrixXf digital;
     };
-    void place(int layer, const sw::weight_block& b, models::crossbar* numerics);
+    void place(int layer, const sw::weight_block& b, models::crossbar* numerics, const Eigen::MatrixXf& weights);
 
     std::vector<std::vector<slot>> m_slots;  // per layer
     exact_mvm m_exact;

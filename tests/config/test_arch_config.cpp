@@ -185,6 +185,32 @@ TEST(ArchConfig, ToTargetCarriesMeshAndTileGeometry) {
     EXPECT_EQ(t.node_id(1, 1), 3);
 }
 
+TEST(ArchConfig, NpuBaselineKeepsTheDefaultMeshWithNpuTiles) {
+    const arch_config npu = load_arch(presets + "npu_baseline.yaml");
+    const arch_config aimc = load_arch(presets + "default.yaml");
+    EXPECT_EQ(npu.tile_type, tile_kind::npu);
+    EXPECT_EQ(aimc.tile_type, tile_kind::aimc);
+    EXPECT_EQ(npu.nodes, aimc.nodes);
+    EXPECT_EQ(npu.npu.array_rows, 32u);
+    EXPECT_DOUBLE_EQ(npu.npu.sram_kib, 256);
+    // The weight-buffer matrix holds exactly the buffer: 512 x 512 INT8 weights = 256 KiB.
+    EXPECT_DOUBLE_EQ(double(npu.tile.rows) * npu.tile.cols, npu.npu.sram_kib * 1024);
+}
+
+TEST(ArchConfig, ToTargetOfNpuTilesHasInt8WeightsAndInt32PartialSums) {
+    const arch_config a = parse_arch(minimal("tile: {type: npu, rows: 64, cols: 96, weight_encoding: bit_sliced,\n"
+                                             "       bit_slices: 4, npu: {dram_bytes_per_ns: 4}}\n"),
+                                     "inline.yaml");
+    const sw::target_desc t = to_target(a);
+    EXPECT_EQ(t.tile_rows, 64u);
+    EXPECT_EQ(t.columns_per_weight, 1u);  // the AIMC encoding does not apply
+    EXPECT_EQ(columns_per_weight(a), 1u);
+    EXPECT_EQ(t.activation_bytes, 1u);
+    EXPECT_EQ(t.partial_sum_bytes, 4u);
+    EXPECT_DOUBLE_EQ(t.program_ns_per_row, 96 / 4.0);
+    EXPECT_DOUBLE_EQ(t.program_pj_per_device, a.npu.dram_pj_per_byte + a.npu.sram_pj_per_byte);
+}
+
 TEST(ArchConfig, NodeKindNames) {
     EXPECT_STREQ(sw::to_string(node_kind::empty), "empty");
     EXPECT_STREQ(sw::to_string(node_kind::tile), "tile");
@@ -278,6 +304,18 @@ TEST(ArchConfigError, WrongNodeTypes) {
     EXPECT_THAT(parse_error(minimal("tile: {technology: dram}\n")),
                 HasSubstr("tile.technology: unknown value \"dram\"; expected one of pcm, rram, sram, mram"));
     EXPECT_THAT(parse_error("- a\n- b\n"), HasSubstr("inline.yaml:1: top level: got a sequence; expected a map"));
+}
+
+TEST(ArchConfigError, BadTileTypeAndNpuKeys) {
+    EXPECT_THAT(parse_error(minimal("tile:\n  type: gpu\n")),
+                HasSubstr("inline.yaml:8: tile.type: unknown value \"gpu\"; expected one of aimc, npu"));
+    EXPECT_THAT(parse_error(minimal("tile: {type: [npu]}\n")), HasSubstr("inline.yaml:7: tile.type: got a sequence"));
+    EXPECT_THAT(parse_error(minimal("tile:\n  npu:\n    array_rows: 1.5\n")),
+                HasSubstr("inline.yaml:9: tile.npu.array_rows: got \"1.5\"; expected an integer in [1, 4096]"));
+    EXPECT_THAT(parse_error(minimal("tile: {npu: {macs: 4}}\n")),
+                HasSubstr("tile.npu.macs: unknown key; expected one of array_rows, array_cols"));
+    EXPECT_THAT(parse_error(minimal("tile: {npu: {dram_bytes_per_ns: 0}}\n")),
+                HasSubstr("tile.npu.dram_bytes_per_ns: 0 is out of range"));
 }
 
 TEST(ArchConfigError, KeyWithoutValue) {

@@ -28,6 +28,16 @@ struct test_env {
     unit_context context(int node) { return {node, &ledger, &activity, &pool}; }
 };
 
+// An mvm of `count` input vectors on block `block` for layer `layer`.
+inline instruction mvm_instruction(int block, std::uint64_t count, int layer = energy_ledger::no_layer) {
+    instruction mvm;
+    mvm.op = opcode::mvm;
+    mvm.block = block;
+    mvm.count = count;
+    mvm.layer = layer;
+    return mvm;
+}
+
 // Energy of one kind on one component.
 inline double charged(const energy_ledger& ledger, int component, energy_kind kind) {
     return ledger.of_component(component)[static_cast<std::size_t>(kind)];

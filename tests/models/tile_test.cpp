@@ -180,12 +180,7 @@ TEST(Tile, ExecuteChargesLedgerPerLayer) {
     noc.attach(0, tile.to_noc, tile.from_noc);
     tile.add_block(128, 64);
     tile.add_block(256, 128);
-    instruction mvm;
-    mvm.op = opcode::mvm;
-    mvm.block = 1;
-    mvm.count = 3;
-    mvm.layer = 2;
-    tile.load_program({{mvm}}, 1);
+    tile.load_program({{mt::mvm_instruction(1, 3, 2)}}, 1);
     sc_core::sc_start();
 
     const mvm_cost one = compute_mvm_cost(c, 256, 128 * columns_per_weight(c));
@@ -215,10 +210,7 @@ TEST(Tile, WithoutBlockUsesNoEnergy) {
     mesh_noc noc("noc", noc_config{}, env.ledger, env.activity);
     aimc_tile tile("tile", env.context(0), hermes_like());
     noc.attach(0, tile.to_noc, tile.from_noc);
-    instruction mvm;
-    mvm.op = opcode::mvm;
-    mvm.count = 2;
-    tile.load_program({{mvm}}, 1);
+    tile.load_program({{mt::mvm_instruction(0, 2)}}, 1);
     sc_core::sc_start();
     EXPECT_EQ(tile.iteration_ends(0).at(0), tile.mvm_latency() * 2.0);
     EXPECT_EQ(env.ledger.total(), 0.0);

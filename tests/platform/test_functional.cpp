@@ -82,6 +82,12 @@ TEST(Functional, TimingAndEnergyAreThoseOfTimingMode) {
         EXPECT_EQ(timing[key], func[key]) << key;
 }
 
+TEST(Functional, DigitalNpuTilesComputeExactly) {
+    const json a = report(functional("cnn") + " --arch " + source_path("platform/configs/npu_baseline.yaml"), "npu")["accuracy"];
+    EXPECT_EQ(a["top1"], a["reference_top1"]);
+    EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-6);
+}
+
 TEST(Functional, SameSeedSameOutputsOtherSeedOtherNoise) {
     const std::string args = functional("cnn") + " --samples 60";
     const json a = report(args + " --seed 3", "seed_a")["accuracy"];

@@ -24,6 +24,10 @@ TEST(Plot, ReportAndSweepPngs) {
     EXPECT_TRUE(is_png(dir / "s.png"));
     EXPECT_NE(std::system((plot + " sweep " + (dir / "r.csv").string() + " --x nope --y tops_per_w -o " +
                            (dir / "t.png").string() + " 2> /dev/null").c_str()), 0);
+    ASSERT_EQ(std::system((plot + " compare " + (dir / "r.csv").string() + " " + (dir / "r.csv").string() +
+                           " --x tile.rows --y tops_per_w tile.adc.bits -o " + (dir / "c.png").string() + " > /dev/null")
+                              .c_str()), 0);
+    EXPECT_TRUE(is_png(dir / "c.png"));
 }
 
 }  // namespace
