@@ -147,7 +147,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     r["network"] = {{"name", sched.network}, {"source", info.network_source},
                     {"static_macs", sched.static_macs}, {"dynamic_macs", sched.dynamic_macs},
                     {"weights", sched.weights}};
-    r["run"] = {{"mode", "timing"}, {"inferences", info.inferences}, {"seed", info.seed}};
+    r["run"] = {{"mode", info.mode}, {"inferences", info.inferences}, {"seed", info.seed}};
     r["timing"] = {{"latency_ns", timing.latency_ns()}, {"throughput_inferences_per_s", throughput},
                    {"simulated_ns", models::to_ns(timing.simulated)}};
     r["energy"] = {{"total_pj", total_pj}, {"per_inference_pj", per_inference_pj},
@@ -203,6 +203,13 @@ void print_summary(const json& r, std::ostream& out) {
         out << "    " << std::left << std::setw(16) << kind << std::right << std::setw(14)
             << pj.get<double>() / n / 1e3 << " nJ  " << std::setw(6)
             << (total > 0 ? 100 * pj.get<double>() / total : 0.0) << " %\n";
+    if (!r.contains("accuracy")) return;
+    const auto& a = r["accuracy"];
+    out << "  accuracy (" << a["samples"] << " samples)\n";
+    if (!a["top1"].is_null())
+        out << "    top-1              " << a["top1"].get<double>() << " (float reference "
+            << a["reference_top1"].get<double>() << ")\n";
+    out << "    output error       " << a["output_rms_error_rel"].get<double>() << " relative RMS\n";
 }
 
 }  // namespace aimcsim::platform

@@ -18,6 +18,7 @@ struct run_info {
     int inferences = 0;
     std::uint64_t seed = 0;
     double wall_s = 0;
+    std::string mode = "timing";
 };
 
 nlohmann::ordered_json make_report(chip& target, const sw::schedule& sched, const run_timing& timing,

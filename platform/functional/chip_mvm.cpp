@@ -14,8 +14,9 @@ std::uint64_t tile_seed(std::uint64_t seed, int node) {
 }  // namespace
 
 // Blocks take tile indices in the order the runtime added them: phase by phase, unit by unit.
-chip_mvm::chip_mvm(chip& target, const sw::schedule& sched, const layer_weights& weights, std::uint64_t seed)
-    : m_slots(weights.size()), m_exact(weights) {
+chip_mvm::chip_mvm(chip& target, const sw::schedule& sched, const layer_weights& weights, exact_mvm& exact,
+                   std::uint64_t seed)
+    : m_slots(weights.size()), m_exact(exact) {
     std::map<int, int> next_index;  // per node
     for (int phase = 0; phase < sched.phase_count(); ++phase)
         for (const auto& u : sched.units) {

@@ -18,8 +18,10 @@ namespace aimcsim::platform {
 
 class chip_mvm : public weight_mvm {
 public:
-    // After run_schedule, when every phase's blocks are on the tiles.
-    chip_mvm(chip& target, const sw::schedule& sched, const layer_weights& weights, std::uint64_t seed);
+    // After run_schedule, when every phase's blocks are on the tiles. `exact` gives the biases and
+    // the layers without blocks; it must outlive this.
+    chip_mvm(chip& target, const sw::schedule& sched, const layer_weights& weights, exact_mvm& exact,
+             std::uint64_t seed);
     void apply(int layer, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) override;
 
 private:
@@ -33,7 +35,7 @@ private:
     void place(int layer, const sw::weight_block& b, models::crossbar* numerics, const Eigen::MatrixXf& weights);
 
     std::vector<std::vector<slot>> m_slots;  // per layer
-    exact_mvm m_exact;
+    exact_mvm& m_exact;
     Eigen::VectorXf m_in, m_out;
 };
 

@@ -89,13 +89,16 @@ void check_functional_support(const sw::onnx_weights& file) {
 
 functional_run::functional_run(sw::network net, const sw::onnx_weights& file, functional_data data,
                                std::uint64_t seed)
-    : m_net(std::move(net)), m_weights(read_layer_weights(m_net, file, seed)), m_data(std::move(data)), m_seed(seed) {
-    exact_mvm exact(m_weights);
-    for (const auto& x : m_data.inputs) m_reference.push_back(evaluate(m_net, x, exact));
+    : m_net(std::move(net)),
+      m_weights(read_layer_weights(m_net, file, seed)),
+      m_exact(m_weights),
+      m_data(std::move(data)),
+      m_seed(seed) {
+    for (const auto& x : m_data.inputs) m_reference.push_back(evaluate(m_net, x, m_exact));
 }
 
 json functional_run::accuracy(chip& target, const sw::schedule& sched) {
-    chip_mvm on_chip(target, sched, m_weights, m_seed);
+    chip_mvm on_chip(target, sched, m_weights, m_exact, m_seed);
     std::size_t hits = 0, reference_hits = 0, agree = 0;
     double max_error = 0, max_reference = 0, squared_error = 0, squared_reference = 0;
     for (std::size_t s = 0; s < m_data.inputs.size(); ++s) {

@@ -82,6 +82,14 @@ TEST(Functional, TimingAndEnergyAreThoseOfTimingMode) {
         EXPECT_EQ(timing[key], func[key]) << key;
 }
 
+TEST(Functional, SummaryPrintsTheAccuracy) {
+    const auto dir = temp_dir("functional_summary");
+    const cli_result r = run_cli(functional("mlp") + " --samples 20 -o " + dir.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("accuracy (20 samples)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("top-1"), std::string::npos) << r.out;
+}
+
 TEST(Functional, DigitalNpuTilesComputeExactly) {
     const json a = report(functional("cnn") + " --arch " + source_path("platform/configs/npu_baseline.yaml"), "npu")["accuracy"];
     EXPECT_EQ(a["top1"], a["reference_top1"]);
@@ -153,6 +161,7 @@ TEST_F(FunctionalBadInput, ModeAndFileOptions) {
     EXPECT_NE(run("run --mode exact").err.find("expected timing|functional"), std::string::npos);
     EXPECT_NE(run("run --mode functional --network cnn").err.find("expected --inputs FILE"), std::string::npos);
     EXPECT_NE(run("run --inputs x.npy").err.find("only with --mode functional"), std::string::npos);
+    EXPECT_NE(run("run --mode functional --inputs x.npy --schedule s.json").err.find("not --schedule"), std::string::npos);
 }
 
 }  // namespace
