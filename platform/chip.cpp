@@ -17,7 +17,7 @@ std::string node_name(const char* prefix, int node, unsigned cols) {
 }  // namespace
 
 chip::chip(const sc_core::sc_module_name& name, const arch_config& arch, bool trace)
-    : sc_module(name), m_arch(arch), m_activity(trace) {
+    : sc_module(name), m_arch(arch), m_ledger(arch.power), m_activity(trace) {
     m_noc = models::make_noc("noc", arch.noc, m_ledger, m_activity);
     for (int node = 0; node < static_cast<int>(arch.nodes.size()); ++node) {
         models::processing_unit* unit = make_unit(node);
@@ -27,7 +27,7 @@ chip::chip(const sc_core::sc_module_name& name, const arch_config& arch, bool tr
 }
 
 models::processing_unit* chip::make_unit(int node) {
-    const models::unit_context context{node, &m_ledger, &m_activity, &m_pool};
+    const models::unit_context context{node, &m_ledger, &m_activity, &m_pool, &m_arch.power};
     const unsigned cols = m_arch.noc.cols;
     switch (m_arch.nodes[node]) {
     case node_kind::tile:
@@ -51,7 +51,7 @@ models::processing_unit* chip::make_unit(int node) {
 }
 
 models::weight_tile* chip::make_tile(int node) {
-    const models::unit_context context{node, &m_ledger, &m_activity, &m_pool};
+    const models::unit_context context{node, &m_ledger, &m_activity, &m_pool, &m_arch.power};
     const std::string name = node_name("tile", node, m_arch.noc.cols);
     if (m_arch.tile_type == tile_kind::npu)
         m_tiles.push_back(std::make_unique<models::npu_tile>(name.c_str(), context, m_arch.npu));
@@ -75,6 +75,13 @@ const models::core_config* chip::core_config_at(int node) const {
     case node_kind::memory_core: return &m_arch.memory;
     default: return nullptr;
     }
+}
+
+void chip::close_energy(const sc_core::sc_time& run) {
+    for (auto* unit : m_units)
+        if (unit) unit->close_power(run);
+    m_noc->close_power(&m_arch.power, run);
+    m_ledger.close(run);
 }
 
 double chip::area_mm2() const {

@@ -36,6 +36,9 @@ public:
     models::weight_tile* weight_tile_at(int node) const;       // AIMC or NPU tile; nullptr if neither
     const models::core_config* core_config_at(int node) const; // nullptr if not a core
     double area_mm2() const;
+    // Reports every unit's and router's power states to the ledger and closes it: call once,
+    // after the run, before reading energy.
+    void close_energy(const sc_core::sc_time& run);
 
 private:
     models::processing_unit* make_unit(int node);

@@ -6,6 +6,7 @@
 #include <iomanip>
 
 #include "models/common/units.h"
+#include "platform/report_power.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -130,8 +131,8 @@ json gpu_comparison(double tops_per_w) {
 }  // namespace
 
 json make_report(chip& target, const sw::schedule& sched, const run_timing& timing, const run_info& info) {
-    auto& ledger = target.ledger();
-    ledger.close(timing.simulated);
+    target.close_energy(timing.simulated);
+    const auto& ledger = target.ledger();
     const double total_pj = ledger.total();
     const double per_inference_pj = total_pj / info.inferences;
     const double ops = 2.0 * double(sched.static_macs + sched.dynamic_macs);
@@ -157,6 +158,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
                        {"tops_per_mm2", tops / area}};
     r["gpu_comparison"] = gpu_comparison(ops / per_inference_pj);
     r["utilization"] = utilization(target, sched, timing);
+    r["power"] = power_block(target, timing.simulated);
     r["noc"] = noc_block(target, timing);
     r["layers"] = layers_block(target, sched, info.inferences);
     r["wall_s"] = info.wall_s;
@@ -173,6 +175,18 @@ void write_json(const json& report, const std::string& path) {
     }
     std::filesystem::rename(partial, path);
 }
+
+namespace {
+
+void print_power(const json& p, std::ostream& out) {
+    out << "  power management     clock gating " << (p["clock_gating"].get<bool>() ? "on" : "off")
+        << ", power gating " << (p["power_gating"].get<bool>() ? "on" : "off") << "; gated all run:";
+    for (const auto& [kind, u] : p["units"].items())
+        out << " " << u["gated_all_run"] << "/" << u["count"] << " " << kind << (u["count"] == 1 ? "" : "s");
+    out << "\n";
+}
+
+}  // namespace
 
 void print_summary(const json& r, std::ostream& out) {
     const auto& t = r["timing"];
@@ -195,8 +209,9 @@ void print_summary(const json& r, std::ostream& out) {
         << "  energy/inference     " << e["per_inference_pj"].get<double>() / 1e3 << " nJ\n"
         << "  tiles used           " << u["tiles_used"] << " of " << u["tiles_total"] << "\n"
         << "  tile utilisation     spatial " << 100 * u["spatial"].get<double>() << " %, temporal "
-        << 100 * u["temporal_mean"].get<double>() << " %\n"
-        << "  energy breakdown (per inference):\n";
+        << 100 * u["temporal_mean"].get<double>() << " %\n";
+    print_power(r["power"], out);
+    out << "  energy breakdown (per inference):\n";
     const double total = e["total_pj"].get<double>();
     const double n = r["run"]["inferences"].get<double>();
     for (const auto& [kind, pj] : e["breakdown_pj"].items())

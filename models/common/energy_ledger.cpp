@@ -7,12 +7,16 @@ namespace aimcsim::models {
 const char* to_string(energy_kind kind) {
     static const char* const names[] = {"aimc_dac",   "aimc_array", "aimc_adc",     "aimc_periphery", "digital",
                                         "scratchpad", "noc",        "aimc_program", "npu_mac",        "npu_sram",
-                                        "npu_dram",   "static"};
+                                        "npu_dram",   "static",     "power_wake"};
     return names[static_cast<std::size_t>(kind)];
 }
 
-int energy_ledger::add_component(const std::string& name, double static_mw) {
-    m_components.push_back({name, static_mw, {}});
+int energy_ledger::add_component(const std::string& name, double static_mw, unsigned instances) {
+    component c;
+    c.name = name;
+    c.static_mw = static_mw;
+    c.instances = instances;
+    m_components.push_back(std::move(c));
     return static_cast<int>(m_components.size()) - 1;
 }
 
@@ -22,10 +26,31 @@ void energy_ledger::charge(int id, energy_kind kind, picojoules pj, int layer) {
     if (layer != no_layer) m_layers[layer][k] += pj;
 }
 
+void energy_ledger::set_residency(int id, const power_residency& residency) {
+    m_components.at(id).residency = residency;
+    m_components.at(id).has_residency = true;
+}
+
 void energy_ledger::close(const sc_core::sc_time& duration) {
-    const double seconds = duration.to_seconds();
-    for (std::size_t i = 0; i < m_components.size(); ++i)  // mW x s = 1e9 pJ
-        charge(static_cast<int>(i), energy_kind::static_power, m_components[i].static_mw * seconds * 1e9);
+    for (std::size_t i = 0; i < m_components.size(); ++i) close(static_cast<int>(i), m_components[i], duration);
+}
+
+// mW x ns = pJ.
+void energy_ledger::close(int id, component& c, const sc_core::sc_time& duration) {
+    if (!c.has_residency) c.residency[power_state::busy] = duration * double(c.instances);
+    const double mw[] = {c.static_mw, m_power.idle_mw(c.static_mw), m_power.gated_mw(c.static_mw)};
+    for (std::size_t s = 0; s < power_state_count; ++s) {
+        c.static_pj[s] = mw[s] * to_ns(c.residency.time[s]);
+        charge(id, energy_kind::static_power, c.static_pj[s]);
+    }
+    charge(id, energy_kind::power_wake, double(c.residency.wakes) * m_power.wake_pj(c.static_mw));
+}
+
+state_energy energy_ledger::static_by_state() const {
+    state_energy sum{};
+    for (const auto& c : m_components)
+        for (std::size_t s = 0; s < power_state_count; ++s) sum[s] += c.static_pj[s];
+    return sum;
 }
 
 energy_vector energy_ledger::by_kind() const {

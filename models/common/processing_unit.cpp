@@ -9,6 +9,16 @@ namespace aimcsim::models {
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
+namespace {
+
+power_config always_on() {
+    power_config c;
+    c.power_gating = false;
+    return c;
+}
+
+}  // namespace
+
 const char* to_string(opcode op) {
     static const char* const names[] = {"recv", "send", "mvm", "op", "load", "store"};
     return names[static_cast<int>(op)];
@@ -16,7 +26,11 @@ const char* to_string(opcode op) {
 
 processing_unit::processing_unit(const sc_core::sc_module_name& name, const unit_context& context,
                                  const std::string& trace_scope, double static_mw)
-    : sc_module(name), to_noc("to_noc"), from_noc("from_noc"), m_context(context) {
+    : sc_module(name),
+      to_noc("to_noc"),
+      from_noc("from_noc"),
+      m_context(context),
+      m_power(context.power ? *context.power : always_on()) {
     m_ledger_id = context.ledger->add_component(basename(), static_mw);
     m_track = context.activity->add_track(trace_scope, basename());
     from_noc.register_nb_transport_fw(this, &processing_unit::on_message);
@@ -80,9 +94,10 @@ bool processing_unit::step(stream& s) {
     default:
         if (!s.working) {
             const sc_time now = sc_core::sc_time_stamp();
-            const sc_time start = m_datapath_free > now ? m_datapath_free : now;
+            const sc_time start = m_power.start_work(m_datapath_free > now ? m_datapath_free : now);
             const sc_time duration = execute(in);
             m_datapath_free = start + duration;
+            m_power.end_work(m_datapath_free);
             m_busy += duration;
             record(in.layer, s.inference, start, m_datapath_free);
             activity().record(m_track, start, m_datapath_free, activity_label(in.op, in.layer));
@@ -99,6 +114,10 @@ bool processing_unit::step(stream& s) {
         ++s.inference;
     }
     return true;
+}
+
+void processing_unit::close_power(const sc_time& run) {
+    if (m_context.power) ledger().set_residency(m_ledger_id, residency(run));
 }
 
 void processing_unit::record(int layer, int inference, const sc_time& start, const sc_time& end) {

@@ -19,6 +19,7 @@
 #include "models/common/activity_log.h"
 #include "models/common/energy_ledger.h"
 #include "models/common/message.h"
+#include "models/common/power_state.h"
 
 namespace aimcsim::models {
 
@@ -48,6 +49,7 @@ struct unit_context {
     energy_ledger* ledger = nullptr;
     activity_log* activity = nullptr;
     payload_pool* pool = nullptr;
+    const power_config* power = nullptr;  // nullptr: always on, charged full static power
 };
 
 // The compute work (mvm, op, load, store) of one layer on one unit.
@@ -78,11 +80,16 @@ public:
     const std::vector<sc_core::sc_time>& iteration_ends(int index) const { return m_streams.at(index).ends; }
     int ledger_id() const { return m_ledger_id; }
     const std::unordered_map<int, layer_time>& layer_times() const { return m_layer_times; }
+    // Power states from 0 to `run` (every unit in use counts as busy only while it works).
+    power_residency residency(const sc_core::sc_time& run) const { return m_power.residency(run, m_busy); }
+    // Reports the residency to the ledger (nothing without a power config). Call once, at the end.
+    virtual void close_power(const sc_core::sc_time& run);
 
 protected:
     // Performs compute work (mvm, op, load, store): charges its energy and returns its duration.
     virtual sc_core::sc_time execute(const instruction& instr) = 0;
     energy_ledger& ledger() { return *m_context.ledger; }
+    const power_config* power() const { return m_context.power; }
     activity_log& activity() { return *m_context.activity; }
 
 private:
@@ -112,6 +119,7 @@ private:
     sc_core::sc_event m_message_event;
     sc_core::sc_time m_datapath_free;
     sc_core::sc_time m_busy;
+    power_timeline m_power;
     std::unordered_map<int, layer_time> m_layer_times;
 };
 

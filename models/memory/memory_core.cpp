@@ -54,4 +54,11 @@ sc_time memory_core::access(const instruction& instr) {
     return delay;
 }
 
+void memory_core::close_power(const sc_core::sc_time& run) {
+    processing_unit::close_power(run);
+    if (power())
+        ledger().set_residency(m_scratchpad.ledger_id(),
+                               always_on_residency(*power(), has_program(), busy_time(), run));
+}
+
 }  // namespace aimcsim::models

@@ -30,6 +30,8 @@ public:
     scratchpad& memory() { return m_scratchpad; }
     const scratchpad& memory() const { return m_scratchpad; }
     double area_mm2() const { return config().area_mm2 + m_scratchpad.area_mm2(); }
+    // The scratchpad keeps its data, so a memory core in use never gates it (idle: clock stopped).
+    void close_power(const sc_core::sc_time& run) override;
 
 protected:
     sc_core::sc_time execute(const instruction& instr) override;

@@ -36,7 +36,7 @@ noc_base::noc_base(const sc_core::sc_module_name& name, const noc_config& config
       m_ledger(ledger),
       m_activity(activity),
       m_period(1.0 / config.clock_ghz, sc_core::SC_NS) {
-    m_ledger_id = ledger.add_component(basename(), node_count() * config.static_mw_per_router);
+    m_ledger_id = ledger.add_component(basename(), config.static_mw_per_router, unsigned(node_count()));
     add_links();
     m_port_of_node.assign(node_count(), -1);
     in.register_nb_transport_fw(this, &noc_base::on_send);
@@ -88,6 +88,26 @@ sc_time noc_base::zero_load_latency(int from, int to, std::uint64_t bytes) const
 
 double noc_base::link_utilization(std::size_t link, const sc_time& run) const {
     return run > SC_ZERO_TIME ? m_links.at(link).busy / run : 0.0;
+}
+
+power_residency noc_base::router_residency(const power_config& power, int node, const sc_time& run) const {
+    std::vector<int> links = {injection_link(node), ejection_link(node)};
+    for (int dir = east; dir <= south; ++dir)
+        if (mesh_link(node, direction(dir)) >= 0) links.push_back(mesh_link(node, direction(dir)));
+    sc_time busy = SC_ZERO_TIME;
+    bool used = false;
+    for (int l : links) {
+        busy = std::max(busy, m_links[std::size_t(l)].busy);
+        used = used || m_links[std::size_t(l)].flits > 0;
+    }
+    return always_on_residency(power, used, busy, run);
+}
+
+void noc_base::close_power(const power_config* power, const sc_time& run) {
+    if (!power) return;
+    power_residency sum;
+    for (int node = 0; node < node_count(); ++node) sum += router_residency(*power, node, run);
+    m_ledger.set_residency(m_ledger_id, sum);
 }
 
 bool noc_base::tracing(noc_trace what) const {

@@ -33,6 +33,7 @@
 
 #include "models/common/activity_log.h"
 #include "models/common/energy_ledger.h"
+#include "models/common/power_state.h"
 #include "models/common/message.h"
 #include "models/noc/mesh_geometry.h"
 #include "models/noc/noc_config.h"
@@ -62,6 +63,13 @@ public:
     int injection_link(int node) const { return static_cast<int>(m_mesh_links) + node; }
     int ejection_link(int node) const { return static_cast<int>(m_mesh_links) + node_count() + node; }
     const std::string& link_name(std::size_t link) const { return m_links.at(link).name; }
+
+    // A router is busy while its busiest link (mesh outputs, injection, ejection) is, idle the
+    // rest of the run, and gated all run when no message passed it: a router in use is never
+    // gated, since a flit may arrive at any cycle.
+    power_residency router_residency(const power_config& power, int node, const sc_core::sc_time& run) const;
+    // Reports the routers' summed residency to the ledger (nothing without a power config).
+    void close_power(const power_config* power, const sc_core::sc_time& run);
     sc_core::sc_time link_busy(std::size_t link) const { return m_links.at(link).busy; }
     std::uint64_t link_flits(std::size_t link) const { return m_links.at(link).flits; }
     virtual double link_utilization(std::size_t link, const sc_core::sc_time& run) const;

@@ -277,6 +277,17 @@ void read_scratchpad(yaml_map m, models::scratchpad_config& s) {
     m.done();
 }
 
+void read_power(yaml_map m, models::power_config& p) {
+    m.read("clock_gating", p.clock_gating, booleans);
+    m.read("power_gating", p.power_gating, booleans);
+    m.read("leakage_fraction", p.leakage_fraction, limits::between(0, 1));
+    m.read("gated_leakage", p.gated_leakage, limits::between(0, 1));
+    m.read("gate_after_ns", p.gate_after_ns, limits::between(0, 1e12));
+    m.read("wake_ns", p.wake_ns, limits::between(0, 1e9));
+    m.read("break_even_ns", p.break_even_ns, limits::between(0, 1e9));
+    m.done();
+}
+
 arch_config read_arch(yaml_map root, const std::string& source) {
     arch_config a;
     a.source = source;
@@ -292,6 +303,7 @@ arch_config read_arch(yaml_map root, const std::string& source) {
     read_core(cores.map("memory"), a.memory, core_kind::memory);
     cores.done();
     read_scratchpad(root.map("scratchpad"), a.scratchpad);
+    read_power(root.map("power"), a.power);
     root.done();
     return a;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/aimc/tile_config.h"
+#include "models/common/power_state.h"
 #include "models/digital/core_config.h"
 #include "models/memory/scratchpad_config.h"
 #include "models/noc/noc_config.h"
@@ -28,6 +29,7 @@ struct arch_config {
     models::npu_config npu;                // used when tile_type is npu
     models::core_config heavy, light, memory;
     models::scratchpad_config scratchpad;  // of each memory core
+    models::power_config power;            // power and clock gating of every unit and router
 };
 
 // overrides: "key.path=value" strings from --set, applied to the YAML tree before validation.

@@ -1,0 +1,103 @@
+// Power states: gating of unused and idle units, wake-up latency and energy, static energy by state.
+#include <gtest/gtest.h>
+
+#include "models/common/energy_ledger.h"
+#include "models/common/power_state.h"
+
+namespace aimcsim::models {
+namespace {
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+sc_time ns(double v) { return sc_time(v, SC_NS); }
+
+power_config gating(double after_ns, double wake_ns) {
+    power_config c;
+    c.gate_after_ns = after_ns;
+    c.wake_ns = wake_ns;
+    return c;
+}
+
+TEST(PowerTimeline, UnusedUnitIsGatedAllRunOnlyWithPowerGating) {
+    power_config c;
+    EXPECT_EQ(power_timeline(c).residency(ns(500), ns(0))[power_state::gated], ns(500));
+    c.power_gating = false;
+    const auto r = power_timeline(c).residency(ns(500), ns(0));
+    EXPECT_EQ(r[power_state::gated], ns(0));
+    EXPECT_EQ(r[power_state::idle], ns(500));
+}
+
+TEST(PowerTimeline, ShortGapKeepsTheUnitOnAndCostsNothing) {
+    power_timeline t(gating(100, 30));
+    EXPECT_EQ(t.start_work(ns(50)), ns(50));
+    t.end_work(ns(60));
+    EXPECT_EQ(t.start_work(ns(150)), ns(150));  // idle 90 ns < 100 ns
+    t.end_work(ns(160));
+    const auto r = t.residency(ns(160), ns(20));
+    EXPECT_EQ(r.wakes, 0u);
+    EXPECT_EQ(r[power_state::gated], ns(0));
+    EXPECT_EQ(r[power_state::idle], ns(140));
+}
+
+TEST(PowerTimeline, LongGapGatesAndDelaysTheNextWorkByTheWakeUp) {
+    power_timeline t(gating(100, 30));
+    EXPECT_EQ(t.start_work(ns(0)), ns(0));
+    t.end_work(ns(10));
+    EXPECT_EQ(t.start_work(ns(510)), ns(540));  // idle 500 ns: gated 400 ns, then a 30 ns wake-up
+    t.end_work(ns(550));
+    const auto r = t.residency(ns(1000), ns(20));  // the tail: 450 ns idle, gated after 100 ns
+    EXPECT_EQ(r.wakes, 1u);
+    EXPECT_EQ(r[power_state::gated], ns(400 + 350));
+    EXPECT_EQ(r[power_state::busy], ns(20));
+    EXPECT_EQ(r[power_state::idle], ns(1000 - 20 - 750));  // the wake-up counts as idle
+}
+
+TEST(PowerTimeline, NoGatingWithoutPowerGating) {
+    power_config c = gating(100, 30);
+    c.power_gating = false;
+    power_timeline t(c);
+    t.end_work(ns(10));
+    EXPECT_EQ(t.start_work(ns(5000)), ns(5000));
+    EXPECT_EQ(t.residency(ns(6000), ns(10)).wakes, 0u);
+}
+
+TEST(PowerConfig, LevelsFollowTheLeakageShares) {
+    power_config c;
+    c.leakage_fraction = 0.4;
+    c.gated_leakage = 0.1;
+    c.break_even_ns = 50;
+    EXPECT_DOUBLE_EQ(c.idle_mw(10), 4);
+    EXPECT_DOUBLE_EQ(c.gated_mw(10), 0.4);
+    EXPECT_DOUBLE_EQ(c.wake_pj(10), (4 - 0.4) * 50);
+    c.clock_gating = false;
+    EXPECT_DOUBLE_EQ(c.idle_mw(10), 10);
+}
+
+TEST(EnergyLedger, StaticEnergyByState) {
+    power_config c;
+    c.leakage_fraction = 0.5;
+    c.gated_leakage = 0.1;
+    c.break_even_ns = 20;
+    energy_ledger ledger(c);
+    const int unit = ledger.add_component("unit", 2.0);
+    const int routers = ledger.add_component("routers", 1.0, 4);
+    power_residency r;
+    r[power_state::busy] = ns(100);
+    r[power_state::idle] = ns(300);
+    r[power_state::gated] = ns(600);
+    r.wakes = 3;
+    ledger.set_residency(unit, r);
+    ledger.close(ns(1000));
+    const auto& s = ledger.static_of_component(unit);
+    EXPECT_DOUBLE_EQ(s[0], 2.0 * 100);
+    EXPECT_DOUBLE_EQ(s[1], 1.0 * 300);
+    EXPECT_DOUBLE_EQ(s[2], 0.1 * 600);
+    EXPECT_DOUBLE_EQ(ledger.of_component(unit)[std::size_t(energy_kind::power_wake)], 3 * (1.0 - 0.1) * 20);
+    // No residency: full static power for the run, for every instance.
+    EXPECT_DOUBLE_EQ(ledger.of_component(routers)[std::size_t(energy_kind::static_power)], 4 * 1.0 * 1000);
+    EXPECT_DOUBLE_EQ(ledger.static_by_state()[0], 200 + 4000);
+}
+
+}  // namespace
+}  // namespace aimcsim::models
