@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <sstream>
 
 #include "models/common/units.h"
+#include "platform/bottleneck.h"
 #include "platform/report_power.h"
 
 namespace aimcsim::platform {
@@ -97,10 +99,38 @@ std::vector<models::layer_time> layer_times(const chip& target, std::size_t laye
     return out;
 }
 
-json layers_block(const chip& target, const sw::schedule& sched, int inferences) {
+// Per layer: the unit that spends the most time on it, and that time per inference.
+struct layer_unit {
+    std::string unit;
+    double busy_ns = 0;
+};
+
+std::vector<layer_unit> busiest_units(const chip& target, std::size_t layers, int inferences) {
+    std::vector<layer_unit> out(layers);
+    for (std::size_t node = 0; node < target.node_count(); ++node) {
+        const auto* unit = target.unit_at(int(node));
+        if (!unit) continue;
+        for (const auto& [layer, t] : unit->layer_times()) {
+            const double ns = models::to_ns(t.busy) / inferences;
+            if (layer >= 0 && std::size_t(layer) < layers && ns > out[std::size_t(layer)].busy_ns)
+                out[std::size_t(layer)] = {unit->basename(), ns};
+        }
+    }
+    return out;
+}
+
+// 1, 2, 3 for the layers the first three stages name (their first mention), else null.
+json bottleneck_rank(const std::vector<stage>& ranked, int layer) {
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, ranked.size()); ++i)
+        if (ranked[i].layer == layer) return i + 1;
+    return nullptr;
+}
+
+json layers_block(const chip& target, const sw::schedule& sched, int inferences, const std::vector<stage>& ranked) {
     json out = json::array();
     const auto& per_layer = target.ledger().per_layer();
     const auto times = layer_times(target, sched.layers.size());
+    const auto units = busiest_units(target, sched.layers.size(), inferences);
     for (std::size_t i = 0; i < sched.layers.size(); ++i) {
         const auto& l = sched.layers[i];
         const auto it = per_layer.find(int(i));
@@ -110,6 +140,8 @@ json layers_block(const chip& target, const sw::schedule& sched, int inferences)
                        {"tiles", l.tiles}, {"spatial_utilization", l.spatial_utilization},
                        {"latency_ns", t.seen ? models::to_ns(t.last_end - t.first_start) : 0.0},
                        {"busy_ns_per_inference", models::to_ns(t.busy) / inferences},
+                       {"busiest_unit", units[i].unit}, {"busiest_unit_ns_per_inference", units[i].busy_ns},
+                       {"bottleneck_rank", bottleneck_rank(ranked, int(i))},
                        {"energy_per_inference_pj", pj / inferences}});
     }
     return out;
@@ -160,7 +192,9 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     r["utilization"] = utilization(target, sched, timing);
     r["power"] = power_block(target, timing.simulated);
     r["noc"] = noc_block(target, timing);
-    r["layers"] = layers_block(target, sched, info.inferences);
+    const auto ranked = rank_stages(target, info.inferences);
+    r["bottleneck"] = bottleneck_block(ranked, sched);
+    r["layers"] = layers_block(target, sched, info.inferences, ranked);
     r["wall_s"] = info.wall_s;
     return r;
 }
@@ -184,6 +218,22 @@ void print_power(const json& p, std::ostream& out) {
     for (const auto& [kind, u] : p["units"].items())
         out << " " << u["gated_all_run"] << "/" << u["count"] << " " << kind << (u["count"] == 1 ? "" : "s");
     out << "\n";
+}
+
+std::string describe(const json& s) {
+    std::ostringstream text;
+    text << s["unit"].get<std::string>() << " (" << s["unit_kind"].get<std::string>();
+    if (!s["layer"].is_null()) text << ", " << s["layer"].get<std::string>();
+    text << ") " << std::fixed << std::setprecision(1) << s["busy_ns_per_inference"].get<double>() << " ns";
+    return text.str();
+}
+
+void print_bottleneck(const json& b, std::ostream& out) {
+    if (b.is_null()) return;
+    out << "  bottleneck           " << describe(b) << " busy per inference, bounds throughput at "
+        << std::setprecision(0) << b["bound_inferences_per_s"].get<double>() << " inferences/s\n"
+        << std::setprecision(3);
+    for (const auto& n : b["next"]) out << "    then               " << describe(n) << "\n";
 }
 
 }  // namespace
@@ -211,6 +261,7 @@ void print_summary(const json& r, std::ostream& out) {
         << "  tile utilisation     spatial " << 100 * u["spatial"].get<double>() << " %, temporal "
         << 100 * u["temporal_mean"].get<double>() << " %\n";
     print_power(r["power"], out);
+    print_bottleneck(r["bottleneck"], out);
     out << "  energy breakdown (per inference):\n";
     const double total = e["total_pj"].get<double>();
     const double n = r["run"]["inferences"].get<double>();

@@ -70,7 +70,21 @@ void check_trace_options(const trace_options& o) {
     if (!o.window.empty()) parse_window(o.window);
 }
 
-void write_traces(const chip& target, const sw::schedule& sched, const run_timing& timing, const trace_options& o) {
+namespace {
+
+traces::track_ranks ranks_of(const nlohmann::ordered_json& bottleneck) {
+    traces::track_ranks ranks;
+    if (bottleneck.is_null()) return ranks;
+    ranks.emplace(bottleneck["unit"].get<std::string>(), 1);
+    int rank = 2;
+    for (const auto& s : bottleneck["next"]) ranks.emplace(s["unit"].get<std::string>(), rank++);
+    return ranks;
+}
+
+}  // namespace
+
+void write_traces(const chip& target, const sw::schedule& sched, const run_timing& timing, const trace_options& o,
+                  const nlohmann::ordered_json& bottleneck) {
     const traces::trace_filter filter = filter_of(o, timing);
     if (!o.vcd.empty()) {
         traces::write_vcd(target.activity(), o.vcd, filter);
@@ -82,7 +96,7 @@ void write_traces(const chip& target, const sw::schedule& sched, const run_timin
         const int layer = models::label_layer(label);
         const std::string what = models::to_string(models::label_opcode(label));
         return layer >= 0 && layer < int(sched.layers.size()) ? what + " " + sched.layers[layer].name : what;
-    });
+    }, ranks_of(bottleneck));
 }
 
 }  // namespace aimcsim::platform

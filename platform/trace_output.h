@@ -4,6 +4,7 @@
 #include <string>
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "platform/chip.h"
 #include "platform/runtime.h"
@@ -23,6 +24,8 @@ struct trace_options {
 void add_trace_options(boost::program_options::options_description& desc, trace_options& o);
 // Throws input_error naming the flag for a bad scope list or window (checked before the run).
 void check_trace_options(const trace_options& o);
-void write_traces(const chip& target, const sw::schedule& sched, const run_timing& timing, const trace_options& o);
+// `bottleneck`: the report's bottleneck block, whose stages the timeline marks.
+void write_traces(const chip& target, const sw::schedule& sched, const run_timing& timing, const trace_options& o,
+                  const nlohmann::ordered_json& bottleneck);
 
 }  // namespace aimcsim::platform

@@ -23,7 +23,7 @@ std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
 }  // namespace
 
 void write_timeline(const models::activity_log& log, const std::string& path, const trace_filter& filter,
-                    const label_namer& label_name) {
+                    const label_namer& label_name, const track_ranks& ranked) {
     std::ofstream out(path);
     if (!out) throw std::runtime_error("cannot write timeline " + path);
     std::map<std::string, int> pid_of;  // scope -> process id
@@ -41,8 +41,14 @@ void write_timeline(const models::activity_log& log, const std::string& path, co
     for (std::size_t t = 0; t < log.tracks().size(); ++t) {
         const auto& track = log.tracks()[t];
         if (!filter.keeps(track.scope)) continue;
+        const auto rank = ranked.find(track.name);
+        const bool marked = rank != ranked.end();
+        const std::string name = marked ? track.name + " [bottleneck " + std::to_string(rank->second) + "]" : track.name;
         out << sep << "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" << pid_of[track.scope] << ",\"tid\":" << t
-            << ",\"args\":{\"name\":" << quoted(track.name) << "}}";
+            << ",\"args\":{\"name\":" << quoted(name) << "}}";
+        if (marked)
+            out << sep << "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":" << pid_of[track.scope]
+                << ",\"tid\":" << t << ",\"args\":{\"sort_index\":" << rank->second - 4 << "}}";
     }
     std::unordered_map<int, std::string> names;
     for (const auto& i : log.intervals()) {

@@ -96,11 +96,11 @@ int run_command(const arguments& args) {
     const run_timing timing = run_schedule(target, sched, o.inferences, source);
 
     std::filesystem::create_directories(o.out_dir);
-    write_traces(target, sched, timing, o.traces);
     run_info info{arch.source, source, o.inferences, o.common.seed, 0.0, o.mode};
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, sched, timing, info);
     if (functional) report["accuracy"] = functional->accuracy(target, sched);
+    write_traces(target, sched, timing, o.traces, report["bottleneck"]);
     write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
     write_report_csvs(report, o.out_dir);
     if (o.json)
