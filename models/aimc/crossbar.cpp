@@ -140,15 +140,15 @@ float crossbar::readout_sum() {
     Eigen::MatrixXf u;
     encode_inputs(m_config, Eigen::VectorXf::Constant(1, m_input_levels), u);
     const bool noisy = m_planes.front().variance.size() > 0;
-    Eigen::MatrixXf columns = Eigen::MatrixXf::Zero(m_planes.front().a.cols(), m_rows), z;
+    Eigen::MatrixXf columns = Eigen::MatrixXf::Zero(m_planes.front().a.cols(), m_rows), z, noise;
     for (const analog_plane& plane : m_planes)
         for (Eigen::Index r = 0; r < u.cols(); ++r) {
             if (u(0, r) == 0) continue;
             z = u(0, r) * plane.a.transpose();
             if (noisy) {
-                m_noise.resize(z.rows(), z.cols());
-                m_read_rng.fill_normal(m_noise.data(), m_noise.size());
-                z.array() += std::abs(u(0, r)) * plane.variance.transpose().array().sqrt() * m_noise.array();
+                noise.resize(z.rows(), z.cols());
+                m_read_rng.fill_normal(noise.data(), noise.size());
+                z.array() += std::abs(u(0, r)) * plane.variance.transpose().array().sqrt() * noise.array();
             }
             quantise(plane, plane.reference, z);
             columns += (plane.sign * m_round_coefficient(r)) * z;
