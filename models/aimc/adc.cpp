@@ -47,6 +47,8 @@ double adc_fom_fj(const adc_config& a) { return a.fom_fj_per_step.value_or(type_
 
 double adc_energy_pj(const adc_config& a) { return adc_fom_fj(a) * pow2(a.bits) / 1000.0; }
 
+double adc_power_mw(const adc_config& a) { return adc_energy_pj(a) / adc_conversion_ns(a); }
+
 unsigned adc_comparators(const adc_config& a) {
     return a.kind == adc_kind::flash ? static_cast<unsigned>(pow2(a.bits) - 1) : 1u;
 }

@@ -12,6 +12,8 @@ double adc_conversion_ns(const adc_config& a);
 double adc_fom_fj(const adc_config& a);
 // Energy of one conversion: FoM x 2^bits. For flash this is (2^bits - 1) comparator decisions.
 double adc_energy_pj(const adc_config& a);
+// Power while converting: one conversion's energy over its time (a CCO: FoM / t_LSB).
+double adc_power_mw(const adc_config& a);
 unsigned adc_comparators(const adc_config& a);  // flash 2^bits - 1, else 1
 // Area of one ADC: the configured one, else the per-type table scaled to `bits` (capacitive DAC
 // and comparator bank grow as 2^bits; counters as bits).

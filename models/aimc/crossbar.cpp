@@ -59,8 +59,8 @@ void crossbar::program(const Eigen::MatrixXf& weights) {
     drift_to_time(devices, targets.coefficient);
 }
 
-// With compensation, an all-ones input is read right after programming and at the time; the
-// ratio of the summed |outputs| scales every output.
+// With compensation, the reference readout is taken right after programming and at the time; the
+// ratio of its summed |outputs| scales every output.
 void crossbar::drift_to_time(const std::vector<device_plane>& devices, const std::vector<float>& coefficient) {
     const double t = m_config.noise.time_since_programming_s;
     const bool compensate = m_config.noise.drift_compensation;
@@ -107,7 +107,14 @@ Eigen::ArrayXf crossbar::column_range(const Eigen::MatrixXf& a) const {
     return mean.abs() + static_cast<float>(m_config.adc.clip_sigmas) * sd;
 }
 
+void crossbar::column_gain::set(const Eigen::ArrayXf& step) {
+    lsb = step;
+    inverse_lsb = step.inverse();
+}
+
 // Full scale: clip x rows x the largest column conductance per cell x the largest round input.
+// The reference gain spans one cell at the largest round input: a one-hot readout cannot exceed
+// it, since conductances only decay after programming (drift, charge leakage).
 void crossbar::calibrate_adc() {
     const adc_config& adc = m_config.adc;
     const bool net = m_planes.size() == 1 && m_config.weights != weight_encoding::unipolar_reference;
@@ -116,20 +123,48 @@ void crossbar::calibrate_adc() {
         const float codes = is_signed ? signed_levels(adc.bits) : unsigned_levels(adc.bits);
         plane.lowest_code = is_signed ? -codes : 0.0f;
         plane.highest_code = codes;
-        const float worst = m_rows * plane.cell_max * round_max_input(m_config);
+        const float cell = plane.cell_max * round_max_input(m_config), worst = m_rows * cell;
         if (adc.range == adc_range::full_scale)
-            plane.lsb = Eigen::ArrayXf::Constant(plane.a.cols(), static_cast<float>(adc.clip) * worst / codes);
+            plane.signal.set(Eigen::ArrayXf::Constant(plane.a.cols(), static_cast<float>(adc.clip) * worst / codes));
         else
-            plane.lsb = column_range(plane.a).max(worst * 1e-6f) / codes;
-        plane.inverse_lsb = plane.lsb.inverse();
+            plane.signal.set(column_range(plane.a).max(worst * 1e-6f) / codes);
+        plane.reference.set(Eigen::ArrayXf::Constant(plane.a.cols(), cell / codes));
     }
 }
 
+// aihwkit's readout: row i alone at the largest input level, for every row; the sum of |outputs|
+// over all readouts (aihwkit takes their mean). Readout i's column outputs are row i of A times the
+// round inputs of one level, so all K readouts are one K x columns product per round. A single row
+// draws too little current for IR drop to matter.
 float crossbar::readout_sum() {
-    m_levels.setConstant(m_input_levels);
+    Eigen::MatrixXf u;
+    encode_inputs(m_config, Eigen::VectorXf::Constant(1, m_input_levels), u);
+    const bool noisy = m_planes.front().variance.size() > 0;
+    Eigen::MatrixXf columns = Eigen::MatrixXf::Zero(m_planes.front().a.cols(), m_rows), z, noise;
+    for (const analog_plane& plane : m_planes)
+        for (Eigen::Index r = 0; r < u.cols(); ++r) {
+            if (u(0, r) == 0) continue;
+            z = u(0, r) * plane.a.transpose();
+            if (noisy) {
+                noise.resize(z.rows(), z.cols());
+                m_read_rng.fill_normal(noise.data(), noise.size());
+                z.array() += std::abs(u(0, r)) * plane.variance.transpose().array().sqrt() * noise.array();
+            }
+            quantise(plane, plane.reference, z);
+            columns += (plane.sign * m_round_coefficient(r)) * z;
+        }
+    float sum = 0;
     Eigen::VectorXf out;
-    convert(m_levels, out);
-    return out.cwiseAbs().sum();
+    for (Eigen::Index i = 0; i < columns.cols(); ++i) {
+        combine_columns(m_config, m_device, columns.col(i), out);
+        sum += out.cwiseAbs().sum();
+    }
+    return sum;
+}
+
+void crossbar::quantise(const analog_plane& plane, const column_gain& gain, Eigen::MatrixXf& z) const {
+    z.array() = (z.array().colwise() * gain.inverse_lsb).rint().max(plane.lowest_code).min(plane.highest_code).colwise() *
+                gain.lsb;
 }
 
 float crossbar::input_scale(const Eigen::VectorXf& x) const {
@@ -177,9 +212,7 @@ void crossbar::convert(const Eigen::VectorXf& levels, Eigen::VectorXf& out) {
             m_z.array() += m_v.array().sqrt() * m_noise.array();
         }
         if (m_ir_drop > 0) subtract_ir_drop(plane.a, m_u, m_ir_drop, m_z);
-        // stage "adc": quantise and clip each column and round
-        m_z.array() = (m_z.array().colwise() * plane.inverse_lsb).rint().max(plane.lowest_code).min(plane.highest_code).colwise() *
-                      plane.lsb;
+        quantise(plane, plane.signal, m_z);  // stage "adc": each column and round
         m_columns.noalias() += plane.sign * (m_z * m_round_coefficient.transpose());  // shift-add, phases
     }
     combine_columns(m_config, m_device, m_columns, out);

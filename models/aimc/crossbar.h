@@ -5,12 +5,14 @@
 // encoding onto device planes (device levels, g_min); each device gets programming noise,
 // stuck-at faults and drift to time t; the planes are folded into effective column conductances
 // (and their per-read noise variances); the ADC ranges are calibrated at t = 0; with drift
-// compensation, an all-ones readout right after programming and another at t give the digital
+// compensation, a reference readout right after programming and another at t give the digital
 // output scale.
 // mvm(x): input quantisation, input rounds (bit-serial passes, sign phases), the array product,
 // 1/f read noise (per MVM, drawn per column: the sum of independent per-device Gaussians),
 // first-order IR drop, ADC quantisation and clipping per column and round, digital shift-add and
 // recombination, rescaling. Every random draw comes from streams seeded by `seed`.
+// Drift compensation reads one one-hot input per row (aihwkit's GlobalDriftCompensation) through
+// the ADCs at a reference gain spanning one cell, so the readout cannot clip whatever the ADC range.
 #include <cstdint>
 #include <vector>
 
@@ -46,13 +48,18 @@ public:
     const Eigen::MatrixXf& conductances() const { return m_planes.front().a; }
 
 private:
-    // One set of columns the ADCs convert: effective conductances, per-read noise variances, and
-    // the ADC step (per column) and code range.
+    // ADC step per column (and its inverse) of one gain setting.
+    struct column_gain {
+        Eigen::ArrayXf lsb, inverse_lsb;
+        void set(const Eigen::ArrayXf& step);
+    };
+    // One set of columns the ADCs convert: effective conductances, per-read noise variances, the
+    // ADC steps of the data path (signal) and of the drift reference readout, and the code range.
     struct analog_plane {
         Eigen::MatrixXf a, variance;
         float sign = 1;
         float cell_max = 0;  // largest conductance one cell can add to a column (worst case)
-        Eigen::ArrayXf lsb, inverse_lsb;
+        column_gain signal, reference;
         float lowest_code = 0, highest_code = 0;
     };
 
@@ -63,8 +70,10 @@ private:
     void calibrate_adc();
     void drift_to_time(const std::vector<device_plane>& devices, const std::vector<float>& coefficient);
     Eigen::ArrayXf column_range(const Eigen::MatrixXf& a) const;  // column_rms ADC range per column
-    float readout_sum();                                 // sum |y| for an all-ones input
+    float readout_sum();                                 // sum |y| over the one-hot readouts
     void convert(const Eigen::VectorXf& levels, Eigen::VectorXf& out);  // normalised units
+    // Stage "adc": quantises and clips z (analog columns x rounds or readouts) at the gain's steps.
+    void quantise(const analog_plane& plane, const column_gain& gain, Eigen::MatrixXf& z) const;
 
     tile_config m_config;
     device_params m_device;

@@ -15,13 +15,26 @@ using sc_core::SC_NS;
 
 namespace {
 
-// The ADC converts after each input round, one multiplexed column after another. An integrating
-// (CCO) ADC counts during the round itself and only adds the part of its window that outlasts it.
-double conversion_ns(const tile_config& c) {
+// Time one ADC converts a column per round. An integrating (CCO) ADC counts the column current
+// while the round's inputs are applied, and for at least its full count window (t_LSB x 2^bits).
+double counting_ns(const tile_config& c) {
     const double window = adc_conversion_ns(c.adc);
-    const double per_round = c.adc.integrating ? std::max(0.0, window - input_round_ns(c))
-                                               : window * c.adc.columns_per_adc;
+    return c.adc.integrating ? std::max(window, input_round_ns(c)) : window;
+}
+
+// The ADC converts after each input round, one multiplexed column after another. An integrating
+// ADC only adds the part of its count that outlasts the round.
+double conversion_ns(const tile_config& c) {
+    const double per_round = c.adc.integrating ? counting_ns(c) - input_round_ns(c)
+                                               : counting_ns(c) * c.adc.columns_per_adc;
     return per_round * input_rounds(c);
+}
+
+// One column's conversion energy per round: the ADC's converting power for as long as it converts.
+// That is the Walden energy of one conversion, scaled by the counting time over the conversion time
+// (1 unless an integrating ADC counts through a round longer than its window).
+double adc_round_pj(const tile_config& c) {
+    return adc_energy_pj(c.adc) * (counting_ns(c) / adc_conversion_ns(c.adc));
 }
 
 // V^2 g t summed over the devices (conductive), or C V^2 per switched cell (charge domain), in pJ.
@@ -57,7 +70,7 @@ mvm_cost compute_mvm_cost(const tile_config& c, unsigned active_rows, unsigned a
     const double converted = active_rows ? analog_columns(c, outputs) : 0.0;
     m.dac_pj = active_rows * row_driver_pj(c);
     m.array_pj = array_pj(c, double(active_rows) * converted);
-    m.adc_pj = converted * input_rounds(c) * adc_energy_pj(c.adc);
+    m.adc_pj = converted * input_rounds(c) * adc_round_pj(c);
     m.periphery_pj = active_rows ? periphery_pj(c, converted, outputs) : 0.0;
     return m;
 }

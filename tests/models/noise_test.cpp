@@ -212,6 +212,40 @@ TEST(Noise, DriftCompensationRestoresOutputScale) {
     EXPECT_NEAR(slope(true), 1.0, 0.1);
 }
 
+// An all-ones reference readout reaches a column's summed conductance, beyond a range set for
+// random inputs; read through the data path's gain it clipped (this test, before the one-hot
+// reference: four quadrants gave 1.00 at column_rms and 0.84 at clip 0.25, unipolar 0 at clip 0.25,
+// multi-device 1.81 at clip 0.05, for ~2.0 unclipped). One-hot readouts at a gain spanning one cell
+// cannot clip: the factor is the same for every range and agrees with a 16-bit ADC's. Bound: an
+// 8-bit readout rounds each of the 16,384 outputs by up to 1/254 of a cell, unbiased; over weight
+// seeds 18-23 the ratio stayed within 0.04%, so 0.2% is five times that.
+TEST(Noise, DriftCompensationFactorDoesNotDependOnTheAdcRange) {
+    const Eigen::MatrixXf w = random_matrix(256, 64, 18);
+    auto factor = [&](tile_config c, adc_range range, double clip, unsigned bits = 8) {
+        c.adc.bits = bits;
+        c.adc.range = range;
+        c.adc.clip = clip;
+        c.noise.programming_scale = c.noise.read_scale = c.noise.drift_scale = 1;
+        c.noise.time_since_programming_s = one_year;
+        c.noise.drift_compensation = true;
+        crossbar xbar(c, 19);
+        xbar.program(w);
+        return xbar.drift_compensation();
+    };
+    tile_config one_phase = quiet(), four_quadrant = quiet(), unipolar = quiet();
+    one_phase.weights = weight_encoding::multi_device;
+    four_quadrant.sign = input_sign::four_quadrant;
+    unipolar.weights = weight_encoding::unipolar_reference;
+    for (const tile_config& c : {one_phase, four_quadrant, unipolar}) {
+        const float unclipped = factor(c, adc_range::full_scale, 1.0, 16);
+        EXPECT_GT(unclipped, 1.8f);  // devices keep about half their conductance after a year
+        const float rms = factor(c, adc_range::column_rms, 1.0);
+        EXPECT_NEAR(rms / unclipped, 1.0, 0.002) << int(c.sign) << " " << int(c.weights) << " " << unclipped;
+        for (double clip : {1.0, 0.25, 0.05})
+            EXPECT_EQ(factor(c, adc_range::full_scale, clip), rms) << clip;
+    }
+}
+
 TEST(Noise, SameSeedSameOutputsOtherSeedOtherOutputs) {
     tile_config c;
     c.rows = c.cols = 128;

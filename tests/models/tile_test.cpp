@@ -109,6 +109,50 @@ TEST(Tile, IntegratingCcoCountsDuringTheInputPhase) {
     EXPECT_DOUBLE_EQ(compute_mvm_cost(c, 256, 256).periphery_pj, 256 * c.digital_pj_per_output);  // no integrators
 }
 
+// The CCO dissipates its converting power, FoM x 2^bits / (t_LSB x 2^bits), for as long as it counts:
+// its 76.8 ns window, or the whole input round when that is longer.
+TEST(Tile, IntegratingCcoEnergyScalesWithItsCountingTime) {
+    tile_config c = hermes_like();
+    c.adc.columns_per_adc = 1;
+    c.adc.integrating = true;
+    const double power_mw = 20.0 / 0.3 / 1000;  // 20 fJ per 0.3 ns step
+    EXPECT_DOUBLE_EQ(adc_power_mw(c.adc), power_mw);
+    c.pulse_ns = 0.5;  // 63.5 ns of input: the CCO counts its window, one Walden conversion
+    EXPECT_DOUBLE_EQ(compute_mvm_cost(c, 256, 256).adc_pj, 256 * adc_energy_pj(c.adc));
+    for (double pulse : {1.0, 2.0, 4.0}) {  // 127 ns and more: it counts through the input round
+        c.pulse_ns = pulse;
+        EXPECT_NEAR(compute_mvm_cost(c, 256, 256).adc_pj, 256 * power_mw * 127 * pulse, 1e-9) << pulse;
+    }
+    c.pulse_ns = 1.0;
+    const double one = compute_mvm_cost(c, 256, 256).adc_pj;
+    c.sign = input_sign::four_quadrant;  // four rounds, each counted in full
+    EXPECT_DOUBLE_EQ(compute_mvm_cost(c, 256, 256).adc_pj, 4 * one);
+}
+
+// Four quadrants against one phase, each term from its component: the drivers pulse every row once
+// per weight phase and the modulator compares every unit pulse of every round, the integrating CCO
+// counts four rounds, the array conducts once per device, and three more partials are added per output.
+TEST(Tile, FourQuadrantEnergyRatioFollowsTheComponents) {
+    tile_config c = hermes_like();
+    c.adc.columns_per_adc = 1;
+    c.adc.integrating = true;
+    c.pulse_ns = 1.0;
+    const double l = 127, round_ns = l * c.pulse_ns, rows = 256, cols = 256;
+    const double array = compute_mvm_cost(c, 256, 256).array_pj;
+    auto energy = [&](double rounds, double weight_phases) {
+        const double dac = rows * (weight_phases * c.dac_pj_per_row + rounds * l * c.pwm_pj_per_row_cycle);
+        const double adc = cols * rounds * adc_power_mw(c.adc) * round_ns;
+        const double periphery = cols * (c.digital_pj_per_output + (rounds - 1) * c.shift_add_pj);
+        return dac + array + adc + periphery;
+    };
+    const double one = compute_mvm_cost(c, 256, 256).energy_pj();
+    EXPECT_NEAR(one, energy(1, 1), 1e-6);
+    c.sign = input_sign::four_quadrant;
+    const mvm_cost four = compute_mvm_cost(c, 256, 256);
+    EXPECT_DOUBLE_EQ(four.array_pj, array);
+    EXPECT_NEAR(four.energy_pj() / one, energy(4, 2) / energy(1, 1), 1e-12);
+}
+
 TEST(Tile, BitSlicingMultipliesColumnsAndAddsShiftAdd) {
     tile_config c = hermes_like();
     c.adc.columns_per_adc = 1;
