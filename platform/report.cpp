@@ -180,7 +180,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     r["network"] = {{"name", sched.network}, {"source", info.network_source},
                     {"static_macs", sched.static_macs}, {"dynamic_macs", sched.dynamic_macs},
                     {"weights", sched.weights}};
-    r["run"] = {{"mode", info.mode}, {"inferences", info.inferences}, {"seed", info.seed}};
+    r["run"] = {{"mode", info.mode}, {"inferences", info.inferences}, {"seed", info.seed}, {"balance", info.balance}};
     r["timing"] = {{"latency_ns", timing.latency_ns()}, {"throughput_inferences_per_s", throughput},
                    {"simulated_ns", models::to_ns(timing.simulated)}};
     r["energy"] = {{"total_pj", total_pj}, {"per_inference_pj", per_inference_pj},

@@ -19,6 +19,7 @@ struct run_info {
     std::uint64_t seed = 0;
     double wall_s = 0;
     std::string mode = "timing";
+    std::string balance;  // what the compiler's balancing did, and why it stopped
 };
 
 nlohmann::ordered_json make_report(chip& target, const sw::schedule& sched, const run_timing& timing,

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 
 #include "platform/cli/options.h"
 #include "sw/frontend/onnx_network.h"
@@ -16,23 +17,37 @@ namespace aimcsim::platform {
 
 namespace po = boost::program_options;
 
-void add_compile_options(po::options_description& desc, sw::compile_options& opt, std::string& depthwise) {
+void add_compile_options(po::options_description& desc, compile_choices& c) {
     desc.add_options()
-        ("weight-reload", po::bool_switch(&opt.weight_reload),
+        ("weight-reload", po::bool_switch(&c.options.weight_reload),
          "run a network too big for the chip in phases, reprogramming the tiles in between")
-        ("replicate", po::bool_switch(&opt.replicate), "copy the busiest layers onto spare tiles")
-        ("depthwise", po::value(&depthwise)->value_name("cores|tiles")->default_value("cores"),
+        ("balance", po::value(&c.balance)->value_name("off|tiles|all")->default_value("all"),
+         "replicate the stage that bounds throughput: off, by tile MVMs only, or weighing tiles, cores and links")
+        ("replicate", po::bool_switch(&c.replicate), "the same as --balance all (kept for old scripts)")
+        ("tile-budget", po::value(&c.options.tile_budget)->value_name("N"),
+         "tiles balancing may fill (default: the whole chip)")
+        ("depthwise", po::value(&c.depthwise)->value_name("cores|tiles")->default_value("cores"),
          "depthwise convolutions on cores or as block-diagonal tile blocks")
-        ("chunks", po::value(&opt.max_chunks)->value_name("N")->default_value(opt.max_chunks),
+        ("chunks", po::value(&c.options.max_chunks)->value_name("N")->default_value(c.options.max_chunks),
          "stream each tensor in at most N chunks of rows");
 }
 
-void finish_compile_options(const std::string& depthwise, sw::compile_options& opt) {
-    if (depthwise != "cores" && depthwise != "tiles")
-        throw input_error("--depthwise: \"" + depthwise + "\"; expected cores or tiles");
+void finish_compile_options(const arch_config& arch, compile_choices& c) {
+    sw::compile_options& opt = c.options;
+    if (c.depthwise != "cores" && c.depthwise != "tiles")
+        throw input_error("--depthwise: \"" + c.depthwise + "\"; expected cores or tiles");
     if (opt.max_chunks < 1 || opt.max_chunks > 4096)
         throw input_error("--chunks: " + std::to_string(opt.max_chunks) + " is out of range; expected 1..4096");
-    opt.depthwise_on_tiles = depthwise == "tiles";
+    opt.depthwise_on_tiles = c.depthwise == "tiles";
+    const std::map<std::string, sw::balance_policy> policies = {
+        {"off", sw::balance_policy::off}, {"tiles", sw::balance_policy::tiles}, {"all", sw::balance_policy::all}};
+    const auto policy = policies.find(c.replicate ? "all" : c.balance);
+    if (policy == policies.end()) throw input_error("--balance: \"" + c.balance + "\"; expected off, tiles or all");
+    opt.balance = policy->second;
+    const unsigned tiles = unsigned(count_nodes(arch, sw::node_kind::tile));
+    if (opt.tile_budget > tiles)
+        throw input_error("--tile-budget: " + std::to_string(opt.tile_budget) + " tiles, but " + arch.source +
+                          " has " + std::to_string(tiles) + "; expected at most " + std::to_string(tiles));
 }
 
 sw::network load_network(const std::string& path) {
@@ -40,8 +55,9 @@ sw::network load_network(const std::string& path) {
     return sw::load_network_yaml(path);
 }
 
-sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt) {
-    return sw::compile(load_network(path), to_target(arch), opt);
+sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt,
+                             sw::balance_result* balanced) {
+    return sw::compile(load_network(path), to_target(arch), opt, balanced);
 }
 
 namespace {
@@ -105,24 +121,25 @@ void print_mapping(const sw::schedule& s, const arch_config& arch, const mapping
 
 int compile_command(const arguments& args) {
     common_options common;
-    sw::compile_options copts;
-    std::string network, output = "schedule.json", depthwise;
+    compile_choices choices;
+    std::string network, output = "schedule.json";
     po::options_description desc("compile options");
     add_common_options(desc, common);
     desc.add_options()
         ("network", po::value(&network)->value_name("NAME|FILE")->required(), "zoo network or network file")
         (",o", po::value(&output)->value_name("FILE"), "schedule file to write (default: schedule.json)");
-    add_compile_options(desc, copts, depthwise);
+    add_compile_options(desc, choices);
     po::positional_options_description positional;
     positional.add("network", 1);
     if (!parse_options("compile", "NETWORK [options]", args, desc, positional)) return 0;
-    finish_compile_options(depthwise, copts);
-
     const arch_config arch = load_common(common);
+    finish_compile_options(arch, choices);
+    const sw::compile_options& copts = choices.options;
     const auto start = std::chrono::steady_clock::now();
     const sw::network net = load_network(resolve_network(network));
     const sw::target_desc target = to_target(arch);
-    const sw::schedule s = sw::compile(net, target, copts);
+    sw::balance_result balanced;
+    const sw::schedule s = sw::compile(net, target, copts, &balanced);
     sw::save_schedule(s, output);
     mapping_totals totals;
     totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -132,6 +149,7 @@ int compile_command(const arguments& args) {
     naive.naive_placement = true;
     totals.naive_byte_hops = sw::byte_hops(sw::compile(net, target, naive), target);
     print_mapping(s, arch, totals, std::cout);
+    std::cout << "balance: " << balanced.replicas_added << " replicas added; " << balanced.stop << "\n";
     std::cout << "schedule written to " << output << '\n';
     return 0;
 }

@@ -32,15 +32,21 @@ bool parse_options(const std::string& command, const std::string& usage, const a
 arch_config load_common(const common_options& common);
 
 std::string default_arch_path();
-// Compiler flags shared by run and compile: --weight-reload, --replicate, --depthwise, --chunks.
-void add_compile_options(boost::program_options::options_description& desc, sw::compile_options& opt,
-                         std::string& depthwise);
-// Checks the flags' values and fills the options they imply.
-void finish_compile_options(const std::string& depthwise, sw::compile_options& opt);
+// Compiler flags shared by run and compile: --weight-reload, --balance, --replicate, --tile-budget,
+// --depthwise, --chunks; `options` is complete after finish_compile_options.
+struct compile_choices {
+    sw::compile_options options;
+    std::string depthwise, balance;
+    bool replicate = false;
+};
+void add_compile_options(boost::program_options::options_description& desc, compile_choices& choices);
+// Checks the flags' values against the architecture and fills the options they imply.
+void finish_compile_options(const arch_config& arch, compile_choices& choices);
 // Reads a network file (.onnx, else YAML).
 sw::network load_network(const std::string& path);
 // Compiles a network file for the architecture.
-sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {});
+sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {},
+                             sw::balance_result* balanced = nullptr);
 // A zoo name (mlp, cnn) or a path to a network file. Throws input_error if neither exists.
 std::string resolve_network(const std::string& name_or_path);
 

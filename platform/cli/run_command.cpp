@@ -26,8 +26,7 @@ struct run_options {
     trace_options traces;
     int inferences = 16;
     bool json = false;
-    sw::compile_options compile;
-    std::string depthwise;
+    compile_choices compile;
     std::string mode = "timing";
     std::string inputs, labels;
     std::size_t samples = 0;
@@ -78,17 +77,18 @@ int run_command(const arguments& args) {
         ("labels", po::value(&o.labels)->value_name("FILE"), "functional: class labels, .npy [N] (gives top-1)")
         ("samples", po::value(&o.samples)->value_name("N"), "functional: the first N samples only");
     add_trace_options(desc, o.traces);
-    add_compile_options(desc, o.compile, o.depthwise);
+    add_compile_options(desc, o.compile);
     if (!parse_options("run", "[options]", args, desc)) return 0;
     check(o);
-    finish_compile_options(o.depthwise, o.compile);
     check_trace_options(o.traces);
 
     const auto wall_start = std::chrono::steady_clock::now();
     const arch_config arch = load_common(o.common);
+    finish_compile_options(arch, o.compile);
     const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
     const auto functional = o.mode == "functional" ? prepare_functional(o, source) : nullptr;
-    const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch, o.compile)
+    sw::balance_result balanced;
+    const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch, o.compile.options, &balanced)
                                                     : sw::load_schedule(source);
 
     chip target("chip", arch, o.traces.any());
@@ -97,6 +97,7 @@ int run_command(const arguments& args) {
 
     std::filesystem::create_directories(o.out_dir);
     run_info info{arch.source, source, o.inferences, o.common.seed, 0.0, o.mode};
+    info.balance = o.schedule.empty() ? balanced.stop : "schedule given (--schedule)";
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, sched, timing, info);
     if (functional) report["accuracy"] = functional->accuracy(target, sched);

@@ -4,10 +4,13 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 
 #include "models/aimc/technology.h"
+#include "models/aimc/tile_cost.h"
+#include "models/common/units.h"
 #include "models/npu/npu_cost.h"
 #include "platform/config/core_functions.h"
 #include "platform/config/mesh_layout.h"
@@ -348,6 +351,21 @@ arch_config load_arch(const std::string& path, const std::vector<std::string>& o
     return parse_arch(text.str(), path, overrides);
 }
 
+// What the balancing pass weighs: the models' own cost equations on a full block.
+sw::unit_costs unit_costs_of(const arch_config& arch) {
+    sw::unit_costs c;
+    c.mvm_ns = arch.tile_type == tile_kind::npu
+                   ? models::to_ns(models::compute_npu_mvm_cost(arch.npu, arch.tile.rows, arch.tile.cols, 1, 0).duration)
+                   : models::to_ns(models::compute_mvm_cost(arch.tile, arch.tile.rows, arch.tile.cols).total);
+    c.link_bytes_per_ns = arch.noc.link_bits / 8.0 * arch.noc.clock_ghz;
+    const auto table = [](const models::core_config& core, std::map<std::string, double>& out) {
+        for (const auto& f : core.functions) out[f.name] = 1.0 / (core.lanes * f.elements_per_lane_cycle * core.clock_ghz);
+    };
+    table(arch.light, c.light_ns_per_element);
+    table(arch.heavy, c.heavy_ns_per_element);
+    return c;
+}
+
 sw::target_desc to_target(const arch_config& arch) {
     sw::target_desc t;
     t.name = arch.name;
@@ -358,6 +376,7 @@ sw::target_desc to_target(const arch_config& arch) {
     t.tile_cols = arch.tile.cols;
     for (const auto& f : arch.light.functions) t.light_functions.push_back(f.name);
     for (const auto& f : arch.heavy.functions) t.heavy_functions.push_back(f.name);
+    t.costs = unit_costs_of(arch);
     if (arch.tile_type == tile_kind::npu) {
         set_npu_tiles(arch.npu, arch.tile.cols, t);
         return t;

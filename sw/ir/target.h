@@ -1,5 +1,6 @@
 #pragma once
 // What the compiler needs to know about a chip, filled by platform/ from the architecture.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -7,6 +8,17 @@ namespace aimcsim::sw {
 
 enum class node_kind { empty, tile, heavy_core, light_core, memory_core };
 const char* to_string(node_kind kind);
+
+// What an instruction costs on each kind of unit, as the compiler's balancing weighs it (platform/
+// sets these from the models' own equations).
+struct unit_costs {
+    double mvm_ns = 0;                         // one MVM on a tile
+    double link_bytes_per_ns = 0;              // one NoC link
+    std::map<std::string, double> light_ns_per_element, heavy_ns_per_element;  // by core function
+
+    // 0 when unknown (a function the table lacks).
+    double ns_per_element(node_kind core, const std::string& function) const;
+};
 
 struct target_desc {
     std::string name;
@@ -25,6 +37,7 @@ struct target_desc {
     static constexpr double write_verify_pulses = 10;  // [assumed] iterative program-and-verify
     double program_ns_per_row = 1000;
     double program_pj_per_device = 500;
+    unit_costs costs;
 
     int node_id(unsigned x, unsigned y) const { return static_cast<int>(y * cols + x); }
     unsigned x_of(int node) const { return static_cast<unsigned>(node) % cols; }
@@ -32,6 +45,9 @@ struct target_desc {
     unsigned weights_per_tile_row() const { return tile_cols / columns_per_weight; }
     // Whether a core of `kind` runs `function` (any function when its table is not given).
     bool supports(node_kind kind, const std::string& function) const;
+    // The kind of core that runs all of `functions`: light if the chip has light cores able to,
+    // else heavy if it has heavy ones able to, else empty.
+    node_kind core_for(const std::vector<std::string>& functions) const;
 };
 
 }  // namespace aimcsim::sw

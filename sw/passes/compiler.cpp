@@ -10,7 +10,6 @@
 #include "sw/passes/packing.h"
 #include "sw/passes/partitioning.h"
 #include "sw/passes/placement.h"
-#include "sw/passes/replication.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -46,12 +45,14 @@ std::vector<phase_cost> programming(const schedule& s, const target_desc& t, int
 
 }  // namespace
 
-schedule compile(const network& net, const target_desc& target, const compile_options& opt) {
+schedule compile(const network& net, const target_desc& target, const compile_options& opt,
+                 balance_result* balanced) {
     check_target(target);
     plan p;
     lower(net, opt, p);
     partition(net, target, opt.fuse_activations, p);
-    if (opt.replicate && !opt.weight_reload) replicate(net, target, p);
+    const balance_result b = balance(net, target, opt, p);
+    if (balanced) *balanced = b;
     pack(net, target, opt, p);
     place(net, target, opt, p);
     schedule s = emit(net, target, p);

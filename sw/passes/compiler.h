@@ -1,15 +1,18 @@
 #pragma once
-// The compiler: network + target -> schedule, through lowering, partitioning, replication
+// The compiler: network + target -> schedule, through lowering, partitioning, balancing
 // (option), packing, placement and emission (see docs/compiler.md and docs/schedule.md).
 #include "sw/ir/network.h"
 #include "sw/ir/target.h"
+#include "sw/passes/balancing.h"
 #include "sw/passes/plan.h"
 #include "sw/schedule/schedule.h"
 
 namespace aimcsim::sw {
 
-// Throws input_error when the target is inconsistent or the network does not fit it.
-schedule compile(const network& net, const target_desc& target, const compile_options& opt = {});
+// Throws input_error when the target is inconsistent or the network does not fit it. `balanced`,
+// when given, receives what balancing did.
+schedule compile(const network& net, const target_desc& target, const compile_options& opt = {},
+                 balance_result* balanced = nullptr);
 
 // The least tiles that can hold the network's crossbar weights:
 // ceil(matrix weights on tiles x columns per weight / cells per tile).

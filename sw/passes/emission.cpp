@@ -368,16 +368,19 @@ void emitter::emit_analog(int index) {
 void emitter::emit_digital(int index) {
     const layer_plan& p = lp(index);
     const layer& l = m_net.at(index);
-    const int s = add_stream(p.phase, p.cores.front(), chunks_of(p, 0));
-    stream_build& st = m_streams[std::size_t(s)];
-    for (std::size_t k = 0; k < st.chunks.size(); ++k)
-        for (const core_op& op : core_work(m_plan, index))
-            st.work[k].push_back(compute(sched_op::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function));
-    m_parts[std::size_t(index)] = {{s, 0, channels(l.output_shape), index}};
-    for (std::size_t i = 0; i < l.inputs.size(); ++i) {
-        const tensor_shape& v = l.views[i].shape;
-        const bool rowed = reads_rowed(m_net, index, i);
-        connect(index, i, l.inputs[i], {{s}, 0, rowed ? row_elements(v) : elements(v)});
+    m_parts[std::size_t(index)].clear();
+    for (unsigned r = 0; r < p.replicas; ++r) {
+        const int s = add_stream(p.phase, p.cores[r], chunks_of(p, r));
+        stream_build& st = m_streams[std::size_t(s)];
+        for (std::size_t k = 0; k < st.chunks.size(); ++k)
+            for (const core_op& op : core_work(m_plan, index))
+                st.work[k].push_back(compute(sched_op::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function));
+        m_parts[std::size_t(index)].push_back({s, 0, channels(l.output_shape), index});
+        for (std::size_t i = 0; i < l.inputs.size(); ++i) {
+            const tensor_shape& v = l.views[i].shape;
+            const bool rowed = reads_rowed(m_net, index, i);
+            connect(index, i, l.inputs[i], {{s}, 0, rowed ? row_elements(v) : elements(v)});
+        }
     }
 }
 

@@ -49,9 +49,7 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
         break;
     case layer_kind::dynamic_matmul: lp.ops = {{"matmul", l.dynamic_macs() / lp.rows, index}}; break;
     }
-    const unsigned max_chunks = l.kind == layer_kind::lstm ? lp.rows : std::max(opt.max_chunks, 1u);  // steps recur
-    lp.chunk_rows = (lp.rows + max_chunks - 1) / max_chunks;
-    lp.chunks = (lp.rows + lp.chunk_rows - 1) / lp.chunk_rows;
+    set_chunks(lp, l.kind == layer_kind::lstm ? lp.rows : std::max(opt.max_chunks, 1u));  // LSTM steps recur
     return lp;
 }
 
@@ -79,6 +77,28 @@ std::vector<core_op> core_work(const plan& p, int index) {
         ops.insert(ops.end(), act.begin(), act.end());
     }
     return ops;
+}
+
+std::vector<std::string> core_functions(const plan& p, int index) {
+    std::vector<std::string> out;
+    for (const auto& op : core_work(p, index)) out.push_back(op.function);
+    return out;
+}
+
+unsigned rows_per_replica(const layer_plan& lp) {
+    return std::min(lp.rows, (lp.chunks + lp.replicas - 1) / lp.replicas * lp.chunk_rows);
+}
+
+double core_ns_per_replica(const plan& p, const target_desc& target, int index) {
+    const node_kind kind = target.core_for(core_functions(p, index));
+    double ns = 0;
+    for (const core_op& op : core_work(p, index)) ns += double(op.per_row) * target.costs.ns_per_element(kind, op.function);
+    return ns * rows_per_replica(p.layers[std::size_t(index)]);
+}
+
+void set_chunks(layer_plan& lp, unsigned chunks) {
+    lp.chunk_rows = (lp.rows + chunks - 1) / chunks;
+    lp.chunks = (lp.rows + lp.chunk_rows - 1) / lp.chunk_rows;
 }
 
 unsigned layer_plan::rows_in(unsigned chunk) const {

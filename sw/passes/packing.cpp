@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sw/ir/input_error.h"
+#include "sw/passes/lowering.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -104,9 +105,7 @@ void tile_packer::add(layer_plan& lp) {
         for (const weight_block& b : lp.blocks) lp.slots.push_back(place(b.rows, b.cols * m_cpw, block_load(lp)));
 }
 
-std::uint64_t block_load(const layer_plan& lp) {
-    return (std::uint64_t(lp.rows) * lp.positions + lp.replicas - 1) / lp.replicas;
-}
+std::uint64_t block_load(const layer_plan& lp) { return std::uint64_t(rows_per_replica(lp)) * lp.positions; }
 
 std::uint64_t load_budget(const plan& p) {
     std::uint64_t most = 0;
@@ -118,7 +117,8 @@ std::uint64_t load_budget(const plan& p) {
 void pack(const network& net, const target_desc& target, const compile_options& opt, plan& p) {
     const unsigned available = tile_count(target);
     std::vector<int> first_tile = {0};  // per phase: its first virtual tile
-    const std::uint64_t budget = opt.replicate ? load_budget(p) : 0;
+    const bool replicated = std::any_of(p.layers.begin(), p.layers.end(), [](const auto& lp) { return lp.replicas > 1; });
+    const std::uint64_t budget = replicated ? load_budget(p) : 0;
     const auto fresh = [&] { return tile_packer(target.tile_rows, target.tile_cols, target.columns_per_weight, budget); };
     tile_packer packer = fresh();
     int phase = 0;

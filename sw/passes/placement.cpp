@@ -39,11 +39,13 @@ private:
     plan& m_plan;
     std::vector<std::vector<int>> m_free;  // per phase: free tiles
     std::vector<unsigned> m_load;          // streams per node
+    std::vector<double> m_work;            // core ns per inference per node
 };
 
 placer::placer(const network& net, const target_desc& target, const compile_options& opt, plan& p)
     : m_net(net), m_target(target), m_opt(opt), m_plan(p),
-      m_free(std::size_t(p.phases), nodes_of(node_kind::tile)), m_load(target.nodes.size(), 0) {}
+      m_free(std::size_t(p.phases), nodes_of(node_kind::tile)), m_load(target.nodes.size(), 0),
+      m_work(target.nodes.size(), 0) {}
 
 std::vector<int> placer::nodes_of(node_kind kind) const {
     std::vector<int> out;
@@ -131,21 +133,27 @@ void placer::place_tiles(layer_plan& lp, point anchor) {
 
 // Cores that run every function of the layer's core stream: light ones if any can, else heavy ones.
 std::vector<int> placer::candidates(int layer) const {
-    const auto work = core_work(m_plan, layer);
-    for (node_kind kind : {node_kind::light_core, node_kind::heavy_core}) {
-        const bool able = std::all_of(work.begin(), work.end(),
-                                      [&](const core_op& op) { return m_target.supports(kind, op.function); });
-        if (able && !nodes_of(kind).empty()) return nodes_of(kind);
-    }
+    const auto work = core_functions(m_plan, layer);
+    const node_kind kind = m_target.core_for(work);
+    if (kind != node_kind::empty) return nodes_of(kind);
     std::string functions;
-    for (const auto& op : work) functions += (functions.empty() ? "" : ", ") + op.function;
+    for (const auto& f : work) functions += (functions.empty() ? "" : ", ") + f;
     throw input_error("target " + m_target.name + " has no light or heavy core that runs " + functions +
                       " (layer " + m_net.at(layer).name + ")");
 }
 
 int placer::pick_core(int layer, point anchor) {
-    const std::vector<int> cores = candidates(layer);
-    const auto cost = [&](int core) { return distance(core, anchor) + m_load[std::size_t(core)]; };
+    std::vector<int> cores = candidates(layer);
+    // A core's load: its work in units of this stream's (a stream's worth costs as much as a hop),
+    // or its streams when the target gives no costs. Cores this stream would push past the
+    // balanced period are passed over while others have room.
+    const double own = core_ns_per_replica(m_plan, m_target, layer);
+    std::vector<int> roomy;
+    for (int c : cores)
+        if (m_work[std::size_t(c)] + own <= m_plan.period_ns) roomy.push_back(c);
+    if (!roomy.empty() && !m_opt.naive_placement) cores = roomy;
+    const auto load = [&](int core) { return own > 0 ? m_work[std::size_t(core)] / own : double(m_load[std::size_t(core)]); };
+    const auto cost = [&](int core) { return distance(core, anchor) + load(core); };
     const auto better = m_opt.naive_placement
                             ? std::function<bool(int, int)>([&](int a, int b) {
                                   return m_load[std::size_t(a)] != m_load[std::size_t(b)]
@@ -157,6 +165,7 @@ int placer::pick_core(int layer, point anchor) {
                               });
     const int core = *std::min_element(cores.begin(), cores.end(), better);
     ++m_load[std::size_t(core)];
+    m_work[std::size_t(core)] += own;
     return core;
 }
 

@@ -9,12 +9,17 @@
 
 namespace aimcsim::sw {
 
+// Replicating pipeline stages onto spare hardware (sw/passes/balancing.h): not at all, by tile MVM
+// load alone (capped at the layer's chunks), or by the cost of every stage (tiles, cores, links).
+enum class balance_policy { off, tiles, all };
+
 struct compile_options {
     bool fuse_activations = true;  // activations applied by the tile (ReLU after an unsplit layer) or
                                    // by the core reducing a row-split layer's partial sums
     int memory_core = -1;          // node of the input and output streams; -1: chosen by the compiler
     unsigned max_chunks = 32;      // a tensor streams in at most this many chunks of whole rows
-    bool replicate = false;        // copy the busiest layers onto spare tiles to balance the pipeline
+    balance_policy balance = balance_policy::off;  // the command line's default is all
+    unsigned tile_budget = 0;      // tiles balancing may fill; 0: the whole chip
     bool depthwise_on_tiles = false;  // depthwise convolutions as block-diagonal tile blocks (else on cores)
     bool weight_reload = false;    // run in phases of layers that fit, reprogramming tiles in between
     bool naive_placement = false;  // tiles and cores in node order (the baseline of the traffic report)
@@ -74,6 +79,7 @@ struct plan {
     std::vector<virtual_tile> vtiles;
     int phases = 1;
     int memory_core = -1;          // holds the input and output streams
+    double period_ns = 0;          // balancing: the busiest stage's time per inference (0: not balanced)
 };
 
 }  // namespace aimcsim::sw

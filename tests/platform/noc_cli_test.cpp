@@ -78,7 +78,7 @@ TEST(NocRun, CnnRunsAtBothFidelitiesAndCircuitSwitched) {
     const auto dir = temp_dir("noc_run");
     for (const std::string set : {"noc.fidelity=fast", "noc.fidelity=cycle",
                                   "noc.switching=circuit --set noc.circuit_lanes=16"}) {
-        const auto r = run_cli("run --network cnn --inferences 4 --json --set " + set + " -o " + dir.string(), dir);
+        const auto r = run_cli("run --network cnn --balance off --inferences 4 --json --set " + set + " -o " + dir.string(), dir);
         ASSERT_EQ(r.status, 0) << set << ": " << r.err;
         const auto j = read_json(dir / "report.json");
         EXPECT_GT(j["noc"]["flits_or_bytes"].get<double>(), 0) << set;

@@ -196,7 +196,7 @@ TEST(Mapping, ReplicationCopiesTheBusiestLayersOntoSpareTiles) {
     const target_desc t = preset_like(16);
     const network& net = zoo_network("resnet18");
     compile_options opt;
-    opt.replicate = true;
+    opt.balance = balance_policy::tiles;
     const schedule plain = compile(net, t), replicated = compile(net, t, opt);
     EXPECT_GT(tiles_used(replicated), tiles_used(plain));
     EXPECT_LE(tiles_used(replicated), tiles_of(t));
@@ -224,6 +224,65 @@ TEST(Mapping, ReplicationCopiesTheBusiestLayersOntoSpareTiles) {
         return bytes;
     };
     EXPECT_LT(input_bytes(replicated), 2 * input_bytes(plain));
+}
+
+// Every stage weighed: cores run 16 elements per ns, tiles 100 ns per MVM, links 32 bytes per ns.
+target_desc costed(unsigned n) {
+    target_desc t = preset_like(n);
+    t.costs.mvm_ns = 100;
+    t.costs.link_bytes_per_ns = 32;
+    for (const auto& f : t.light_functions) t.costs.light_ns_per_element[f] = 1.0 / 16;
+    for (const auto& f : t.heavy_functions) t.costs.heavy_ns_per_element[f] = 1.0 / 16;
+    return t;
+}
+
+// The busiest unit per inference by the target's costs, read from the schedule's instructions.
+double busiest_unit_ns(const schedule& s, const target_desc& t) {
+    std::map<int, double> ns;
+    for (const auto& u : s.units)
+        for (const auto& code : u.streams)
+            for (const auto& in : code) {
+                if (in.op == sched_op::mvm) ns[u.node] += double(in.count) * t.costs.mvm_ns;
+                if (in.op == sched_op::op) ns[u.node] += double(in.count) * t.costs.ns_per_element(u.kind, in.function);
+            }
+    double most = 0;
+    for (const auto& [node, v] : ns) most = std::max(most, v);
+    return most;
+}
+
+TEST(Mapping, BalancingAllReplicatesCoreLayersAndBeyondTheChunkCount) {
+    const target_desc t = costed(16);
+    const network& net = zoo_network("resnet18");
+    compile_options tiles, all;
+    tiles.balance = balance_policy::tiles;
+    all.balance = balance_policy::all;
+    balance_result by_tiles, by_all;
+    const schedule a = compile(net, t, tiles, &by_tiles), b = compile(net, t, all, &by_all);
+    EXPECT_FALSE(by_all.stop.empty());
+    expect_tags_consistent(b);
+    EXPECT_TRUE(runs_to_completion(b));
+    EXPECT_LT(busiest_unit_ns(b, t), busiest_unit_ns(a, t));
+    EXPECT_LT(busiest_unit_ns(b, t), busiest_unit_ns(compile(net, t), t) / 4);
+    // The max pool runs on cores only: policy all gives it more than one core stream.
+    const int pool = net.find("/maxpool/MaxPool");
+    ASSERT_GE(pool, 0);
+    std::set<int> pool_cores;
+    for (const auto& u : b.units)
+        for (const auto& code : u.streams)
+            for (const auto& in : code)
+                if (in.op == sched_op::op && in.layer == pool) pool_cores.insert(u.node);
+    EXPECT_GT(pool_cores.size(), 1u);
+}
+
+TEST(Mapping, TileBudgetBoundsBalancing) {
+    const target_desc t = costed(16);
+    compile_options opt;
+    opt.balance = balance_policy::all;
+    opt.tile_budget = 60;
+    balance_result result;
+    const schedule s = compile(zoo_network("resnet18"), t, opt, &result);
+    EXPECT_LE(tiles_used(s), 60u);
+    EXPECT_NE(result.stop.find("tile budget"), std::string::npos) << result.stop;
 }
 
 TEST(Mapping, DepthwiseOnTilesIsBlockDiagonal) {
