@@ -5,7 +5,7 @@
 //
 // Timing, with T = 1 / clock_ghz, F = max(1, ceil(8 x bytes / link_bits)) flits and a route of
 // D router-to-router hops through H = D + 1 routers. The head starts at h = now + delay; each link
-// is held for F T divided by the rate the credit loop of the buffer behind it allows one flow
+// is held for F T divided by the rate the credit loop of the buffer it feeds allows one flow
 // (credit_loop.h: min(1, buffer_flits / round trip); the ejection link at one flit per cycle).
 //   injection link:             start = max(h, busy_until); busy_until = start + hold; h = start
 //   each router + its out link  start = max(h, busy_until); busy_until = start + hold;

@@ -70,7 +70,7 @@ struct point {
 // Rates below saturation. Transpose saturates at 0.8 / 56 = 0.0143 packets/node/cycle in both
 // fidelities: its busiest XY link carries 7 sources x 8 flits, and one VC of 4-flit buffers over
 // a 5-cycle credit round trip moves 0.8 flits per cycle. Uniform saturates at cycle fidelity
-// near 0.022 (latency twice the zero-load one; wormhole blocking across routers, which the fast
+// near 0.021 (latency twice the zero-load one; wormhole blocking across routers, which the fast
 // model with its unbounded buffers does not have).
 TEST(NocAgreement, FastWithinTenPercentOfCycleBelowSaturation) {
     std::vector<point> points;
