@@ -8,7 +8,7 @@ using sc_core::sc_time;
 
 cycle_noc::cycle_noc(const sc_core::sc_module_name& name, const noc_config& config, energy_ledger& ledger,
                      activity_log& activity)
-    : noc_base(name, config, ledger, activity), m_wheel(config.link_cycles + 1) {
+    : noc_base(name, config, ledger, activity), m_wheel(config.link_cycles + config.credit_cycles + 1) {
     const unsigned vcs = config.virtual_channels, depth = config.buffer_flits;
     for (int node = 0; node < node_count(); ++node) {
         m_routers.emplace_back(node, vcs, depth);
@@ -108,7 +108,7 @@ void cycle_noc::forward(int node, const flit_router::move& m, std::uint64_t cycl
 }
 
 void cycle_noc::return_credit(int node, const flit_router::freed_slot& s, std::uint64_t cycle) {
-    slot& due = at_cycle(cycle + config().link_cycles);
+    slot& due = at_cycle(cycle + config().link_cycles + config().credit_cycles);
     ++m_scheduled;
     if (s.in_port == local)
         due.credits.push_back({node, local, s.vc});

@@ -9,10 +9,13 @@
 // source (the interface's queue is unbounded; latency counts the queueing). The interface sends
 // one flit per cycle into its router's local input buffer (same cycle, credits permitting); a flit
 // that leaves a router's switch at cycle s enters the next router's buffer at s + L and may leave
-// it at s + L + R; a freed buffer slot returns a credit upstream at s + L (also to the interface).
-// Delivery is at the end of the tail's arrival at the destination interface, (s_tail + L + 1) T,
-// so a lone message takes H (R + L) T + F T, as in the fast model. Energy is charged when the
-// last tail is ejected.
+// it at s + L + R; a slot freed at cycle s returns its credit upstream (also to the interface),
+// which can spend it at s + L + C (C = credit_cycles). So the credit round trip is 2L + R + C
+// between routers and R + L + C from the interface (credit_loop.h): one flow crosses a link at
+// min(1, buffer_flits / round trip) flits per cycle. Delivery is at the end of the tail's arrival
+// at the destination interface, (s_tail + L + 1) T, so a lone message takes H (R + L) T plus the
+// burst of its route's credit loop (F T when the buffers cover the round trip), as in the fast
+// model. Energy is charged when the last tail is ejected.
 //
 // One SC_METHOD steps the whole mesh once per cycle, and only while a message is in flight: an
 // idle network has no events. Per-link activity and per-router buffer occupancy go to the
@@ -80,7 +83,7 @@ private:
     std::vector<packet_state> m_state;
     int layer_of(std::uint32_t packet) const { return message_of(*m_state[packet].payload).layer; }
     std::vector<std::uint32_t> m_free_packets;
-    std::vector<slot> m_wheel;  // the next L + 1 cycles
+    std::vector<slot> m_wheel;  // the next L + C + 1 cycles
     std::vector<flit_router::move> m_moves;
     std::vector<flit_router::freed_slot> m_freed;
     std::vector<int> m_buffer_tracks;  // per router, or empty

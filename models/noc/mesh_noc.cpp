@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/noc/credit_loop.h"
+
 namespace aimcsim::models {
 
 using sc_core::sc_time;
@@ -11,15 +13,15 @@ mesh_noc::mesh_noc(const sc_core::sc_module_name& name, const noc_config& config
                    activity_log& activity)
     : noc_base(name, config, ledger, activity), m_reserved(all_link_count()) {}
 
-bool mesh_noc::traverse(int link, sc_time& head, const sc_time& hop, std::uint64_t flits) {
+bool mesh_noc::traverse(int link, sc_time& head, const sc_time& hop, const sc_time& hold) {
     reservation& r = m_reserved[link];
     if (r.stamp == m_stamp) {  // already in this message's tree
         head = r.head;
         return false;
     }
     const sc_time start = std::max(head, r.busy_until);
-    r.busy_until = start + period() * static_cast<double>(flits);
-    use_link(link, flits, start, r.busy_until, m_layer);
+    r.busy_until = start + hold;
+    use_link(link, m_flits, start, start + period() * static_cast<double>(m_flits), m_layer);
     head = start + hop;
     r.stamp = m_stamp;
     r.head = head;
@@ -28,23 +30,26 @@ bool mesh_noc::traverse(int link, sc_time& head, const sc_time& hop, std::uint64
 
 void mesh_noc::transport(int source, tlm::tlm_generic_payload& payload, const message_ext& msg,
                          const std::vector<int>& destinations, const sc_time& at) {
-    const std::uint64_t flits = flits_of(msg.bytes);
-    const sc_time occupancy = period() * static_cast<double>(flits);
+    m_flits = flits_of(msg.bytes);
     const sc_time hop = period() * static_cast<double>(config().router_cycles + config().link_cycles);
+    const sc_time injection_hold = period() * injection_credit_loop(config()).hold_cycles(m_flits);
+    const sc_time mesh_hold = period() * mesh_credit_loop(config()).hold_cycles(m_flits);
+    const sc_time ejection_hold = period() * static_cast<double>(m_flits);  // the interface always accepts
     ++m_stamp;
     m_layer = msg.layer;
     sc_time injected = at;
-    traverse(injection_link(source), injected, SC_ZERO_TIME, flits);
+    traverse(injection_link(source), injected, SC_ZERO_TIME, injection_hold);
     std::uint64_t mesh_links = 0;
     for (const int destination : destinations) {
         sc_time head = injected;
         for (int node = source; node != destination;) {
             const direction dir = geometry().next(node, destination);
-            mesh_links += traverse(mesh_link(node, dir), head, hop, flits);
+            mesh_links += traverse(mesh_link(node, dir), head, hop, mesh_hold);
             node = geometry().neighbour(node, dir);
         }
-        traverse(ejection_link(destination), head, hop, flits);
-        deliver_at(destination, payload, head + occupancy);
+        traverse(ejection_link(destination), head, hop, ejection_hold);
+        const auto tail = static_cast<double>(tail_cycles(config(), m_flits, destination == source));
+        deliver_at(destination, payload, head + period() * tail);
     }
     charge(msg, mesh_links, mesh_links + destinations.size());
 }

@@ -4,14 +4,18 @@
 // protocol, links, energy and collectives are in noc_base.h.
 //
 // Timing, with T = 1 / clock_ghz, F = max(1, ceil(8 x bytes / link_bits)) flits and a route of
-// D router-to-router hops through H = D + 1 routers. The head starts at h = now + delay.
-//   injection link:             start = max(h, busy_until); busy_until = start + F T; h = start
-//   each router + its out link  start = max(h, busy_until); busy_until = start + F T;
+// D router-to-router hops through H = D + 1 routers. The head starts at h = now + delay; each link
+// is held for F T divided by the rate the credit loop of the buffer it feeds allows one flow
+// (credit_loop.h: min(1, buffer_flits / round trip); the ejection link at one flit per cycle).
+//   injection link:             start = max(h, busy_until); busy_until = start + hold; h = start
+//   each router + its out link  start = max(h, busy_until); busy_until = start + hold;
 //   (D mesh links, then the     h = start + (router_cycles + link_cycles) T
 //    ejection link)
-//   delivery = h + F T
-// so the zero-load latency is exactly H (router_cycles + link_cycles) T + F T. A message to its
-// own node takes the local path (D = 0, H = 1). Links are granted in order of injection.
+//   delivery = h + tail T       (tail_cycles: the burst of the route's credit loop, F if unthrottled)
+// so the zero-load latency is exactly H (router_cycles + link_cycles) T + tail T, as in the cycle
+// model. A message to its own node takes the local path (D = 0, H = 1). Links are granted in
+// order of injection. There are no virtual channels: a link takes the bound of one. A link's busy
+// time counts the F T its flits take, as in the cycle model, not the hold.
 //
 // Multicast: the union of the routes from the source is a tree; a link shared by several
 // destinations is reserved and charged once, and each destination is delivered to once.
@@ -36,11 +40,12 @@ private:
     void transport(int source, tlm::tlm_generic_payload& payload, const message_ext& msg,
                    const std::vector<int>& destinations, const sc_core::sc_time& at) override;
     // Reserves `link` for this message unless the tree already holds it; advances the head.
-    bool traverse(int link, sc_core::sc_time& head, const sc_core::sc_time& hop, std::uint64_t flits);
+    bool traverse(int link, sc_core::sc_time& head, const sc_core::sc_time& hop, const sc_core::sc_time& hold);
 
     std::vector<reservation> m_reserved;  // per link (all links)
     std::uint64_t m_stamp = 0;
-    int m_layer = -1;  // of the message in transport
+    std::uint64_t m_flits = 0;  // of the message in transport
+    int m_layer = -1;           // of the message in transport
 };
 
 }  // namespace aimcsim::models

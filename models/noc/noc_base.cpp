@@ -4,6 +4,7 @@
 
 #include "models/common/processing_unit.h"
 #include "models/common/units.h"
+#include "models/noc/credit_loop.h"
 
 namespace aimcsim::models {
 
@@ -83,7 +84,8 @@ std::uint64_t noc_base::flits_of(std::uint64_t bytes) const {
 
 sc_time noc_base::zero_load_latency(int from, int to, std::uint64_t bytes) const {
     const double routers = hops(from, to) + 1.0;
-    return m_period * (routers * (m_config.router_cycles + m_config.link_cycles) + double(flits_of(bytes)));
+    const double tail = double(tail_cycles(m_config, flits_of(bytes), from == to));
+    return m_period * (routers * (m_config.router_cycles + m_config.link_cycles) + tail);
 }
 
 double noc_base::link_utilization(std::size_t link, const sc_time& run) const {

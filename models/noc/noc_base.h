@@ -54,7 +54,8 @@ public:
     sc_core::sc_time period() const { return m_period; }
     std::uint64_t flits_of(std::uint64_t bytes) const;  // max(1, ceil(8 bytes / link_bits))
     unsigned hops(int from, int to) const { return m_geometry.hops(from, to); }
-    // Latency of a lone message; packet switching: (hops + 1)(router + link cycles) T + flits T.
+    // Latency of a lone message; packet switching: (hops + 1)(router + link cycles) T + tail T,
+    // tail = flits unless the credit loop throttles them (tail_cycles, credit_loop.h).
     virtual sc_core::sc_time zero_load_latency(int from, int to, std::uint64_t bytes) const;
 
     std::size_t link_count() const { return m_mesh_links; }

@@ -21,8 +21,9 @@ struct noc_config {
     noc_fidelity fidelity = noc_fidelity::fast;
     noc_routing routing = noc_routing::xy;
     noc_switching switching = noc_switching::packet;
-    unsigned buffer_flits = 4;      // cycle fidelity: input buffer depth per virtual channel
+    unsigned buffer_flits = 4;      // input buffer depth per virtual channel (fast: its credit bound)
     unsigned virtual_channels = 1;  // cycle fidelity: per input port
+    unsigned credit_cycles = 1;     // credit processing at the sender, after the credit's link traversal
     unsigned circuit_lanes = 4;     // circuit switching: circuits one link carries side by side
     noc_trace trace = noc_trace::links;
 };

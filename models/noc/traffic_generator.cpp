@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "models/noc/credit_loop.h"
+
 namespace aimcsim::models {
 
 using sc_core::sc_time;
@@ -62,6 +64,13 @@ std::string traffic_pattern_problem(traffic_pattern pattern, unsigned cols, unsi
     return "";
 }
 
+double traffic_stats::mean_zero_load_cycles(const noc_config& n, std::uint64_t flits) const {
+    if (measured == 0) return 0.0;
+    const double own = double(local) / double(measured);
+    const double tail = own * double(tail_cycles(n, flits, true)) + (1 - own) * double(tail_cycles(n, flits, false));
+    return (mean_hops() + 1) * (n.router_cycles + n.link_cycles) + tail;
+}
+
 traffic_generator::traffic_generator(const sc_core::sc_module_name& name, int node, const traffic_config& config,
                                      traffic_stats& stats, payload_pool& pool, const sc_time& period)
     : sc_module(name),
@@ -117,6 +126,7 @@ void traffic_generator::send(std::uint64_t cycle) {
         ++m_stats.measured;
         const int cols = int(m_config.cols);
         m_stats.hops += std::abs(m_node % cols - destination % cols) + std::abs(m_node / cols - destination / cols);
+        m_stats.local += destination == m_node;
     }
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_time delay = sc_core::SC_ZERO_TIME;

@@ -18,6 +18,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/message.h"
+#include "models/noc/noc_config.h"
 
 namespace aimcsim::models {
 
@@ -48,10 +49,14 @@ struct traffic_stats {
     std::uint64_t generated = 0, measured = 0, delivered = 0;
     std::uint64_t latency_cycles = 0;  // sum over delivered measured packets
     std::uint64_t hops = 0;            // sum over measured packets
+    std::uint64_t local = 0;           // measured packets to their own node
     std::uint64_t accepted_flits = 0;  // of packets delivered inside the window
     std::uint64_t outstanding() const { return measured - delivered; }
     double mean_latency() const { return delivered ? double(latency_cycles) / double(delivered) : 0.0; }
     double mean_hops() const { return measured ? double(hops) / double(measured) : 0.0; }
+    // Analytic zero-load latency of the measured packets (packet switching), cycles:
+    // (mean hops + 1)(router + link cycles) + their mean tail (tail_cycles, credit_loop.h).
+    double mean_zero_load_cycles(const noc_config& n, std::uint64_t flits) const;
 };
 
 class traffic_generator : public sc_core::sc_module {

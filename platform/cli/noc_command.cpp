@@ -124,15 +124,14 @@ json results(const models::noc_config& n, const models::traffic_config& t, const
     const auto noc = static_cast<std::size_t>(models::energy_kind::noc);
     const auto& layers = ledger.per_layer();
     const double measured_pj = layers.count(0) ? layers.at(0)[noc] : 0.0;
-    const double per_hop = n.router_cycles + n.link_cycles;
     const sc_core::sc_time period(1.0 / n.clock_ghz, sc_core::SC_NS);
     return {{"mesh", {n.cols, n.rows}}, {"traffic", o.traffic}, {"rate", t.rate}, {"packet_flits", t.packet_flits},
             {"flit_bits", n.link_bits}, {"fidelity", n.fidelity == models::noc_fidelity::cycle ? "cycle" : "fast"},
             {"routing", n.routing == models::noc_routing::xy ? "xy" : "yx"}, {"buffer_flits", n.buffer_flits},
-            {"virtual_channels", n.virtual_channels}, {"warmup_cycles", t.warmup_cycles},
+            {"virtual_channels", n.virtual_channels}, {"credit_cycles", n.credit_cycles}, {"warmup_cycles", t.warmup_cycles},
             {"measure_cycles", t.measure_cycles}, {"seed", t.seed}, {"packets_measured", stats.measured},
             {"mean_latency_cycles", stats.mean_latency()}, {"mean_hops", stats.mean_hops()},
-            {"zero_load_latency_cycles", (stats.mean_hops() + 1) * per_hop + double(t.packet_flits)},
+            {"zero_load_latency_cycles", stats.mean_zero_load_cycles(n, t.packet_flits)},
             {"offered_flits_per_node_cycle", t.rate * double(t.packet_flits)},
             {"accepted_flits_per_node_cycle",
              double(stats.accepted_flits) / (double(n.cols) * n.rows * double(t.measure_cycles))},
@@ -146,7 +145,8 @@ void print(const json& r, std::ostream& out) {
         << r["traffic"].get<std::string>() << " traffic, " << r["rate"].get<double>() << " packets/node/cycle, "
         << r["packet_flits"] << "-flit packets of " << r["flit_bits"] << " bits, "
         << r["fidelity"].get<std::string>() << " fidelity (" << r["routing"].get<std::string>() << ", "
-        << r["buffer_flits"] << "-flit buffers, " << r["virtual_channels"] << " VC)\n"
+        << r["buffer_flits"] << "-flit buffers, " << r["virtual_channels"] << " VC, " << r["credit_cycles"]
+        << "-cycle credits)\n"
         << "  packets measured     " << r["packets_measured"] << "\n"
         << "  mean latency         " << r["mean_latency_cycles"].get<double>() << " cycles\n"
         << "  zero-load latency    " << r["zero_load_latency_cycles"].get<double>() << " cycles (analytic, mean hops "

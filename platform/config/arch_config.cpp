@@ -205,6 +205,7 @@ void read_noc(yaml_map m, models::noc_config& n) {
     m.read("switching", n.switching, noc_switchings);
     m.read("buffer_flits", n.buffer_flits, limits::between(1, 1024));
     m.read("virtual_channels", n.virtual_channels, limits::between(1, 16));
+    m.read("credit_cycles", n.credit_cycles, limits::between(0, 1000));
     m.read("circuit_lanes", n.circuit_lanes, limits::between(1, 64));
     m.read("trace", n.trace, noc_traces);
     m.done();

@@ -10,10 +10,13 @@ using mt::ns;
 
 // 3x1 mesh: circuit A 0 -> 2, circuit B 1 -> 2 (each on its own lane). A message takes
 // (hops + 1) x link_cycles + flits; two messages of A follow each other; B is not delayed by A.
+// Circuits have no credit loop: 1-flit buffers, which would throttle a packet-switched link to
+// 1 / 5 flits per cycle, change nothing.
 TEST(Circuit, MessagesRideTheirCircuits) {
     noc_config c = mt::mesh_config(3, 1, noc_fidelity::fast);
     c.switching = noc_switching::circuit;
     c.circuit_lanes = 2;
+    c.buffer_flits = 1;
     mt::mesh_bench b(c);
     auto* noc = dynamic_cast<circuit_noc*>(b.noc.get());
     ASSERT_NE(noc, nullptr);

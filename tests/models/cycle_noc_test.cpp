@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "models/noc/credit_loop.h"
 #include "models/noc/cycle_noc.h"
 #include "tests/models/noc_test_support.h"
 
@@ -77,9 +78,37 @@ TEST(CycleNoc, ContentionOnSharedEjectionLink) {
     EXPECT_EQ(b.noc->link_busy(b.noc->ejection_link(1)), ns(8));
 }
 
-// With 2-flit buffers the credit round trip (link 1 + router 2 + credit 1 = 4 cycles) allows 2
-// flits per 4 cycles over the mesh link: flit 2k leaves router 0 at 2 + 4k, flit 2k+1 one cycle
-// later, so the tail of 8 flits is ejected at 18 and delivered at 20 (zero load: 2 x 3 + 8 = 14).
+// Defaults: 4-flit buffers, router 2, link 1, credit 1 cycles. Between routers the round trip is
+// 1 + 2 + 1 + 1 = 5 cycles: 0.8 flits per cycle; 8 flits leave at 0-3 and 5-8, so the tail is 9
+// cycles behind the head, and a packet holds the link 10 cycles at the sustained rate. From the
+// interface (no link in front of the buffer) it is 4 cycles: no throttling.
+TEST(CreditLoop, RateBurstAndHoldFollowDepthAndRoundTrip) {
+    noc_config c = cycle_mesh(2, 1);
+    const credit_loop mesh = mesh_credit_loop(c), injection = injection_credit_loop(c);
+    EXPECT_EQ(mesh.round_trip, 5u);
+    EXPECT_DOUBLE_EQ(mesh.flits_per_cycle(), 0.8);
+    EXPECT_EQ(mesh.burst_cycles(1), 1u);
+    EXPECT_EQ(mesh.burst_cycles(4), 4u);
+    EXPECT_EQ(mesh.burst_cycles(8), 9u);
+    EXPECT_EQ(mesh.burst_cycles(9), 11u);  // flit 8 waits for the credit of flit 4, sent at 5
+    EXPECT_DOUBLE_EQ(mesh.hold_cycles(8), 10.0);
+    EXPECT_EQ(injection.round_trip, 4u);
+    EXPECT_DOUBLE_EQ(injection.flits_per_cycle(), 1.0);
+    EXPECT_EQ(injection.burst_cycles(8), 8u);
+    EXPECT_EQ(tail_cycles(c, 8, false), 9u);
+    EXPECT_EQ(tail_cycles(c, 8, true), 8u);
+    c.buffer_flits = 8;  // deeper than the round trip: one flit per cycle
+    EXPECT_EQ(mesh_credit_loop(c).burst_cycles(8), 8u);
+    EXPECT_DOUBLE_EQ(mesh_credit_loop(c).hold_cycles(8), 8.0);
+    c.credit_cycles = 0;
+    EXPECT_EQ(mesh_credit_loop(c).round_trip, 4u);
+}
+
+// The credit round trip is link 1 + router 2 + link 1 + credit processing 1 = 5 cycles. With
+// 2-flit buffers it allows 2 flits per 5 cycles over the mesh link: flit 2k leaves router 0 at
+// 2 + 5k, flit 2k+1 one cycle later, so the tail of 8 flits leaves at 18, is ejected at 21 and
+// delivered at 23 (unthrottled: 2 x 3 + 8 = 14). With 4-flit buffers flits 4-7 leave one cycle
+// late, at 7-10: delivered at 15.
 TEST(CycleNoc, ShallowBuffersThrottleThroughCredits) {
     noc_config shallow = cycle_mesh(2, 1), deep = cycle_mesh(2, 1);
     shallow.buffer_flits = 2;
@@ -90,13 +119,16 @@ TEST(CycleNoc, ShallowBuffersThrottleThroughCredits) {
     sc_core::sc_start();
     ASSERT_EQ(a.nodes[1]->arrivals.size(), 1u);
     ASSERT_EQ(b.nodes[1]->arrivals.size(), 1u);
-    EXPECT_EQ(a.nodes[1]->arrivals[0].time, ns(20));
-    EXPECT_EQ(b.nodes[1]->arrivals[0].time, ns(14));
+    EXPECT_EQ(a.nodes[1]->arrivals[0].time, ns(23));
+    EXPECT_EQ(b.nodes[1]->arrivals[0].time, ns(15));
+    EXPECT_EQ(a.noc->zero_load_latency(0, 1, 256), ns(23));
+    EXPECT_EQ(b.noc->zero_load_latency(0, 1, 256), ns(15));
 }
 
 // YX routing on a 3x2 mesh. Z (node 5 -> 2, 32 flits) holds node 2's ejection; X (0 -> 2) stalls
-// behind it and fills the buffers on its way, including router 1's west input. Y (3 -> 1, via
-// router 0 and the same link into router 1) is stuck behind X with one VC, and passes it with two.
+// behind it and fills the buffers on its way, including router 1's west input (its tail leaves
+// router 0 at cycle 11). Y (3 -> 1, via router 0 and the same link into router 1, its head at
+// router 0 from cycle 13) is stuck behind X with one VC, and passes it with two.
 TEST(CycleNoc, VirtualChannelLetsAPacketPassABlockedOne) {
     noc_config one = cycle_mesh(3, 2), two = cycle_mesh(3, 2);
     one.routing = two.routing = noc_routing::yx;
@@ -105,7 +137,7 @@ TEST(CycleNoc, VirtualChannelLetsAPacketPassABlockedOne) {
     for (mt::mesh_bench* m : {&a, &b}) {
         m->nodes[5]->send_at(ns(0), {2}, 1024, 3);  // Z: 32 flits
         m->nodes[0]->send_at(ns(1), {2}, 256, 1);   // X: 8 flits
-        m->nodes[3]->send_at(ns(6), {1}, 256, 2);   // Y: 8 flits
+        m->nodes[3]->send_at(ns(8), {1}, 256, 2);   // Y: 8 flits
     }
     sc_core::sc_start();
     for (mt::mesh_bench* m : {&a, &b}) {
@@ -115,7 +147,7 @@ TEST(CycleNoc, VirtualChannelLetsAPacketPassABlockedOne) {
     const sc_core::sc_time x_one = a.nodes[2]->arrivals[1].time;
     EXPECT_EQ(a.nodes[2]->arrivals[1].tag, 1);
     EXPECT_GT(a.nodes[1]->arrivals[0].time, x_one);  // one VC: Y waits for X to drain
-    EXPECT_EQ(b.nodes[1]->arrivals[0].time, ns(6) + b.noc->zero_load_latency(3, 1, 256));  // two: unhindered
+    EXPECT_EQ(b.nodes[1]->arrivals[0].time, ns(8) + b.noc->zero_load_latency(3, 1, 256));  // two: unhindered
 }
 
 TEST(CycleNoc, MulticastTreeDeliversOnceAndSharesLinks) {
@@ -188,5 +220,7 @@ TEST(CycleNoc, IdleNetworkSchedulesNoCycles) {
     EXPECT_EQ(b.nodes[3]->arrivals[1].time, ns(1e6) + b.noc->zero_load_latency(0, 3, 32));
     const auto* noc = dynamic_cast<const cycle_noc*>(b.noc.get());
     ASSERT_NE(noc, nullptr);
-    EXPECT_LE(noc->stepped_cycles(), 2u * 10u);  // 1e6 cycles simulated, ~2 x 10 stepped
+    // 1e6 cycles simulated; each message steps cycles 0-10: its tail leaves router 3 at 8 and the
+    // credit of its slot can be spent at 8 + link 1 + credit 1.
+    EXPECT_EQ(noc->stepped_cycles(), 2u * 11u);
 }

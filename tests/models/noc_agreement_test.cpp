@@ -1,5 +1,6 @@
 // Fast (message level) against cycle (flit level) fidelity on synthetic traffic, 8x8 mesh, 8-flit
 // packets, 4-flit buffers, 1 VC. Every configuration is an independent mesh in one simulation.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -32,10 +33,9 @@ struct traffic_mesh {
             noc->attach(node, generators.back()->to_noc, generators.back()->from_noc);
         }
     }
-    // (mean hops + 1) x (router + link cycles) + flits: zero-load latency of the measured packets.
+    // Zero-load latency of the measured packets: (mean hops + 1)(router + link cycles) + tail.
     double analytic_zero_load(const traffic_config& t) const {
-        return (stats.mean_hops() + 1) * (noc->config().router_cycles + noc->config().link_cycles) +
-               double(t.packet_flits);
+        return stats.mean_zero_load_cycles(noc->config(), t.packet_flits);
     }
 };
 
@@ -67,12 +67,15 @@ struct point {
 
 }  // namespace
 
-// Rates below saturation: at cycle fidelity uniform saturates near 0.03 packets/node/cycle
-// (0.24 flits/node/cycle accepted) and transpose near 0.02.
+// Rates below saturation. Transpose saturates at 0.8 / 56 = 0.0143 packets/node/cycle in both
+// fidelities: its busiest XY link carries 7 sources x 8 flits, and one VC of 4-flit buffers over
+// a 5-cycle credit round trip moves 0.8 flits per cycle. Uniform saturates at cycle fidelity
+// near 0.021 (latency twice the zero-load one; wormhole blocking across routers, which the fast
+// model with its unbounded buffers does not have).
 TEST(NocAgreement, FastWithinTenPercentOfCycleBelowSaturation) {
     std::vector<point> points;
     const std::vector<std::pair<const char*, std::vector<double>>> sweeps = {
-        {"uniform", {0.005, 0.01, 0.015, 0.02}}, {"transpose", {0.005, 0.01, 0.015}}};
+        {"uniform", {0.005, 0.01, 0.015, 0.0175}}, {"transpose", {0.005, 0.01, 0.0125}}};
     for (const auto& [name, rates] : sweeps)
         for (double rate : rates) {
             const std::string tag = std::string(name) + std::to_string(points.size()) + "_";
@@ -97,7 +100,9 @@ TEST(NocAgreement, FastWithinTenPercentOfCycleBelowSaturation) {
 }
 
 // At a very low rate both fidelities give the analytic zero-load latency of the packets they
-// measured: (mean hops + 1)(router + link cycles) + flits.
+// measured: (mean hops + 1)(router + link cycles) + tail, the tail 9 cycles for 8 flits through
+// 4-flit buffers over a 5-cycle credit round trip (8 for transpose's packets to their own node,
+// whose injection loop takes 4).
 TEST(NocAgreement, ZeroLoadLatencyMatchesAnalyticInBothFidelities) {
     const traffic_config u = traffic(traffic_pattern::uniform, 0.0005, 40000);
     const traffic_config t = traffic(traffic_pattern::transpose, 0.0005, 40000);
@@ -115,4 +120,37 @@ TEST(NocAgreement, ZeroLoadLatencyMatchesAnalyticInBothFidelities) {
     EXPECT_NEAR(uf.stats.mean_hops(), 5.333, 0.3);  // within 3 standard errors
     // Transpose: 2 x mean |x - y| = 2 x 21/8 = 5.25 over all nodes.
     EXPECT_NEAR(tf.stats.mean_hops(), 5.25, 0.3);
+}
+
+// One flow, node 0 -> 1 of a 2x1 mesh, 40 packets of 8 flits queued at once. The link between the
+// nodes carries min(1, buffer_flits / credit round trip) flits per cycle, the round trip being
+// 2 link + router + credit cycles, in both fidelities; in steady state (from the second packet)
+// the deliveries come one packet per 8 flits / that rate.
+TEST(NocAgreement, SingleFlowLinkThroughputIsBufferDepthOverCreditRoundTrip) {
+    struct flow {
+        unsigned depth, credit_cycles;
+    };
+    const std::vector<flow> flows = {{2, 1}, {4, 1}, {5, 1}, {8, 1}, {4, 3}, {3, 0}};
+    const int packets = 40;
+    std::vector<std::unique_ptr<aimcsim::models_test::mesh_bench>> benches;
+    for (const noc_fidelity fidelity : {noc_fidelity::fast, noc_fidelity::cycle})
+        for (const flow& f : flows) {
+            noc_config c = aimcsim::models_test::mesh_config(2, 1, fidelity);
+            c.buffer_flits = f.depth;
+            c.credit_cycles = f.credit_cycles;
+            benches.push_back(std::make_unique<aimcsim::models_test::mesh_bench>(c, "flow" + std::to_string(benches.size()) + "_"));
+            for (int k = 0; k < packets; ++k) benches.back()->nodes[0]->send_at(sc_core::SC_ZERO_TIME, {1}, 256, k);
+        }
+    sc_core::sc_start();
+    for (const auto& b : benches) {
+        const noc_config& c = b->noc->config();
+        const auto& got = b->nodes[1]->arrivals;
+        ASSERT_EQ(got.size(), std::size_t(packets));
+        const double round_trip = 2.0 * c.link_cycles + c.router_cycles + c.credit_cycles;
+        const double bound = std::min(1.0, c.buffer_flits / round_trip);
+        const double cycles = (got.back().time - got[1].time) / b->noc->period();
+        std::printf("%s depth %u, round trip %.0f: %.4f flits/cycle, bound %.4f\n", b->noc->name(), c.buffer_flits,
+                    round_trip, 8.0 * (packets - 2) / cycles, bound);
+        EXPECT_NEAR(cycles, 8.0 * (packets - 2) / bound, 1.0) << b->noc->name();  // deliveries at whole cycles
+    }
 }

@@ -96,17 +96,18 @@ TEST(Noc, ContentionOnSharedEjectionLink) {
 
 TEST(Noc, ContentionOnSharedMeshLink) {
     bench b(mesh(3, 1));
-    // A (0 -> 2) reaches router 1 at t = 3 ns and holds link 1->2 for 4 cycles; B (1 -> 2),
-    // injected at 3 ns, wants the same link at the same time and waits F x T.
+    // A (0 -> 2) reaches router 1 at t = 3 ns and holds link 1->2 for 4 flits x credit round
+    // trip 5 / 4-flit buffers = 5 cycles; B (1 -> 2), injected at 3 ns, wants the same link at
+    // the same time and waits that long.
     b.nodes[0]->send_at(ns(0), {2}, 128, 1);
     b.nodes[1]->send_at(ns(3), {2}, 128, 2);
     sc_core::sc_start();
     const auto& got = b.nodes[2]->arrivals;
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[0].time, b.noc.zero_load_latency(0, 2, 128));
-    EXPECT_EQ(got[1].time, ns(3) + b.noc.zero_load_latency(1, 2, 128) + ns(4));
+    EXPECT_EQ(got[1].time, ns(3) + b.noc.zero_load_latency(1, 2, 128) + ns(5));
     const int shared = b.noc.mesh_link(1, mesh_noc::east);
-    EXPECT_EQ(b.noc.link_busy(shared), ns(8));
+    EXPECT_EQ(b.noc.link_busy(shared), ns(8));  // the cycles flits cross it
     EXPECT_EQ(b.noc.link_flits(shared), 8u);
 }
 

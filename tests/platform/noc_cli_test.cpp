@@ -1,5 +1,7 @@
 // aimcsim noc end to end, and the NoC knobs of aimcsim run: bad input exits 2 naming the flag or
 // key; results are deterministic; every fidelity and switching mode runs a network.
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "support/run_cli.h"
@@ -40,6 +42,32 @@ TEST(NocCli, SameSeedSameResultsInBothFidelities) {
         // Below saturation everything offered is accepted (up to the randomness of the arrivals).
         EXPECT_NEAR(ja["accepted_flits_per_node_cycle"].get<double>(), 0.16, 0.02);
         EXPECT_GE(ja["mean_latency_cycles"].get<double>(), ja["zero_load_latency_cycles"].get<double>());
+    }
+}
+
+// A slower credit loop (3 cycles of credit processing: round trip 7 for 4-flit buffers) throttles
+// 8-flit packets more at both fidelities: a longer zero-load tail (flits 4-7 wait for the credits
+// of flits 0-3: 7 + 4 = 11 cycles against 5 + 4 = 9) and more latency; without credit processing
+// (round trip 4) 4-flit buffers do not throttle (tail 8).
+TEST(NocCli, CreditCyclesSetTheCreditLoop) {
+    const auto dir = temp_dir("noc_credit");
+    for (const std::string fidelity : {"fast", "cycle"}) {
+        std::map<int, nlohmann::json> runs;
+        for (const int credit : {0, 1, 3}) {
+            const auto r = run_cli("noc --mesh 4x4 --rate 0.02 --cycles 2000 --warmup 200 --json --fidelity " +
+                                       fidelity + " --set noc.credit_cycles=" + std::to_string(credit),
+                                   dir);
+            ASSERT_EQ(r.status, 0) << r.err;
+            runs[credit] = nlohmann::json::parse(r.out);
+            EXPECT_EQ(runs[credit]["credit_cycles"], credit);
+        }
+        const auto zero_load = [&](int credit) { return runs[credit]["zero_load_latency_cycles"].get<double>(); };
+        const auto latency = [&](int credit) { return runs[credit]["mean_latency_cycles"].get<double>(); };
+        const double per_hop_part = zero_load(0) - 8;  // (mean hops + 1)(router + link cycles)
+        EXPECT_NEAR(zero_load(1), per_hop_part + 9, 1e-9) << fidelity;
+        EXPECT_NEAR(zero_load(3), per_hop_part + 11, 1e-9) << fidelity;
+        EXPECT_LT(latency(0), latency(1)) << fidelity;
+        EXPECT_LT(latency(1), latency(3)) << fidelity;
     }
 }
 
@@ -107,7 +135,8 @@ TEST(NocRun, BadNocKeysNameTheKey) {
     const auto dir = temp_dir("noc_keys");
     for (const std::string set : {"noc.fidelity=exact", "noc.routing=zigzag", "noc.buffer_flits=0",
                                   "noc.virtual_channels=0", "noc.switching=wormhole", "noc.circuit_lanes=0",
-                                  "noc.trace=some", "scratchpad.ports=0", "scratchpad.double_buffered=maybe"}) {
+                                  "noc.trace=some", "noc.credit_cycles=1001", "noc.credit_cycles=-1",
+                                  "noc.credit_cycles=two", "scratchpad.ports=0", "scratchpad.double_buffered=maybe"}) {
         const auto r = run_cli("info --set " + set, dir);
         EXPECT_EQ(r.status, 2) << set;
         EXPECT_NE(r.err.find(set.substr(0, set.find('='))), std::string::npos) << set << ": " << r.err;
