@@ -1,4 +1,5 @@
-// aimcsim info: the architecture at a glance: mesh layout, unit counts, area.
+// aimcsim info: the architecture at a glance: the files it was built from, mesh layout, unit counts,
+// area.
 #include <iomanip>
 #include <iostream>
 
@@ -32,8 +33,13 @@ int info_command(const arguments& args) {
     const arch_config arch = load_common(common);
     chip target("chip", arch, false);
 
-    std::cout << "architecture " << arch.name << " (" << arch.source << ")\n"
-              << "mesh " << arch.noc.cols << "x" << arch.noc.rows << " (T tile, L light core, H heavy core, "
+    std::cout << "architecture " << arch.name << " (" << arch.source << ")\n";
+    if (arch.files.size() > 1) {  // the chain of bases the preset inherits
+        std::cout << "built from";
+        for (const auto& file : arch.files) std::cout << (&file == &arch.files.front() ? " " : " <- ") << file;
+        std::cout << '\n';
+    }
+    std::cout << "mesh " << arch.noc.cols << "x" << arch.noc.rows << " (T tile, L light core, H heavy core, "
               << "M memory core, . empty):\n";
     for (unsigned y = 0; y < arch.noc.rows; ++y) {
         std::cout << "  ";

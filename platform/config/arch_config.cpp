@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include "models/aimc/technology.h"
 #include "models/aimc/tile_cost.h"
@@ -14,6 +11,7 @@
 #include "models/npu/npu_cost.h"
 #include "platform/config/core_functions.h"
 #include "platform/config/mesh_layout.h"
+#include "platform/config/yaml_base.h"
 #include "platform/config/yaml_reader.h"
 #include "sw/ir/input_error.h"
 
@@ -335,21 +333,26 @@ arch_config parse_arch(const std::string& yaml_text, const std::string& source,
                        const std::vector<std::string>& overrides) {
     yaml_origin origin(source);
     YAML::Node root = parse_yaml(yaml_text, source);
-    for (const auto& text : overrides) drop_alternative_layout(root, apply_override(root, text, origin));
-    return read_arch(yaml_map(yaml_value(origin, root, "", root.Mark())), source);
+    const YAML::Mark root_mark = root.Mark();
+    std::vector<std::string> files;
+    root = merge_bases(root, source, origin, files);
+    for (const auto& text : overrides) {
+        const std::string path = apply_override(root, text, origin);
+        if (path == "base")
+            origin.fail(path, YAML::Mark::null_mark(), "bases are merged before the overrides",
+                        "base: in the architecture file");
+        drop_alternative_layout(root, path);
+    }
+    arch_config a = read_arch(yaml_map(yaml_value(origin, root, "", root_mark)), source);
+    a.files = files;
+    return a;
 }
 
 arch_config load_arch(const std::string& path, const std::vector<std::string>& overrides) {
-    std::error_code error;
-    const bool exists = std::filesystem::exists(path, error);
-    std::ifstream in;
-    if (std::filesystem::is_regular_file(path, error)) in.open(path);
-    if (!in.is_open())
-        throw input_error(path + ": " + (exists ? "cannot read the file" : "no such file") +
-                          "; expected a readable architecture YAML file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_arch(text.str(), path, overrides);
+    std::string problem;
+    const auto text = read_text(path, problem);
+    if (!text) throw input_error(path + ": " + problem + "; expected a readable architecture YAML file");
+    return parse_arch(*text, path, overrides);
 }
 
 // What the balancing pass weighs: the models' own cost equations on a full block.

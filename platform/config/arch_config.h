@@ -22,6 +22,7 @@ enum class tile_kind { aimc, npu };
 struct arch_config {
     std::string name;
     std::string source;                    // file it came from
+    std::vector<std::string> files;        // source, then its chain of bases (yaml_base.h)
     models::noc_config noc;                // noc.cols/rows = mesh size
     std::vector<sw::node_kind> nodes;      // row-major, node id = y*cols + x
     tile_kind tile_type = tile_kind::aimc;
@@ -32,7 +33,9 @@ struct arch_config {
     models::power_config power;            // power and clock gating of every unit and router
 };
 
-// overrides: "key.path=value" strings from --set, applied to the YAML tree before validation.
+// A file may name a `base:` file (relative to itself) whose tree its keys are merged over
+// (yaml_base.h). overrides: "key.path=value" strings from --set, applied to the merged tree before
+// validation. parse_arch resolves a base relative to `source`.
 arch_config load_arch(const std::string& path, const std::vector<std::string>& overrides = {});
 arch_config parse_arch(const std::string& yaml_text, const std::string& source,
                        const std::vector<std::string>& overrides = {});

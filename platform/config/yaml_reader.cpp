@@ -72,6 +72,23 @@ std::string join_names(const std::vector<std::string>& names) {
 
 // ---- yaml_origin -------------------------------------------------------------------------------
 
+void yaml_origin::add_source(const std::string& path, const std::string& file) { m_sources.emplace_back(path, file); }
+
+void yaml_origin::set_source(const std::string& path, const std::string& file) {
+    m_sources.erase(std::remove_if(m_sources.begin(), m_sources.end(),
+                                   [&](const auto& source) { return starts_with_path(source.first, path); }),
+                    m_sources.end());
+    add_source(path, file);
+}
+
+const std::string& yaml_origin::file_of(const std::string& path) const {
+    const std::pair<std::string, std::string>* deepest = nullptr;
+    for (const auto& source : m_sources)
+        if (starts_with_path(path, source.first) && (!deepest || source.first.size() >= deepest->first.size()))
+            deepest = &source;
+    return deepest ? deepest->second : m_file;
+}
+
 void yaml_origin::add_override(std::string path, std::string text) {
     m_overrides.emplace_back(std::move(path), std::move(text));
 }
@@ -83,9 +100,9 @@ std::string yaml_origin::locate(const std::string& path, const YAML::Mark& mark)
     if (mark.is_null()) {
         for (const auto& [override_path, text] : m_overrides)
             if (starts_with_path(override_path, path)) return "--set " + text;
-        return m_file;
+        return file_of(path);
     }
-    return m_file + ":" + std::to_string(mark.line + 1);
+    return file_of(path) + ":" + std::to_string(mark.line + 1);
 }
 
 void yaml_origin::fail(const std::string& path, const YAML::Mark& mark, const std::string& problem,

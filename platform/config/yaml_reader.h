@@ -12,12 +12,20 @@
 
 namespace aimcsim::platform {
 
-// Where a tree came from: a file, with some subtrees replaced by --set overrides.
+// Where a tree came from: a file, with some subtrees inherited from base files (yaml_base.h) and
+// some replaced by --set overrides.
 class yaml_origin {
 public:
     explicit yaml_origin(std::string file) : m_file(std::move(file)) {}
 
     const std::string& file() const { return m_file; }
+    // The node at `path` came from `file`, as did the nodes below it without a record of their own.
+    void add_source(const std::string& path, const std::string& file);
+    // The whole subtree at `path` came from `file`: records below `path` are dropped.
+    void set_source(const std::string& path, const std::string& file);
+    // The file of the node at `path`: that of the deepest (then latest) recorded path enclosing it,
+    // else file().
+    const std::string& file_of(const std::string& path) const;
     void add_override(std::string path, std::string text);
     // "<file>:<line>", "<file>" (no line known) or "--set <text>" for the node at `path`.
     std::string locate(const std::string& path, const YAML::Mark& mark) const;
@@ -26,6 +34,7 @@ public:
 
 private:
     std::string m_file;
+    std::vector<std::pair<std::string, std::string>> m_sources;    // key path, file
     std::vector<std::pair<std::string, std::string>> m_overrides;  // key path, "key.path=value"
 };
 
