@@ -1,6 +1,7 @@
 #pragma once
 // Circuit switching on a chip: one circuit per (source node, destination set) of the schedule's
-// sends, routed and checked for conflicts by sw::plan_circuits before the run starts.
+// sends, in the guard group of the first of them that names one, routed, given lanes and checked
+// for conflicts by sw::plan_circuits before the run starts.
 #include <string>
 #include <vector>
 
