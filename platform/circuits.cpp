@@ -75,24 +75,29 @@ std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched) {
     return requests;
 }
 
-void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source) {
-    const auto& n = target.arch().noc;
-    auto* noc = dynamic_cast<models::circuit_noc*>(&target.noc());
-    if (!noc) throw std::logic_error("configure_circuits: the chip is not circuit-switched");
-    const auto requests = circuit_requests(sched);
+chip_circuits plan_chip_circuits(const arch_config& arch, const sw::schedule& sched, const std::string& source) {
+    const auto& n = arch.noc;
+    chip_circuits out{circuit_requests(sched), {}};
     const auto order = n.routing == models::noc_routing::xy ? sw::route_order::xy : sw::route_order::yx;
     const sw::lane_budget budget{n.circuit_lanes, n.circuit_contexts};
-    const sw::circuit_plan plan = sw::plan_circuits(n.cols, n.rows, order, budget, requests);
-    if (!plan.ok()) {
+    out.plan = sw::plan_circuits(n.cols, n.rows, order, budget, out.requests);
+    if (!out.plan.ok()) {
         std::string text = source + ": circuit-switched routes conflict (noc.circuit_lanes = " +
                            std::to_string(n.circuit_lanes) + ", noc.circuit_contexts = " +
                            std::to_string(n.circuit_contexts) + "):";
-        for (const auto& c : plan.conflicts) text += "\n  " + sw::describe(c, requests, n.cols, budget);
+        for (const auto& c : out.plan.conflicts) text += "\n  " + sw::describe(c, out.requests, n.cols, budget);
         throw input_error(text);
     }
+    return out;
+}
+
+void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source) {
+    auto* noc = dynamic_cast<models::circuit_noc*>(&target.noc());
+    if (!noc) throw std::logic_error("configure_circuits: the chip is not circuit-switched");
+    const chip_circuits c = plan_chip_circuits(target.arch(), sched, source);
     std::vector<models::circuit> circuits;
-    for (std::size_t i = 0; i < requests.size(); ++i) circuits.push_back(to_model(*noc, requests[i], plan.routes[i]));
-    noc->set_circuits(std::move(circuits), plan.lanes_needed);
+    for (std::size_t i = 0; i < c.requests.size(); ++i) circuits.push_back(to_model(*noc, c.requests[i], c.plan.routes[i]));
+    noc->set_circuits(std::move(circuits), c.plan.lanes_needed);
 }
 
 }  // namespace aimcsim::platform

@@ -12,6 +12,13 @@
 namespace aimcsim::platform {
 
 std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched);
+
+struct chip_circuits {
+    std::vector<sw::circuit_request> requests;
+    sw::circuit_plan plan;  // without conflicts
+};
+// Routes the schedule's circuits on the architecture's mesh; throws input_error listing every conflict.
+chip_circuits plan_chip_circuits(const arch_config& arch, const sw::schedule& sched, const std::string& source);
 // Sets the circuits of a circuit-switched chip; throws input_error listing every conflict.
 void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source);
 

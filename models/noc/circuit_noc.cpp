@@ -24,8 +24,9 @@ void circuit_noc::set_circuits(std::vector<circuit> circuits, unsigned lanes_nee
         for (std::size_t l = 0; l < c.links.size(); ++l) {
             if (c.lanes[l] >= config().circuit_lanes) throw std::invalid_argument("circuit_noc: lane out of range");
             lane_state& s = lane(c, l);
-            s.shared = s.shared || (s.owner >= 0 && s.owner != c.owner);
-            if (s.owner < 0) s.owner = c.owner;
+            s.shared = s.shared || (s.set && s.owner != c.owner);
+            if (!s.set) s.owner = c.owner;
+            s.set = true;
         }
     }
     m_time_shared = std::size_t(std::count_if(m_lanes.begin(), m_lanes.end(), [](const lane_state& s) { return s.shared; }));

@@ -49,8 +49,9 @@ public:
 private:
     struct lane_state {
         sc_core::sc_time busy_until;
-        int owner = -1;
-        bool shared = false;  // several owners
+        int owner = 0;        // the owner its guard is set for
+        bool set = false;     // has an owner
+        bool shared = false;  // has several owners
     };
 
     void transport(int source, tlm::tlm_generic_payload& payload, const message_ext& msg,

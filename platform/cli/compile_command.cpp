@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "platform/circuits.h"
 #include "platform/cli/options.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/frontend/yaml_network.h"
@@ -97,8 +98,14 @@ void print_mapping(const sw::schedule& s, const arch_config& arch, const mapping
     }
     const double saved = t.naive_byte_hops ? 100.0 * (1.0 - double(t.byte_hops) / double(t.naive_byte_hops)) : 0.0;
     out << "traffic: " << t.byte_hops << " byte-hops per inference (naive placement: " << t.naive_byte_hops << ", "
-        << std::setprecision(1) << saved << " % less)\n"
-        << "compile time: " << std::setprecision(3) << t.seconds << " s\n";
+        << std::setprecision(1) << saved << " % less)\n";
+    if (arch.noc.switching == models::noc_switching::circuit) {
+        const sw::circuit_plan& plan = plan_chip_circuits(arch, s, s.network).plan;
+        out << "circuits: " << plan.routes.size() << ", lanes needed " << plan.lanes_needed << " of "
+            << arch.noc.circuit_lanes << " (x " << arch.noc.circuit_contexts << " contexts), "
+            << plan.time_shared_links << " links time-shared\n";
+    }
+    out << "compile time: " << std::setprecision(3) << t.seconds << " s\n";
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+// Circuit-switched compilation of the zoo: every network runs on a circuit-switched mesh without
+// weight reload and without a conflict, the compiler's guard groups (concatenation of partial
+// sums, scatter of a producer's outputs) cut the lanes a link needs, and time-shared lanes are
+// reconfigured, at a cost, only where they are still needed.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "platform/circuits.h"
+#include "platform/config/arch_config.h"
+#include "sw/frontend/yaml_network.h"
+#include "sw/passes/compiler.h"
+#include "support/run_cli.h"
+
+namespace aimcsim::test {
+namespace {
+
+// jain2023.yaml (48 tiles) where the network fits, else the preset that holds it, circuit-switched
+// with jain2023's 8 lanes.
+std::string circuit_arch(const std::string& network) {
+    if (network == "resnet50")
+        return source_path("platform/configs/large.yaml") + " --set noc.switching=circuit --set noc.circuit_lanes=8";
+    if (network == "bert_base")
+        return source_path("platform/configs/xlarge.yaml") + " --set noc.switching=circuit --set noc.circuit_lanes=8";
+    return source_path("platform/configs/jain2023.yaml");
+}
+
+nlohmann::json run_circuit(const std::string& network) {
+    const auto dir = temp_dir("circuit_" + network);
+    const auto r = run_cli("run --network " + network + " --arch " + circuit_arch(network) + " --inferences 3 -o " +
+                               dir.string(),
+                           dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.status == 0 ? read_json(dir / "report.json") : nlohmann::json::object();
+}
+
+class CircuitZoo : public testing::TestWithParam<std::string> {};
+
+// Concatenation and scatter alone fit these networks into the lanes: no lane is time-shared.
+TEST_P(CircuitZoo, RunsWithoutConflictOrTimeSharing) {
+    const auto j = run_circuit(GetParam());
+    ASSERT_TRUE(j.contains("noc"));
+    const auto& c = j["noc"]["circuits"];
+    EXPECT_GT(c["count"].get<int>(), 0);
+    EXPECT_LE(c["lanes_needed"].get<unsigned>(), c["lanes"].get<unsigned>());
+    EXPECT_EQ(c["time_shared_lanes"], 0);
+    EXPECT_EQ(c["reconfigurations"], 0);
+    EXPECT_GT(j["timing"]["throughput_inferences_per_s"].get<double>(), 0);
+    EXPECT_GT(j["energy"]["breakdown_pj"]["noc"].get<double>(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, CircuitZoo, testing::Values("resnet18", "resnet50", "lstm2", "bert_base"),
+                         [](const auto& info) { return info.param; });
+
+// MobileNetV2 packs many small layers onto one tile, whose ejection is wanted by more producers
+// than it has lanes: that lane is time-shared and its guard reconfigured during the run.
+TEST(CircuitZooTimeShared, MobilenetTimeSharesALaneAndPaysItsReconfigurations) {
+    const auto j = run_circuit("mobilenetv2");
+    ASSERT_TRUE(j.contains("noc"));
+    const auto& c = j["noc"]["circuits"];
+    EXPECT_GT(c["lanes_needed"].get<unsigned>(), c["lanes"].get<unsigned>());
+    EXPECT_GT(c["time_shared_lanes"].get<int>(), 0);
+    EXPECT_GT(c["reconfigurations"].get<int>(), 0);
+    // The same run without a reconfiguration cost spends less NoC energy.
+    const auto dir = temp_dir("circuit_mobilenet_free");
+    const auto r = run_cli("run --network mobilenetv2 --arch " + circuit_arch("mobilenetv2") +
+                               " --set noc.circuit_reconfig_pj=0 --inferences 3 -o " + dir.string(),
+                           dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_LT(read_json(dir / "report.json")["energy"]["breakdown_pj"]["noc"].get<double>(),
+              j["energy"]["breakdown_pj"]["noc"].get<double>());
+}
+
+// Without time-sharing (one context per lane) a link wanted by more owners than it has lanes is
+// still refused before the run, naming the link and its circuits.
+TEST(CircuitZooTimeShared, UnroutableNetworkExits2NamingTheLinks) {
+    const auto dir = temp_dir("circuit_unroutable");
+    const auto r = run_cli("run --network mobilenetv2 --arch " + circuit_arch("mobilenetv2") +
+                               " --set noc.circuit_contexts=1 -o " + dir.string(),
+                           dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("circuit-switched routes conflict (noc.circuit_lanes = 8, noc.circuit_contexts = 1)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("link x1_y0 eject needs 9 lanes, has 8 x 1 context: node 0 tag 0 -> 1"), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "report.json"));
+}
+
+// The compiler's guard groups: the MLP's circuits need fewer lanes with them than without.
+TEST(CircuitRequests, GuardGroupsCutTheLanesNeeded) {
+    const auto arch = platform::load_arch(source_path("platform/configs/jain2023.yaml"));
+    const sw::schedule s = sw::compile(sw::load_network_yaml(source_path("sw/zoo/mlp.yaml")), platform::to_target(arch));
+    auto requests = platform::circuit_requests(s);
+    const auto lanes_needed = [&] {
+        return sw::plan_circuits(arch.noc.cols, arch.noc.rows, sw::route_order::xy, {64, 1}, requests).lanes_needed;
+    };
+    const unsigned grouped = lanes_needed();
+    for (auto& r : requests) r.group = -1;
+    EXPECT_LT(grouped, lanes_needed());
+}
+
+}  // namespace
+}  // namespace aimcsim::test
