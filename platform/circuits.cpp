@@ -42,11 +42,23 @@ models::circuit to_model(const models::noc_base& noc, const sw::circuit_request&
     return c;
 }
 
+std::vector<models::circuit> to_model(const models::noc_base& noc, const chip_circuits& c) {
+    std::vector<models::circuit> circuits;
+    for (std::size_t i = 0; i < c.requests.size(); ++i) circuits.push_back(to_model(noc, c.requests[i], c.plan.routes[i]));
+    return circuits;
+}
+
+models::circuit_noc& circuit_noc_of(chip& target) {
+    auto* noc = dynamic_cast<models::circuit_noc*>(&target.noc());
+    if (!noc) throw std::logic_error("circuits: the chip is not circuit-switched");
+    return *noc;
+}
+
 }  // namespace
 
 // One circuit per (source, destination set): its tags, bytes per inference and guard group (the
 // first one its sends name).
-std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched) {
+std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched, int phase) {
     struct use {
         std::set<int> tags;
         std::uint64_t bytes = 0;
@@ -56,7 +68,7 @@ std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched) {
     for (const auto& u : sched.units)
         for (const auto& stream : u.streams)
             for (const auto& in : stream) {
-                if (in.op != sw::sched_op::send) continue;
+                if (in.op != sw::sched_op::send || u.phase != phase) continue;
                 std::vector<int> to = in.destinations;
                 std::sort(to.begin(), to.end());
                 to.erase(std::unique(to.begin(), to.end()), to.end());
@@ -75,16 +87,17 @@ std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched) {
     return requests;
 }
 
-chip_circuits plan_chip_circuits(const arch_config& arch, const sw::schedule& sched, const std::string& source) {
+chip_circuits plan_chip_circuits(const arch_config& arch, const sw::schedule& sched, int phase,
+                                 const std::string& source) {
     const auto& n = arch.noc;
-    chip_circuits out{circuit_requests(sched), {}};
+    chip_circuits out{circuit_requests(sched, phase), {}};
     const auto order = n.routing == models::noc_routing::xy ? sw::route_order::xy : sw::route_order::yx;
     const sw::lane_budget budget{n.circuit_lanes, n.circuit_contexts};
     out.plan = sw::plan_circuits(n.cols, n.rows, order, budget, out.requests);
     if (!out.plan.ok()) {
-        std::string text = source + ": circuit-switched routes conflict (noc.circuit_lanes = " +
-                           std::to_string(n.circuit_lanes) + ", noc.circuit_contexts = " +
-                           std::to_string(n.circuit_contexts) + "):";
+        std::string text = source + (sched.phase_count() > 1 ? " phase " + std::to_string(phase) : "") +
+                           ": circuit-switched routes conflict (noc.circuit_lanes = " + std::to_string(n.circuit_lanes) +
+                           ", noc.circuit_contexts = " + std::to_string(n.circuit_contexts) + "):";
         for (const auto& c : out.plan.conflicts) text += "\n  " + sw::describe(c, out.requests, n.cols, budget);
         throw input_error(text);
     }
@@ -92,12 +105,16 @@ chip_circuits plan_chip_circuits(const arch_config& arch, const sw::schedule& sc
 }
 
 void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source) {
-    auto* noc = dynamic_cast<models::circuit_noc*>(&target.noc());
-    if (!noc) throw std::logic_error("configure_circuits: the chip is not circuit-switched");
-    const chip_circuits c = plan_chip_circuits(target.arch(), sched, source);
-    std::vector<models::circuit> circuits;
-    for (std::size_t i = 0; i < c.requests.size(); ++i) circuits.push_back(to_model(*noc, c.requests[i], c.plan.routes[i]));
-    noc->set_circuits(std::move(circuits), c.plan.lanes_needed);
+    models::circuit_noc& noc = circuit_noc_of(target);
+    for (int phase = 1; phase < sched.phase_count(); ++phase) plan_chip_circuits(target.arch(), sched, phase, source);
+    const chip_circuits c = plan_chip_circuits(target.arch(), sched, 0, source);
+    noc.set_circuits(to_model(noc, c), c.plan.lanes_needed);
+}
+
+sc_core::sc_time reconfigure_circuits(chip& target, const sw::schedule& sched, int phase, const std::string& source) {
+    models::circuit_noc& noc = circuit_noc_of(target);
+    const chip_circuits c = plan_chip_circuits(target.arch(), sched, phase, source);
+    return noc.reconfigure(to_model(noc, c), c.plan.lanes_needed);
 }
 
 }  // namespace aimcsim::platform

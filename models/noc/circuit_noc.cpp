@@ -12,9 +12,10 @@ circuit_noc::circuit_noc(const sc_core::sc_module_name& name, const noc_config& 
                          activity_log& activity)
     : noc_base(name, config, ledger, activity) {}
 
-void circuit_noc::set_circuits(std::vector<circuit> circuits, unsigned lanes_needed) {
+std::size_t circuit_noc::configure(std::vector<circuit> circuits, unsigned lanes_needed) {
     m_circuits = std::move(circuits);
-    m_lanes_needed = lanes_needed;
+    m_circuit_count += m_circuits.size();
+    m_lanes_needed = std::max(m_lanes_needed, lanes_needed);
     m_index.clear();
     m_lanes.assign(all_link_count() * config().circuit_lanes, lane_state{});
     for (std::size_t i = 0; i < m_circuits.size(); ++i) {
@@ -29,7 +30,22 @@ void circuit_noc::set_circuits(std::vector<circuit> circuits, unsigned lanes_nee
             s.set = true;
         }
     }
-    m_time_shared = std::size_t(std::count_if(m_lanes.begin(), m_lanes.end(), [](const lane_state& s) { return s.shared; }));
+    const auto count = [this](bool lane_state::*flag) {
+        return std::size_t(std::count_if(m_lanes.begin(), m_lanes.end(), [flag](const lane_state& s) { return s.*flag; }));
+    };
+    m_time_shared = std::max(m_time_shared, count(&lane_state::shared));
+    return count(&lane_state::set);
+}
+
+void circuit_noc::set_circuits(std::vector<circuit> circuits, unsigned lanes_needed) {
+    configure(std::move(circuits), lanes_needed);
+}
+
+sc_time circuit_noc::reconfigure(std::vector<circuit> circuits, unsigned lanes_needed) {
+    const std::size_t lanes = configure(std::move(circuits), lanes_needed);
+    m_reconfigurations += lanes;
+    ledger().charge(ledger_id(), energy_kind::noc, double(lanes) * config().circuit_reconfig_pj);
+    return lanes ? sc_time(config().circuit_reconfig_ns, sc_core::SC_NS) : sc_core::SC_ZERO_TIME;
 }
 
 sc_time circuit_noc::zero_load_latency(int from, int to, std::uint64_t bytes) const {

@@ -37,12 +37,17 @@ public:
     circuit_noc(const sc_core::sc_module_name& name, const noc_config& config, energy_ledger& ledger,
                 activity_log& activity);
 
-    // The circuits of the schedule; `lanes_needed`: most owners on one link. Call before sc_start.
+    // The circuits of the schedule (of its first phase); `lanes_needed`: most owners on one link.
+    // Call before sc_start.
     void set_circuits(std::vector<circuit> circuits, unsigned lanes_needed);
-    std::size_t circuit_count() const { return m_circuits.size(); }
-    unsigned lanes_needed() const { return m_lanes_needed; }
-    std::size_t time_shared_lanes() const { return m_time_shared; }  // lanes with several owners
-    std::uint64_t reconfigurations() const { return m_reconfigurations; }
+    // Between weight-reload phases, with no message in flight: the next phase's circuits. Every
+    // lane they use has its guard set again, one reconfiguration each (circuit_reconfig_pj, not
+    // charged to a layer); returns the time that takes, circuit_reconfig_ns (all guards at once).
+    sc_core::sc_time reconfigure(std::vector<circuit> circuits, unsigned lanes_needed);
+    std::size_t circuit_count() const { return m_circuit_count; }         // summed over phases
+    unsigned lanes_needed() const { return m_lanes_needed; }              // the most of any phase
+    std::size_t time_shared_lanes() const { return m_time_shared; }       // with several owners, the most of any phase
+    std::uint64_t reconfigurations() const { return m_reconfigurations; } // during and between phases
     sc_core::sc_time zero_load_latency(int from, int to, std::uint64_t bytes) const override;
     double link_utilization(std::size_t link, const sc_core::sc_time& run) const override;
 
@@ -56,6 +61,7 @@ private:
 
     void transport(int source, tlm::tlm_generic_payload& payload, const message_ext& msg,
                    const std::vector<int>& destinations, const sc_core::sc_time& at) override;
+    std::size_t configure(std::vector<circuit> circuits, unsigned lanes_needed);  // returns the lanes set
     lane_state& lane(const circuit& c, std::size_t i) {
         return m_lanes[std::size_t(c.links[i]) * config().circuit_lanes + c.lanes[i]];
     }
@@ -63,6 +69,7 @@ private:
     std::vector<circuit> m_circuits;
     std::map<std::pair<int, std::vector<int>>, std::size_t> m_index;  // (source, destinations)
     std::vector<lane_state> m_lanes;                                   // per link x lane
+    std::size_t m_circuit_count = 0;
     unsigned m_lanes_needed = 0;
     std::size_t m_time_shared = 0;
     std::uint64_t m_reconfigurations = 0;

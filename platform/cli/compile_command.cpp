@@ -99,11 +99,11 @@ void print_mapping(const sw::schedule& s, const arch_config& arch, const mapping
     const double saved = t.naive_byte_hops ? 100.0 * (1.0 - double(t.byte_hops) / double(t.naive_byte_hops)) : 0.0;
     out << "traffic: " << t.byte_hops << " byte-hops per inference (naive placement: " << t.naive_byte_hops << ", "
         << std::setprecision(1) << saved << " % less)\n";
-    if (arch.noc.switching == models::noc_switching::circuit) {
-        const sw::circuit_plan& plan = plan_chip_circuits(arch, s, s.network).plan;
-        out << "circuits: " << plan.routes.size() << ", lanes needed " << plan.lanes_needed << " of "
-            << arch.noc.circuit_lanes << " (x " << arch.noc.circuit_contexts << " contexts), "
-            << plan.time_shared_links << " links time-shared\n";
+    for (int phase = 0; arch.noc.switching == models::noc_switching::circuit && phase < s.phase_count(); ++phase) {
+        const sw::circuit_plan plan = plan_chip_circuits(arch, s, phase, s.network).plan;
+        out << "circuits" << (s.phases.empty() ? "" : " of phase " + std::to_string(phase)) << ": " << plan.routes.size()
+            << ", lanes needed " << plan.lanes_needed << " of " << arch.noc.circuit_lanes << " (x "
+            << arch.noc.circuit_contexts << " contexts), " << plan.time_shared_links << " links time-shared\n";
     }
     out << "compile time: " << std::setprecision(3) << t.seconds << " s\n";
 }

@@ -86,3 +86,27 @@ TEST(Circuit, GuardGroupSharesALaneWithoutReconfiguration) {
     EXPECT_EQ(got[1].time, ns(4 + 3 + 4));
     EXPECT_EQ(noc->reconfigurations(), 0u);
 }
+
+// The next phase's circuits replace the first's: each lane they use has its guard set again (one
+// reconfiguration and circuit_reconfig_pj each), taking circuit_reconfig_ns; a message then rides
+// the new circuit.
+TEST(Circuit, ReconfigureBetweenPhasesSetsEveryLaneItUses) {
+    noc_config c = mt::mesh_config(3, 1, noc_fidelity::fast);
+    c.switching = noc_switching::circuit;
+    c.circuit_lanes = 2;
+    c.circuit_reconfig_ns = 5;
+    c.circuit_reconfig_pj = 2;
+    mt::mesh_bench b(c);
+    auto* noc = dynamic_cast<circuit_noc*>(b.noc.get());
+    const int e0 = noc->mesh_link(0, noc_base::east), e1 = noc->mesh_link(1, noc_base::east);
+    noc->set_circuits({{0, {2}, {2}, {noc->injection_link(0), e0, e1, noc->ejection_link(2)}, {0, 0, 0, 0}, 0}}, 1);
+    EXPECT_EQ(noc->reconfigure({{1, {2}, {1}, {noc->injection_link(1), e1, noc->ejection_link(2)}, {0, 1, 1}, 0}}, 1),
+              ns(5));
+    EXPECT_EQ(noc->reconfigurations(), 3u);
+    EXPECT_NEAR(b.noc_pj(), 3 * 2.0, 1e-9);
+    EXPECT_EQ(noc->circuit_count(), 2u);
+    b.nodes[1]->send_at(ns(10), {2}, 128, 1);
+    sc_core::sc_start();
+    ASSERT_EQ(b.nodes[2]->arrivals.size(), 1u);
+    EXPECT_EQ(b.nodes[2]->arrivals[0].time, ns(10 + 2 + 4));
+}

@@ -2,12 +2,14 @@
 // weight reload and without a conflict, the compiler's guard groups (concatenation of partial
 // sums, scatter of a producer's outputs) cut the lanes a link needs, and time-shared lanes are
 // reconfigured, at a cost, only where they are still needed.
+#include <algorithm>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "platform/circuits.h"
 #include "platform/config/arch_config.h"
+#include "sw/frontend/onnx_network.h"
 #include "sw/frontend/yaml_network.h"
 #include "sw/passes/compiler.h"
 #include "support/run_cli.h"
@@ -91,13 +93,39 @@ TEST(CircuitZooTimeShared, UnroutableNetworkExits2NamingTheLinks) {
 TEST(CircuitRequests, GuardGroupsCutTheLanesNeeded) {
     const auto arch = platform::load_arch(source_path("platform/configs/jain2023.yaml"));
     const sw::schedule s = sw::compile(sw::load_network_yaml(source_path("sw/zoo/mlp.yaml")), platform::to_target(arch));
-    auto requests = platform::circuit_requests(s);
+    auto requests = platform::circuit_requests(s, 0);
     const auto lanes_needed = [&] {
         return sw::plan_circuits(arch.noc.cols, arch.noc.rows, sw::route_order::xy, {64, 1}, requests).lanes_needed;
     };
     const unsigned grouped = lanes_needed();
     for (auto& r : requests) r.group = -1;
     EXPECT_LT(grouped, lanes_needed());
+}
+
+// With weight reload each phase gets its own circuits, routed alone (phases never overlap in time)
+// and set by reconfiguring the guards between phases: fewer lanes than routing all phases together.
+TEST(CircuitPhases, EachWeightReloadPhaseRoutesItsOwnCircuits) {
+    const auto arch = platform::load_arch(source_path("platform/configs/jain2023.yaml"));
+    sw::compile_options opt;
+    opt.weight_reload = true;
+    const sw::schedule s = sw::compile(sw::load_network_onnx(source_path("sw/zoo/resnet50.onnx")), platform::to_target(arch), opt);
+    ASSERT_GT(s.phase_count(), 1);
+    unsigned per_phase = 0;
+    for (int phase = 0; phase < s.phase_count(); ++phase)
+        per_phase = std::max(per_phase, platform::plan_chip_circuits(arch, s, phase, "resnet50").plan.lanes_needed);
+    sw::schedule together = s;
+    for (auto& u : together.units) u.phase = 0;
+    const auto requests = platform::circuit_requests(together, 0);
+    EXPECT_LT(per_phase, sw::plan_circuits(arch.noc.cols, arch.noc.rows, sw::route_order::xy, {64, 1}, requests).lanes_needed);
+
+    const auto dir = temp_dir("circuit_phases");
+    const auto r = run_cli("run --network resnet50 --arch " + source_path("platform/configs/jain2023.yaml") +
+                               " --weight-reload --inferences 2 -o " + dir.string(),
+                           dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto c = read_json(dir / "report.json")["noc"]["circuits"];
+    EXPECT_EQ(c["lanes_needed"].get<unsigned>(), per_phase);
+    EXPECT_GT(c["reconfigurations"].get<int>(), 0);  // the guards set for phases 1 and 2
 }
 
 }  // namespace
