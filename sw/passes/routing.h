@@ -11,7 +11,8 @@
 // When a link has more owners than lanes, its lanes are time-shared: each lane holds up to
 // `contexts` owners (configurations its guard stores), and the guard is reconfigured whenever the
 // lane passes from one owner to another (timed and charged by models::circuit_noc). Owners go to
-// lanes heaviest first (bytes per inference), each onto the lane with the fewest bytes so far.
+// lanes heaviest first (bytes per inference), each onto the lane holding the fewest owners, the
+// fewest bytes among those.
 // A link with more owners than lanes x contexts is a conflict, found here, before anything runs.
 // Pure function, no SystemC.
 //

@@ -52,7 +52,7 @@ TEST_P(CircuitZoo, RunsWithoutConflictOrTimeSharing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Networks, CircuitZoo, testing::Values("resnet18", "resnet50", "lstm2", "bert_base"),
-                         [](const auto& info) { return info.param; });
+                         [](const testing::TestParamInfo<std::string>& p) { return p.param; });
 
 // MobileNetV2 packs many small layers onto one tile, whose ejection is wanted by more producers
 // than it has lanes: that lane is time-shared and its guard reconfigured during the run.
