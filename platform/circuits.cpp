@@ -37,47 +37,84 @@ models::circuit to_model(const models::noc_base& noc, const sw::circuit_request&
         c.hops.push_back(hops);
     }
     for (const auto& l : route.links) c.links.push_back(link_index(noc, l));
+    c.lanes = route.lanes;
+    c.owner = route.owner;
     return c;
+}
+
+std::vector<models::circuit> to_model(const models::noc_base& noc, const chip_circuits& c) {
+    std::vector<models::circuit> circuits;
+    for (std::size_t i = 0; i < c.requests.size(); ++i) circuits.push_back(to_model(noc, c.requests[i], c.plan.routes[i]));
+    return circuits;
+}
+
+models::circuit_noc& circuit_noc_of(chip& target) {
+    auto* noc = dynamic_cast<models::circuit_noc*>(&target.noc());
+    if (!noc) throw std::logic_error("circuits: the chip is not circuit-switched");
+    return *noc;
 }
 
 }  // namespace
 
-std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched) {
-    std::map<std::pair<int, std::vector<int>>, std::set<int>> tags;  // (source, destinations) -> tags
+// One circuit per (source, destination set): its tags, bytes per inference and guard group (the
+// first one its sends name).
+std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched, int phase) {
+    struct use {
+        std::set<int> tags;
+        std::uint64_t bytes = 0;
+        int group = -1;
+    };
+    std::map<std::pair<int, std::vector<int>>, use> uses;
     for (const auto& u : sched.units)
         for (const auto& stream : u.streams)
             for (const auto& in : stream) {
-                if (in.op != sw::sched_op::send) continue;
+                if (in.op != sw::sched_op::send || u.phase != phase) continue;
                 std::vector<int> to = in.destinations;
                 std::sort(to.begin(), to.end());
                 to.erase(std::unique(to.begin(), to.end()), to.end());
-                tags[{u.node, to}].insert(in.tag);
+                use& c = uses[{u.node, to}];
+                c.tags.insert(in.tag);
+                c.bytes += in.bytes;
+                if (c.group < 0) c.group = in.guard_group;
             }
     std::vector<sw::circuit_request> requests;
-    for (const auto& [key, t] : tags) {
+    for (const auto& [key, c] : uses) {
         std::set<int> destinations(key.second.begin(), key.second.end());
-        requests.push_back({key.first, key.second, -1,
-                            "node " + std::to_string(key.first) + " tag " + list(t) + " -> " + list(destinations)});
+        requests.push_back({key.first, key.second, c.group,
+                            "node " + std::to_string(key.first) + " tag " + list(c.tags) + " -> " + list(destinations),
+                            c.bytes});
     }
     return requests;
 }
 
-void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source) {
-    const auto& n = target.arch().noc;
-    auto* noc = dynamic_cast<models::circuit_noc*>(&target.noc());
-    if (!noc) throw std::logic_error("configure_circuits: the chip is not circuit-switched");
-    const auto requests = circuit_requests(sched);
+chip_circuits plan_chip_circuits(const arch_config& arch, const sw::schedule& sched, int phase,
+                                 const std::string& source) {
+    const auto& n = arch.noc;
+    chip_circuits out{circuit_requests(sched, phase), {}};
     const auto order = n.routing == models::noc_routing::xy ? sw::route_order::xy : sw::route_order::yx;
-    const sw::circuit_plan plan = sw::plan_circuits(n.cols, n.rows, order, n.circuit_lanes, requests);
-    if (!plan.ok()) {
-        std::string text = source + ": circuit-switched routes conflict (noc.circuit_lanes = " +
-                           std::to_string(n.circuit_lanes) + "):";
-        for (const auto& c : plan.conflicts) text += "\n  " + sw::describe(c, requests, n.cols, n.circuit_lanes);
+    const sw::lane_budget budget{n.circuit_lanes, n.circuit_contexts};
+    out.plan = sw::plan_circuits(n.cols, n.rows, order, budget, out.requests);
+    if (!out.plan.ok()) {
+        std::string text = source + (sched.phase_count() > 1 ? " phase " + std::to_string(phase) : "") +
+                           ": circuit-switched routes conflict (noc.circuit_lanes = " + std::to_string(n.circuit_lanes) +
+                           ", noc.circuit_contexts = " + std::to_string(n.circuit_contexts) + "):";
+        for (const auto& c : out.plan.conflicts) text += "\n  " + sw::describe(c, out.requests, n.cols, budget);
         throw input_error(text);
     }
-    std::vector<models::circuit> circuits;
-    for (std::size_t i = 0; i < requests.size(); ++i) circuits.push_back(to_model(*noc, requests[i], plan.routes[i]));
-    noc->set_circuits(std::move(circuits));
+    return out;
+}
+
+void configure_circuits(chip& target, const sw::schedule& sched, const std::string& source) {
+    models::circuit_noc& noc = circuit_noc_of(target);
+    for (int phase = 1; phase < sched.phase_count(); ++phase) plan_chip_circuits(target.arch(), sched, phase, source);
+    const chip_circuits c = plan_chip_circuits(target.arch(), sched, 0, source);
+    noc.set_circuits(to_model(noc, c), c.plan.lanes_needed);
+}
+
+sc_core::sc_time reconfigure_circuits(chip& target, const sw::schedule& sched, int phase, const std::string& source) {
+    models::circuit_noc& noc = circuit_noc_of(target);
+    const chip_circuits c = plan_chip_circuits(target.arch(), sched, phase, source);
+    return noc.reconfigure(to_model(noc, c), c.plan.lanes_needed);
 }
 
 }  // namespace aimcsim::platform

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "models/common/units.h"
+#include "models/noc/circuit_noc.h"
 #include "platform/bottleneck.h"
 #include "platform/report_power.h"
 
@@ -74,9 +75,17 @@ json noc_block(const chip& target, const run_timing& timing) {
         mean += u;
         max = std::max(max, u);
     }
-    return {{"flits_or_bytes", noc.flits()}, {"flit_bits", target.arch().noc.link_bits},
-            {"messages", noc.messages()}, {"mean_link_utilization", links ? mean / double(links) : 0.0},
-            {"max_link_utilization", max}};
+    json out = {{"flits_or_bytes", noc.flits()}, {"flit_bits", target.arch().noc.link_bits},
+                {"messages", noc.messages()}, {"mean_link_utilization", links ? mean / double(links) : 0.0},
+                {"max_link_utilization", max}};
+    if (const auto* circuits = dynamic_cast<const models::circuit_noc*>(&noc))
+        out["circuits"] = {{"count", circuits->circuit_count()},
+                           {"lanes", target.arch().noc.circuit_lanes},
+                           {"contexts", target.arch().noc.circuit_contexts},
+                           {"lanes_needed", circuits->lanes_needed()},
+                           {"time_shared_lanes", circuits->time_shared_lanes()},
+                           {"reconfigurations", circuits->reconfigurations()}};
+    return out;
 }
 
 // Per layer, over every unit: the first inference's work from its first start to its last end,

@@ -177,6 +177,8 @@ run_timing run_schedule(chip& target, const sw::schedule& sched, int inferences,
     for (int phase = 0; phase < sched.phase_count(); ++phase) {
         if (!sched.phases.empty()) {
             program_phase(target, sched, phase);
+            if (phase > 0 && target.arch().noc.switching == models::noc_switching::circuit)
+                sc_core::sc_start(reconfigure_circuits(target, sched, phase, source));
             load_phase(target, sched, phase, inferences, source);
         }
         sc_core::sc_start();

@@ -1,6 +1,7 @@
 #include "models/noc/circuit_noc.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 namespace aimcsim::models {
@@ -11,12 +12,40 @@ circuit_noc::circuit_noc(const sc_core::sc_module_name& name, const noc_config& 
                          activity_log& activity)
     : noc_base(name, config, ledger, activity) {}
 
-void circuit_noc::set_circuits(std::vector<circuit> circuits) {
+std::size_t circuit_noc::configure(std::vector<circuit> circuits, unsigned lanes_needed) {
     m_circuits = std::move(circuits);
+    m_circuit_count += m_circuits.size();
+    m_lanes_needed = std::max(m_lanes_needed, lanes_needed);
     m_index.clear();
-    for (std::size_t i = 0; i < m_circuits.size(); ++i)
-        m_index[{m_circuits[i].source, m_circuits[i].destinations}] = i;
-    m_busy_until.assign(m_circuits.size(), sc_core::SC_ZERO_TIME);
+    m_lanes.assign(all_link_count() * config().circuit_lanes, lane_state{});
+    for (std::size_t i = 0; i < m_circuits.size(); ++i) {
+        const circuit& c = m_circuits[i];
+        if (c.lanes.size() != c.links.size()) throw std::invalid_argument("circuit_noc: a lane per link expected");
+        m_index[{c.source, c.destinations}] = i;
+        for (std::size_t l = 0; l < c.links.size(); ++l) {
+            if (c.lanes[l] >= config().circuit_lanes) throw std::invalid_argument("circuit_noc: lane out of range");
+            lane_state& s = lane(c, l);
+            s.shared = s.shared || (s.set && s.owner != c.owner);
+            if (!s.set) s.owner = c.owner;
+            s.set = true;
+        }
+    }
+    const auto count = [this](bool lane_state::*flag) {
+        return std::size_t(std::count_if(m_lanes.begin(), m_lanes.end(), [flag](const lane_state& s) { return s.*flag; }));
+    };
+    m_time_shared = std::max(m_time_shared, count(&lane_state::shared));
+    return count(&lane_state::set);
+}
+
+void circuit_noc::set_circuits(std::vector<circuit> circuits, unsigned lanes_needed) {
+    configure(std::move(circuits), lanes_needed);
+}
+
+sc_time circuit_noc::reconfigure(std::vector<circuit> circuits, unsigned lanes_needed) {
+    const std::size_t lanes = configure(std::move(circuits), lanes_needed);
+    m_reconfigurations += lanes;
+    ledger().charge(ledger_id(), energy_kind::noc, double(lanes) * config().circuit_reconfig_pj);
+    return lanes ? sc_time(config().circuit_reconfig_ns, sc_core::SC_NS) : sc_core::SC_ZERO_TIME;
 }
 
 sc_time circuit_noc::zero_load_latency(int from, int to, std::uint64_t bytes) const {
@@ -37,20 +66,30 @@ void circuit_noc::transport(int source, tlm::tlm_generic_payload& payload, const
         return;
     }
     const circuit& c = m_circuits[it->second];
+    const sc_time reconfig(config().circuit_reconfig_ns, sc_core::SC_NS);
+    sc_time start = at;
+    for (std::size_t l = 0; l < c.links.size(); ++l) {
+        const lane_state& s = lane(c, l);
+        start = std::max(start, s.owner == c.owner ? s.busy_until : std::max(at, s.busy_until) + reconfig);
+    }
     const std::uint64_t flits = flits_of(msg.bytes);
     const sc_time occupancy = period() * static_cast<double>(flits);
-    const sc_time start = std::max(at, m_busy_until[it->second]);
-    m_busy_until[it->second] = start + occupancy;
-    std::uint64_t mesh_links = 0;
-    for (const int link : c.links) {
-        use_link(link, flits, start, start + occupancy, msg.layer);
-        mesh_links += static_cast<std::size_t>(link) < link_count();
+    std::uint64_t mesh_links = 0, switched = 0;
+    for (std::size_t l = 0; l < c.links.size(); ++l) {
+        lane_state& s = lane(c, l);
+        switched += s.owner != c.owner;
+        s.owner = c.owner;
+        s.busy_until = start + occupancy;
+        use_link(c.links[l], flits, start, start + occupancy, msg.layer);
+        mesh_links += static_cast<std::size_t>(c.links[l]) < link_count();
     }
     for (std::size_t i = 0; i < c.destinations.size(); ++i) {
         const sc_time time = start + period() * ((c.hops[i] + 1.0) * config().link_cycles) + occupancy;
         deliver_at(c.destinations[i], payload, time);
     }
     charge(msg, mesh_links, mesh_links + c.destinations.size());
+    m_reconfigurations += switched;
+    if (switched) ledger().charge(ledger_id(), energy_kind::noc, double(switched) * config().circuit_reconfig_pj, msg.layer);
 }
 
 }  // namespace aimcsim::models

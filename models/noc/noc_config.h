@@ -25,6 +25,9 @@ struct noc_config {
     unsigned virtual_channels = 1;  // cycle fidelity: per input port
     unsigned credit_cycles = 1;     // credit processing at the sender, after the credit's link traversal
     unsigned circuit_lanes = 4;     // circuit switching: circuits one link carries side by side
+    unsigned circuit_contexts = 4;  // circuit switching: owners a time-shared lane's guard stores
+    double circuit_reconfig_ns = 4.0;  // circuit switching: a guard switching its lane to another owner
+    double circuit_reconfig_pj = 1.0;  // circuit switching: energy of one such switch
     noc_trace trace = noc_trace::links;
 };
 

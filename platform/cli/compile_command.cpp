@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include "platform/circuits.h"
 #include "platform/cli/options.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/frontend/yaml_network.h"
@@ -55,9 +56,53 @@ sw::network load_network(const std::string& path) {
     return sw::load_network_yaml(path);
 }
 
+namespace {
+
+bool circuits_fit(const arch_config& arch, const sw::schedule& s) {
+    try {
+        for (int phase = 0; phase < s.phase_count(); ++phase) plan_chip_circuits(arch, s, phase, "");
+        return true;
+    } catch (const input_error&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+sw::schedule compile_for(const sw::network& net, const arch_config& arch, const sw::compile_options& opt,
+                         sw::balance_result* balanced) {
+    const sw::target_desc target = to_target(arch);
+    sw::schedule best = sw::compile(net, target, opt, balanced);
+    if (arch.noc.switching != models::noc_switching::circuit || opt.balance == sw::balance_policy::off ||
+        circuits_fit(arch, best))
+        return best;
+    // The largest tile budget whose circuits fit the lanes, by bisection; unbalanced at worst.
+    sw::compile_options trial = opt;
+    trial.balance = sw::balance_policy::off;
+    sw::balance_result result{0, "balancing off: no balanced schedule fits the circuit lanes"};
+    best = sw::compile(net, target, trial);
+    unsigned lo = sw::tiles_used(best), hi = opt.tile_budget ? opt.tile_budget : unsigned(count_nodes(arch, sw::node_kind::tile));
+    trial.balance = opt.balance;
+    while (hi > lo + 1) {
+        trial.tile_budget = (lo + hi) / 2;
+        sw::balance_result r;
+        sw::schedule s = sw::compile(net, target, trial, &r);
+        if (!circuits_fit(arch, s)) {
+            hi = trial.tile_budget;
+            continue;
+        }
+        lo = trial.tile_budget;
+        best = std::move(s);
+        result = r;
+        result.stop += " (tile budget " + std::to_string(lo) + " so that the circuits fit the lanes)";
+    }
+    if (balanced) *balanced = result;
+    return best;
+}
+
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt,
                              sw::balance_result* balanced) {
-    return sw::compile(load_network(path), to_target(arch), opt, balanced);
+    return compile_for(load_network(path), arch, opt, balanced);
 }
 
 namespace {
@@ -113,8 +158,14 @@ void print_mapping(const sw::schedule& s, const arch_config& arch, const mapping
     }
     const double saved = t.naive_byte_hops ? 100.0 * (1.0 - double(t.byte_hops) / double(t.naive_byte_hops)) : 0.0;
     out << "traffic: " << t.byte_hops << " byte-hops per inference (naive placement: " << t.naive_byte_hops << ", "
-        << std::setprecision(1) << saved << " % less)\n"
-        << "compile time: " << std::setprecision(3) << t.seconds << " s\n";
+        << std::setprecision(1) << saved << " % less)\n";
+    for (int phase = 0; arch.noc.switching == models::noc_switching::circuit && phase < s.phase_count(); ++phase) {
+        const sw::circuit_plan plan = plan_chip_circuits(arch, s, phase, s.network).plan;
+        out << "circuits" << (s.phases.empty() ? "" : " of phase " + std::to_string(phase)) << ": " << plan.routes.size()
+            << ", lanes needed " << plan.lanes_needed << " of " << arch.noc.circuit_lanes << " (x "
+            << arch.noc.circuit_contexts << " contexts), " << plan.time_shared_links << " links time-shared\n";
+    }
+    out << "compile time: " << std::setprecision(3) << t.seconds << " s\n";
 }
 
 }  // namespace
@@ -139,7 +190,7 @@ int compile_command(const arguments& args) {
     const sw::network net = load_network(resolve_network(network));
     const sw::target_desc target = to_target(arch);
     sw::balance_result balanced;
-    const sw::schedule s = sw::compile(net, target, copts, &balanced);
+    const sw::schedule s = compile_for(net, arch, copts, &balanced);
     sw::save_schedule(s, output);
     mapping_totals totals;
     totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -44,6 +44,10 @@ void add_compile_options(boost::program_options::options_description& desc, comp
 void finish_compile_options(const arch_config& arch, compile_choices& choices);
 // Reads a network file (.onnx, else YAML).
 sw::network load_network(const std::string& path);
+// Compiles for the architecture; on a circuit-switched chip, balancing is held to the tile budget
+// whose circuits fit the lanes.
+sw::schedule compile_for(const sw::network& net, const arch_config& arch, const sw::compile_options& opt,
+                         sw::balance_result* balanced = nullptr);
 // Compiles a network file for the architecture.
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {},
                              sw::balance_result* balanced = nullptr);

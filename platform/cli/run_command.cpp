@@ -96,7 +96,7 @@ int run_command(const arguments& args) {
     const run_timing timing = run_schedule(target, sched, o.inferences, source);
 
     std::filesystem::create_directories(o.out_dir);
-    run_info info{arch.source, source, o.inferences, o.common.seed, 0.0, o.mode};
+    run_info info{arch.source, source, o.inferences, o.common.seed, 0.0, o.mode, {}};
     info.balance = o.schedule.empty() ? balanced.stop : "schedule given (--schedule)";
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, sched, timing, info);

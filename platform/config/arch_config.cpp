@@ -205,6 +205,9 @@ void read_noc(yaml_map m, models::noc_config& n) {
     m.read("virtual_channels", n.virtual_channels, limits::between(1, 16));
     m.read("credit_cycles", n.credit_cycles, limits::between(0, 1000));
     m.read("circuit_lanes", n.circuit_lanes, limits::between(1, 64));
+    m.read("circuit_contexts", n.circuit_contexts, limits::between(1, 64));
+    m.read("circuit_reconfig_ns", n.circuit_reconfig_ns, non_negative);
+    m.read("circuit_reconfig_pj", n.circuit_reconfig_pj, non_negative);
     m.read("trace", n.trace, noc_traces);
     m.done();
 }

@@ -78,6 +78,8 @@ private:
     void emit_output();
     // The parts of `producer`'s output a stream of phase `phase` can receive from.
     const std::vector<part>& parts_in(int producer, int phase);
+    // The scatter group of a stream's sends to its consumers (one source, several destination sets).
+    int scatter_group(int stream);
     // The memory core keeping a layer's output between phases (the least loaded one).
     int spill_core(int layer);
     int store_stream(int producer, int node);
@@ -103,6 +105,8 @@ private:
     stream_ref m_input, m_output;
     int m_output_phase = 0;
     int m_next_tag = 0;
+    std::map<int, int> m_scatter;  // stream -> its scatter group
+    int m_next_group = 0;          // guard groups: scatters and concatenations
 };
 
 int emitter::add_stream(int phase, int node, std::vector<unsigned> chunks) {
@@ -171,6 +175,11 @@ const std::vector<part>& emitter::parts_in(int producer, int phase) {
     return loaded;
 }
 
+int emitter::scatter_group(int stream) {
+    const auto it = m_scatter.find(stream);
+    return it != m_scatter.end() ? it->second : m_scatter[stream] = m_next_group++;
+}
+
 int emitter::spill_core(int layer) {
     const auto it = m_spill.find(layer);
     if (it != m_spill.end()) return it->second;
@@ -205,6 +214,7 @@ void emitter::connect(int consumer, std::size_t input, int producer, const group
         std::vector<std::uint64_t> sent(from.chunks, 0);  // messages sent in chunk c
         sched_instr send = instr(sched_op::send, p.layer);
         send.tag = -1;
+        send.guard_group = scatter_group(p.stream);
         for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
         const std::vector<unsigned> chunks = m_streams[std::size_t(p.stream)].chunks;
         for (std::size_t k = 0; k < chunks.size(); ++k) {
@@ -299,9 +309,11 @@ int emitter::emit_core_stream(int index, unsigned replica, const std::vector<int
     const layer_plan& p = lp(index);
     const int r = add_stream(p.phase, p.cores[replica], chunks_of(p, replica));
     const unsigned bytes = p.row_split ? m_target.partial_sum_bytes : m_target.activation_bytes;
+    const int concatenation = m_next_group++;  // the blocks' outputs, merged toward the core
     for (std::size_t b = 0; b < tiles.size(); ++b) {
         sched_instr send = instr(sched_op::send, index);
         send.tag = m_next_tag++;
+        send.guard_group = concatenation;
         send.destinations = {p.cores[replica]};
         recv_edge edge{send.tag, index, {}};
         stream_build& tile = m_streams[std::size_t(tiles[b])];
@@ -335,6 +347,7 @@ void emitter::emit_recurrent(int index, int gates, const std::vector<int>& tiles
     for (const group& g : flatten(groups)) {
         sched_instr send = instr(sched_op::send, index);
         send.tag = m_next_tag++;
+        send.guard_group = scatter_group(gates);
         send.bytes = (g.b - g.a) * m_target.activation_bytes;
         for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
         for (std::size_t k = 0; k + 1 < src.chunks.size(); ++k) src.sends[k].push_back(send);

@@ -22,7 +22,12 @@ json to_json(const sched_instr& in) {
     json j = {{"op", to_string(in.op)}};
     switch (in.op) {
     case sched_op::recv: j["tag"] = in.tag; j["count"] = in.count; break;
-    case sched_op::send: j["destinations"] = in.destinations; j["bytes"] = in.bytes; j["tag"] = in.tag; break;
+    case sched_op::send:
+        j["destinations"] = in.destinations;
+        j["bytes"] = in.bytes;
+        j["tag"] = in.tag;
+        if (in.guard_group >= 0) j["guard_group"] = in.guard_group;
+        break;
     case sched_op::mvm: j["block"] = in.block; j["count"] = in.count; break;
     case sched_op::op: j["function"] = in.function; j["count"] = in.count; break;
     case sched_op::load:
@@ -234,7 +239,7 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
         fail(at(path, "op"), name + " runs on a memory_core, not on a " + to_string(u.kind));
     switch (in.op) {
     case sched_op::recv: object(j, path, {"op", "layer", "tag", "count"}); break;
-    case sched_op::send: object(j, path, {"op", "layer", "destinations", "bytes", "tag"}); break;
+    case sched_op::send: object(j, path, {"op", "layer", "destinations", "bytes", "tag", "guard_group"}); break;
     case sched_op::mvm: object(j, path, {"op", "layer", "block", "count"}); break;
     case sched_op::op: object(j, path, {"op", "layer", "function", "count"}); break;
     case sched_op::load:
@@ -246,6 +251,8 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
         in.tag = static_cast<int>(index(member(j, path, "tag"), at(path, "tag"), 0, 1u << 31, "tags"));
     if (in.op == sched_op::send || in.op == sched_op::load || in.op == sched_op::store)
         in.bytes = whole(member(j, path, "bytes"), at(path, "bytes"));
+    if (j.contains("guard_group"))
+        in.guard_group = static_cast<int>(index(j["guard_group"], at(path, "guard_group"), 0, 1u << 31, "guard groups"));
     if (in.op == sched_op::mvm)
         in.block = index(member(j, path, "block"), at(path, "block"), 0, u.blocks.size(), "blocks of this unit");
     if (in.op == sched_op::op) in.function = text(member(j, path, "function"), at(path, "function"));
@@ -413,6 +420,7 @@ void writer::instruction(const sched_instr& in) {
         m_out << ", \"destinations\": [ ";
         for (std::size_t i = 0; i < in.destinations.size(); ++i) m_out << (i ? ", " : "") << in.destinations[i];
         m_out << " ]";
+        if (in.guard_group >= 0) field("guard_group", in.guard_group);
         break;
     }
     case sched_op::mvm:

@@ -25,6 +25,8 @@ struct sched_instr {
     std::string function;         // op: relu, add, maxpool, avgpool, reduce, ...
     int block = 0;                // mvm: index into unit_program::blocks
     std::vector<int> destinations;  // send
+    int guard_group = -1;         // send, optional: the border-guard collective (concatenation or
+                                  // scatter) whose circuits share a lane; circuit switching only
 };
 
 // A block of a layer's weight matrix (K inputs x N outputs) held by one tile.

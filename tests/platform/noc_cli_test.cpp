@@ -116,10 +116,11 @@ TEST(NocRun, CnnRunsAtBothFidelitiesAndCircuitSwitched) {
 
 TEST(NocRun, CircuitConflictIsACompileTimeError) {
     const auto dir = temp_dir("noc_circuit");
-    const auto r = run_cli("run --network mlp --set noc.switching=circuit --set noc.circuit_lanes=1 -o " + dir.string(), dir);
+    const auto r = run_cli("run --network mlp --set noc.switching=circuit --set noc.circuit_lanes=1"
+                           " --set noc.circuit_contexts=1 -o " + dir.string(), dir);
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("circuit-switched routes conflict"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("needs 2 lanes, has 1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("needs 2 lanes, has 1 x 1 context"), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir / "report.json"));  // refused before running
 }
 
@@ -135,7 +136,8 @@ TEST(NocRun, BadNocKeysNameTheKey) {
     const auto dir = temp_dir("noc_keys");
     for (const std::string set : {"noc.fidelity=exact", "noc.routing=zigzag", "noc.buffer_flits=0",
                                   "noc.virtual_channels=0", "noc.switching=wormhole", "noc.circuit_lanes=0",
-                                  "noc.trace=some", "noc.credit_cycles=1001", "noc.credit_cycles=-1",
+                                  "noc.circuit_contexts=0", "noc.circuit_contexts=65", "noc.circuit_reconfig_ns=-1",
+                                  "noc.circuit_reconfig_pj=x", "noc.trace=some", "noc.credit_cycles=1001", "noc.credit_cycles=-1",
                                   "noc.credit_cycles=two", "scratchpad.ports=0", "scratchpad.double_buffered=maybe"}) {
         const auto r = run_cli("info --set " + set, dir);
         EXPECT_EQ(r.status, 2) << set;

@@ -233,9 +233,10 @@ TEST(Presets, Jain2023RunsCircuitSwitched) {
     const auto j = read_json(dir / "report.json");
     EXPECT_EQ(j["arch"]["name"], "jain2023");
     EXPECT_GT(j["efficiency"]["tops_per_w"].get<double>(), 0);
-    // Its mesh is circuit-switched: with one lane per link the routes no longer fit.
+    // Its mesh is circuit-switched: with one lane per link and no time-sharing the routes no longer fit.
     const auto narrow = run_cli("run --arch " + source_path("platform/configs/jain2023.yaml") +
-                                " --network mlp --set noc.circuit_lanes=1 -o " + dir.string(), dir);
+                                " --network mlp --set noc.circuit_lanes=1 --set noc.circuit_contexts=1 -o " +
+                                dir.string(), dir);
     EXPECT_EQ(narrow.status, 2);
     EXPECT_NE(narrow.err.find("circuit"), std::string::npos) << narrow.err;
 }

@@ -113,6 +113,25 @@ TEST(Schedule, SaveAndLoadRoundTrip) {
     std::remove(path.c_str());
 }
 
+// A send's guard group (circuit switching) is optional, kept through a round trip in both
+// writers, and must be a non-negative integer.
+TEST(Schedule, GuardGroupIsOptionalAndRoundTrips) {
+    json j = tiny();
+    j["units"][1]["streams"][0][2]["guard_group"] = 3;
+    const schedule s = schedule_from_json(j, "sched.json");
+    EXPECT_EQ(s.units[1].streams[0][2].guard_group, 3);
+    EXPECT_EQ(schedule_from_json(tiny(), "tiny").units[1].streams[0][2].guard_group, -1);
+    EXPECT_EQ(to_json(s).dump(), j.dump());
+    const std::string path = testing::TempDir() + "schedule_guard_group.json";
+    save_schedule(s, path);
+    EXPECT_EQ(load_schedule(path).units[1].streams[0][2].guard_group, 3);
+    std::remove(path.c_str());
+    j["units"][1]["streams"][0][2]["guard_group"] = -2;
+    EXPECT_THAT(error_of(j), HasSubstr("units[1].streams[0][2].guard_group: expected an index"));
+    j["units"][1]["streams"][0][1]["guard_group"] = 0;  // an mvm
+    EXPECT_THAT(error_of(j), HasSubstr("units[1].streams[0][1].guard_group: unknown key"));
+}
+
 TEST(Schedule, WrongSchema) {
     json j = tiny();
     j["schema"] = "aimcsim.schedule/2";
