@@ -11,25 +11,18 @@
 #include "platform/config/yaml_base.h"
 #include "platform/config/yaml_reader.h"
 #include "sw/ir/input_error.h"
+#include "tests/config/config_test_support.h"
 
 namespace aimcsim::platform {
 namespace {
+
+using test::error_of;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 const std::string presets = std::string(AIMCSIM_SOURCE_DIR) + "/platform/configs/";
 const std::string fixtures = std::string(AIMCSIM_TEST_DATA) + "/arch/";
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected an input_error";
-    return {};
-}
 
 const models::core_function* function(const models::core_config& core, const std::string& name) {
     for (const auto& f : core.functions)

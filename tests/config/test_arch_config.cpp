@@ -9,9 +9,12 @@
 
 #include "platform/config/arch_config.h"
 #include "sw/ir/input_error.h"
+#include "tests/config/config_test_support.h"
 
 namespace aimcsim::platform {
 namespace {
+
+using test::error_of;
 
 using sw::node_kind;
 using ::testing::AllOf;
@@ -30,17 +33,6 @@ std::string minimal(const std::string& extra = "") {
            "  layout:\n"              // line 5
            "    rows: [\"M T\", \"L T\"]\n"  // line 6
            + extra;                   // from line 7
-}
-
-// The message of the input_error thrown by `f`, or a test failure if none is thrown.
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected an input_error";
-    return {};
 }
 
 std::string parse_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
