@@ -46,13 +46,30 @@ sc_time power_timeline::gated_part(const sc_time& idle) const {
     return m_config.power_gating && idle > after ? idle - after : SC_ZERO_TIME;
 }
 
-sc_time power_timeline::start_work(const sc_time& ready) {
-    const sc_time gated = gated_part(ready - m_last_end);
-    m_worked = true;
-    if (gated == SC_ZERO_TIME) return ready;
+sc_time power_timeline::wake_at(const sc_time& at) {
+    const sc_time gated = gated_part(at - m_last_end);
+    if (gated == SC_ZERO_TIME) return at;
     m_gated += gated;
     ++m_wakes;
-    return ready + sc_time(m_config.wake_ns, SC_NS);
+    return at + sc_time(m_config.wake_ns, SC_NS);
+}
+
+void power_timeline::message_arrived(const sc_time& at) {
+    if (m_woken || at <= m_last_end) return;
+    const sc_time awake = wake_at(at);
+    if (awake == at) return;
+    m_last_end = awake;
+    m_woken = true;
+}
+
+sc_time power_timeline::start_work(const sc_time& ready) {
+    m_worked = true;
+    if (m_woken && ready <= m_last_end) {  // still waking up: the work waits for it
+        m_woken = false;
+        return m_last_end;
+    }
+    m_woken = false;
+    return wake_at(ready);
 }
 
 void power_timeline::end_work(const sc_time& end) { m_last_end = std::max(m_last_end, end); }

@@ -2,7 +2,8 @@
 // Power states of a unit. busy: doing work, full static power. idle: powered, clock stopped when
 // clock gating is on (its leakage only). gated: power-gated, residual leakage. A unit with no work
 // in the schedule is gated for the whole run (Jain et al., TVLSI 2023 gate unused tiles); a unit in
-// use gates after `gate_after_ns` idle and pays `wake_ns` and a wake-up energy before its next work.
+// use gates after `gate_after_ns` idle and pays `wake_ns` and a wake-up energy before its next work;
+// its network interface stays powered, so the first message for that work starts the wake-up.
 // No process runs for this: the states follow from the times work starts and ends.
 #include <array>
 #include <cstdint>
@@ -48,6 +49,8 @@ class power_timeline {
 public:
     explicit power_timeline(const power_config& config) : m_config(config) {}
 
+    // A message arrived at `at`: a gated unit starts waking (no effect while it works or wakes).
+    void message_arrived(const sc_core::sc_time& at);
     // Work is ready at `ready`; returns when it starts (after a wake-up if the unit had gated).
     sc_core::sc_time start_work(const sc_core::sc_time& ready);
     void end_work(const sc_core::sc_time& end);
@@ -55,10 +58,13 @@ public:
 
 private:
     sc_core::sc_time gated_part(const sc_core::sc_time& idle) const;
+    // Gates for the idle time from the last activity to `at`; returns when a wake-up begun then ends.
+    sc_core::sc_time wake_at(const sc_core::sc_time& at);
 
     power_config m_config;
     bool m_worked = false;
-    sc_core::sc_time m_last_end;
+    sc_core::sc_time m_last_end;     // of the last work, or of a wake-up begun by a message
+    bool m_woken = false;            // a message's wake-up is under way or done, work not yet begun
     sc_core::sc_time m_gated;
     std::uint64_t m_wakes = 0;
 };

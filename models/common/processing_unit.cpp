@@ -166,6 +166,7 @@ tlm::tlm_sync_enum processing_unit::on_message(tlm::tlm_generic_payload& payload
     spdlog::trace("{}: message tag {} inference {} from node {}, {} bytes", name(), msg.tag, msg.inference,
                   msg.source, msg.bytes);
     ++received(msg.tag, msg.inference);
+    m_power.message_arrived(sc_core::sc_time_stamp());
     m_message_event.notify(SC_ZERO_TIME);
     payload.set_response_status(tlm::TLM_OK_RESPONSE);
     return tlm::TLM_COMPLETED;

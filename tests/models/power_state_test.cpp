@@ -53,6 +53,30 @@ TEST(PowerTimeline, LongGapGatesAndDelaysTheNextWorkByTheWakeUp) {
     EXPECT_EQ(r[power_state::idle], ns(1000 - 20 - 750));  // the wake-up counts as idle
 }
 
+TEST(PowerTimeline, TheFirstMessageStartsTheWakeUp) {
+    power_timeline t(gating(100, 30));
+    t.end_work(ns(10));
+    t.message_arrived(ns(510));  // gated 400 ns, awake at 540 ns
+    t.message_arrived(ns(520));  // already waking
+    EXPECT_EQ(t.start_work(ns(525)), ns(540));
+    t.end_work(ns(550));
+    t.message_arrived(ns(600));  // idle 50 ns: still on
+    EXPECT_EQ(t.start_work(ns(620)), ns(620));
+    t.end_work(ns(630));
+    EXPECT_EQ(t.residency(ns(630), ns(30)).wakes, 1u);
+}
+
+TEST(PowerTimeline, AWakeUpLongBeforeTheWorkGatesAgain) {
+    power_timeline t(gating(100, 30));
+    t.end_work(ns(10));
+    t.message_arrived(ns(510));                   // awake at 540 ns
+    EXPECT_EQ(t.start_work(ns(700)), ns(730));  // idle 160 ns after waking: gated again, a second wake-up
+    t.end_work(ns(740));
+    const auto r = t.residency(ns(740), ns(10));
+    EXPECT_EQ(r.wakes, 2u);
+    EXPECT_EQ(r[power_state::gated], ns(400 + 60));
+}
+
 TEST(PowerTimeline, NoGatingWithoutPowerGating) {
     power_config c = gating(100, 30);
     c.power_gating = false;
