@@ -1,5 +1,6 @@
 #include "models/common/processing_unit.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -34,6 +35,10 @@ processing_unit::processing_unit(const sc_core::sc_module_name& name, const unit
     m_ledger_id = context.ledger->add_component(basename(), static_mw);
     m_track = context.activity->add_track(trace_scope, basename());
     from_noc.register_nb_transport_fw(this, &processing_unit::on_message);
+    SC_HAS_PROCESS(processing_unit);
+    SC_METHOD(arbitrate);
+    sensitive << m_datapath_event;
+    dont_initialize();
 }
 
 void processing_unit::load_program(const program& streams, int inferences) {
@@ -78,7 +83,7 @@ void processing_unit::run(std::size_t index) {
 }
 
 bool processing_unit::step(stream& s) {
-    if (s.pc == 0 && !s.working && s.starts.size() == static_cast<std::size_t>(s.inference))
+    if (s.pc == 0 && s.work == stream::work_state::none && s.starts.size() == static_cast<std::size_t>(s.inference))
         s.starts.push_back(sc_core::sc_time_stamp());
     const instruction& in = s.code[s.pc];
     switch (in.op) {
@@ -92,20 +97,7 @@ bool processing_unit::step(stream& s) {
         send(s, in);
         break;
     default:
-        if (!s.working) {
-            const sc_time now = sc_core::sc_time_stamp();
-            const sc_time start = m_power.start_work(m_datapath_free > now ? m_datapath_free : now);
-            const sc_time duration = execute(in);
-            m_datapath_free = start + duration;
-            m_power.end_work(m_datapath_free);
-            m_busy += duration;
-            record(in.layer, s.inference, start, m_datapath_free);
-            activity().record(m_track, start, m_datapath_free, activity_label(in.op, in.layer));
-            s.working = true;
-            sc_core::next_trigger(m_datapath_free - now);
-            return false;
-        }
-        s.working = false;
+        if (!compute(s)) return false;
     }
     if (++s.pc == s.code.size()) {
         spdlog::debug("{}: stream {} finished inference {}", name(), &s - m_streams.data(), s.inference);
@@ -114,6 +106,58 @@ bool processing_unit::step(stream& s) {
         ++s.inference;
     }
     return true;
+}
+
+// A stream's compute work: requested, granted by arbitrate(), done at its end.
+bool processing_unit::compute(stream& s) {
+    const sc_time now = sc_core::sc_time_stamp();
+    switch (s.work) {
+    case stream::work_state::none:
+        s.work = stream::work_state::requested;
+        s.request = m_next_request++;
+            m_requests.push_back(std::size_t(&s - m_streams.data()));
+        if (m_datapath_free <= now) m_datapath_event.notify(SC_ZERO_TIME);  // else arbitrate wakes when free
+        sc_core::next_trigger(m_grant_event);
+        return false;
+    case stream::work_state::requested:
+        sc_core::next_trigger(m_grant_event);
+        return false;
+    case stream::work_state::granted:
+        if (now < s.work_end) {
+            sc_core::next_trigger(s.work_end - now);
+            return false;
+        }
+        s.work = stream::work_state::none;
+        return true;
+    }
+    return true;
+}
+
+void processing_unit::arbitrate() {
+    const sc_time now = sc_core::sc_time_stamp();
+    if (m_datapath_free > now) {
+        sc_core::next_trigger(m_datapath_free - now);
+        return;
+    }
+    if (m_requests.empty()) return;  // until the next request
+    const auto oldest = std::min_element(m_requests.begin(), m_requests.end(), [&](std::size_t a, std::size_t b) {
+        const stream &x = m_streams[a], &y = m_streams[b];
+        return x.inference != y.inference ? x.inference < y.inference : x.request < y.request;
+    });
+    stream& s = m_streams[*oldest];
+    m_requests.erase(oldest);
+    const instruction& in = s.code[s.pc];
+    const sc_time start = m_power.start_work(now);
+    const sc_time duration = execute(in);
+    m_datapath_free = start + duration;
+    m_power.end_work(m_datapath_free);
+    m_busy += duration;
+    record(in.layer, s.inference, start, m_datapath_free);
+    activity().record(m_track, start, m_datapath_free, activity_label(in.op, in.layer));
+    s.work = stream::work_state::granted;
+    s.work_end = m_datapath_free;
+    m_grant_event.notify(SC_ZERO_TIME);
+    sc_core::next_trigger(m_datapath_free - now);  // the next grant, when the datapath is free
 }
 
 void processing_unit::close_power(const sc_time& run) {

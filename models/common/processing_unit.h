@@ -2,8 +2,9 @@
 // A unit at a mesh node (AIMC tile, digital core, memory core) that runs a program.
 //
 // A program is one or more streams of instructions, each repeated once per inference. Streams
-// run concurrently and share the unit's datapath: compute work is serialised on it in order of
-// issue. A stream waits in RECV until the unit holds `count` messages of `tag` for the stream's
+// run concurrently and share the unit's datapath: compute work is serialised on it, the work of
+// the oldest inference first (then in order of request), so later inferences streaming in behind
+// the first cannot hold up the work that completes it. A stream waits in RECV until the unit holds `count` messages of `tag` for the stream's
 // current inference (counts are cumulative per inference), so row-by-row streaming and
 // partial-sum reduction need no other synchronisation. Each stream is one SC_METHOD woken by
 // events (message arrival, end of its work): nothing runs per cycle.
@@ -97,12 +98,16 @@ private:
         std::vector<instruction> code;
         std::size_t pc = 0;
         int inference = 0;
-        bool working = false;
+        enum class work_state { none, requested, granted } work = work_state::none;
+        std::uint64_t request = 0;  // order of its request, for ties between inferences
+        sc_core::sc_time work_end;  // granted: when its work ends
         std::vector<sc_core::sc_time> starts, ends;
     };
 
     void run(std::size_t index);
     bool step(stream& s);  // false when the stream must wait; sets next_trigger
+    bool compute(stream& s);  // true when its work is done; else sets next_trigger
+    void arbitrate();         // grants the datapath to the oldest inference's request
     void send(const stream& s, const instruction& instr);
     void record(int layer, int inference, const sc_core::sc_time& start, const sc_core::sc_time& end);
     std::uint64_t& received(int tag, int inference);
@@ -117,6 +122,10 @@ private:
     std::vector<stream> m_streams;
     std::unordered_map<std::uint64_t, std::uint64_t> m_received;  // (tag, inference) -> messages
     sc_core::sc_event m_message_event;
+    sc_core::sc_event m_datapath_event;  // the datapath is free or was requested
+    sc_core::sc_event m_grant_event;     // a request was granted
+    std::vector<std::size_t> m_requests; // streams waiting for the datapath
+    std::uint64_t m_next_request = 0;
     sc_core::sc_time m_datapath_free;
     sc_core::sc_time m_busy;
     power_timeline m_power;
