@@ -203,6 +203,8 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     r["noc"] = noc_block(target, timing);
     const auto ranked = rank_stages(target, info.inferences);
     r["bottleneck"] = bottleneck_block(ranked, sched);
+    if (!r["bottleneck"].is_null())
+        r["bottleneck"]["measured_over_bound"] = throughput / r["bottleneck"]["bound_inferences_per_s"].get<double>();
     r["layers"] = layers_block(target, sched, info.inferences, ranked);
     r["wall_s"] = info.wall_s;
     return r;
@@ -243,6 +245,11 @@ void print_bottleneck(const json& b, std::ostream& out) {
         << std::setprecision(0) << b["bound_inferences_per_s"].get<double>() << " inferences/s\n"
         << std::setprecision(3);
     for (const auto& n : b["next"]) out << "    then               " << describe(n) << "\n";
+    const double over = b["measured_over_bound"].get<double>();
+    if (over > 1.05)
+        out << "  warning              throughput measured " << std::setprecision(0) << 100 * (over - 1)
+            << " % above the bottleneck's bound: the run is not in steady state (docs/report.md)\n"
+            << std::setprecision(3);
 }
 
 }  // namespace

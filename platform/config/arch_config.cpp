@@ -361,9 +361,15 @@ arch_config load_arch(const std::string& path, const std::vector<std::string>& o
 // What the balancing pass weighs: the models' own cost equations on a full block.
 sw::unit_costs unit_costs_of(const arch_config& arch) {
     sw::unit_costs c;
-    c.mvm_ns = arch.tile_type == tile_kind::npu
-                   ? models::to_ns(models::compute_npu_mvm_cost(arch.npu, arch.tile.rows, arch.tile.cols, 1, 0).duration)
-                   : models::to_ns(models::compute_mvm_cost(arch.tile, arch.tile.rows, arch.tile.cols).total);
+    if (arch.tile_type == tile_kind::npu) {
+        const models::npu_config npu = arch.npu;
+        c.tile_ns = [npu](unsigned rows, unsigned cols, std::uint64_t mvms) {
+            return models::to_ns(models::compute_npu_mvm_cost(npu, rows, cols, mvms, 0).duration);
+        };
+    } else {  // an AIMC MVM takes the same time whatever the block (aimc_tile)
+        const double mvm_ns = models::to_ns(models::compute_mvm_cost(arch.tile, 0, 0).total);
+        c.tile_ns = [mvm_ns](unsigned, unsigned, std::uint64_t mvms) { return mvm_ns * double(mvms); };
+    }
     c.link_bytes_per_ns = arch.noc.link_bits / 8.0 * arch.noc.clock_ghz;
     const auto table = [](const models::core_config& core, std::map<std::string, double>& out) {
         for (const auto& f : core.functions) out[f.name] = 1.0 / (core.lanes * f.elements_per_lane_cycle * core.clock_ghz);

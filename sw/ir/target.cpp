@@ -30,6 +30,10 @@ node_kind target_desc::core_for(const std::vector<std::string>& functions) const
     return node_kind::empty;
 }
 
+double unit_costs::mvm_instruction_ns(unsigned rows, unsigned cols, std::uint64_t mvms) const {
+    return tile_ns ? tile_ns(rows, cols, mvms) : double(mvms);
+}
+
 double unit_costs::ns_per_element(node_kind core, const std::string& function) const {
     const auto& table = core == node_kind::light_core ? light_ns_per_element : heavy_ns_per_element;
     const auto it = table.find(function);

@@ -1,5 +1,7 @@
 #pragma once
 // What the compiler needs to know about a chip, filled by platform/ from the architecture.
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,10 +14,13 @@ const char* to_string(node_kind kind);
 // What an instruction costs on each kind of unit, as the compiler's balancing weighs it (platform/
 // sets these from the models' own equations).
 struct unit_costs {
-    double mvm_ns = 0;                         // one MVM on a tile
+    // A tile's time for one `mvm` instruction of `mvms` MVMs on a block of rows x cols weights
+    // (empty: 1 ns per MVM).
+    std::function<double(unsigned rows, unsigned cols, std::uint64_t mvms)> tile_ns;
     double link_bytes_per_ns = 0;              // one NoC link
     std::map<std::string, double> light_ns_per_element, heavy_ns_per_element;  // by core function
 
+    double mvm_instruction_ns(unsigned rows, unsigned cols, std::uint64_t mvms) const;
     // 0 when unknown (a function the table lacks).
     double ns_per_element(node_kind core, const std::string& function) const;
 };

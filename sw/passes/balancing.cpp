@@ -1,6 +1,7 @@
 #include "sw/passes/balancing.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "sw/passes/lowering.h"
@@ -34,6 +35,7 @@ public:
 private:
     stage_time cost(const layer_plan& lp, int index) const;
     double core_ns(const layer_plan& lp, int index) const;
+    double tile_ns(const layer_plan& lp) const;
     double link_ns(const layer_plan& lp, int index, unsigned rows) const;
     unsigned cores_of(node_kind kind) const {
         return unsigned(std::count(m_target.nodes.begin(), m_target.nodes.end(), kind));
@@ -74,10 +76,18 @@ double balancer::link_ns(const layer_plan& lp, int index, unsigned rows) const {
     return bytes / m_target.costs.link_bytes_per_ns;
 }
 
+// A replica's busiest tile: its share of the chunks, one mvm instruction per chunk (as emitted).
+double balancer::tile_ns(const layer_plan& lp) const {
+    const double chunks = std::ceil(double(lp.chunks) / lp.replicas);
+    double most = 0;
+    for (const auto& b : lp.blocks)
+        most = std::max(most, m_target.costs.mvm_instruction_ns(b.rows, b.cols, std::uint64_t(lp.chunk_rows) * lp.positions));
+    return chunks * most;
+}
+
 stage_time balancer::cost(const layer_plan& lp, int index) const {
     const unsigned rows = rows_per_replica(lp);
-    const double mvm_ns = m_target.costs.mvm_ns > 0 ? m_target.costs.mvm_ns : 1;
-    stage_time tile{lp.analog ? double(rows) * lp.positions * mvm_ns : 0, "tile"};
+    stage_time tile{lp.analog ? tile_ns(lp) : 0, "tile"};
     if (m_opt.balance == balance_policy::tiles) return tile;
     const stage_time core{core_ns(lp, index), "core"};
     const stage_time link{link_ns(lp, index, rows), "link"};
@@ -142,9 +152,10 @@ balance_result balancer::run() {
         result.stop = grow(index, trial);
         if (!result.stop.empty()) break;
         const unsigned extra = copy_tiles(index) * (trial.replicas - m_plan.layers[std::size_t(index)].replicas);
+        if (used + extra > budget) used = packed_tiles(m_plan, m_target);  // copies share tiles when packed
         if (used + extra > budget) {
-            result.stop = "tile budget used (" + std::to_string(used) + " of " + std::to_string(budget) +
-                          " tiles); layer " + m_net.at(index).name + " bounds throughput";
+            result.stop = "the tile budget (" + std::to_string(budget) + " tiles) is used; layer " +
+                          m_net.at(index).name + " bounds throughput";
             break;
         }
         used += extra;

@@ -6,7 +6,7 @@
 // (down to one row each).
 //
 // Policy `all` weighs every stage of a layer per inference, on one replica: its tiles' MVMs
-// (rows x positions x mvm_ns), its core's ops (elements x ns per element of each function, the
+// (its share of the chunks' mvm instructions, timed by the tile model's own cost function), its core's ops (elements x ns per element of each function, the
 // core kind's cores shared by its replicas), and the NoC link into that core or tile (bytes /
 // link bandwidth). Policy `tiles` weighs tile MVMs only and never re-chunks (the first wave's
 // replication). Recurrent (LSTM) layers are never replicated; a layer on cores only gets more

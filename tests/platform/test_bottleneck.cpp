@@ -19,6 +19,7 @@ double throughput(const nlohmann::json& j) { return j["timing"]["throughput_infe
 
 void expect_bound_is_measured(const nlohmann::json& j) {
     EXPECT_NEAR(throughput(j) / j["bottleneck"]["bound_inferences_per_s"].get<double>(), 1.0, 0.05);
+    EXPECT_NEAR(j["bottleneck"]["measured_over_bound"].get<double>(), 1.0, 0.05);
 }
 
 const std::string fast_tiles = "--set tile.pulse_ns=0.5";

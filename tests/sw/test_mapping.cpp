@@ -229,7 +229,7 @@ TEST(Mapping, ReplicationCopiesTheBusiestLayersOntoSpareTiles) {
 // Every stage weighed: cores run 16 elements per ns, tiles 100 ns per MVM, links 32 bytes per ns.
 target_desc costed(unsigned n) {
     target_desc t = preset_like(n);
-    t.costs.mvm_ns = 100;
+    t.costs.tile_ns = [](unsigned, unsigned, std::uint64_t mvms) { return 100.0 * double(mvms); };
     t.costs.link_bytes_per_ns = 32;
     for (const auto& f : t.light_functions) t.costs.light_ns_per_element[f] = 1.0 / 16;
     for (const auto& f : t.heavy_functions) t.costs.heavy_ns_per_element[f] = 1.0 / 16;
@@ -242,7 +242,7 @@ double busiest_unit_ns(const schedule& s, const target_desc& t) {
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code) {
-                if (in.op == sched_op::mvm) ns[u.node] += double(in.count) * t.costs.mvm_ns;
+                if (in.op == sched_op::mvm) ns[u.node] += t.costs.mvm_instruction_ns(0, 0, in.count);
                 if (in.op == sched_op::op) ns[u.node] += double(in.count) * t.costs.ns_per_element(u.kind, in.function);
             }
     double most = 0;
