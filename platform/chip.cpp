@@ -24,6 +24,8 @@ chip::chip(const sc_core::sc_module_name& name, const arch_config& arch, bool tr
         m_units.push_back(unit);
         if (unit) m_noc->attach(node, unit->to_noc, unit->from_noc);
     }
+    for (auto* unit : m_units)
+        if (unit) unit->set_peers(&m_units, arch.buffered_inferences);
 }
 
 models::processing_unit* chip::make_unit(int node) {

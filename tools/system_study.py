@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Issue 11's system study: every zoo network on jain2023.yaml and on the smallest of default/large/
-xlarge that holds it, power management on/off, balanced/not, 32 inferences in flight (enough for the
+xlarge that holds it, power management on/off, balanced/not, 64 inferences (enough for the
 balanced pipelines to reach steady state). Prints a Markdown table.
 Usage: /usr/bin/python3 tools/system_study.py [build/bin/aimcsim]"""
 import json, subprocess, sys, tempfile
@@ -15,7 +15,7 @@ CASES = [("on", "all", []), ("off", "all", ["--set", "power.power_gating=false",
 def run(network, preset, extra):
     with tempfile.TemporaryDirectory() as out:
         cmd = [AIMCSIM, "run", "--network", network, "--arch", f"platform/configs/{preset}.yaml",
-               "--inferences", "32", "-o", out] + extra
+               "--inferences", "64", "-o", out] + extra
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         return json.load(open(f"{out}/report.json"))
 

@@ -44,6 +44,8 @@ processing_unit::processing_unit(const sc_core::sc_module_name& name, const unit
 void processing_unit::load_program(const program& streams, int inferences) {
     m_inferences = inferences;
     for (const auto& code : streams) {
+        for (const instruction& in : code)
+            if (in.op == opcode::recv) m_stream_of_tag[in.tag] = m_streams.size();
         m_streams.push_back({});
         m_streams.back().code = code;
     }
@@ -52,6 +54,23 @@ void processing_unit::load_program(const program& streams, int inferences) {
     for (std::size_t i = 0; i < m_streams.size(); ++i)
         sc_core::sc_spawn(sc_bind(&processing_unit::run, this, i),
                           sc_core::sc_gen_unique_name("stream"), &options);
+}
+
+void processing_unit::set_peers(const std::vector<processing_unit*>* units, unsigned buffered_inferences) {
+    m_peers = units;
+    m_buffered_inferences = buffered_inferences;
+}
+
+const processing_unit* processing_unit::full_destination(const stream& s, const instruction& send) const {
+    if (!m_peers || m_buffered_inferences == 0) return nullptr;
+    for (int node : send.destinations) {
+        const processing_unit* to = (*m_peers)[std::size_t(node)];
+        if (!to) continue;
+        const auto it = to->m_stream_of_tag.find(send.tag);
+        if (it == to->m_stream_of_tag.end()) continue;
+        if (s.inference - to->m_streams[it->second].inference >= int(m_buffered_inferences)) return to;
+    }
+    return nullptr;
 }
 
 bool processing_unit::finished() const {
@@ -94,6 +113,10 @@ bool processing_unit::step(stream& s) {
         }
         break;
     case opcode::send:
+        if (const processing_unit* full = full_destination(s, in)) {
+            sc_core::next_trigger(full->m_progress_event);
+            return false;
+        }
         send(s, in);
         break;
     default:
@@ -102,6 +125,7 @@ bool processing_unit::step(stream& s) {
     if (++s.pc == s.code.size()) {
         spdlog::debug("{}: stream {} finished inference {}", name(), &s - m_streams.data(), s.inference);
         s.ends.push_back(sc_core::sc_time_stamp());
+        m_progress_event.notify(SC_ZERO_TIME);
         s.pc = 0;
         ++s.inference;
     }

@@ -6,7 +6,9 @@
 // the oldest inference first (then in order of request), so later inferences streaming in behind
 // the first cannot hold up the work that completes it. A stream waits in RECV until the unit holds `count` messages of `tag` for the stream's
 // current inference (counts are cumulative per inference), so row-by-row streaming and
-// partial-sum reduction need no other synchronisation. Each stream is one SC_METHOD woken by
+// partial-sum reduction need no other synchronisation. A unit's input buffers hold the messages
+// of a bounded number of inferences: a send waits until the receiving stream is close enough
+// behind (backpressure, set_peers), so no source floods the mesh ahead of the pipeline. Each stream is one SC_METHOD woken by
 // events (message arrival, end of its work): nothing runs per cycle.
 #include <cstdint>
 #include <string>
@@ -70,6 +72,9 @@ public:
 
     // Must be called before sc_start. Spawns one method per stream.
     void load_program(const program& streams, int inferences);
+    // The chip's units by node, and how many inferences' messages a receiving stream buffers (the
+    // one it works on included; 0: unbounded). Call before sc_start.
+    void set_peers(const std::vector<processing_unit*>* units, unsigned buffered_inferences);
 
     int node() const { return m_context.node; }
     bool has_program() const { return !m_streams.empty(); }
@@ -106,6 +111,8 @@ private:
 
     void run(std::size_t index);
     bool step(stream& s);  // false when the stream must wait; sets next_trigger
+    // A destination whose receiving stream has no room for `s`'s inference yet, or nullptr.
+    const processing_unit* full_destination(const stream& s, const instruction& send) const;
     bool compute(stream& s);  // true when its work is done; else sets next_trigger
     void arbitrate();         // grants the datapath to the oldest inference's request
     void send(const stream& s, const instruction& instr);
@@ -120,6 +127,10 @@ private:
     int m_track;
     int m_inferences = 0;
     std::vector<stream> m_streams;
+    std::unordered_map<int, std::size_t> m_stream_of_tag;  // the stream that receives each tag
+    const std::vector<processing_unit*>* m_peers = nullptr;
+    unsigned m_buffered_inferences = 0;
+    sc_core::sc_event m_progress_event;  // a stream finished an inference
     std::unordered_map<std::uint64_t, std::uint64_t> m_received;  // (tag, inference) -> messages
     sc_core::sc_event m_message_event;
     sc_core::sc_event m_datapath_event;  // the datapath is free or was requested

@@ -309,6 +309,9 @@ arch_config read_arch(yaml_map root, const std::string& source) {
     cores.done();
     read_scratchpad(root.map("scratchpad"), a.scratchpad);
     read_power(root.map("power"), a.power);
+    yaml_map pipeline = root.map("pipeline");
+    pipeline.read("buffered_inferences", a.buffered_inferences, limits::between(0, 1024));
+    pipeline.done();
     root.done();
     return a;
 }

@@ -31,6 +31,7 @@ struct arch_config {
     models::core_config heavy, light, memory;
     models::scratchpad_config scratchpad;  // of each memory core
     models::power_config power;            // power and clock gating of every unit and router
+    unsigned buffered_inferences = 2;      // inferences whose messages a receiving stream holds (0: unbounded)
 };
 
 // A file may name a `base:` file (relative to itself) whose tree its keys are merged over

@@ -64,3 +64,37 @@ TEST(Bottleneck, LayersCsvAndTimelineNameIt) {
 
 }  // namespace
 }  // namespace aimcsim::test
+
+namespace aimcsim::test {
+namespace {
+
+nlohmann::json run_args(const std::string& args, const std::string& name) {
+    const auto dir = temp_dir(name);
+    const auto r = run_cli("run " + args + " -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return read_json(dir / "report.json");
+}
+
+// Oldest-first datapaths and bounded input buffers: the first inference's latency does not depend
+// on how many inferences follow it, and a deep pipeline's throughput never exceeds its bound.
+TEST(Pipeline, LatencyIsTheFirstInferencesWhateverFollows) {
+    const std::string resnet50 = "--network resnet50 --arch " + source_path("platform/configs/large.yaml");
+    const auto few = run_args(resnet50 + " --inferences 8", "pipe_8");
+    const auto many = run_args(resnet50 + " --inferences 32", "pipe_32");
+    EXPECT_NEAR(many["timing"]["latency_ns"].get<double>() / few["timing"]["latency_ns"].get<double>(), 1.0, 0.02);
+    EXPECT_LE(many["bottleneck"]["measured_over_bound"].get<double>(), 1.05);
+    const auto flooded = run_args(resnet50 + " --inferences 32 --set pipeline.buffered_inferences=0", "pipe_flood");
+    EXPECT_GT(flooded["timing"]["latency_ns"].get<double>(), 1.1 * many["timing"]["latency_ns"].get<double>());
+}
+
+TEST(Pipeline, BadBufferDepthExits2) {
+    const auto dir = temp_dir("pipe_bad");
+    for (const std::string v : {"-1", "1025", "two"}) {
+        const auto r = run_cli("run --network mlp --set pipeline.buffered_inferences=" + v + " -o " + dir.string(), dir);
+        EXPECT_EQ(r.status, 2) << v;
+        EXPECT_NE(r.err.find("pipeline.buffered_inferences"), std::string::npos) << r.err;
+    }
+}
+
+}  // namespace
+}  // namespace aimcsim::test
