@@ -53,11 +53,9 @@ private:
 
 double balancer::core_ns(const layer_plan& lp, int index) const {
     const node_kind kind = m_target.core_for(core_functions(m_plan, index));
-    plan one = {{}, {}, 1, -1};  // replicas beyond the cores of that kind share them
-    one.layers = m_plan.layers;
-    one.layers[std::size_t(index)] = lp;
-    one.layers[std::size_t(index)].replicas = std::max(1u, std::min(lp.replicas, cores_of(kind)));
-    return core_ns_per_replica(one, m_target, index);
+    layer_plan shared = lp;  // replicas beyond the cores of that kind share them
+    shared.replicas = std::max(1u, std::min(lp.replicas, cores_of(kind)));
+    return core_ns_per_row(m_plan, m_target, index) * rows_per_replica(shared);
 }
 
 // Bytes a replica's busiest receiver takes in per inference: its partial sums (row split) or its

@@ -89,11 +89,11 @@ unsigned rows_per_replica(const layer_plan& lp) {
     return std::min(lp.rows, (lp.chunks + lp.replicas - 1) / lp.replicas * lp.chunk_rows);
 }
 
-double core_ns_per_replica(const plan& p, const target_desc& target, int index) {
+double core_ns_per_row(const plan& p, const target_desc& target, int index) {
     const node_kind kind = target.core_for(core_functions(p, index));
     double ns = 0;
     for (const core_op& op : core_work(p, index)) ns += double(op.per_row) * target.costs.ns_per_element(kind, op.function);
-    return ns * rows_per_replica(p.layers[std::size_t(index)]);
+    return ns;
 }
 
 void set_chunks(layer_plan& lp, unsigned chunks) {

@@ -21,9 +21,9 @@ std::vector<std::string> core_functions(const plan& p, int index);
 
 // Output rows one replica computes at most: its share of the chunks, dealt round robin.
 unsigned rows_per_replica(const layer_plan& lp);
-// The core time of one replica's core stream per inference, by the target's unit costs (0 when
+// The core time of layer `index`'s core stream per output row, by the target's unit costs (0 when
 // unknown): what balancing and core placement weigh.
-double core_ns_per_replica(const plan& p, const target_desc& target, int index);
+double core_ns_per_row(const plan& p, const target_desc& target, int index);
 // Streams the layer in `chunks` chunks of whole rows (at most one row each).
 void set_chunks(layer_plan& lp, unsigned chunks);
 

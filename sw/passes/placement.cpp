@@ -147,7 +147,7 @@ int placer::pick_core(int layer, point anchor) {
     // A core's load: its work in units of this stream's (a stream's worth costs as much as a hop),
     // or its streams when the target gives no costs. Cores this stream would push past the
     // balanced period are passed over while others have room.
-    const double own = core_ns_per_replica(m_plan, m_target, layer);
+    const double own = core_ns_per_row(m_plan, m_target, layer) * rows_per_replica(m_plan.layers[std::size_t(layer)]);
     std::vector<int> roomy;
     for (int c : cores)
         if (m_work[std::size_t(c)] + own <= m_plan.period_ns) roomy.push_back(c);
