@@ -374,6 +374,7 @@ sw::unit_costs unit_costs_of(const arch_config& arch) {
         c.tile_ns = [mvm_ns](unsigned, unsigned, std::uint64_t mvms) { return mvm_ns * double(mvms); };
     }
     c.link_bytes_per_ns = arch.noc.link_bits / 8.0 * arch.noc.clock_ghz;
+    c.memory_bytes_per_ns = arch.scratchpad.bytes_per_cycle * arch.scratchpad.clock_ghz;
     const auto table = [](const models::core_config& core, std::map<std::string, double>& out) {
         for (const auto& f : core.functions) out[f.name] = 1.0 / (core.lanes * f.elements_per_lane_cycle * core.clock_ghz);
     };

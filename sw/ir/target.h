@@ -18,6 +18,7 @@ struct unit_costs {
     // (empty: 1 ns per MVM).
     std::function<double(unsigned rows, unsigned cols, std::uint64_t mvms)> tile_ns;
     double link_bytes_per_ns = 0;              // one NoC link
+    double memory_bytes_per_ns = 0;            // a memory core's scratchpad port
     std::map<std::string, double> light_ns_per_element, heavy_ns_per_element;  // by core function
 
     double mvm_instruction_ns(unsigned rows, unsigned cols, std::uint64_t mvms) const;

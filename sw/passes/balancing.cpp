@@ -36,6 +36,7 @@ private:
     stage_time cost(const layer_plan& lp, int index) const;
     double core_ns(const layer_plan& lp, int index) const;
     double tile_ns(const layer_plan& lp) const;
+    double memory_ns(int index) const;
     double link_ns(const layer_plan& lp, int index, unsigned rows) const;
     unsigned cores_of(node_kind kind) const {
         return unsigned(std::count(m_target.nodes.begin(), m_target.nodes.end(), kind));
@@ -83,7 +84,16 @@ double balancer::tile_ns(const layer_plan& lp) const {
     return chunks * most;
 }
 
+// The memory core's input stream: its scratchpad reads and its NoC link, per inference.
+double balancer::memory_ns(int index) const {
+    const double bytes = double(elements(m_net.at(index).output_shape)) * m_target.activation_bytes;
+    const auto time = [&](double per_ns) { return per_ns > 0 ? bytes / per_ns : 0.0; };
+    return std::max(time(m_target.costs.memory_bytes_per_ns), time(m_target.costs.link_bytes_per_ns));
+}
+
 stage_time balancer::cost(const layer_plan& lp, int index) const {
+    if (m_net.at(index).kind == layer_kind::input)
+        return {m_opt.balance == balance_policy::all ? memory_ns(index) : 0, "memory core"};
     const unsigned rows = rows_per_replica(lp);
     stage_time tile{lp.analog ? tile_ns(lp) : 0, "tile"};
     if (m_opt.balance == balance_policy::tiles) return tile;
@@ -111,6 +121,8 @@ int balancer::busiest() const {
 // more may not); streams the layer in more chunks when replicas would outnumber them.
 std::string balancer::grow(int index, layer_plan& trial) const {
     const std::string name = "layer " + m_net.at(index).name;
+    if (m_net.at(index).kind == layer_kind::input)
+        return "the memory core streaming the network's input bounds throughput";
     if (m_net.at(index).kind == layer_kind::lstm) return name + " (recurrent) bounds throughput; it is not replicated";
     if (trial.blocks.empty() && m_opt.balance == balance_policy::tiles) return name + " is on cores only";
     const stage_time before = cost(trial, index);

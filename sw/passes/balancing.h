@@ -8,7 +8,8 @@
 // Policy `all` weighs every stage of a layer per inference, on one replica: its tiles' MVMs
 // (its share of the chunks' mvm instructions, timed by the tile model's own cost function), its core's ops (elements x ns per element of each function, the
 // core kind's cores shared by its replicas), and the NoC link into that core or tile (bytes /
-// link bandwidth). Policy `tiles` weighs tile MVMs only and never re-chunks (the first wave's
+// link bandwidth); the memory core streaming the input is a stage of its own (scratchpad and link
+// bandwidth), which no replica shortens. Policy `tiles` weighs tile MVMs only and never re-chunks (the first wave's
 // replication). Recurrent (LSTM) layers are never replicated; a layer on cores only gets more
 // cores (policy all).
 #include <string>

@@ -35,6 +35,17 @@ TEST(Balance, TileBudgetLimitsTheTilesUsed) {
     EXPECT_NE(j["run"]["balance"].get<std::string>().find("tile budget"), std::string::npos);
 }
 
+// A stage no replica shortens: the memory core streaming the input, on a slow scratchpad.
+TEST(Balance, StopsAtTheMemoryCoreItCannotReplicate) {
+    const auto dir = temp_dir("bal_memory");
+    const auto r = run_cli("run --network cnn --set scratchpad.bytes_per_cycle=0.01 -o " + dir.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = read_json(dir / "report.json");
+    EXPECT_EQ(j["bottleneck"]["unit_kind"], "memory_core");
+    EXPECT_NE(j["run"]["balance"].get<std::string>().find("memory core streaming the network's input"),
+              std::string::npos) << j["run"]["balance"];
+}
+
 TEST(Balance, BadFlagsExit2) {
     const auto dir = temp_dir("bal_bad");
     const auto budget = run_cli("run --network mlp --tile-budget 49 -o " + dir.string(), dir);
