@@ -55,7 +55,9 @@ struct graph {
 };
 
 // Reads, folds and infers shapes. Throws input_error naming the file: malformed protobuf, no
-// graph, not exactly one data input, shape inference failure.
-graph load_graph(const std::string& path);
+// graph, not exactly one data input, shape inference failure. `input` names the data input;
+// empty: the one graph input that is not a weight (docs/network-format.md). Graph inputs other
+// than the data input are weights without data, like graph-only initializers.
+graph load_graph(const std::string& path, const std::string& input = "");
 
 }  // namespace aimcsim::sw::onnx_import

@@ -641,8 +641,8 @@ void converter::concat(const node& n) {
 
 }  // namespace
 
-network load_network_onnx(const std::string& path) {
-    const graph g = onnx_import::load_graph(path);
+network load_network_onnx(const std::string& path, const onnx_options& options) {
+    const graph g = onnx_import::load_graph(path, options.input);
     return converter(g).run();
 }
 

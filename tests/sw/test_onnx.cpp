@@ -299,12 +299,64 @@ TEST(OnnxFrontEnd, MissingShapes) {
                 HasSubstr("node 'reshape0' (Reshape): the shape of 'r' is unknown"));
 }
 
-TEST(OnnxFrontEnd, OtherBadGraphs) {
+// Conv + BatchNorm + Relu + global pooling + Gemm, then a MatMul of a transposed weight with a
+// separate bias Add: parameters as initializers, or as graph inputs (export_params=False).
+onnx_builder small_cnn(bool weights_as_inputs) {
+    onnx_builder b;
+    b.input("x", {1, 3, 8, 8}).output("y");
+    const auto param = [&](const std::string& name, const std::vector<std::int64_t>& dims) {
+        if (weights_as_inputs)
+            b.input(name, dims);
+        else
+            b.weight(name, dims);
+    };
+    param("w", {8, 3, 3, 3});
+    param("cb", {8});
+    for (const char* p : {"g", "beta", "mean", "var"}) param(p, {8});
+    param("fw", {6, 8});
+    param("fb", {6});
+    param("mt", {4, 6});
+    param("mb", {4});
+    b.node("Conv", {"x", "w", "cb"}, {"c"}, "conv", {attrs("kernel_shape", {3, 3}), attrs("pads", {1, 1, 1, 1})});
+    b.node("BatchNormalization", {"c", "g", "beta", "mean", "var"}, {"n"}, "bn");
+    b.node("Relu", {"n"}, {"r"}, "relu");
+    b.node("GlobalAveragePool", {"r"}, {"p"}, "gap");
+    b.node("Flatten", {"p"}, {"f"}, "flat");
+    b.node("Gemm", {"f", "fw", "fb"}, {"h"}, "fc", {attr("transB", 1)});
+    b.node("Transpose", {"mt"}, {"m"}, "mt_t", {attrs("perm", {1, 0})});
+    b.node("MatMul", {"h", "m"}, {"z"}, "proj");
+    b.node("Add", {"z", "mb"}, {"y"}, "proj_bias");
+    return b;
+}
+
+TEST(OnnxFrontEnd, WeightsAsGraphInputsAreWeights) {
+    const network init = load_network_onnx(small_cnn(false).save(temp_file("cnn_initializers")));
+    const network inputs = load_network_onnx(small_cnn(true).save(temp_file("cnn_inputs")));
+    EXPECT_EQ(inputs.at(0).output_shape, (tensor_shape{3, 8, 8}));
+    EXPECT_EQ(inputs.size(), init.size());
+    EXPECT_EQ(inputs.static_macs(), init.static_macs());
+    EXPECT_EQ(inputs.weights(), init.weights());
+    EXPECT_EQ(init.static_macs(), 8u * 8 * 8 * 27 + 8u * 6 + 6u * 4);
+    EXPECT_EQ(init.weights(), 8u * 27 + 8 + 16 + 6u * 8 + 6 + 4u * 6 + 4);
+}
+
+TEST(OnnxFrontEnd, SeveralCandidateInputsNeedInput) {
     onnx_builder two;
     two.input("a", {1, 4}).input("b", {1, 4}).output("y");
     two.node("Add", {"a", "b"}, {"y"}, "sum");
-    EXPECT_THAT(error_of([&] { load_network_onnx(two.save(temp_file("two_inputs"))); }),
-                HasSubstr("expected exactly one graph input that is not an initializer, got 2"));
+    const std::string path = two.save(temp_file("two_inputs"));
+    const std::string e = error_of([&] { load_network_onnx(path); });
+    EXPECT_THAT(e, HasSubstr("several graph inputs could be the network input: 'a', 'b'"));
+    EXPECT_THAT(e, HasSubstr("--input NAME"));
+    const network net = load_network_onnx(path, {"b"});  // a is then a constant operand
+    ASSERT_EQ(net.size(), 2);
+    EXPECT_EQ(net.at(1).function, "shift");
+    EXPECT_EQ(net.at(1).weights(), 4u);
+    EXPECT_THAT(error_of([&] { load_network_onnx(path, {"c"}); }),
+                HasSubstr("--input c: no such graph input; expected one of 'a', 'b'"));
+}
+
+TEST(OnnxFrontEnd, OtherBadGraphs) {
     onnx_builder dilated;
     dilated.input("x", {1, 1, 8, 8}).output("y").weight("w", {2, 1, 3, 3});
     dilated.node("Conv", {"x", "w"}, {"y"}, "dilated", {attrs("kernel_shape", {3, 3}), attrs("dilations", {2, 2})});
