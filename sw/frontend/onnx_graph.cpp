@@ -58,6 +58,16 @@ std::optional<folded> integer_values(const onnx::TensorProto& t) {
     return f;
 }
 
+// The value of a float tensor of one element, if stored.
+std::optional<float> real_value(const onnx::TensorProto& t) {
+    if (t.data_type() != onnx::TensorProto::FLOAT) return std::nullopt;
+    if (t.float_data_size() == 1) return t.float_data(0);
+    if (t.raw_data().size() != sizeof(float)) return std::nullopt;
+    float v = 0;
+    std::memcpy(&v, t.raw_data().data(), sizeof v);
+    return v;
+}
+
 attribute read_attribute(const onnx::AttributeProto& a) {
     attribute out;
     out.i = a.i();
@@ -365,7 +375,17 @@ void loader::collect_shapes(graph& g) const {
             t.has_ints = true;
             t.ints = v->values;
         }
+        if (const auto v = real_value(init)) {
+            t.has_real = true;
+            t.real = *v;
+        }
     }
+    for (const auto& n : proto.node())
+        if (n.op_type() == "Constant" && n.attribute_size() == 1 && n.attribute(0).name() == "value")
+            if (const auto v = real_value(n.attribute(0).t())) {
+                g.tensors[n.output(0)].has_real = true;
+                g.tensors[n.output(0)].real = *v;
+            }
     for (const auto& v : proto.input()) {  // a weight given as a graph input holds no data
         if (v.name() == g.input || g.tensors[v.name()].constant) continue;
         g.tensors[v.name()].constant = true;
@@ -391,6 +411,8 @@ graph loader::run() {
     graph g;
     g.path = m_path;
     g.input = data_input();
+    for (const auto& o : m_model.opset_import())
+        if (o.domain().empty() || o.domain() == "ai.onnx") g.opset = o.version();
     for (const auto& v : m_model.graph().output()) g.outputs.push_back(v.name());
     for (const auto& n : m_model.graph().node()) g.nodes.push_back(read_node(n));
     collect_shapes(g);

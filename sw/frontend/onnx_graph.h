@@ -40,12 +40,15 @@ struct tensor_info {
     bool weights_absent = false;     // an initializer stored without data (graph-only) or externally
     bool has_ints = false;           // an integer constant whose values are known
     std::vector<std::int64_t> ints;
+    bool has_real = false;           // a float scalar constant whose value is known
+    float real = 0;
     std::uint64_t elements() const;
 };
 
 struct graph {
     std::string path;
     std::string input;                // the one data input
+    std::int64_t opset = 0;           // of the default ONNX domain
     std::vector<std::string> outputs;
     std::vector<node> nodes;          // topological order
     std::unordered_map<std::string, tensor_info> tensors;
