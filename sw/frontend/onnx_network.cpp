@@ -119,7 +119,7 @@ private:
     void pad(const node& n);
     void reduce(const node& n);
     void hard_activation(const node& n);
-    std::vector<std::size_t> axes_of(const node& n, const flow& x, std::size_t input) const;
+    std::vector<std::size_t> reduced_axes(const node& n, const flow& x) const;
     window sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const;
     input_view image_view(const node& n, const flow& f) const;
 
@@ -699,10 +699,10 @@ void converter::pad(const node& n) {
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
-// The reduced axes: the attribute (opset < 18; ReduceSum < 13) or input `input`; none: all.
-std::vector<std::size_t> converter::axes_of(const node& n, const flow& x, std::size_t input) const {
+// The reduced axes, sorted: the attribute (opset < 18; ReduceSum < 13) or input 1; none: all.
+std::vector<std::size_t> converter::reduced_axes(const node& n, const flow& x) const {
     std::vector<std::int64_t> given = n.integers("axes");
-    if (n.inputs.size() > input && !n.inputs[input].empty()) given = ints(n, input);
+    if (n.inputs.size() > 1 && !n.inputs[1].empty()) given = ints(n, 1);
     std::vector<std::size_t> axes;
     const auto rank = std::int64_t(x.dims.size());
     for (std::int64_t a : given) axes.push_back(std::size_t(a < 0 ? a + rank : a));
@@ -713,10 +713,10 @@ std::vector<std::size_t> converter::axes_of(const node& n, const flow& x, std::s
 }
 
 // Over an image's H and W: global pooling (a sum is an average scaled by H x W). Over the last
-// axis: a reduce of each row's elements.
+// axis, when it holds each row's elements (a vector, a token's features): a reduce per row.
 void converter::reduce(const node& n) {
     const flow& x = data(n, 0);
-    const std::vector<std::size_t> axes = axes_of(n, x, 1);
+    const std::vector<std::size_t> axes = reduced_axes(n, x);
     const std::string function = n.op == "ReduceMean" ? "mean" : n.op == "ReduceSum" ? "sum" : "max";
     const int out_rank = int(dims(n, n.outputs.at(0)).size());
     if (x.dims.size() == 4 && x.row_axis == 2 && axes == std::vector<std::size_t>{2, 3}) {
@@ -741,8 +741,9 @@ void converter::reduce(const node& n) {
         return emit(n, 0, index, out_rank == 4 ? 2 : -1);
     }
     const std::size_t last = x.dims.size() - 1;
-    if (axes != std::vector<std::size_t>{last} || int(last) == x.row_axis)
-        unsupported(n, "expected a reduction over an image's H and W, or over the last axis");
+    if (axes != std::vector<std::size_t>{last} || row_elements(x.view.shape) != std::uint64_t(x.dims[last]))
+        unsupported(n, "expected a reduction over an image's H and W, or over the last axis of a vector or of a "
+                       "sequence's features");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::reduce;

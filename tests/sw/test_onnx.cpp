@@ -473,9 +473,13 @@ TEST(OnnxFrontEnd, LastAxisReductionsReduceEachRow) {
 }
 
 TEST(OnnxFrontEnd, OtherReductionAxesAreRefused) {
-    EXPECT_THAT(error_of([] { load_network_onnx(reduced("ReduceMean", 13, {1}, true).save(temp_file("reduce_c"))); }),
-                HasSubstr("node 'reduce' (ReduceMean): expected a reduction over an image's H and W, or over the "
-                          "last axis (opset 13)"));
+    for (const auto& axes : std::vector<std::vector<std::int64_t>>{{1}, {3}}) {  // channels; an image's W
+        SCOPED_TRACE(axes[0]);
+        EXPECT_THAT(
+            error_of([&] { load_network_onnx(reduced("ReduceMean", 13, axes, true).save(temp_file("reduce_c"))); }),
+            HasSubstr("node 'reduce' (ReduceMean): expected a reduction over an image's H and W, or over the last "
+                      "axis of a vector or of a sequence's features (opset 13)"));
+    }
 }
 
 TEST(OnnxFrontEnd, HardSigmoidAndHardSwishRunOnCores) {
