@@ -88,8 +88,9 @@ int run_command(const arguments& args) {
     const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
     const auto functional = o.mode == "functional" ? prepare_functional(o, source) : nullptr;
     sw::balance_result balanced;
-    const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch, o.compile.options, &balanced, o.compile.onnx)
-                                                    : sw::load_schedule(source);
+    const sw::schedule sched = o.schedule.empty()
+                                   ? compile_network(source, arch, o.compile.options, &balanced, o.compile.onnx)
+                                   : sw::load_schedule(source);
 
     chip target("chip", arch, o.traces.any());
     load_schedule(target, sched, o.inferences, source);
