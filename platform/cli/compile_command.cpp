@@ -30,7 +30,9 @@ void add_compile_options(po::options_description& desc, compile_choices& c) {
         ("depthwise", po::value(&c.depthwise)->value_name("cores|tiles")->default_value("cores"),
          "depthwise convolutions on cores or as block-diagonal tile blocks")
         ("chunks", po::value(&c.options.max_chunks)->value_name("N")->default_value(c.options.max_chunks),
-         "stream each tensor in at most N chunks of rows");
+         "stream each tensor in at most N chunks of rows")
+        ("input", po::value(&c.onnx.input)->value_name("NAME"),
+         "ONNX: the graph input that is the network's data, when several could be (the others are weights)");
 }
 
 void finish_compile_options(const arch_config& arch, compile_choices& c) {
@@ -51,8 +53,8 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
                           " has " + std::to_string(tiles) + "; expected at most " + std::to_string(tiles));
 }
 
-sw::network load_network(const std::string& path) {
-    if (std::filesystem::path(path).extension() == ".onnx") return sw::load_network_onnx(path);
+sw::network load_network(const std::string& path, const sw::onnx_options& onnx) {
+    if (std::filesystem::path(path).extension() == ".onnx") return sw::load_network_onnx(path, onnx);
     return sw::load_network_yaml(path);
 }
 
@@ -101,8 +103,8 @@ sw::schedule compile_for(const sw::network& net, const arch_config& arch, const 
 }
 
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt,
-                             sw::balance_result* balanced) {
-    return compile_for(load_network(path), arch, opt, balanced);
+                             sw::balance_result* balanced, const sw::onnx_options& onnx) {
+    return compile_for(load_network(path, onnx), arch, opt, balanced);
 }
 
 namespace {
@@ -187,7 +189,7 @@ int compile_command(const arguments& args) {
     finish_compile_options(arch, choices);
     const sw::compile_options& copts = choices.options;
     const auto start = std::chrono::steady_clock::now();
-    const sw::network net = load_network(resolve_network(network));
+    const sw::network net = load_network(resolve_network(network), choices.onnx);
     const sw::target_desc target = to_target(arch);
     sw::balance_result balanced;
     const sw::schedule s = compile_for(net, arch, copts, &balanced);

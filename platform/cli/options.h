@@ -9,6 +9,7 @@
 
 #include "platform/cli/cli.h"
 #include "platform/config/arch_config.h"
+#include "sw/frontend/onnx_network.h"
 #include "sw/passes/compiler.h"
 #include "sw/schedule/schedule.h"
 
@@ -33,9 +34,10 @@ arch_config load_common(const common_options& common);
 
 std::string default_arch_path();
 // Compiler flags shared by run and compile: --weight-reload, --balance, --replicate, --tile-budget,
-// --depthwise, --chunks; `options` is complete after finish_compile_options.
+// --depthwise, --chunks, --input; `options` is complete after finish_compile_options.
 struct compile_choices {
     sw::compile_options options;
+    sw::onnx_options onnx;
     std::string depthwise, balance;
     bool replicate = false;
 };
@@ -43,14 +45,14 @@ void add_compile_options(boost::program_options::options_description& desc, comp
 // Checks the flags' values against the architecture and fills the options they imply.
 void finish_compile_options(const arch_config& arch, compile_choices& choices);
 // Reads a network file (.onnx, else YAML).
-sw::network load_network(const std::string& path);
+sw::network load_network(const std::string& path, const sw::onnx_options& onnx = {});
 // Compiles for the architecture; on a circuit-switched chip, balancing is held to the tile budget
 // whose circuits fit the lanes.
 sw::schedule compile_for(const sw::network& net, const arch_config& arch, const sw::compile_options& opt,
                          sw::balance_result* balanced = nullptr);
 // Compiles a network file for the architecture.
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {},
-                             sw::balance_result* balanced = nullptr);
+                             sw::balance_result* balanced = nullptr, const sw::onnx_options& onnx = {});
 // A zoo name (mlp, cnn) or a path to a network file. Throws input_error if neither exists.
 std::string resolve_network(const std::string& name_or_path);
 

@@ -50,7 +50,7 @@ void check(const run_options& o) {
 std::unique_ptr<functional_run> prepare_functional(const run_options& o, const std::string& source) {
     if (std::filesystem::path(source).extension() != ".onnx")
         throw input_error(source + ": --mode functional needs an ONNX network with weights; expected a .onnx file");
-    sw::network net = load_network(source);
+    sw::network net = load_network(source, o.compile.onnx);
     const sw::onnx_weights file(source);
     check_functional_support(file);
     functional_data data = read_functional_data(o.inputs, o.labels, net, o.samples);
@@ -88,8 +88,9 @@ int run_command(const arguments& args) {
     const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
     const auto functional = o.mode == "functional" ? prepare_functional(o, source) : nullptr;
     sw::balance_result balanced;
-    const sw::schedule sched = o.schedule.empty() ? compile_network(source, arch, o.compile.options, &balanced)
-                                                    : sw::load_schedule(source);
+    const sw::schedule sched = o.schedule.empty()
+                                   ? compile_network(source, arch, o.compile.options, &balanced, o.compile.onnx)
+                                   : sw::load_schedule(source);
 
     chip target("chip", arch, o.traces.any());
     load_schedule(target, sched, o.inferences, source);

@@ -17,6 +17,10 @@ const models::core_function avgpool{"avgpool", 1.0, 0.1};   // int32 add per inp
 const models::core_function copy{"copy", 1.0, 0.03};        // register move ~ an int8 add
 const models::core_function sigmoid{"sigmoid", 0.5, 0.23};  // piecewise linear: int8 mult + add
 const models::core_function tanh_fn{"tanh", 0.5, 0.23};
+// [assumed] like sigmoid: min(max(x/6 + 1/2, 0), 1), an int8 mult, add and compare (0.2 + 0.03 +
+// 0.03 pJ); hard swish multiplies by x once more (+0.2 pJ)
+const models::core_function hardsigmoid{"hardsigmoid", 0.5, 0.26};
+const models::core_function hardswish{"hardswish", 0.5, 0.46};
 const models::core_function layernorm{"layernorm", 0.25, 3.0};  // fp16: 2 adds + 2 mults
 const models::core_function matmul{"matmul", 1.0, 0.3};         // per MAC: int8 mult + int32 add
 const models::core_function softmax{"softmax", 0.25, 5.6};      // fp16 exp (3 mult + 2 add) + sum + scale
@@ -28,7 +32,7 @@ std::vector<models::core_function> default_functions(models::core_kind kind) {
     switch (kind) {
     case models::core_kind::heavy: return {matmul, softmax, layernorm, gelu, reduce, add, mul, copy};
     case models::core_kind::light:
-        return {reduce, relu, add, mul, maxpool, avgpool, copy, sigmoid, tanh_fn, layernorm};
+        return {reduce, relu, add, mul, maxpool, avgpool, copy, sigmoid, tanh_fn, hardsigmoid, hardswish, layernorm};
     case models::core_kind::memory: return {copy};
     }
     return {};

@@ -49,6 +49,11 @@ VectorXf channel_major(const MatrixXf& y) {
     return out;
 }
 
+// torch's hard sigmoid: min(max(x/6 + 1/2, 0), 1).
+VectorXf hard_sigmoid(const VectorXf& x) {
+    return (x.array() / 6.0f + 0.5f).cwiseMax(0.0f).cwiseMin(1.0f).matrix();
+}
+
 nm::pool_window pool_window_of(const sw::window& w) {
     return {int(w.kernel_h), int(w.kernel_w), int(w.stride_h), int(w.stride_w),
             int(w.pad_h),    int(w.pad_w),    int(w.bottom()),  int(w.right())};
@@ -123,6 +128,8 @@ private:
         if (l.function == "sigmoid") return nm::sigmoid(x);
         if (l.function == "tanh") return nm::tanh(x);
         if (l.function == "gelu") return nm::gelu(x);
+        if (l.function == "hardsigmoid") return hard_sigmoid(x);
+        if (l.function == "hardswish") return x.cwiseProduct(hard_sigmoid(x));
         if (l.function == "softmax" && !sw::is_spatial(l.input_shape)) return nm::softmax(x);
         unsupported(l, "its constants or axes are not modelled in functional mode");
     }

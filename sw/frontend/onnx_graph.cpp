@@ -1,5 +1,6 @@
 #include "sw/frontend/onnx_graph.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +58,16 @@ std::optional<folded> integer_values(const onnx::TensorProto& t) {
     return f;
 }
 
+// The value of a float tensor of one element, if stored.
+std::optional<float> real_value(const onnx::TensorProto& t) {
+    if (t.data_type() != onnx::TensorProto::FLOAT) return std::nullopt;
+    if (t.float_data_size() == 1) return t.float_data(0);
+    if (t.raw_data().size() != sizeof(float)) return std::nullopt;
+    float v = 0;
+    std::memcpy(&v, t.raw_data().data(), sizeof v);
+    return v;
+}
+
 attribute read_attribute(const onnx::AttributeProto& a) {
     attribute out;
     out.i = a.i();
@@ -96,10 +107,16 @@ std::optional<folded> arithmetic(const std::string& op, const folded& a, const f
     return out;
 }
 
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+    return out.empty() ? "(none)" : out;
+}
+
 // Folds integer shape computations, then runs ONNX shape inference, until nothing more folds.
 class loader {
 public:
-    explicit loader(std::string path) : m_path(std::move(path)) {}
+    loader(std::string path, std::string input) : m_path(std::move(path)), m_chosen(std::move(input)) {}
     graph run();
 
 private:
@@ -112,9 +129,13 @@ private:
     const folded* known(const std::string& name) const;
     std::optional<int_values> shape_of(const std::string& name) const;
     void collect_shapes(graph& g) const;
+    std::vector<std::string> candidate_inputs() const;
+    bool only_weight_uses(const std::string& tensor) const;
+    std::set<const onnx::NodeProto*> reached(const std::string& tensor) const;
     std::string data_input() const;
 
     std::string m_path;
+    std::string m_chosen;  // the data input named by the user, or ""
     onnx::ModelProto m_model;
     std::unordered_map<std::string, folded> m_folded;
     std::unordered_map<std::string, int_values> m_shapes;  // fully known shapes
@@ -255,15 +276,88 @@ bool loader::same_shapes() {
     return changed;
 }
 
-std::string loader::data_input() const {
+// Graph inputs that are not initializers: the data input and, in a graph exported without its
+// parameters (torch's export_params=False), the weights.
+std::vector<std::string> loader::candidate_inputs() const {
     std::set<std::string> initializers;
     for (const auto& t : m_model.graph().initializer()) initializers.insert(t.name());
     std::vector<std::string> inputs;
     for (const auto& v : m_model.graph().input())
         if (!initializers.count(v.name())) inputs.push_back(v.name());
-    if (inputs.size() != 1)
-        fail("expected exactly one graph input that is not an initializer, got " + std::to_string(inputs.size()));
-    return inputs.front();
+    return inputs;
+}
+
+// Input slots that hold parameters: weights, biases, norm parameters, recurrent weights.
+bool is_weight_slot(const std::string& op, int slot) {
+    if (op == "Conv" || op == "ConvTranspose" || op == "Gemm" || op == "BatchNormalization" ||
+        op == "LayerNormalization" || op == "InstanceNormalization")
+        return slot >= 1;
+    if (op == "LSTM" || op == "GRU" || op == "RNN") return slot >= 1 && slot <= 3;
+    return op == "MatMul" && slot == 1;
+}
+
+// Ops that only rearrange or retype a weight on its way to a weight slot.
+bool is_weight_plumbing(const std::string& op) {
+    static const std::set<std::string> ops = {"Transpose", "Reshape", "Squeeze", "Unsqueeze", "Cast", "Identity",
+                                              "Flatten"};
+    return ops.count(op) > 0;
+}
+
+// True if every use of `tensor` is a weight slot, possibly after plumbing, or a Shape.
+bool loader::only_weight_uses(const std::string& tensor) const {
+    bool used = false;
+    for (const auto& n : m_model.graph().node())
+        for (int slot = 0; slot < n.input_size(); ++slot) {
+            if (n.input(slot) != tensor) continue;
+            used = true;
+            const bool through = is_weight_plumbing(n.op_type()) && slot == 0 && n.output_size() == 1 &&
+                                 only_weight_uses(n.output(0));
+            if (!is_weight_slot(n.op_type(), slot) && n.op_type() != "Shape" && !through) return false;
+        }
+    return used;
+}
+
+// Every node that depends on `tensor`.
+std::set<const onnx::NodeProto*> loader::reached(const std::string& tensor) const {
+    std::set<std::string> live = {tensor};
+    std::set<const onnx::NodeProto*> nodes;
+    for (const auto& n : m_model.graph().node()) {  // topological order
+        bool hit = false;
+        for (const auto& in : n.input()) hit = hit || live.count(in);
+        if (!hit) continue;
+        nodes.insert(&n);
+        live.insert(n.output().begin(), n.output().end());
+    }
+    return nodes;
+}
+
+// The network's data input. Of the candidates, those whose uses are all weight slots are
+// weights; so is one whose dependent nodes are a strict part of another's (a bias or an
+// embedding joining the data flow downstream of the input). One must remain, or be chosen.
+std::string loader::data_input() const {
+    const std::vector<std::string> all = candidate_inputs();
+    if (!m_chosen.empty()) {
+        if (std::find(all.begin(), all.end(), m_chosen) == all.end())
+            fail("--input " + m_chosen + ": no such graph input; expected one of " + join(all));
+        return m_chosen;
+    }
+    std::vector<std::string> data;
+    for (const auto& name : all)
+        if (!only_weight_uses(name)) data.push_back(name);
+    std::vector<std::set<const onnx::NodeProto*>> reach;
+    for (const auto& name : data) reach.push_back(reached(name));
+    std::vector<std::string> left;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        bool inside = false;
+        for (std::size_t j = 0; j < data.size(); ++j)
+            inside = inside || (reach[i].size() < reach[j].size() &&
+                                std::includes(reach[j].begin(), reach[j].end(), reach[i].begin(), reach[i].end()));
+        if (!inside) left.push_back(data[i]);
+    }
+    if (left.size() == 1) return left.front();
+    if (left.empty()) fail("expected a graph input that is not a weight, got none of " + join(all));
+    fail("several graph inputs could be the network input: " + join(left) +
+         "; pick one with --input NAME (the others are then weights)");
 }
 
 void loader::collect_shapes(graph& g) const {
@@ -281,6 +375,21 @@ void loader::collect_shapes(graph& g) const {
             t.has_ints = true;
             t.ints = v->values;
         }
+        if (const auto v = real_value(init)) {
+            t.has_real = true;
+            t.real = *v;
+        }
+    }
+    for (const auto& n : proto.node())
+        if (n.op_type() == "Constant" && n.attribute_size() == 1 && n.attribute(0).name() == "value")
+            if (const auto v = real_value(n.attribute(0).t())) {
+                g.tensors[n.output(0)].has_real = true;
+                g.tensors[n.output(0)].real = *v;
+            }
+    for (const auto& v : proto.input()) {  // a weight given as a graph input holds no data
+        if (v.name() == g.input || g.tensors[v.name()].constant) continue;
+        g.tensors[v.name()].constant = true;
+        g.tensors[v.name()].weights_absent = true;
     }
     for (const auto& n : g.nodes) {  // constant propagation: every input constant (or a Shape)
         bool constant = n.op == "Shape" || n.op == "Constant";
@@ -302,6 +411,8 @@ graph loader::run() {
     graph g;
     g.path = m_path;
     g.input = data_input();
+    for (const auto& o : m_model.opset_import())
+        if (o.domain().empty() || o.domain() == "ai.onnx") g.opset = o.version();
     for (const auto& v : m_model.graph().output()) g.outputs.push_back(v.name());
     for (const auto& n : m_model.graph().node()) g.nodes.push_back(read_node(n));
     collect_shapes(g);
@@ -347,6 +458,6 @@ bool graph::is_constant(const std::string& name) const {
     return it != tensors.end() && it->second.constant;
 }
 
-graph load_graph(const std::string& path) { return loader(path).run(); }
+graph load_graph(const std::string& path, const std::string& input) { return loader(path, input).run(); }
 
 }  // namespace aimcsim::sw::onnx_import

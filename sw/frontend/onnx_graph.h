@@ -40,12 +40,15 @@ struct tensor_info {
     bool weights_absent = false;     // an initializer stored without data (graph-only) or externally
     bool has_ints = false;           // an integer constant whose values are known
     std::vector<std::int64_t> ints;
+    bool has_real = false;           // a float scalar constant whose value is known
+    float real = 0;
     std::uint64_t elements() const;
 };
 
 struct graph {
     std::string path;
     std::string input;                // the one data input
+    std::int64_t opset = 0;           // of the default ONNX domain
     std::vector<std::string> outputs;
     std::vector<node> nodes;          // topological order
     std::unordered_map<std::string, tensor_info> tensors;
@@ -55,7 +58,9 @@ struct graph {
 };
 
 // Reads, folds and infers shapes. Throws input_error naming the file: malformed protobuf, no
-// graph, not exactly one data input, shape inference failure.
-graph load_graph(const std::string& path);
+// graph, not exactly one data input, shape inference failure. `input` names the data input;
+// empty: the one graph input that is not a weight (docs/network-format.md). Graph inputs other
+// than the data input are weights without data, like graph-only initializers.
+graph load_graph(const std::string& path, const std::string& input = "");
 
 }  // namespace aimcsim::sw::onnx_import

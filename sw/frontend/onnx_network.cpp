@@ -1,6 +1,8 @@
 #include "sw/frontend/onnx_network.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -24,6 +26,9 @@ struct flow {
     input_view view;   // selection of the layer's output, with the tensor's IR shape
     dims_t dims;       // ONNX shape
     int row_axis = -1;  // the ONNX axis that streams (the layer's output rows); -1: flat
+    // A zero Pad folded into the Conv or pooling that reads it: top, left, bottom, right (the
+    // flow is then the unpadded tensor).
+    std::array<std::int64_t, 4> pad{};
 };
 
 std::uint64_t product(const dims_t& d, std::size_t begin, std::size_t end) {
@@ -50,7 +55,7 @@ input_view whole(const tensor_shape& shape) { return {shape, 0, rows_of(shape), 
 const std::set<std::string>& constant_ops() {
     static const std::set<std::string> ops = {
         "Cast",  "ConstantOfShape", "Range", "Equal", "Where", "Not",  "Less",       "Greater", "Floor", "Ceil",
-        "Neg",   "Abs",             "Min",   "Max",   "Size",  "Sqrt", "ReduceProd", "Pow",     "Erf",   "ReduceMean"};
+        "Neg",   "Abs",             "Min",   "Max",   "Size",  "Sqrt", "ReduceProd", "Pow",     "Erf"};
     return ops;
 }
 
@@ -68,6 +73,10 @@ private:
 
     [[noreturn]] void fail(const node& n, const std::string& what) const {
         throw input_error(m_g.path + ": " + n.describe() + ": " + what);
+    }
+    // An unsupported variant of a known op: names the opset too.
+    [[noreturn]] void unsupported(const node& n, const std::string& what) const {
+        fail(n, what + " (opset " + std::to_string(m_g.opset) + "); see docs/network-format.md");
     }
     const dims_t& dims(const node& n, const std::string& tensor) const;
     bool is_data(const std::string& tensor) const { return m_flows.count(tensor) > 0; }
@@ -107,6 +116,10 @@ private:
     void binary(const node& n);
     void pool(const node& n);
     void concat(const node& n);
+    void pad(const node& n);
+    void reduce(const node& n);
+    void hard_activation(const node& n);
+    std::vector<std::size_t> reduced_axes(const node& n, const flow& x) const;
     window sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const;
     input_view image_view(const node& n, const flow& f) const;
 
@@ -138,6 +151,9 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"Mul", &converter::binary},                {"Div", &converter::binary},
         {"MaxPool", &converter::pool},              {"AveragePool", &converter::pool},
         {"GlobalAveragePool", &converter::pool},    {"GlobalMaxPool", &converter::pool},
+        {"Pad", &converter::pad},                   {"ReduceMean", &converter::reduce},
+        {"ReduceSum", &converter::reduce},          {"ReduceMax", &converter::reduce},
+        {"HardSigmoid", &converter::hard_activation}, {"HardSwish", &converter::hard_activation},
     };
     return table;
 }
@@ -416,8 +432,9 @@ window converter::sliding(const node& n, const flow& in, std::int64_t kh, std::i
         const std::int64_t total = std::max<std::int64_t>(0, (o - 1) * s + k - size);
         return mode == "SAME_UPPER" ? total / 2 : total - total / 2;
     };
-    const std::int64_t ph = begin_pad(0, in.dims[2], out[2], kh, w.stride_h);
-    const std::int64_t pw = begin_pad(1, in.dims[3], out[3], kw, w.stride_w);
+    const std::int64_t height = in.dims[2] + in.pad[0] + in.pad[2], width = in.dims[3] + in.pad[1] + in.pad[3];
+    const std::int64_t ph = begin_pad(0, height, out[2], kh, w.stride_h) + in.pad[0];
+    const std::int64_t pw = begin_pad(1, width, out[3], kw, w.stride_w) + in.pad[1];
     w.pad_h = unsigned(ph);
     w.pad_w = unsigned(pw);
     w.pad_h_end = int(std::max<std::int64_t>(0, (out[2] - 1) * w.stride_h + kh - in.dims[2] - ph));
@@ -639,10 +656,124 @@ void converter::concat(const node& n) {
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
+// A constant zero Pad of an image's H and W read only by Conv or (non-global) pooling folds into
+// their pads; another Pad is a copy into the padded tensor.
+void converter::pad(const node& n) {
+    const flow& x = data(n, 0);
+    const auto pads = n.inputs.size() > 1 && !n.inputs[1].empty() ? ints(n, 1) : n.integers("pads");
+    if (n.inputs.size() > 3 && !n.inputs[3].empty()) unsupported(n, "Pad with axes is not supported");
+    const std::size_t rank = x.dims.size();
+    if (pads.size() != 2 * rank) fail(n, "expected " + std::to_string(2 * rank) + " pads");
+    for (std::int64_t p : pads)
+        if (p < 0) unsupported(n, "negative pads (cropping) are not supported");
+    const std::string mode = n.text("mode", "constant");
+    if (mode != "constant" && mode != "reflect" && mode != "edge") unsupported(n, "unknown mode '" + mode + "'");
+    const bool has_value = n.inputs.size() > 2 && !n.inputs[2].empty();
+    const auto value = has_value ? m_g.tensors.find(n.inputs[2]) : m_g.tensors.end();
+    const bool zero = mode == "constant" &&
+                      (has_value ? value != m_g.tensors.end() && value->second.has_real && value->second.real == 0
+                                 : n.real("value", 0) == 0);  // the attribute before opset 11
+    bool folds = zero && rank == 4 && x.row_axis == 2 && pads[0] == 0 && pads[1] == 0 && pads[4] == 0 && pads[5] == 0;
+    const auto it = m_consumers.find(n.outputs.at(0));
+    folds = folds && it != m_consumers.end();
+    for (std::size_t c : it == m_consumers.end() ? std::vector<std::size_t>{} : it->second) {
+        const std::string& op = m_nodes[c].op;
+        folds = folds && m_nodes[c].inputs.at(0) == n.outputs[0] &&
+                (op == "Conv" || op == "MaxPool" || op == "AveragePool");
+    }
+    if (folds) {
+        flow f = x;
+        for (std::size_t i = 0; i < 2; ++i) {  // H, W: begin pads at 2, 3; end pads at 6, 7
+            f.pad[i] += pads[2 + i];
+            f.pad[2 + i] += pads[6 + i];
+        }
+        m_flows[n.outputs[0]] = f;
+        return;
+    }
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::pad;
+    l.inputs = {x.layer};
+    l.views = {x.view};
+    l.output_shape = canonical(dims(n, n.outputs[0]), x.row_axis);
+    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+}
+
+// The reduced axes, sorted: the attribute (opset < 18; ReduceSum < 13) or input 1; none: all.
+std::vector<std::size_t> converter::reduced_axes(const node& n, const flow& x) const {
+    std::vector<std::int64_t> given = n.integers("axes");
+    if (n.inputs.size() > 1 && !n.inputs[1].empty()) given = ints(n, 1);
+    std::vector<std::size_t> axes;
+    const auto rank = std::int64_t(x.dims.size());
+    for (std::int64_t a : given) axes.push_back(std::size_t(a < 0 ? a + rank : a));
+    if (given.empty() && !n.integer("noop_with_empty_axes", 0))
+        for (std::size_t a = 0; a < x.dims.size(); ++a) axes.push_back(a);
+    std::sort(axes.begin(), axes.end());
+    return axes;
+}
+
+// Over an image's H and W: global pooling (a sum is an average scaled by H x W). Over the last
+// axis, when it holds each row's elements (a vector, a token's features): a reduce per row.
+void converter::reduce(const node& n) {
+    const flow& x = data(n, 0);
+    const std::vector<std::size_t> axes = reduced_axes(n, x);
+    const std::string function = n.op == "ReduceMean" ? "mean" : n.op == "ReduceSum" ? "sum" : "max";
+    const int out_rank = int(dims(n, n.outputs.at(0)).size());
+    if (x.dims.size() == 4 && x.row_axis == 2 && axes == std::vector<std::size_t>{2, 3}) {
+        layer l;
+        l.name = n.name;
+        l.kind = layer_kind::pooling;
+        l.function = function == "max" ? "max" : "avg";
+        l.inputs = {x.layer};
+        l.views = {image_view(n, x)};
+        l.win.kernel_h = unsigned(x.dims[2]);
+        l.win.kernel_w = unsigned(x.dims[3]);
+        int index = add_layer(std::move(l), n);
+        if (function == "sum") {  // by the window's H x W, a scalar: no weights
+            layer scale;
+            scale.name = n.name + ".scale";
+            scale.kind = layer_kind::activation;
+            scale.function = "scale";
+            scale.inputs = {index};
+            scale.views = {whole(m_net->at(index).output_shape)};
+            index = add_layer(std::move(scale), n);
+        }
+        return emit(n, 0, index, out_rank == 4 ? 2 : -1);
+    }
+    const std::size_t last = x.dims.size() - 1;
+    if (axes != std::vector<std::size_t>{last} || row_elements(x.view.shape) != std::uint64_t(x.dims[last]))
+        unsupported(n, "expected a reduction over an image's H and W, or over the last axis of a vector or of a "
+                       "sequence's features");
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::reduce;
+    l.function = function;
+    l.inputs = {x.layer};
+    l.views = {x.view};
+    const int row_axis = x.row_axis >= 0 && x.row_axis < out_rank ? x.row_axis : -1;
+    l.output_shape = canonical(dims(n, n.outputs[0]), row_axis);
+    emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+// MobileNet-V3's activations; HardSigmoid with torch's alpha 1/6 and beta 1/2, which HardSwish
+// uses too (functional mode computes that form).
+void converter::hard_activation(const node& n) {
+    const flow& x = data(n, 0);
+    if (n.op == "HardSigmoid" && (std::abs(n.real("alpha", 0.2f) - 1.0f / 6) > 1e-6f || n.real("beta", 0.5f) != 0.5f))
+        unsupported(n, "expected torch's alpha 1/6 and beta 0.5");
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::activation;
+    l.function = n.op == "HardSigmoid" ? "hardsigmoid" : "hardswish";
+    l.inputs = {x.layer};
+    l.views = {x.view};
+    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+}
+
 }  // namespace
 
-network load_network_onnx(const std::string& path) {
-    const graph g = onnx_import::load_graph(path);
+network load_network_onnx(const std::string& path, const onnx_options& options) {
+    const graph g = onnx_import::load_graph(path, options.input);
     return converter(g).run();
 }
 

@@ -8,8 +8,13 @@
 
 namespace aimcsim::sw {
 
+struct onnx_options {
+    std::string input;  // the graph input that is the network's data; empty: the one that is not a weight
+};
+
 // Throws input_error naming the file and, for graph problems, the node and its op type: a
-// malformed file, an unsupported op, a tensor whose shape is unknown, a dynamic dimension.
-network load_network_onnx(const std::string& path);
+// malformed file, an unsupported op, a tensor whose shape is unknown, a dynamic dimension,
+// several graph inputs that could be the data input.
+network load_network_onnx(const std::string& path, const onnx_options& options = {});
 
 }  // namespace aimcsim::sw

@@ -8,7 +8,7 @@ namespace aimcsim::sw {
 namespace {
 
 const char* const activation_functions[] = {"relu",      "sigmoid", "tanh",  "gelu",  "softmax",
-                                            "layernorm", "scale",   "shift", "affine"};
+                                            "layernorm", "scale",   "shift", "affine", "hardsigmoid", "hardswish"};
 
 std::string describe(const layer& l) {
     return "layer '" + l.name + "' (" + to_string(l.kind) + ")";
@@ -63,7 +63,8 @@ void check_operands(const layer& l, const tensor_shape& first, const tensor_shap
 
 const char* to_string(layer_kind kind) {
     static const char* const names[] = {"input",  "dense",          "conv2d", "activation", "add", "pooling",
-                                        "matmul", "dynamic_matmul", "lstm",   "mul",        "concat"};
+                                        "matmul", "dynamic_matmul", "lstm",   "mul",        "concat",
+                                        "pad",    "reduce"};
     return names[static_cast<int>(kind)];
 }
 
@@ -224,6 +225,18 @@ void network::infer(layer& l) const {
                         " elements");
         break;
     }
+    case layer_kind::pad:
+        if (elements(l.output_shape) < elements(l.input_shape))
+            fail(l, "output " + to_string(l.output_shape) + " holds fewer elements than its input " +
+                        to_string(l.input_shape));
+        break;
+    case layer_kind::reduce:
+        if (l.function != "mean" && l.function != "sum" && l.function != "max")
+            fail(l, "unknown reduction '" + l.function + "'; expected mean|sum|max");
+        if (rows_of(l.output_shape) != rows_of(l.input_shape) || row_elements(l.output_shape) != 1)
+            fail(l, "output " + to_string(l.output_shape) + " is not one element per row of " +
+                        to_string(l.input_shape));
+        break;
     case layer_kind::input: break;
     }
 }

@@ -24,6 +24,8 @@ enum class layer_kind {
     lstm,            // one-direction LSTM: fused [x, h] MVM per step plus gate ops
     mul,             // element-wise product of two tensors
     concat,          // joins its inputs' elements (a copy on a core)
+    pad,             // its input copied into a larger, padded tensor (a copy on a core)
+    reduce,          // mean|sum|max of each row's elements (e.g. over features, per token)
 };
 const char* to_string(layer_kind kind);
 
@@ -69,10 +71,10 @@ struct layer {
     std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
     std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling
-    std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine;
-                                  // pooling: max|avg
+    std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine|
+                                  // hardsigmoid|hardswish; pooling: max|avg; reduce: mean|sum|max
     tensor_shape input_shape;     // inferred: shape of the view of inputs[0]
-    tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul and concat
+    tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul, concat, pad, reduce
 
     bool has_weights() const {
         return kind == layer_kind::dense || kind == layer_kind::conv2d || kind == layer_kind::matmul ||

@@ -43,7 +43,11 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
     case layer_kind::activation: lp.ops = activation_ops(l.function, per_row, index); break;
     case layer_kind::add: lp.ops = {{"add", per_row, index}}; break;
     case layer_kind::mul: lp.ops = {{"mul", per_row, index}}; break;
-    case layer_kind::concat: lp.ops = {{"copy", per_row, index}}; break;
+    case layer_kind::concat:
+    case layer_kind::pad: lp.ops = {{"copy", per_row, index}}; break;
+    case layer_kind::reduce:  // per input element: an add, or a compare for max
+        lp.ops = {{l.function == "max" ? "maxpool" : "reduce", row_elements(l.input_shape), index}};
+        break;
     case layer_kind::pooling:  // every output reads its window
         lp.ops = {{l.function + "pool", per_row * l.win.kernel_h * l.win.kernel_w, index}};
         break;

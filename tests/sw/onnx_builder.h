@@ -97,6 +97,8 @@ public:
         for (const auto& a : attributes) add_attribute(n->add_attribute(), a);
         return *this;
     }
+    // The last node added, to set what the helpers do not (a float attribute).
+    onnx::NodeProto* last() { return m_model.mutable_graph()->mutable_node(m_model.graph().node_size() - 1); }
     std::string save(const std::string& path) const {
         std::ofstream out(path, std::ios::binary);
         m_model.SerializeToOstream(&out);

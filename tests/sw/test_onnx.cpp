@@ -10,6 +10,7 @@
 
 #include "sw/frontend/onnx_network.h"
 #include "sw/ir/input_error.h"
+#include "sw/passes/lowering.h"
 #include "sw/passes/streaming.h"
 #include "tests/sw/onnx_builder.h"
 
@@ -299,12 +300,209 @@ TEST(OnnxFrontEnd, MissingShapes) {
                 HasSubstr("node 'reshape0' (Reshape): the shape of 'r' is unknown"));
 }
 
-TEST(OnnxFrontEnd, OtherBadGraphs) {
+// Conv + BatchNorm + Relu + global pooling + Gemm, then a MatMul of a transposed weight with a
+// separate bias Add: parameters as initializers, or as graph inputs (export_params=False).
+onnx_builder small_cnn(bool weights_as_inputs) {
+    onnx_builder b;
+    b.input("x", {1, 3, 8, 8}).output("y");
+    const auto param = [&](const std::string& name, const std::vector<std::int64_t>& dims) {
+        if (weights_as_inputs)
+            b.input(name, dims);
+        else
+            b.weight(name, dims);
+    };
+    param("w", {8, 3, 3, 3});
+    param("cb", {8});
+    for (const char* p : {"g", "beta", "mean", "var"}) param(p, {8});
+    param("fw", {6, 8});
+    param("fb", {6});
+    param("mt", {4, 6});
+    param("mb", {4});
+    b.node("Conv", {"x", "w", "cb"}, {"c"}, "conv", {attrs("kernel_shape", {3, 3}), attrs("pads", {1, 1, 1, 1})});
+    b.node("BatchNormalization", {"c", "g", "beta", "mean", "var"}, {"n"}, "bn");
+    b.node("Relu", {"n"}, {"r"}, "relu");
+    b.node("GlobalAveragePool", {"r"}, {"p"}, "gap");
+    b.node("Flatten", {"p"}, {"f"}, "flat");
+    b.node("Gemm", {"f", "fw", "fb"}, {"h"}, "fc", {attr("transB", 1)});
+    b.node("Transpose", {"mt"}, {"m"}, "mt_t", {attrs("perm", {1, 0})});
+    b.node("MatMul", {"h", "m"}, {"z"}, "proj");
+    b.node("Add", {"z", "mb"}, {"y"}, "proj_bias");
+    return b;
+}
+
+TEST(OnnxFrontEnd, WeightsAsGraphInputsAreWeights) {
+    const network init = load_network_onnx(small_cnn(false).save(temp_file("cnn_initializers")));
+    const network inputs = load_network_onnx(small_cnn(true).save(temp_file("cnn_inputs")));
+    EXPECT_EQ(inputs.at(0).output_shape, (tensor_shape{3, 8, 8}));
+    EXPECT_EQ(inputs.size(), init.size());
+    EXPECT_EQ(inputs.static_macs(), init.static_macs());
+    EXPECT_EQ(inputs.weights(), init.weights());
+    EXPECT_EQ(init.static_macs(), 8u * 8 * 8 * 27 + 8u * 6 + 6u * 4);
+    EXPECT_EQ(init.weights(), 8u * 27 + 8 + 16 + 6u * 8 + 6 + 4u * 6 + 4);
+}
+
+TEST(OnnxFrontEnd, SeveralCandidateInputsNeedInput) {
     onnx_builder two;
     two.input("a", {1, 4}).input("b", {1, 4}).output("y");
     two.node("Add", {"a", "b"}, {"y"}, "sum");
-    EXPECT_THAT(error_of([&] { load_network_onnx(two.save(temp_file("two_inputs"))); }),
-                HasSubstr("expected exactly one graph input that is not an initializer, got 2"));
+    const std::string path = two.save(temp_file("two_inputs"));
+    const std::string e = error_of([&] { load_network_onnx(path); });
+    EXPECT_THAT(e, HasSubstr("several graph inputs could be the network input: 'a', 'b'"));
+    EXPECT_THAT(e, HasSubstr("--input NAME"));
+    const network net = load_network_onnx(path, {"b"});  // a is then a constant operand
+    ASSERT_EQ(net.size(), 2);
+    EXPECT_EQ(net.at(1).function, "shift");
+    EXPECT_EQ(net.at(1).weights(), 4u);
+    EXPECT_THAT(error_of([&] { load_network_onnx(path, {"c"}); }),
+                HasSubstr("--input c: no such graph input; expected one of 'a', 'b'"));
+}
+
+// The core ops of layer i, after lowering: name and elements per row.
+std::vector<std::pair<std::string, std::uint64_t>> ops_of(const network& net, int i) {
+    plan p;
+    lower(net, {}, p);
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    for (const auto& op : p.layers[std::size_t(i)].ops) out.emplace_back(op.function, op.per_row);
+    return out;
+}
+
+using op_list = std::vector<std::pair<std::string, std::uint64_t>>;
+
+onnx_builder padded(const std::string& mode, const std::string& consumer, std::int64_t opset = 13) {
+    onnx_builder b(opset);
+    b.input("x", {1, 2, 6, 6}).output("y").weight("w", {4, 2, 3, 3});
+    b.ints("pads", {0, 0, 1, 2, 0, 0, 1, 2});
+    b.node("Pad", {"x", "pads"}, {"p"}, "pad", {attr("mode", mode)});
+    if (consumer == "Conv") b.node("Conv", {"p", "w"}, {"y"}, "conv", {attrs("kernel_shape", {3, 3})});
+    if (consumer == "MaxPool")
+        b.node("MaxPool", {"p"}, {"y"}, "pool", {attrs("kernel_shape", {2, 2}), attrs("strides", {2, 2})});
+    if (consumer == "Relu") b.node("Relu", {"p"}, {"y"}, "relu");
+    return b;
+}
+
+TEST(OnnxFrontEnd, ZeroPadFoldsIntoConvAndPooling) {
+    const network conv = load_network_onnx(padded("constant", "Conv").save(temp_file("pad_conv")));
+    ASSERT_EQ(conv.size(), 2);  // no pad layer
+    const layer& c = conv.at(1);
+    EXPECT_EQ(c.input_shape, (tensor_shape{2, 6, 6}));
+    EXPECT_EQ(c.win.pad_h, 1u);
+    EXPECT_EQ(c.win.bottom(), 1u);
+    EXPECT_EQ(c.win.pad_w, 2u);
+    EXPECT_EQ(c.win.right(), 2u);
+    EXPECT_EQ(c.output_shape, (tensor_shape{4, 6, 8}));
+    EXPECT_EQ(conv.static_macs(), 4u * 6 * 8 * 2 * 9);
+    const network pool = load_network_onnx(padded("constant", "MaxPool").save(temp_file("pad_pool")));
+    ASSERT_EQ(pool.size(), 2);
+    EXPECT_EQ(pool.at(1).output_shape, (tensor_shape{2, 4, 5}));
+}
+
+TEST(OnnxFrontEnd, OtherPadsAreCopiesOnACore) {
+    for (const auto& [mode, consumer] : std::vector<std::pair<std::string, std::string>>{
+             {"reflect", "Conv"}, {"edge", "Conv"}, {"constant", "Relu"}}) {
+        SCOPED_TRACE(mode + " " + consumer);
+        const network net = load_network_onnx(padded(mode, consumer).save(temp_file("pad_" + mode + consumer)));
+        ASSERT_EQ(net.size(), 3);
+        EXPECT_EQ(net.at(1).kind, layer_kind::pad);
+        EXPECT_EQ(net.at(1).output_shape, (tensor_shape{2, 8, 10}));
+        EXPECT_EQ(ops_of(net, 1), (op_list{{"copy", 2u * 10}}));  // per padded row
+        if (consumer == "Conv") EXPECT_EQ(net.at(2).win.pad_h, 0u);
+    }
+}
+
+TEST(OnnxFrontEnd, PadVariantsThatAreRefused) {
+    onnx_builder crop;
+    crop.input("x", {1, 2, 6, 6}).output("y").ints("pads", {0, 0, -1, 0, 0, 0, 0, 0});
+    crop.node("Pad", {"x", "pads"}, {"y"}, "crop");
+    EXPECT_THAT(error_of([&] { load_network_onnx(crop.save(temp_file("pad_crop"))); }),
+                HasSubstr("node 'crop' (Pad): negative pads (cropping) are not supported (opset 13)"));
+}
+
+// ReduceMean/Sum/Max over H and W of an image, axes as an attribute (opset 13) or an input (18).
+onnx_builder reduced(const std::string& op, std::int64_t opset, std::vector<std::int64_t> axes, bool keep) {
+    onnx_builder b(opset);
+    b.input("x", {1, 8, 4, 5}).output("y");
+    const bool as_input = opset >= 18 || (op == "ReduceSum" && opset >= 13);
+    std::vector<test::onnx_attr> a = {attr("keepdims", keep ? 1 : 0)};
+    if (as_input)
+        b.ints("axes", axes);
+    else
+        a.push_back(attrs("axes", axes));
+    b.node(op, as_input ? std::vector<std::string>{"x", "axes"} : std::vector<std::string>{"x"}, {"y"}, "reduce", a);
+    return b;
+}
+
+TEST(OnnxFrontEnd, SpatialReductionsAreGlobalPooling) {
+    struct variant {
+        std::string op;
+        std::int64_t opset;
+        bool keep;
+        std::string pooling;
+    };
+    for (const auto& v : std::vector<variant>{{"ReduceMean", 13, true, "avg"},
+                                              {"ReduceMean", 18, false, "avg"},
+                                              {"ReduceMax", 13, false, "max"},
+                                              {"ReduceSum", 13, true, "avg"}}) {
+        SCOPED_TRACE(v.op + " opset " + std::to_string(v.opset));
+        const network net = load_network_onnx(
+            reduced(v.op, v.opset, {2, -1}, v.keep).save(temp_file("reduce" + v.op + std::to_string(v.opset))));
+        const layer& pool = net.at(1);
+        EXPECT_EQ(pool.kind, layer_kind::pooling);
+        EXPECT_EQ(pool.function, v.pooling);
+        EXPECT_EQ(pool.output_shape, (tensor_shape{8, 1, 1}));
+        EXPECT_EQ(ops_of(net, 1), (op_list{{v.pooling + "pool", 8u * 4 * 5}}));  // every input once
+        EXPECT_EQ(net.size(), v.op == "ReduceSum" ? 3 : 2);  // a sum scales the average by H x W
+        if (v.op == "ReduceSum") EXPECT_EQ(ops_of(net, 2), (op_list{{"mul", 8u}}));
+    }
+}
+
+TEST(OnnxFrontEnd, LastAxisReductionsReduceEachRow) {
+    onnx_builder b;
+    b.input("x", {1, 6, 16}).output("y").ints("axes", {-1});
+    b.node("ReduceSum", {"x", "axes"}, {"y"}, "rowsum", {attr("keepdims", 1)});
+    const network net = load_network_onnx(b.save(temp_file("reduce_last")));
+    ASSERT_EQ(net.size(), 2);
+    EXPECT_EQ(net.at(1).kind, layer_kind::reduce);
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{1, 6, 1}));
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"reduce", 16u}}));  // per token: its 16 features
+    onnx_builder m(13);
+    m.input("x", {1, 6, 16}).output("y");
+    m.node("ReduceMax", {"x"}, {"y"}, "rowmax", {attr("keepdims", 0), attrs("axes", {2})});
+    const network max = load_network_onnx(m.save(temp_file("reduce_last_max")));
+    EXPECT_EQ(max.at(1).function, "max");
+    EXPECT_EQ(ops_of(max, 1), (op_list{{"maxpool", 16u}}));
+}
+
+TEST(OnnxFrontEnd, OtherReductionAxesAreRefused) {
+    for (const auto& axes : std::vector<std::vector<std::int64_t>>{{1}, {3}}) {  // channels; an image's W
+        SCOPED_TRACE(axes[0]);
+        EXPECT_THAT(
+            error_of([&] { load_network_onnx(reduced("ReduceMean", 13, axes, true).save(temp_file("reduce_c"))); }),
+            HasSubstr("node 'reduce' (ReduceMean): expected a reduction over an image's H and W, or over the last "
+                      "axis of a vector or of a sequence's features (opset 13)"));
+    }
+}
+
+TEST(OnnxFrontEnd, HardSigmoidAndHardSwishRunOnCores) {
+    onnx_builder b(14);
+    b.input("x", {1, 4, 3, 3}).output("y");
+    b.node("HardSwish", {"x"}, {"s"}, "hswish");
+    auto* n = b.node("HardSigmoid", {"s"}, {"y"}, "hsig").last();
+    auto* a = n->add_attribute();
+    a->set_name("alpha");
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(1.0f / 6);
+    const network net = load_network_onnx(b.save(temp_file("hard")));
+    ASSERT_EQ(net.size(), 3);
+    EXPECT_EQ(net.at(1).function, "hardswish");
+    EXPECT_EQ(net.at(2).function, "hardsigmoid");
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"hardswish", 4u * 3}}));
+    EXPECT_EQ(ops_of(net, 2), (op_list{{"hardsigmoid", 4u * 3}}));
+    a->set_f(0.2f);  // ONNX's default alpha: not torch's
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("hard_onnx_alpha"))); }),
+                HasSubstr("node 'hsig' (HardSigmoid): expected torch's alpha 1/6 and beta 0.5 (opset 14)"));
+}
+
+TEST(OnnxFrontEnd, OtherBadGraphs) {
     onnx_builder dilated;
     dilated.input("x", {1, 1, 8, 8}).output("y").weight("w", {2, 1, 3, 3});
     dilated.node("Conv", {"x", "w"}, {"y"}, "dilated", {attrs("kernel_shape", {3, 3}), attrs("dilations", {2, 2})});
