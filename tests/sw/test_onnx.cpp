@@ -405,7 +405,9 @@ TEST(OnnxFrontEnd, OtherPadsAreCopiesOnACore) {
         EXPECT_EQ(net.at(1).kind, layer_kind::pad);
         EXPECT_EQ(net.at(1).output_shape, (tensor_shape{2, 8, 10}));
         EXPECT_EQ(ops_of(net, 1), (op_list{{"copy", 2u * 10}}));  // per padded row
-        if (consumer == "Conv") EXPECT_EQ(net.at(2).win.pad_h, 0u);
+        if (consumer == "Conv") {
+            EXPECT_EQ(net.at(2).win.pad_h, 0u);
+        }
     }
 }
 
@@ -451,7 +453,9 @@ TEST(OnnxFrontEnd, SpatialReductionsAreGlobalPooling) {
         EXPECT_EQ(pool.output_shape, (tensor_shape{8, 1, 1}));
         EXPECT_EQ(ops_of(net, 1), (op_list{{v.pooling + "pool", 8u * 4 * 5}}));  // every input once
         EXPECT_EQ(net.size(), v.op == "ReduceSum" ? 3 : 2);  // a sum scales the average by H x W
-        if (v.op == "ReduceSum") EXPECT_EQ(ops_of(net, 2), (op_list{{"mul", 8u}}));
+        if (v.op == "ReduceSum") {
+            EXPECT_EQ(ops_of(net, 2), (op_list{{"mul", 8u}}));
+        }
     }
 }
 
