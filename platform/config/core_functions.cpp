@@ -25,14 +25,29 @@ const models::core_function layernorm{"layernorm", 0.25, 3.0};  // fp16: 2 adds 
 const models::core_function matmul{"matmul", 1.0, 0.3};         // per MAC: int8 mult + int32 add
 const models::core_function softmax{"softmax", 0.25, 5.6};      // fp16 exp (3 mult + 2 add) + sum + scale
 const models::core_function gelu{"gelu", 0.25, 4.1};            // fp16 tanh approximation
+// [assumed] ONNX's element-wise ops. compare (Equal, Less, Greater) an int8 compare; select (Where)
+// a register move; silu x * sigmoid(x): the sigmoid plus an int8 mult (0.23 + 0.2 pJ)
+const models::core_function compare{"compare", 1.0, 0.03};
+const models::core_function select{"select", 1.0, 0.03};
+const models::core_function silu{"silu", 0.5, 0.43};
+// [assumed] fp16 Newton iterations: div a reciprocal (2 steps of 2 mults + 1 add) times the
+// dividend, 5 mults + 2 adds; sqrt x * rsqrt(x) (2 steps of 3 mults + 1 add), 7 mults + 2 adds
+const models::core_function div{"div", 0.25, 6.3};
+const models::core_function sqrt_fn{"sqrt", 0.25, 8.5};
+// [assumed] erf as costly as gelu, which computes it; pow exp(y ln x): two exp-like series (3 mults
+// + 2 adds each) and a mult, at half the rate
+const models::core_function erf{"erf", 0.25, 4.1};
+const models::core_function pow_fn{"pow", 0.125, 9.3};
 
 }  // namespace
 
 std::vector<models::core_function> default_functions(models::core_kind kind) {
     switch (kind) {
-    case models::core_kind::heavy: return {matmul, softmax, layernorm, gelu, reduce, add, mul, copy};
+    case models::core_kind::heavy:
+        return {matmul, softmax, layernorm, gelu, reduce, add, mul, copy, div, sqrt_fn, erf, pow_fn};
     case models::core_kind::light:
-        return {reduce, relu, add, mul, maxpool, avgpool, copy, sigmoid, tanh_fn, hardsigmoid, hardswish, layernorm};
+        return {reduce,      relu,      add,       mul,     maxpool, avgpool, copy,   sigmoid, tanh_fn,
+                hardsigmoid, hardswish, layernorm, compare, select,  silu,    div,    sqrt_fn};
     case models::core_kind::memory: return {copy};
     }
     return {};

@@ -79,12 +79,14 @@ void check_functional_support(const sw::onnx_weights& file) {
     static const std::set<std::string> computed = {
         "Conv", "Gemm", "MatMul", "Relu", "Sigmoid", "Tanh", "Gelu", "Softmax", "Add", "Mul", "MaxPool",
         "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
-        "Identity", "Dropout", "BatchNormalization", "Concat", "Constant", "HardSigmoid", "HardSwish"};
+        "Identity", "Dropout", "BatchNormalization", "Concat", "Constant", "HardSigmoid", "HardSwish", "Neg", "Sqrt",
+        "Pow", "Erf", "Sub", "Div", "Cast", "Equal", "Less", "Greater"};
     for (const auto& n : file.nodes())
         if (!computed.count(n.op))
             throw input_error("functional mode cannot compute node '" + n.name + "' (" + n.op +
                               "); it computes Conv, Gemm, MatMul, Relu, Sigmoid, Tanh, Gelu, Softmax, HardSigmoid, "
-                              "HardSwish, Add, Mul, pooling, Concat and shape-only nodes");
+                              "HardSwish, Neg, Sqrt, Pow, Erf, Add, Sub, Mul, Div, Equal, Less, Greater, Cast, "
+                              "pooling, Concat and shape-only nodes");
 }
 
 functional_run::functional_run(sw::network net, const sw::onnx_weights& file, functional_data data,

@@ -1,5 +1,7 @@
 #include "platform/functional/network_eval.h"
 
+#include <cmath>
+
 #include "models/digital/core_numerics.h"
 #include "sw/ir/input_error.h"
 
@@ -80,6 +82,7 @@ private:
         case layer_kind::mul: return broadcast(l, [](float a, float b) { return a * b; });
         case layer_kind::pooling: return pool(l);
         case layer_kind::concat: return concat(l);
+        case layer_kind::elementwise: return elementwise(l);
         default: unsupported(l, "not modelled in functional mode");
         }
     }
@@ -130,6 +133,12 @@ private:
         if (l.function == "gelu") return nm::gelu(x);
         if (l.function == "hardsigmoid") return hard_sigmoid(x);
         if (l.function == "hardswish") return x.cwiseProduct(hard_sigmoid(x));
+        if (l.function == "silu") return x.cwiseProduct(nm::sigmoid(x));
+        if (l.function == "neg") return -x;
+        if (l.function == "square") return x.cwiseProduct(x);
+        if (l.function == "sqrt") return x.cwiseSqrt();
+        if (l.function == "reciprocal") return x.cwiseInverse();
+        if (l.function == "erf") return x.unaryExpr([](float v) { return std::erf(v); });
         if (l.function == "softmax" && !sw::is_spatial(l.input_shape)) return nm::softmax(x);
         unsupported(l, "its constants or axes are not modelled in functional mode");
     }
@@ -141,6 +150,16 @@ private:
         const VectorXf& b = operand(l, 1);
         for (Eigen::Index i = 0; i < out.size(); ++i) out[i] = op(out[i], b[i % b.size()]);
         return out;
+    }
+
+    // Comparisons give 1 or 0, as a float.
+    VectorXf elementwise(const layer& l) {
+        if (l.function == "sub") return broadcast(l, [](float a, float b) { return a - b; });
+        if (l.function == "div") return broadcast(l, [](float a, float b) { return a / b; });
+        if (l.function == "equal") return broadcast(l, [](float a, float b) { return float(a == b); });
+        if (l.function == "less") return broadcast(l, [](float a, float b) { return float(a < b); });
+        if (l.function == "greater") return broadcast(l, [](float a, float b) { return float(a > b); });
+        unsupported(l, "a Where of activations is not modelled in functional mode");
     }
 
     VectorXf pool(const layer& l) {

@@ -74,6 +74,7 @@ attribute read_attribute(const onnx::AttributeProto& a) {
     out.f = a.f();
     out.s = a.s();
     out.ints.assign(a.ints().begin(), a.ints().end());
+    out.strings.assign(a.strings().begin(), a.strings().end());
     return out;
 }
 
@@ -139,6 +140,7 @@ private:
     onnx::ModelProto m_model;
     std::unordered_map<std::string, folded> m_folded;
     std::unordered_map<std::string, int_values> m_shapes;  // fully known shapes
+    std::unordered_map<std::string, int> m_types;          // element types, where inferred
 };
 
 void loader::parse() {
@@ -157,6 +159,7 @@ void loader::infer() {
     }
     m_shapes.clear();
     const auto add = [&](const onnx::ValueInfoProto& v) {
+        if (v.type().has_tensor_type()) m_types[v.name()] = v.type().tensor_type().elem_type();
         if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
         int_values dims;
         for (const auto& d : v.type().tensor_type().shape().dim()) {
@@ -367,6 +370,7 @@ void loader::collect_shapes(graph& g) const {
         t.dims = dims;
         t.shape_known = true;
     }
+    for (const auto& [name, type] : m_types) g.tensors[name].elem_type = type;
     for (const auto& init : proto.initializer()) {
         tensor_info& t = g.tensors[init.name()];
         t.constant = true;
@@ -439,6 +443,11 @@ std::string node::text(const std::string& key, const std::string& fallback) cons
 std::vector<std::int64_t> node::integers(const std::string& key) const {
     const auto it = attributes.find(key);
     return it == attributes.end() ? std::vector<std::int64_t>{} : it->second.ints;
+}
+
+std::vector<std::string> node::texts(const std::string& key) const {
+    const auto it = attributes.find(key);
+    return it == attributes.end() ? std::vector<std::string>{} : it->second.strings;
 }
 
 std::uint64_t tensor_info::elements() const {

@@ -16,6 +16,7 @@ struct attribute {
     float f = 0;
     std::string s;
     std::vector<std::int64_t> ints;
+    std::vector<std::string> strings;
 };
 
 struct node {
@@ -30,12 +31,14 @@ struct node {
     float real(const std::string& key, float fallback) const;
     std::string text(const std::string& key, const std::string& fallback) const;
     std::vector<std::int64_t> integers(const std::string& key) const;  // empty when absent
+    std::vector<std::string> texts(const std::string& key) const;       // empty when absent
     std::string describe() const { return "node '" + name + "' (" + op + ")"; }
 };
 
 struct tensor_info {
     std::vector<std::int64_t> dims;  // -1: unknown size
     bool shape_known = false;        // rank and every size known
+    int elem_type = 0;               // onnx::TensorProto's data type; 0: not inferred
     bool constant = false;           // an initializer, a Constant, or computed from constants only
     bool weights_absent = false;     // an initializer stored without data (graph-only) or externally
     bool has_ints = false;           // an integer constant whose values are known

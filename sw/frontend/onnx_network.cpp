@@ -51,6 +51,17 @@ tensor_shape canonical(const dims_t& d, int row_axis) {
 // All of a producer's output, with its own shape.
 input_view whole(const tensor_shape& shape) { return {shape, 0, rows_of(shape), 0, row_elements(shape)}; }
 
+// An activation layer computing `function` of all of flow `x`.
+layer activation_of(const std::string& name, const std::string& function, const flow& x) {
+    layer l;
+    l.name = name;
+    l.kind = layer_kind::activation;
+    l.function = function;
+    l.inputs = {x.layer};
+    l.views = {x.view};
+    return l;
+}
+
 // Ops whose outputs are computed from constants (shape arithmetic), accepted but not mapped.
 const std::set<std::string>& constant_ops() {
     static const std::set<std::string> ops = {
@@ -110,10 +121,17 @@ private:
     void weighted_matmul(const node& n, const flow& a, std::uint64_t k, std::uint64_t out, bool has_bias,
                          std::uint64_t extra);
     void dynamic_matmul(const node& n);
-    void lstm(const node& n);
+    void recurrent(const node& n);
     void unary(const node& n);
     void batch_norm(const node& n);
     void binary(const node& n);
+    void constant_operand(const node& n, std::size_t constant);
+    void elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
+                     std::uint64_t parameters = 0);
+    void power(const node& n);
+    void cast(const node& n);
+    void compare(const node& n);
+    void where(const node& n);
     void pool(const node& n);
     void concat(const node& n);
     void pad(const node& n);
@@ -142,7 +160,8 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"Slice", &converter::plumb_slice},         {"Split", &converter::plumb_split},
         {"Expand", &converter::plumb_expand},       {"Concat", &converter::concat},
         {"Conv", &converter::conv},                 {"Gemm", &converter::gemm},
-        {"MatMul", &converter::matmul},             {"LSTM", &converter::lstm},
+        {"MatMul", &converter::matmul},             {"LSTM", &converter::recurrent},
+        {"GRU", &converter::recurrent},             {"RNN", &converter::recurrent},
         {"Relu", &converter::unary},                {"Clip", &converter::unary},
         {"Sigmoid", &converter::unary},             {"Tanh", &converter::unary},
         {"Softmax", &converter::unary},             {"Gelu", &converter::unary},
@@ -154,6 +173,11 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"Pad", &converter::pad},                   {"ReduceMean", &converter::reduce},
         {"ReduceSum", &converter::reduce},          {"ReduceMax", &converter::reduce},
         {"HardSigmoid", &converter::hard_activation}, {"HardSwish", &converter::hard_activation},
+        {"Neg", &converter::unary},                 {"Sqrt", &converter::unary},
+        {"Erf", &converter::unary},                 {"Pow", &converter::power},
+        {"Cast", &converter::cast},                 {"Equal", &converter::compare},
+        {"Less", &converter::compare},              {"Greater", &converter::compare},
+        {"Where", &converter::where},
     };
     return table;
 }
@@ -538,30 +562,40 @@ void converter::dynamic_matmul(const node& n) {
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
-void converter::lstm(const node& n) {
+// LSTM, GRU (torch's linear_before_reset = 1) and RNN (tanh), forward: W is [1, gates x H, F].
+void converter::recurrent(const node& n) {
     const flow& x = data(n, 0);
     if (x.dims.size() != 3 || x.row_axis != 0 || x.dims[1] != 1)
         fail(n, "expects an input of [steps, 1, features] streamed by steps");
-    if (n.text("direction", "forward") != "forward") fail(n, "only forward LSTMs are supported");
-    if (n.integer("layout", 0) != 0) fail(n, "expected layout 0");
-    for (std::size_t i : {4, 5, 6, 7})
-        if (i < n.inputs.size() && !n.inputs[i].empty() && is_data(n.inputs[i]))
+    if (n.text("direction", "forward") != "forward") unsupported(n, "only forward directions are supported");
+    if (n.integer("layout", 0) != 0) unsupported(n, "expected layout 0");
+    if (n.has("clip")) unsupported(n, "cell clipping is not supported");
+    for (std::size_t i = 4; i < n.inputs.size(); ++i)
+        if (!n.inputs[i].empty() && is_data(n.inputs[i]))
             fail(n, "sequence lengths, initial states and peepholes must not depend on the input");
-    if (n.inputs.size() > 7 && !n.inputs[7].empty()) fail(n, "peepholes are not supported");
-    const dims_t& w = dims(n, n.inputs.at(1));
-    if (w.size() != 3 || w[0] != 1) fail(n, "expected a weight of [1, 4 x hidden, features]");
+    if (n.op == "LSTM" && n.inputs.size() > 7 && !n.inputs[7].empty()) unsupported(n, "peepholes are not supported");
+    if (n.op == "GRU" && n.integer("linear_before_reset", 0) != 1)
+        unsupported(n, "expected linear_before_reset = 1 (torch's GRU)");
+    const std::vector<std::string> acts = n.texts("activations");
+    if (n.op == "RNN" && !acts.empty() && acts != std::vector<std::string>{"Tanh"})
+        unsupported(n, "expected the Tanh activation");
+    if (n.op != "RNN" && !acts.empty()) unsupported(n, "expected the default activations");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::lstm;
+    l.function = n.op == "LSTM" ? "lstm" : n.op == "GRU" ? "gru" : "rnn";
+    const dims_t& w = dims(n, n.inputs.at(1));
+    if (w.size() != 3 || w[0] != 1 || w[1] % l.gates())
+        fail(n, "expected a weight of [1, " + std::to_string(l.gates()) + " x hidden, features]");
     l.inputs = {x.layer};
     input_view v = x.view;
     v.shape = {unsigned(x.dims[2]), unsigned(x.dims[0]), 1};
     l.views = {v};
-    l.out = unsigned(w[1] / 4);
+    l.out = unsigned(w[1] / l.gates());
     l.bias = constant_elements(n, 3) > 0;
     const int index = add_layer(std::move(l), n);
-    emit(n, 0, index, 0);
-    for (std::size_t o : {1, 2}) {  // the last hidden and cell states: the last step's output
+    if (!n.outputs.at(0).empty()) emit(n, 0, index, 0);
+    for (std::size_t o : {1, 2}) {  // the last hidden (and LSTM cell) states: the last step's output
         if (o >= n.outputs.size() || n.outputs[o].empty()) continue;
         flow last;
         last.layer = index;
@@ -579,13 +613,14 @@ void converter::unary(const node& n) {
     static const std::unordered_map<std::string, std::string> functions = {
         {"Relu", "relu"}, {"Clip", "relu"}, {"Sigmoid", "sigmoid"}, {"Tanh", "tanh"},
         {"Softmax", "softmax"}, {"Gelu", "gelu"}, {"BatchNormalization", "affine"},
-        {"LayerNormalization", "layernorm"}};
-    layer l;
-    l.name = n.name;
-    l.kind = layer_kind::activation;
-    l.function = functions.at(n.op);
-    l.inputs = {x.layer};
-    l.views = {x.view};
+        {"LayerNormalization", "layernorm"}, {"Neg", "neg"}, {"Sqrt", "sqrt"}, {"Erf", "erf"}};
+    layer l = activation_of(n.name, functions.at(n.op), x);
+    if (const node* mul = n.op == "Sigmoid" ? sole_consumer(n, "Mul") : nullptr) {  // SiLU: x * sigmoid(x)
+        if (mul->inputs.size() == 2 && (mul->inputs[0] == n.inputs[0] || mul->inputs[1] == n.inputs[0])) {
+            l.function = "silu";
+            absorb(*mul, n);
+        }
+    }
     for (std::size_t i = 1; i < n.inputs.size() && n.op != "Clip"; ++i) l.extra_weights += constant_elements(n, i);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
@@ -598,30 +633,128 @@ void converter::batch_norm(const node& n) {
 
 void converter::binary(const node& n) {
     if (n.inputs.size() != 2) fail(n, "expected two inputs");
-    const bool add = n.op == "Add" || n.op == "Sub";
-    if (!is_data(n.inputs[0]) || !is_data(n.inputs[1])) {  // one constant operand
-        const std::size_t c = is_data(n.inputs[0]) ? 1 : 0;
-        const flow& x = data(n, 1 - c);
-        layer l;
-        l.name = n.name;
-        l.kind = layer_kind::activation;
-        l.function = add ? "shift" : "scale";
-        l.inputs = {x.layer};
-        l.views = {x.view};
-        const std::uint64_t k = constant_elements(n, c);
-        l.extra_weights = k > 1 ? k : 0;  // a scalar is not a parameter
-        return emit(n, 0, add_layer(std::move(l), n), x.row_axis);
-    }
+    if (!is_data(n.inputs[0]) || !is_data(n.inputs[1])) return constant_operand(n, is_data(n.inputs[0]) ? 1 : 0);
+    if (n.op == "Sub" || n.op == "Div") return elementwise(n, n.op == "Sub" ? "sub" : "div", {0, 1});
     const flow* a = &data(n, 0);
     const flow* b = &data(n, 1);
     if (numel(b->dims) > numel(a->dims)) std::swap(a, b);
     layer l;
     l.name = n.name;
-    l.kind = add ? layer_kind::add : layer_kind::mul;
+    l.kind = n.op == "Add" ? layer_kind::add : layer_kind::mul;
     l.inputs = {a->layer, b->layer};
     l.views = {a->view, b->view};
     const int row_axis = a->row_axis < 0 ? -1 : a->row_axis + int(dims(n, n.outputs[0]).size()) - int(a->dims.size());
     emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+// x op c (or c op x): a shift or a scale of x; c / x a reciprocal, then a scale unless c is 1. A
+// constant of more than one element is a parameter.
+void converter::constant_operand(const node& n, std::size_t constant) {
+    const flow& x = data(n, 1 - constant);
+    const std::uint64_t k = constant_elements(n, constant);
+    const std::uint64_t parameters = k > 1 ? k : 0;
+    const bool shift = n.op == "Add" || n.op == "Sub";
+    if (n.op != "Div" || constant == 1) {
+        layer l = activation_of(n.name, shift ? "shift" : "scale", x);
+        l.extra_weights = parameters;
+        return emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+    }
+    int index = add_layer(activation_of(n.name, "reciprocal", x), n);
+    const auto c = m_g.tensors.find(n.inputs[0]);
+    if (k > 1 || c == m_g.tensors.end() || !c->second.has_real || c->second.real != 1) {
+        flow r = x;
+        r.layer = index;
+        r.view = whole(m_net->at(index).output_shape);
+        layer l = activation_of(n.name + ".scale", "scale", r);
+        l.extra_weights = parameters;
+        index = add_layer(std::move(l), n);
+    }
+    emit(n, 0, index, x.row_axis);
+}
+
+// An element-wise op of activations `operands` (input indices), ordered so that the first holds
+// the most elements; the others repeat.
+void converter::elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
+                            std::uint64_t parameters) {
+    const auto size = [&](std::size_t i) { return numel(data(n, i).dims); };
+    if (size(operands[1]) > size(operands[0])) {
+        if (function == "sub" || function == "div")
+            unsupported(n, "expected the first operand to hold the most elements");
+        if (function == "less" || function == "greater") function = function == "less" ? "greater" : "less";
+    }
+    std::stable_sort(operands.begin(), operands.end(), [&](std::size_t i, std::size_t j) { return size(i) > size(j); });
+    if (size(operands[0]) != numel(dims(n, n.outputs.at(0))))
+        unsupported(n, "expected one operand to hold every output element (a broadcast of one side only)");
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::elementwise;
+    l.function = function;
+    l.extra_weights = parameters;
+    for (std::size_t i : operands) {
+        l.inputs.push_back(data(n, i).layer);
+        l.views.push_back(data(n, i).view);
+    }
+    const flow& a = data(n, operands[0]);
+    const int row_axis = a.row_axis < 0 ? -1 : a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size());
+    emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+// x ^ p with a constant scalar p: a square (a mul) for 2, a sqrt for 0.5, else a pow.
+void converter::power(const node& n) {
+    const auto p = n.inputs.size() == 2 ? m_g.tensors.find(n.inputs[1]) : m_g.tensors.end();
+    if (p == m_g.tensors.end() || is_data(n.inputs[1]) || !p->second.has_real)
+        unsupported(n, "expected a constant scalar exponent");
+    const flow& x = data(n, 0);
+    const float e = p->second.real;
+    emit(n, 0, add_layer(activation_of(n.name, e == 2 ? "square" : e == 0.5f ? "sqrt" : "pow", x), n), x.row_axis);
+}
+
+// onnx::TensorProto's FLOAT, FLOAT16, DOUBLE, BFLOAT16.
+bool is_float(int type) { return type == 1 || type == 10 || type == 11 || type == 16; }
+
+// A cast between float types changes no value the model tracks: a view.
+void converter::cast(const node& n) {
+    const auto in = m_g.tensors.find(n.inputs.at(0));
+    const int from = in == m_g.tensors.end() ? 0 : in->second.elem_type;
+    if (!is_float(from) || !is_float(int(n.integer("to", 0))))
+        unsupported(n, "expected a cast of a float activation to a float type");
+    plumb_identity(n);
+}
+
+// Equal, Less, Greater: of two activations element-wise, or of one with a constant (its
+// elements are parameters when more than one).
+void converter::compare(const node& n) {
+    if (n.inputs.size() != 2) fail(n, "expected two inputs");
+    std::string function = n.op == "Equal" ? "equal" : n.op == "Less" ? "less" : "greater";
+    if (is_data(n.inputs[0]) && is_data(n.inputs[1])) return elementwise(n, function, {0, 1});
+    const std::size_t c = is_data(n.inputs[0]) ? 1 : 0;
+    if (c == 0 && function != "equal") function = function == "less" ? "greater" : "less";  // c < x is x > c
+    const flow& x = data(n, 1 - c);
+    layer l = activation_of(n.name, function, x);
+    const std::uint64_t k = constant_elements(n, c);
+    l.extra_weights = k > 1 ? k : 0;
+    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+}
+
+// Where(condition, a, b): a select of one activation by constants (a mask), or element-wise
+// of the activations among its inputs; constant inputs of more than one element are parameters.
+void converter::where(const node& n) {
+    if (n.inputs.size() != 3) fail(n, "expected three inputs");
+    std::vector<std::size_t> operands;
+    std::uint64_t parameters = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+        if (is_data(n.inputs[i])) {
+            operands.push_back(i);
+        } else {
+            const std::uint64_t k = constant_elements(n, i);
+            parameters += k > 1 ? k : 0;
+        }
+    }
+    if (operands.size() > 1) return elementwise(n, "where", operands, parameters);
+    const flow& x = data(n, operands.front());
+    layer l = activation_of(n.name, "select", x);
+    l.extra_weights = parameters;
+    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
 void converter::pool(const node& n) {
@@ -761,13 +894,8 @@ void converter::hard_activation(const node& n) {
     const flow& x = data(n, 0);
     if (n.op == "HardSigmoid" && (std::abs(n.real("alpha", 0.2f) - 1.0f / 6) > 1e-6f || n.real("beta", 0.5f) != 0.5f))
         unsupported(n, "expected torch's alpha 1/6 and beta 0.5");
-    layer l;
-    l.name = n.name;
-    l.kind = layer_kind::activation;
-    l.function = n.op == "HardSigmoid" ? "hardsigmoid" : "hardswish";
-    l.inputs = {x.layer};
-    l.views = {x.view};
-    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+    emit(n, 0, add_layer(activation_of(n.name, n.op == "HardSigmoid" ? "hardsigmoid" : "hardswish", x), n),
+         x.row_axis);
 }
 
 }  // namespace

@@ -7,8 +7,12 @@
 namespace aimcsim::sw {
 namespace {
 
-const char* const activation_functions[] = {"relu",      "sigmoid", "tanh",  "gelu",  "softmax",
-                                            "layernorm", "scale",   "shift", "affine", "hardsigmoid", "hardswish"};
+const char* const activation_functions[] = {
+    "relu",      "sigmoid",   "tanh", "gelu", "softmax", "layernorm", "scale", "shift", "affine", "hardsigmoid",
+    "hardswish", "neg",       "square", "sqrt", "pow", "reciprocal", "erf", "silu", "equal", "less", "greater",
+    "select"};
+const char* const elementwise_functions[] = {"sub", "div", "equal", "less", "greater", "where"};
+const char* const recurrent_functions[] = {"lstm", "gru", "rnn"};
 
 std::string describe(const layer& l) {
     return "layer '" + l.name + "' (" + to_string(l.kind) + ")";
@@ -39,14 +43,15 @@ tensor_shape windowed(const layer& l, unsigned channels) {
             slide(l, in[2], w.kernel_w, w.stride_w, w.pad_w, w.right())};
 }
 
-bool known_activation(const std::string& f) {
-    return std::find(std::begin(activation_functions), std::end(activation_functions), f) !=
-           std::end(activation_functions);
+template <std::size_t N>
+bool known(const char* const (&functions)[N], const std::string& f) {
+    return std::find(std::begin(functions), std::end(functions), f) != std::end(functions);
 }
 
-std::string activation_list() {
+template <std::size_t N>
+std::string listed(const char* const (&functions)[N]) {
     std::string s;
-    for (const char* f : activation_functions) s += (s.empty() ? "" : "|") + std::string(f);
+    for (const char* f : functions) s += (s.empty() ? "" : "|") + std::string(f);
     return s;
 }
 
@@ -64,7 +69,7 @@ void check_operands(const layer& l, const tensor_shape& first, const tensor_shap
 const char* to_string(layer_kind kind) {
     static const char* const names[] = {"input",  "dense",          "conv2d", "activation", "add", "pooling",
                                         "matmul", "dynamic_matmul", "lstm",   "mul",        "concat",
-                                        "pad",    "reduce"};
+                                        "pad",    "reduce", "elementwise"};
     return names[static_cast<int>(kind)];
 }
 
@@ -95,7 +100,7 @@ unsigned layer::matrix_cols() const {
     case layer_kind::dense:
     case layer_kind::matmul: return out;
     case layer_kind::conv2d: return out / groups;
-    case layer_kind::lstm: return 4 * out;
+    case layer_kind::lstm: return gates() * out;
     default: return 0;
     }
 }
@@ -119,7 +124,7 @@ std::uint64_t layer::dynamic_macs() const {
 }
 
 std::uint64_t layer::weights() const {
-    const std::uint64_t b = !bias || !has_weights() ? 0 : kind == layer_kind::lstm ? 8ull * out : out;
+    const std::uint64_t b = !bias || !has_weights() ? 0 : kind == layer_kind::lstm ? 2ull * gates() * out : out;
     return matrix_weights() + b + extra_weights;
 }
 
@@ -173,7 +178,8 @@ void network::resolve_views(layer& l) const {
 void network::infer(layer& l) const {
     const bool two = l.kind == layer_kind::add || l.kind == layer_kind::mul || l.kind == layer_kind::dynamic_matmul;
     if (two && l.inputs.size() != 2) fail(l, "takes exactly two inputs");
-    if (!two && l.kind != layer_kind::concat && l.inputs.size() != 1) fail(l, "takes exactly one input");
+    const bool many = l.kind == layer_kind::concat || l.kind == layer_kind::elementwise;
+    if (!two && !many && l.inputs.size() != 1) fail(l, "takes exactly one input");
     switch (l.kind) {
     case layer_kind::dense:
         if (l.out == 0) fail(l, "'out' must be positive");
@@ -193,8 +199,8 @@ void network::infer(layer& l) const {
         l.output_shape = windowed(l, l.input_shape[0]);
         break;
     case layer_kind::activation:
-        if (!known_activation(l.function))
-            fail(l, "unknown activation function '" + l.function + "'; expected " + activation_list());
+        if (!known(activation_functions, l.function))
+            fail(l, "unknown activation function '" + l.function + "'; expected " + listed(activation_functions));
         l.output_shape = l.input_shape;
         break;
     case layer_kind::add:
@@ -208,6 +214,9 @@ void network::infer(layer& l) const {
         l.output_shape = {l.out, l.input_shape[1], l.input_shape[2]};
         break;
     case layer_kind::lstm:
+        if (l.function.empty()) l.function = "lstm";
+        if (!known(recurrent_functions, l.function))
+            fail(l, "unknown recurrent cell '" + l.function + "'; expected " + listed(recurrent_functions));
         if (l.out == 0) fail(l, "the hidden size must be positive");
         require_spatial(l);
         if (l.input_shape[2] != 1) fail(l, "expects a [features, steps, 1] input, got " + to_string(l.input_shape));
@@ -236,6 +245,14 @@ void network::infer(layer& l) const {
         if (rows_of(l.output_shape) != rows_of(l.input_shape) || row_elements(l.output_shape) != 1)
             fail(l, "output " + to_string(l.output_shape) + " is not one element per row of " +
                         to_string(l.input_shape));
+        break;
+    case layer_kind::elementwise:
+        if (!known(elementwise_functions, l.function))
+            fail(l, "unknown element-wise function '" + l.function + "'; expected " + listed(elementwise_functions));
+        if (l.inputs.size() < 2 || l.inputs.size() > 3) fail(l, "takes two or three inputs");
+        for (std::size_t i = 1; i < l.views.size(); ++i)
+            check_operands(l, l.input_shape, l.views[i].shape, at(l.inputs[0]).name, at(l.inputs[i]).name);
+        l.output_shape = l.input_shape;
         break;
     case layer_kind::input: break;
     }

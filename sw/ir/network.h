@@ -21,11 +21,13 @@ enum class layer_kind {
     pooling,         // max or average window
     matmul,          // constant-weight MVM of every position of every row: [K, T, P] -> [N, T, P]
     dynamic_matmul,  // product of two activations (attention), on a heavy core
-    lstm,            // one-direction LSTM: fused [x, h] MVM per step plus gate ops
+    lstm,            // one-direction recurrent layer (function lstm|gru|rnn): fused [x, h] MVM per
+                     // step plus gate ops
     mul,             // element-wise product of two tensors
     concat,          // joins its inputs' elements (a copy on a core)
     pad,             // its input copied into a larger, padded tensor (a copy on a core)
     reduce,          // mean|sum|max of each row's elements (e.g. over features, per token)
+    elementwise,     // sub|div|equal|less|greater|where of two or three tensors, the first the largest
 };
 const char* to_string(layer_kind kind);
 
@@ -67,12 +69,14 @@ struct layer {
     std::vector<input_view> views;  // per input; empty on add(): whole outputs
     unsigned out = 0;             // dense, matmul: output features; conv2d: output channels; lstm: hidden size
     unsigned groups = 1;          // conv2d: channel groups (depthwise: groups = input channels)
-    bool bias = true;             // dense, conv2d, matmul: a bias vector of `out`; lstm: 8 x hidden
+    bool bias = true;             // dense, conv2d, matmul: a bias vector of `out`; lstm: two per gate
     std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
     std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling
     std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine|
-                                  // hardsigmoid|hardswish; pooling: max|avg; reduce: mean|sum|max
+                                  // hardsigmoid|hardswish|neg|square|sqrt|pow|reciprocal|erf|silu|equal|
+                                  // less|greater|select; pooling: max|avg; reduce: mean|sum|max;
+                                  // elementwise: sub|div|equal|less|greater|where; lstm: lstm|gru|rnn
     tensor_shape input_shape;     // inferred: shape of the view of inputs[0]
     tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul, concat, pad, reduce
 
@@ -80,6 +84,8 @@ struct layer {
         return kind == layer_kind::dense || kind == layer_kind::conv2d || kind == layer_kind::matmul ||
                kind == layer_kind::lstm;
     }
+    // Gates of a recurrent layer: 4 (LSTM), 3 (GRU) or 1 (RNN).
+    unsigned gates() const { return function == "gru" ? 3 : function == "rnn" ? 1 : 4; }
     bool depthwise() const { return kind == layer_kind::conv2d && groups > 1 && input_shape[0] == groups; }
     // Rows (K) and columns (N) of the constant weight matrix (one group's, for a grouped conv2d).
     unsigned matrix_rows() const;

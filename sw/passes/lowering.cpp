@@ -14,9 +14,14 @@ void lower_analog(const layer& l, layer_plan& lp) {
     if (l.kind == layer_kind::matmul) lp.positions = l.input_shape[2];
 }
 
-// The LSTM's gates per step: i, f, o sigmoids, g and tanh(c) tanhs, c = f*c + i*g, h = o*tanh(c).
-std::vector<core_op> lstm_gates(unsigned hidden, int index) {
+// A recurrent layer's gates per step. LSTM: i, f, o sigmoids, g and tanh(c) tanhs, c = f*c + i*g,
+// h = o*tanh(c). GRU (linear_before_reset): r, z sigmoids, n = tanh(Wn x + r*(Rn h)),
+// h = n + z*(h - n). RNN: h = tanh(W x + R h).
+std::vector<core_op> recurrent_gates(const std::string& cell, unsigned hidden, int index) {
     const std::uint64_t h = hidden;
+    if (cell == "gru")
+        return {{"sigmoid", 2 * h, index}, {"tanh", h, index}, {"mul", 2 * h, index}, {"add", 3 * h, index}};
+    if (cell == "rnn") return {{"tanh", h, index}};
     return {{"sigmoid", 3 * h, index}, {"tanh", 2 * h, index}, {"mul", 3 * h, index}, {"add", h, index}};
 }
 
@@ -38,9 +43,10 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
     case layer_kind::matmul: lower_analog(l, lp); break;
     case layer_kind::lstm:
         lower_analog(l, lp);
-        lp.ops = lstm_gates(l.out, index);
+        lp.ops = recurrent_gates(l.function, l.out, index);
         break;
-    case layer_kind::activation: lp.ops = activation_ops(l.function, per_row, index); break;
+    case layer_kind::activation:
+    case layer_kind::elementwise: lp.ops = activation_ops(l.function, per_row, index); break;
     case layer_kind::add: lp.ops = {{"add", per_row, index}}; break;
     case layer_kind::mul: lp.ops = {{"mul", per_row, index}}; break;
     case layer_kind::concat:
@@ -53,7 +59,7 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
         break;
     case layer_kind::dynamic_matmul: lp.ops = {{"matmul", l.dynamic_macs() / lp.rows, index}}; break;
     }
-    set_chunks(lp, l.kind == layer_kind::lstm ? lp.rows : std::max(opt.max_chunks, 1u));  // LSTM steps recur
+    set_chunks(lp, l.kind == layer_kind::lstm ? lp.rows : std::max(opt.max_chunks, 1u));  // steps recur
     return lp;
 }
 
@@ -63,6 +69,11 @@ std::vector<core_op> activation_ops(const std::string& function, std::uint64_t e
     if (function == "scale") return {{"mul", elements, layer}};
     if (function == "shift") return {{"add", elements, layer}};
     if (function == "affine") return {{"mul", elements, layer}, {"add", elements, layer}};
+    if (function == "neg" || function == "square") return {{"mul", elements, layer}};  // by -1; by itself
+    if (function == "sub") return {{"add", elements, layer}};
+    if (function == "div" || function == "reciprocal") return {{"div", elements, layer}};
+    if (function == "equal" || function == "less" || function == "greater") return {{"compare", elements, layer}};
+    if (function == "where") return {{"select", elements, layer}};
     return {{function, elements, layer}};
 }
 

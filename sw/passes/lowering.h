@@ -1,7 +1,7 @@
 #pragma once
 // Lowering: constant-weight layers become MVMs on tiles (dense: one MVM of the flattened input;
 // conv2d: im2col, K = Cin*kh*kw, N = Cout, one MVM per output position; matmul: one per position
-// of every row; lstm: the fused [x, h] matrix, K = F + H, N = 4H, one MVM per step), the rest
+// of every row; lstm: the fused [x, h] matrix, K = F + H, N = gates x H, one MVM per step), the rest
 // core ops with element counts per output row. Depthwise convolutions go to cores unless
 // `depthwise_on_tiles`. Rows stream in chunks of at most ceil(rows / max_chunks) rows.
 #include "sw/ir/network.h"
@@ -27,7 +27,7 @@ double core_ns_per_row(const plan& p, const target_desc& target, int index);
 // Streams the layer in `chunks` chunks of whole rows (at most one row each).
 void set_chunks(layer_plan& lp, unsigned chunks);
 
-// Core ops that compute an activation function on `elements` outputs per row.
+// Core ops that compute an activation or element-wise function on `elements` outputs per row.
 std::vector<core_op> activation_ops(const std::string& function, std::uint64_t elements, int layer);
 
 }  // namespace aimcsim::sw

@@ -8,9 +8,28 @@
 
 #include <gtest/gtest.h>
 
+#include "sw/ir/target.h"
 #include "sw/schedule/schedule.h"
 
 namespace aimcsim::sw {
+
+// 8x8 mesh: a memory core at (0, 0), a heavy core at (7, 7), light cores in columns 3 and 7,
+// tiles elsewhere (47).
+inline target_desc test_target(unsigned columns_per_weight = 1) {
+    target_desc t;
+    t.name = "test8x8";
+    t.cols = t.rows = 8;
+    for (unsigned y = 0; y < 8; ++y)
+        for (unsigned x = 0; x < 8; ++x) {
+            node_kind k = x % 4 == 3 ? node_kind::light_core : node_kind::tile;
+            if (x == 0 && y == 0) k = node_kind::memory_core;
+            if (x == 7 && y == 7) k = node_kind::heavy_core;
+            t.nodes.push_back(k);
+        }
+    t.tile_rows = t.tile_cols = 512;
+    t.columns_per_weight = columns_per_weight;
+    return t;
+}
 
 // Runs one inference of every stream with instant messages: true when all streams finish.
 // Also checks that each stream's recv counts never decrease.

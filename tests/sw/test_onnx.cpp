@@ -10,9 +10,11 @@
 
 #include "sw/frontend/onnx_network.h"
 #include "sw/ir/input_error.h"
+#include "sw/passes/compiler.h"
 #include "sw/passes/lowering.h"
 #include "sw/passes/streaming.h"
 #include "tests/sw/onnx_builder.h"
+#include "tests/sw/schedule_checks.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -512,6 +514,207 @@ TEST(OnnxFrontEnd, OtherBadGraphs) {
     dilated.node("Conv", {"x", "w"}, {"y"}, "dilated", {attrs("kernel_shape", {3, 3}), attrs("dilations", {2, 2})});
     EXPECT_THAT(error_of([&] { load_network_onnx(dilated.save(temp_file("dilated"))); }),
                 HasSubstr("node 'dilated' (Conv): expected dilations of 1"));
+}
+
+// Compiles for the 8x8 test target; true when one inference of every stream completes.
+bool compiles_and_runs(const network& net) { return runs_to_completion(compile(net, test_target())); }
+
+TEST(OnnxFrontEnd, RmsNormIsElementwiseOpsPerToken) {
+    onnx_builder b;
+    b.input("x", {1, 6, 16}).output("y").scalar("two", 2).scalar("eps", 1e-6f).weight("g", {16}).ints("axes", {-1});
+    b.node("Pow", {"x", "two"}, {"p"}, "square");
+    b.node("ReduceMean", {"p", "axes"}, {"m"}, "mean", {attr("keepdims", 1)});
+    b.node("Add", {"m", "eps"}, {"v"}, "eps");
+    b.node("Sqrt", {"v"}, {"s"}, "sqrt");
+    b.node("Div", {"x", "s"}, {"d"}, "div");
+    b.node("Mul", {"d", "g"}, {"y"}, "gain");
+    const network net = load_network_onnx(b.save(temp_file("rmsnorm")));
+    ASSERT_EQ(net.size(), 7);
+    EXPECT_EQ(net.at(1).function, "square");
+    EXPECT_EQ(net.at(2).kind, layer_kind::reduce);
+    EXPECT_EQ(net.at(4).function, "sqrt");
+    EXPECT_EQ(net.at(5).kind, layer_kind::elementwise);
+    EXPECT_EQ(net.at(5).inputs, (std::vector<int>{0, 4}));  // x by its token's root
+    EXPECT_EQ(net.at(5).output_shape, (tensor_shape{16, 6, 1}));
+    // Per token: 16 features squared, summed, one shift and root, 16 divides and gains.
+    const std::vector<op_list> ops = {{{"mul", 16}}, {{"reduce", 16}}, {{"add", 1}},
+                                      {{"sqrt", 1}}, {{"div", 16}},    {{"mul", 16}}};
+    for (int i = 1; i < net.size(); ++i) EXPECT_EQ(ops_of(net, i), ops[std::size_t(i - 1)]) << net.at(i).name;
+    EXPECT_EQ(net.weights(), 16u);  // the gain; the scalars are not parameters
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxFrontEnd, ConstantDividedByAnActivationIsAReciprocal) {
+    onnx_builder b;
+    b.input("x", {1, 8}).output("y").scalar("one", 1).scalar("three", 3);
+    b.node("Div", {"one", "x"}, {"r"}, "rsqrt");
+    b.node("Div", {"three", "r"}, {"y"}, "three_over");
+    const network net = load_network_onnx(b.save(temp_file("reciprocal")));
+    ASSERT_EQ(net.size(), 4);  // 1 / x; 1 / r, then times 3
+    EXPECT_EQ(net.at(1).function, "reciprocal");
+    EXPECT_EQ(net.at(2).function, "reciprocal");
+    EXPECT_EQ(net.at(3).function, "scale");
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"div", 8}}));
+}
+
+TEST(OnnxFrontEnd, SwiGluMlpFusesSiluAndCountsEveryMac) {
+    const std::int64_t tokens = 8, features = 16, hidden = 24;
+    onnx_builder b;
+    b.input("x", {1, tokens, features}).output("y");
+    b.weight("wg", {features, hidden}).weight("wu", {features, hidden}).weight("wd", {hidden, features});
+    b.node("MatMul", {"x", "wg"}, {"g"}, "gate");
+    b.node("Sigmoid", {"g"}, {"sg"}, "sigmoid");
+    b.node("Mul", {"g", "sg"}, {"silu"}, "silu");
+    b.node("MatMul", {"x", "wu"}, {"u"}, "up");
+    b.node("Mul", {"silu", "u"}, {"h"}, "gated");
+    b.node("MatMul", {"h", "wd"}, {"y"}, "down");
+    const network net = load_network_onnx(b.save(temp_file("swiglu")));
+    auto n = census(net);
+    EXPECT_EQ(n["matmul"], 3);
+    EXPECT_EQ(n["activation:silu"], 1);
+    EXPECT_EQ(n["activation:sigmoid"], 0);
+    EXPECT_EQ(n["mul"], 1);
+    EXPECT_EQ(net.size(), 6);
+    EXPECT_EQ(ops_of(net, net.find("sigmoid")), (op_list{{"silu", std::uint64_t(hidden)}}));
+    EXPECT_EQ(net.static_macs(), std::uint64_t(tokens * (2 * features * hidden + hidden * features)));
+    EXPECT_EQ(net.weights(), std::uint64_t(3 * features * hidden));
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxFrontEnd, UnaryElementwiseOpsAndFloatCasts) {
+    onnx_builder b;
+    b.input("x", {1, 4, 10}).output("y").scalar("three", 3).scalar("half", 0.5f);
+    b.node("Neg", {"x"}, {"a"}, "neg");
+    b.node("Cast", {"a"}, {"c"}, "to_half", {attr("to", 10)});  // FLOAT16: a view
+    b.node("Erf", {"c"}, {"e"}, "erf");
+    b.node("Pow", {"e", "three"}, {"p"}, "cube");
+    b.node("Pow", {"p", "half"}, {"r"}, "root");
+    b.node("Cast", {"r"}, {"y"}, "to_float", {attr("to", 1)});
+    const network net = load_network_onnx(b.save(temp_file("unary_ops")));
+    ASSERT_EQ(net.size(), 5);
+    const op_list expected[] = {{{"mul", 10}}, {{"erf", 10}}, {{"pow", 10}}, {{"sqrt", 10}}};  // per token
+    for (int i = 1; i < 5; ++i) EXPECT_EQ(ops_of(net, i), expected[i - 1]) << net.at(i).name;
+    EXPECT_EQ(net.at(1).function, "neg");
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxFrontEnd, UnsupportedElementwiseVariantsNameNodeAndOpset) {
+    onnx_builder pow;
+    pow.input("x", {1, 8}).output("y");
+    pow.node("Pow", {"x", "x"}, {"y"}, "pw");
+    EXPECT_THAT(error_of([&] { load_network_onnx(pow.save(temp_file("pow_data"))); }),
+                HasSubstr("node 'pw' (Pow): expected a constant scalar exponent (opset 13)"));
+    onnx_builder cast;
+    cast.input("x", {1, 8}).output("y");
+    cast.node("Cast", {"x"}, {"i"}, "to_int", {attr("to", 7)});  // INT64
+    cast.node("Cast", {"i"}, {"y"}, "to_float", {attr("to", 1)});
+    EXPECT_THAT(error_of([&] { load_network_onnx(cast.save(temp_file("cast_int"))); }),
+                HasSubstr("node 'to_int' (Cast): expected a cast of a float activation to a float type (opset 13)"));
+    onnx_builder sub;
+    sub.input("x", {1, 4, 8}).output("y").weight("w", {8, 8});
+    sub.node("ReduceMean", {"x"}, {"m"}, "mean", {attrs("axes", {-1}), attr("keepdims", 1)});
+    sub.node("Sub", {"m", "x"}, {"y"}, "sub");
+    EXPECT_THAT(error_of([&] { load_network_onnx(sub.save(temp_file("sub_broadcast"))); }),
+                HasSubstr("node 'sub' (Sub): expected the first operand to hold the most elements (opset 13)"));
+}
+
+TEST(OnnxFrontEnd, ComparesAndWhereOnActivations) {
+    onnx_builder b;
+    b.input("x", {1, 4, 4}).output("y").scalar("zero", 0).scalar("ninf", -1e9f);
+    b.weight("ones", {4, 4}, true).weight("upper", {4, 4}, true);
+    b.node("Less", {"ones", "upper"}, {"mask"}, "causal");  // of constants only: no layer
+    b.node("Where", {"mask", "x", "ninf"}, {"masked"}, "mask");
+    b.node("Less", {"zero", "masked"}, {"pos"}, "positive");  // 0 < x is x > 0
+    b.node("Equal", {"x", "masked"}, {"kept"}, "kept");
+    b.node("Where", {"pos", "masked", "x"}, {"both"}, "either");
+    b.node("Where", {"kept", "both", "zero"}, {"y"}, "select");
+    const network net = load_network_onnx(b.save(temp_file("where")));
+    ASSERT_EQ(net.size(), 6);
+    EXPECT_EQ(net.at(1).function, "select");
+    EXPECT_EQ(net.at(1).extra_weights, 16u);  // the mask is held like a weight
+    EXPECT_EQ(net.at(2).function, "greater");
+    EXPECT_EQ(net.at(3).kind, layer_kind::elementwise);
+    EXPECT_EQ(net.at(3).function, "equal");
+    EXPECT_EQ(net.at(4).function, "where");
+    EXPECT_EQ(net.at(4).inputs.size(), 3u);
+    EXPECT_EQ(net.at(5).inputs, (std::vector<int>{3, 4}));  // kept and both; the scalar is no input
+    const op_list expected[] = {{{"select", 4}}, {{"compare", 4}}, {{"compare", 4}}, {{"select", 4}}, {{"select", 4}}};
+    for (int i = 1; i < 6; ++i) EXPECT_EQ(ops_of(net, i), expected[i - 1]) << net.at(i).name;
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxFrontEnd, TwoSidedBroadcastIsRefused) {
+    onnx_builder b;
+    b.input("x", {1, 4, 4}).output("y").ints("axes", {-1}).scalar("zero", 0);
+    b.node("ReduceMax", {"x", "axes"}, {"rows"}, "rows", {attr("keepdims", 1)});  // [1, 4, 1]
+    b.node("Transpose", {"rows"}, {"cols"}, "cols", {attrs("perm", {0, 2, 1})});  // [1, 1, 4]
+    b.node("Greater", {"rows", "cols"}, {"outer"}, "outer");                       // [1, 4, 4]
+    b.node("Where", {"outer", "x", "zero"}, {"y"}, "where");
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("outer_compare"))); }),
+                HasSubstr("node 'outer' (Greater): expected one operand to hold every output element (a broadcast of "
+                          "one side only) (opset 13)"));
+}
+
+// A torch.nn.GRU-like layer: W [1, 3H, F], R [1, 3H, H], B [1, 6H].
+void gru_layer(onnx_builder& b, const std::string& name, const std::string& x, std::int64_t features,
+               std::int64_t hidden, const std::vector<std::string>& outputs) {
+    b.weight(name + "_w", {1, 3 * hidden, features}).weight(name + "_r", {1, 3 * hidden, hidden});
+    b.weight(name + "_b", {1, 6 * hidden});
+    b.node("GRU", {x, name + "_w", name + "_r", name + "_b"}, outputs, name,
+           {attr("hidden_size", hidden), attr("linear_before_reset", 1)});
+}
+
+TEST(OnnxFrontEnd, TwoLayerGruCountsEveryStep) {
+    const std::int64_t steps = 5, features = 3, hidden = 4;
+    onnx_builder b;
+    b.input("x", {steps, 1, features}).output("y").ints("axes", {1}).weight("fc", {2, hidden});
+    gru_layer(b, "gru1", "x", features, hidden, {"y1"});
+    b.node("Squeeze", {"y1", "axes"}, {"s1"}, "squeeze");
+    gru_layer(b, "gru2", "s1", hidden, hidden, {"", "last"});
+    b.node("Flatten", {"last"}, {"flat"}, "flatten");
+    b.node("Gemm", {"flat", "fc"}, {"y"}, "fc", {attr("transB", 1)});
+    const network net = load_network_onnx(b.save(temp_file("gru2")));
+    ASSERT_EQ(net.size(), 4);
+    EXPECT_EQ(net.at(1).function, "gru");
+    // Per step, each gate's row of W and R once: 3H x (F + H); biases Wb and Rb.
+    EXPECT_EQ(net.at(1).macs(), std::uint64_t(steps * 3 * hidden * (features + hidden)));
+    EXPECT_EQ(net.at(2).macs(), std::uint64_t(steps * 3 * hidden * (hidden + hidden)));
+    EXPECT_EQ(net.static_macs(), std::uint64_t(steps * 3 * hidden * (features + 2 * hidden + hidden) + hidden * 2));
+    EXPECT_EQ(net.weights(), std::uint64_t(3 * hidden * (features + hidden) + 6 * hidden +
+                                           3 * hidden * (2 * hidden) + 6 * hidden + 2 * hidden));
+    EXPECT_EQ(net.at(3).views[0].row0, unsigned(steps - 1));  // the last hidden state
+    const std::uint64_t h = hidden;
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"sigmoid", 2 * h}, {"tanh", h}, {"mul", 2 * h}, {"add", 3 * h}}));
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxFrontEnd, RnnIsOneTanhPerStep) {
+    const std::int64_t steps = 6, features = 5, hidden = 3;
+    onnx_builder b;
+    b.input("x", {steps, 1, features}).output("y");
+    b.weight("w", {1, hidden, features}).weight("r", {1, hidden, hidden}).weight("bias", {1, 2 * hidden});
+    b.node("RNN", {"x", "w", "r", "bias"}, {"y"}, "rnn", {attr("hidden_size", hidden)});
+    const network net = load_network_onnx(b.save(temp_file("rnn")));
+    ASSERT_EQ(net.size(), 2);
+    EXPECT_EQ(net.static_macs(), std::uint64_t(steps * hidden * (features + hidden)));
+    EXPECT_EQ(net.weights(), std::uint64_t(hidden * (features + hidden) + 2 * hidden));
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"tanh", std::uint64_t(hidden)}}));
+    EXPECT_TRUE(compiles_and_runs(net));
+    auto* a = b.last()->add_attribute();
+    a->set_name("activations");
+    a->set_type(onnx::AttributeProto::STRINGS);
+    a->add_strings("Relu");
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("rnn_relu"))); }),
+                HasSubstr("node 'rnn' (RNN): expected the Tanh activation (opset 13)"));
+}
+
+TEST(OnnxFrontEnd, GruWithoutLinearBeforeResetIsRefused) {
+    onnx_builder b;
+    b.input("x", {4, 1, 2}).output("y");
+    b.weight("w", {1, 6, 2}).weight("r", {1, 6, 2});
+    b.node("GRU", {"x", "w", "r"}, {"y"}, "gru", {attr("hidden_size", 2)});
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("gru_lbr0"))); }),
+                HasSubstr("node 'gru' (GRU): expected linear_before_reset = 1 (torch's GRU) (opset 13)"));
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+// Functional mode's numerics of the ONNX element-wise ops: unary activations and element-wise
+// ops of two activations.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "platform/functional/network_eval.h"
+#include "sw/ir/input_error.h"
+
+namespace aimcsim::platform {
+namespace {
+
+Eigen::VectorXf unary(const std::string& function, const Eigen::VectorXf& x) {
+    sw::network net("unary", {unsigned(x.size())});
+    sw::layer l;
+    l.name = function;
+    l.kind = sw::layer_kind::activation;
+    l.function = function;
+    net.add(l);
+    exact_mvm mvm({});
+    return evaluate(net, x, mvm);
+}
+
+// `function` of the input and its negation: f(x, -x).
+Eigen::VectorXf of_two(const std::string& function, const Eigen::VectorXf& x) {
+    sw::network net("binary", {unsigned(x.size())});
+    sw::layer neg;
+    neg.name = "neg";
+    neg.kind = sw::layer_kind::activation;
+    neg.function = "neg";
+    net.add(neg);
+    sw::layer op;
+    op.name = function;
+    op.kind = sw::layer_kind::elementwise;
+    op.function = function;
+    op.inputs = {0, 1};
+    net.add(op);
+    exact_mvm mvm({});
+    return evaluate(net, x, mvm);
+}
+
+TEST(ElementwiseNumerics, UnaryActivations) {
+    Eigen::VectorXf x(4);
+    x << 0.25f, 1.0f, 4.0f, 9.0f;
+    Eigen::VectorXf root(4), inverse(4), square(4), silu(4), erf(4);
+    root << 0.5f, 1.0f, 2.0f, 3.0f;
+    inverse << 4.0f, 1.0f, 0.25f, 1.0f / 9;
+    square << 0.0625f, 1.0f, 16.0f, 81.0f;
+    for (int i = 0; i < 4; ++i) {
+        silu[i] = x[i] / (1.0f + std::exp(-x[i]));
+        erf[i] = std::erf(x[i]);
+    }
+    EXPECT_TRUE(unary("sqrt", x).isApprox(root));
+    EXPECT_TRUE(unary("reciprocal", x).isApprox(inverse));
+    EXPECT_TRUE(unary("square", x).isApprox(square));
+    EXPECT_TRUE(unary("neg", x).isApprox(-x));
+    EXPECT_TRUE(unary("silu", x).isApprox(silu, 1e-3f));  // the core's sigmoid may approximate
+    EXPECT_TRUE(unary("erf", x).isApprox(erf));
+}
+
+TEST(ElementwiseNumerics, OpsOfTwoActivationsKeepTheirOrder) {
+    Eigen::VectorXf x(3);
+    x << -2.0f, 0.0f, 3.0f;  // against -x: 2, 0, -3
+    Eigen::VectorXf sub(3), less(3), equal(3);
+    sub << -4.0f, 0.0f, 6.0f;
+    less << 1.0f, 0.0f, 0.0f;
+    equal << 0.0f, 1.0f, 0.0f;
+    EXPECT_TRUE(of_two("sub", x).isApprox(sub));
+    const Eigen::VectorXf q = of_two("div", x);
+    EXPECT_FLOAT_EQ(q[0], -1.0f);  // q[1] is 0 / 0
+    EXPECT_FLOAT_EQ(q[2], -1.0f);
+    EXPECT_TRUE(of_two("less", x).isApprox(less));
+    EXPECT_EQ(of_two("equal", x), equal);
+    EXPECT_EQ(of_two("greater", x), Eigen::VectorXf::Ones(3) - less - equal);
+}
+
+TEST(ElementwiseNumerics, WhereOfActivationsIsNotComputed) {
+    sw::network net("where", {2});
+    sw::layer op;
+    op.name = "where";
+    op.kind = sw::layer_kind::elementwise;
+    op.function = "where";
+    op.inputs = {0, 0, 0};
+    net.add(op);
+    exact_mvm mvm({});
+    EXPECT_THROW(evaluate(net, Eigen::VectorXf::Ones(2), mvm), input_error);
+}
+
+}  // namespace
+}  // namespace aimcsim::platform
