@@ -156,5 +156,38 @@ TEST(Network, OtherBadInputs) {
     EXPECT_THAT(error_of([] { load_network_yaml(data + "missing.yaml"); }), HasSubstr("cannot open"));
 }
 
+TEST(Network, ElementwiseAndRecurrentLayersCheckTheirFunctionAndInputs) {
+    network net("x", {4});
+    layer neg;
+    neg.name = "neg";
+    neg.kind = layer_kind::activation;
+    neg.function = "neg";
+    net.add(neg);
+    layer op;
+    op.name = "op";
+    op.kind = layer_kind::elementwise;
+    op.function = "mod";
+    op.inputs = {0, 1};
+    EXPECT_THAT(error_of([&] { net.add(op); }),
+                HasSubstr("layer 'op' (elementwise): unknown element-wise function 'mod'; expected "
+                          "sub|div|equal|less|greater|where"));
+    op.function = "sub";
+    op.inputs = {1};
+    EXPECT_THAT(error_of([&] { net.add(op); }), HasSubstr("layer 'op' (elementwise): takes two or three inputs"));
+    op.inputs = {0, 1};
+    EXPECT_EQ(net.at(net.add(op)).output_shape, (tensor_shape{4}));
+    network seq("s", {3, 5, 1});
+    layer cell;
+    cell.name = "cell";
+    cell.kind = layer_kind::lstm;
+    cell.out = 2;
+    cell.function = "gru";
+    EXPECT_EQ(seq.at(seq.add(cell)).weights(), 6u * (3 + 2) + 12);  // 3 gates: W, R; 2 x 3H biases
+    cell.name = "cell2";
+    cell.function = "elman";
+    EXPECT_THAT(error_of([&] { seq.add(cell); }),
+                HasSubstr("layer 'cell2' (lstm): unknown recurrent cell 'elman'; expected lstm|gru|rnn"));
+}
+
 }  // namespace
 }  // namespace aimcsim::sw
