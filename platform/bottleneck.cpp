@@ -20,22 +20,27 @@ int busiest_layer(const models::processing_unit& unit) {
     return layer;
 }
 
-int router_of(const models::noc_base& noc, std::size_t link) {
+// The router each link leaves from (injection links: the router they enter).
+std::vector<int> routers_of_links(const models::noc_base& noc) {
+    std::vector<int> router(noc.all_link_count(), -1);
     for (int node = 0; node < noc.node_count(); ++node) {
-        if (noc.injection_link(node) == int(link) || noc.ejection_link(node) == int(link)) return node;
-        for (int dir = models::noc_base::east; dir <= models::noc_base::south; ++dir)
-            if (noc.mesh_link(node, models::noc_base::direction(dir)) == int(link)) return node;
+        router[std::size_t(noc.injection_link(node))] = router[std::size_t(noc.ejection_link(node))] = node;
+        for (int dir = models::noc_base::east; dir <= models::noc_base::south; ++dir) {
+            const int link = noc.mesh_link(node, models::noc_base::direction(dir));
+            if (link >= 0) router[std::size_t(link)] = node;
+        }
     }
-    return -1;
+    return router;
 }
 
 void add_links(const chip& target, int inferences, std::vector<stage>& out) {
     const auto& noc = target.noc();
+    const std::vector<int> router = routers_of_links(noc);
     const double lanes = target.arch().noc.switching == models::noc_switching::circuit
                              ? double(target.arch().noc.circuit_lanes) : 1.0;
     for (std::size_t l = 0; l < noc.all_link_count(); ++l) {
         if (noc.link_flits(l) == 0) continue;
-        out.push_back({"link", router_of(noc, l), noc.link_name(l), -1,
+        out.push_back({"link", router[l], noc.link_name(l), -1,
                        models::to_ns(noc.link_busy(l)) / lanes / inferences});
     }
 }

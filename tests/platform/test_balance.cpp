@@ -2,19 +2,16 @@
 // why balancing stopped, and bad balancing flags exit 2 naming the flag.
 #include <gtest/gtest.h>
 
-#include "support/run_cli.h"
+#include "support/run_report.h"
 
 namespace aimcsim::test {
 namespace {
 
 nlohmann::json run_resnet50(unsigned mesh, const std::string& extra, const std::string& name) {
-    const auto dir = temp_dir(name);
     const std::string size = std::to_string(mesh);
-    const auto r = run_cli("run --network resnet50 --arch " + source_path("platform/configs/large.yaml") +
-                               " --set mesh.cols=" + size + " --set mesh.rows=" + size + " --inferences 8 " + extra +
-                               " -o " + dir.string(), dir);
-    EXPECT_EQ(r.status, 0) << r.err;
-    return read_json(dir / "report.json");
+    return run_report("--network resnet50 --arch " + source_path("platform/configs/large.yaml") + " --set mesh.cols=" +
+                          size + " --set mesh.rows=" + size + " --inferences 8 " + extra,
+                      name);
 }
 
 double throughput(const nlohmann::json& j) { return j["timing"]["throughput_inferences_per_s"].get<double>(); }

@@ -2,17 +2,14 @@
 // stage it does not name does not; the report, layers.csv and the timeline all name it.
 #include <gtest/gtest.h>
 
-#include "support/run_cli.h"
+#include "support/run_report.h"
 
 namespace aimcsim::test {
 namespace {
 
 nlohmann::json run_cnn(const std::string& sets, const std::string& name) {
-    const auto dir = temp_dir(name);
     // One mapping for every speed: balancing would remap a chip whose units run at other speeds.
-    const auto r = run_cli("run --network cnn --balance off " + sets + " -o " + dir.string(), dir);
-    EXPECT_EQ(r.status, 0) << r.err;
-    return read_json(dir / "report.json");
+    return run_report("--network cnn --balance off " + sets, name);
 }
 
 double throughput(const nlohmann::json& j) { return j["timing"]["throughput_inferences_per_s"].get<double>(); }
@@ -62,28 +59,15 @@ TEST(Bottleneck, LayersCsvAndTimelineNameIt) {
     EXPECT_NE(slurp(dir / "t.json").find(unit + " [bottleneck 1]"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace aimcsim::test
-
-namespace aimcsim::test {
-namespace {
-
-nlohmann::json run_args(const std::string& args, const std::string& name) {
-    const auto dir = temp_dir(name);
-    const auto r = run_cli("run " + args + " -o " + dir.string(), dir);
-    EXPECT_EQ(r.status, 0) << r.err;
-    return read_json(dir / "report.json");
-}
-
 // Oldest-first datapaths and bounded input buffers: the first inference's latency does not depend
 // on how many inferences follow it, and a deep pipeline's throughput never exceeds its bound.
 TEST(Pipeline, LatencyIsTheFirstInferencesWhateverFollows) {
     const std::string resnet50 = "--network resnet50 --arch " + source_path("platform/configs/large.yaml");
-    const auto few = run_args(resnet50 + " --inferences 8", "pipe_8");
-    const auto many = run_args(resnet50 + " --inferences 32", "pipe_32");
+    const auto few = run_report(resnet50 + " --inferences 8", "pipe_8");
+    const auto many = run_report(resnet50 + " --inferences 32", "pipe_32");
     EXPECT_NEAR(many["timing"]["latency_ns"].get<double>() / few["timing"]["latency_ns"].get<double>(), 1.0, 0.02);
     EXPECT_LE(many["bottleneck"]["measured_over_bound"].get<double>(), 1.05);
-    const auto flooded = run_args(resnet50 + " --inferences 32 --set pipeline.buffered_inferences=0", "pipe_flood");
+    const auto flooded = run_report(resnet50 + " --inferences 32 --set pipeline.buffered_inferences=0", "pipe_flood");
     EXPECT_GT(flooded["timing"]["latency_ns"].get<double>(), 1.1 * many["timing"]["latency_ns"].get<double>());
 }
 

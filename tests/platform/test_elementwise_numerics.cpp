@@ -1,5 +1,5 @@
-// Functional mode's numerics of the ONNX element-wise ops: unary activations and element-wise
-// ops of two activations.
+// Functional mode's numerics of the ONNX element-wise ops: unary activations (the hard ones of
+// MobileNet-V3 among them) and element-wise ops of two activations.
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -84,6 +84,17 @@ TEST(ElementwiseNumerics, WhereOfActivationsIsNotComputed) {
     net.add(op);
     exact_mvm mvm({});
     EXPECT_THROW(evaluate(net, Eigen::VectorXf::Ones(2), mvm), input_error);
+}
+
+// MobileNet-V3's hard activations.
+TEST(HardActivations, FollowTorchsDefinitions) {
+    Eigen::VectorXf x(5);
+    x << -4.0f, -3.0f, 0.0f, 1.5f, 4.0f;
+    Eigen::VectorXf sigmoid(5), swish(5);
+    sigmoid << 0.0f, 0.0f, 0.5f, 0.75f, 1.0f;  // min(max(x/6 + 1/2, 0), 1)
+    swish << 0.0f, 0.0f, 0.0f, 1.125f, 4.0f;   // x * hard sigmoid(x)
+    EXPECT_TRUE(unary("hardsigmoid", x).isApprox(sigmoid));
+    EXPECT_TRUE(unary("hardswish", x).isApprox(swish));
 }
 
 }  // namespace

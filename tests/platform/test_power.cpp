@@ -2,17 +2,13 @@
 // depends on the chip's size; the report's power block adds up; bad power keys exit 2.
 #include <gtest/gtest.h>
 
-#include "support/run_cli.h"
+#include "support/run_report.h"
 
 namespace aimcsim::test {
 namespace {
 
 nlohmann::json run_mlp(const std::string& preset, const std::string& extra, const std::string& name) {
-    const auto dir = temp_dir(name);
-    const auto r = run_cli("run --network mlp --arch " + source_path("platform/configs/" + preset) + " " + extra +
-                               " -o " + dir.string(), dir);
-    EXPECT_EQ(r.status, 0) << r.err;
-    return read_json(dir / "report.json");
+    return run_report("--network mlp --arch " + source_path("platform/configs/" + preset) + " " + extra, name);
 }
 
 double per_inference(const nlohmann::json& j) { return j["energy"]["per_inference_pj"].get<double>(); }

@@ -42,6 +42,8 @@ inline cli_result run_cli(const std::string& args, const std::filesystem::path& 
 
 inline nlohmann::json read_json(const std::filesystem::path& path) { return nlohmann::json::parse(slurp(path)); }
 
+
+
 inline std::string source_path(const std::string& relative) { return std::string(AIMCSIM_SOURCE_DIR) + "/" + relative; }
 
 }  // namespace aimcsim::test
