@@ -48,6 +48,8 @@ void processing_unit::load_program(const program& streams, int inferences) {
             if (in.op == opcode::recv) m_stream_of_tag[in.tag] = m_streams.size();
         m_streams.push_back({});
         m_streams.back().code = code;
+        m_streams.back().receivers.resize(code.size());
+        m_streams.back().resolved.resize(code.size(), false);
     }
     sc_core::sc_spawn_options options;
     options.spawn_method();
@@ -61,15 +63,23 @@ void processing_unit::set_peers(const std::vector<processing_unit*>* units, unsi
     m_buffered_inferences = buffered_inferences;
 }
 
-const processing_unit* processing_unit::full_destination(const stream& s, const instruction& send) const {
-    if (!m_peers || m_buffered_inferences == 0) return nullptr;
+// Every unit's program is loaded before its phase runs, so the first run can resolve them.
+const std::vector<processing_unit::receiver>& processing_unit::receivers_of(stream& s, const instruction& send) const {
+    if (s.resolved[s.pc]) return s.receivers[s.pc];
     for (int node : send.destinations) {
         const processing_unit* to = (*m_peers)[std::size_t(node)];
         if (!to) continue;
         const auto it = to->m_stream_of_tag.find(send.tag);
-        if (it == to->m_stream_of_tag.end()) continue;
-        if (s.inference - to->m_streams[it->second].inference >= int(m_buffered_inferences)) return to;
+        if (it != to->m_stream_of_tag.end()) s.receivers[s.pc].push_back({to, it->second});
     }
+    s.resolved[s.pc] = true;
+    return s.receivers[s.pc];
+}
+
+const processing_unit* processing_unit::full_destination(stream& s, const instruction& send) const {
+    if (!m_peers || m_buffered_inferences == 0) return nullptr;
+    for (const receiver& r : receivers_of(s, send))
+        if (s.inference - r.unit->m_streams[r.stream].inference >= int(m_buffered_inferences)) return r.unit;
     return nullptr;
 }
 
@@ -137,14 +147,20 @@ bool processing_unit::compute(stream& s) {
     const sc_time now = sc_core::sc_time_stamp();
     switch (s.work) {
     case stream::work_state::none:
+        if (m_requests.empty() && m_datapath_free <= now) {  // nothing to arbitrate: start now
+            start(s, now);
+            m_datapath_event.notify(s.work_end - now);  // arbitrate the requests made meanwhile
+            sc_core::next_trigger(s.work_end - now);
+            return false;
+        }
         s.work = stream::work_state::requested;
         s.request = m_next_request++;
-            m_requests.push_back(std::size_t(&s - m_streams.data()));
+        m_requests.push_back(std::size_t(&s - m_streams.data()));
         if (m_datapath_free <= now) m_datapath_event.notify(SC_ZERO_TIME);  // else arbitrate wakes when free
-        sc_core::next_trigger(m_grant_event);
+        sc_core::next_trigger(*s.granted);
         return false;
     case stream::work_state::requested:
-        sc_core::next_trigger(m_grant_event);
+        sc_core::next_trigger(*s.granted);
         return false;
     case stream::work_state::granted:
         if (now < s.work_end) {
@@ -170,18 +186,22 @@ void processing_unit::arbitrate() {
     });
     stream& s = m_streams[*oldest];
     m_requests.erase(oldest);
+    start(s, now);
+    s.granted->notify(SC_ZERO_TIME);
+    sc_core::next_trigger(m_datapath_free - now);  // the next grant, when the datapath is free
+}
+
+void processing_unit::start(stream& s, const sc_time& now) {
     const instruction& in = s.code[s.pc];
-    const sc_time start = m_power.start_work(now);
+    const sc_time begin = m_power.start_work(now);
     const sc_time duration = execute(in);
-    m_datapath_free = start + duration;
+    m_datapath_free = begin + duration;
     m_power.end_work(m_datapath_free);
     m_busy += duration;
-    record(in.layer, s.inference, start, m_datapath_free);
-    activity().record(m_track, start, m_datapath_free, activity_label(in.op, in.layer));
+    record(in.layer, s.inference, begin, m_datapath_free);
+    activity().record(m_track, begin, m_datapath_free, activity_label(in.op, in.layer));
     s.work = stream::work_state::granted;
     s.work_end = m_datapath_free;
-    m_grant_event.notify(SC_ZERO_TIME);
-    sc_core::next_trigger(m_datapath_free - now);  // the next grant, when the datapath is free
 }
 
 void processing_unit::close_power(const sc_time& run) {

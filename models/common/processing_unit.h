@@ -11,6 +11,7 @@
 // behind (backpressure, set_peers), so no source floods the mesh ahead of the pipeline. Each stream is one SC_METHOD woken by
 // events (message arrival, end of its work): nothing runs per cycle.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -99,22 +100,31 @@ protected:
     activity_log& activity() { return *m_context.activity; }
 
 private:
+    struct receiver {  // a stream a send's messages go to
+        const processing_unit* unit;
+        std::size_t stream;
+    };
     struct stream {
         std::vector<instruction> code;
+        std::vector<std::vector<receiver>> receivers;  // per send instruction, resolved on its first run
+        std::vector<bool> resolved;
         std::size_t pc = 0;
         int inference = 0;
         enum class work_state { none, requested, granted } work = work_state::none;
         std::uint64_t request = 0;  // order of its request, for ties between inferences
         sc_core::sc_time work_end;  // granted: when its work ends
+        std::unique_ptr<sc_core::sc_event> granted = std::make_unique<sc_core::sc_event>();
         std::vector<sc_core::sc_time> starts, ends;
     };
 
     void run(std::size_t index);
     bool step(stream& s);  // false when the stream must wait; sets next_trigger
     // A destination whose receiving stream has no room for `s`'s inference yet, or nullptr.
-    const processing_unit* full_destination(const stream& s, const instruction& send) const;
+    const processing_unit* full_destination(stream& s, const instruction& send) const;
+    const std::vector<receiver>& receivers_of(stream& s, const instruction& send) const;
     bool compute(stream& s);  // true when its work is done; else sets next_trigger
     void arbitrate();         // grants the datapath to the oldest inference's request
+    void start(stream& s, const sc_core::sc_time& now);  // its compute work, on the free datapath
     void send(const stream& s, const instruction& instr);
     void record(int layer, int inference, const sc_core::sc_time& start, const sc_core::sc_time& end);
     std::uint64_t& received(int tag, int inference);
@@ -134,7 +144,6 @@ private:
     std::unordered_map<std::uint64_t, std::uint64_t> m_received;  // (tag, inference) -> messages
     sc_core::sc_event m_message_event;
     sc_core::sc_event m_datapath_event;  // the datapath is free or was requested
-    sc_core::sc_event m_grant_event;     // a request was granted
     std::vector<std::size_t> m_requests; // streams waiting for the datapath
     std::uint64_t m_next_request = 0;
     sc_core::sc_time m_datapath_free;
