@@ -17,7 +17,7 @@ std::string node_name(const char* prefix, int node, unsigned cols) {
 }  // namespace
 
 chip::chip(const sc_core::sc_module_name& name, const arch_config& arch, bool trace)
-    : sc_module(name), m_arch(arch), m_ledger(arch.power), m_activity(trace) {
+    : sc_module(name), m_arch(arch), m_ledger(arch.power), m_activity(trace), m_dram(arch.dram, m_ledger) {
     m_noc = models::make_noc("noc", arch.noc, m_ledger, m_activity);
     for (int node = 0; node < static_cast<int>(arch.nodes.size()); ++node) {
         models::processing_unit* unit = make_unit(node);
@@ -44,7 +44,7 @@ models::processing_unit* chip::make_unit(int node) {
         return m_cores.back().get();
     case node_kind::memory_core:
         m_memories.push_back(std::make_unique<models::memory_core>(
-            node_name("memory", node, cols).c_str(), context, m_arch.memory, m_arch.scratchpad));
+            node_name("memory", node, cols).c_str(), context, m_arch.memory, m_arch.scratchpad, m_dram));
         return m_memories.back().get();
     case node_kind::empty:
         break;

@@ -1,7 +1,7 @@
 #pragma once
 // A chip built from an architecture: one unit per mesh node (AIMC or NPU tile, heavy/light/memory
 // core or nothing), all joined by the mesh NoC of the configured fidelity and switching, sharing one
-// energy ledger, activity log and payload pool.
+// energy ledger, activity log and payload pool; its memory cores share one off-chip DRAM channel.
 #include <memory>
 #include <vector>
 
@@ -12,6 +12,7 @@
 #include "models/common/energy_ledger.h"
 #include "models/common/message.h"
 #include "models/digital/digital_core.h"
+#include "models/memory/dram_channel.h"
 #include "models/memory/memory_core.h"
 #include "models/noc/noc_base.h"
 #include "models/npu/npu_tile.h"
@@ -29,6 +30,7 @@ public:
     const models::activity_log& activity() const { return m_activity; }
     models::noc_base& noc() { return *m_noc; }
     const models::noc_base& noc() const { return *m_noc; }
+    const models::dram_channel& dram() const { return m_dram; }
 
     std::size_t node_count() const { return m_units.size(); }
     models::processing_unit* unit_at(int node) const { return m_units.at(node); }
@@ -48,6 +50,7 @@ private:
     models::energy_ledger m_ledger;
     models::activity_log m_activity;
     models::payload_pool m_pool;
+    models::dram_channel m_dram;
     std::unique_ptr<models::noc_base> m_noc;
     std::vector<std::unique_ptr<models::weight_tile>> m_tiles;
     std::vector<std::unique_ptr<models::digital_core>> m_cores;

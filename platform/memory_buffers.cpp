@@ -1,7 +1,5 @@
 #include "platform/memory_buffers.h"
 
-#include <algorithm>
-
 #include "models/memory/buffer_plan.h"
 #include "sw/ir/input_error.h"
 
@@ -11,12 +9,8 @@ namespace {
 
 std::vector<models::buffer_request> buffers_of(const sw::unit_program& u) {
     std::vector<models::buffer_request> out;
-    for (std::size_t s = 0; s < u.streams.size(); ++s) {
-        std::uint64_t largest = 0;
-        for (const auto& in : u.streams[s])
-            if (in.op == sw::sched_op::load || in.op == sw::sched_op::store) largest = std::max(largest, in.bytes);
-        if (largest > 0) out.push_back({"stream " + std::to_string(s), largest});
-    }
+    for (std::size_t s = 0; s < u.streams.size(); ++s)
+        if (const std::uint64_t bytes = sw::staging_bytes(u.streams[s])) out.push_back({"stream " + std::to_string(s), bytes});
     return out;
 }
 

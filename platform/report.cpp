@@ -16,11 +16,27 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json energy_block(const models::energy_vector& pj) {
+// Every kind; `dram` only in runs that use the DRAM (so a run that fits on chip reports as before).
+json energy_block(const models::energy_vector& pj, bool dram_used) {
     json out = json::object();
     for (std::size_t k = 0; k < models::energy_kind_count; ++k)
-        out[models::to_string(static_cast<models::energy_kind>(k))] = pj[k];
+        if (dram_used || static_cast<models::energy_kind>(k) != models::energy_kind::dram)
+            out[models::to_string(static_cast<models::energy_kind>(k))] = pj[k];
     return out;
+}
+
+// The off-chip traffic: only in runs that stage a tensor off chip.
+json dram_block(const chip& target, const run_timing& timing) {
+    const models::dram_channel& dram = target.dram();
+    const double busy_ns = models::to_ns(dram.busy_time());
+    const double run_ns = models::to_ns(timing.simulated);
+    const models::energy_vector& pj = target.ledger().of_component(dram.ledger_id());
+    const double dynamic_pj = pj[std::size_t(models::energy_kind::dram)];
+    const double static_pj = pj[std::size_t(models::energy_kind::static_power)];
+    return {{"bytes_read", dram.bytes_read()}, {"bytes_written", dram.bytes_written()},
+            {"requests", dram.requests()}, {"bytes_per_ns", dram.config().bytes_per_ns},
+            {"busy_ns", busy_ns}, {"utilization", run_ns > 0 ? busy_ns / run_ns : 0.0},
+            {"dynamic_pj", dynamic_pj}, {"static_pj", static_pj}, {"energy_pj", dynamic_pj + static_pj}};
 }
 
 double sum(const models::energy_vector& pj) {
@@ -193,7 +209,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     r["timing"] = {{"latency_ns", timing.latency_ns()}, {"throughput_inferences_per_s", throughput},
                    {"simulated_ns", models::to_ns(timing.simulated)}};
     r["energy"] = {{"total_pj", total_pj}, {"per_inference_pj", per_inference_pj},
-                   {"breakdown_pj", energy_block(ledger.by_kind())}};
+                   {"breakdown_pj", energy_block(ledger.by_kind(), target.dram().used())}};
     // 1 op/pJ = 1 TOPS/W.
     r["efficiency"] = {{"ops_per_inference", ops}, {"tops", tops}, {"tops_per_w", ops / per_inference_pj},
                        {"tops_per_mm2", tops / area}};
@@ -201,6 +217,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     r["utilization"] = utilization(target, sched, timing);
     r["power"] = power_block(target, timing.simulated);
     r["noc"] = noc_block(target, timing);
+    if (target.dram().used()) r["dram"] = dram_block(target, timing);
     const auto ranked = rank_stages(target, info.inferences);
     r["bottleneck"] = bottleneck_block(ranked, sched);
     if (!r["bottleneck"].is_null())
@@ -237,6 +254,15 @@ std::string describe(const json& s) {
     if (!s["layer"].is_null()) text << ", " << s["layer"].get<std::string>();
     text << ") " << std::fixed << std::setprecision(1) << s["busy_ns_per_inference"].get<double>() << " ns";
     return text.str();
+}
+
+void print_dram(const json& r, std::ostream& out) {
+    if (!r.contains("dram")) return;
+    const json& d = r["dram"];
+    const double n = r["run"]["inferences"].get<double>();
+    out << "  DRAM (per inference) " << d["bytes_read"].get<double>() / n / 1e6 << " MB read, "
+        << d["bytes_written"].get<double>() / n / 1e6 << " MB written, " << d["energy_pj"].get<double>() / n / 1e3
+        << " nJ; bandwidth " << 100 * d["utilization"].get<double>() << " % used\n";
 }
 
 void print_bottleneck(const json& b, std::ostream& out) {
@@ -277,6 +303,7 @@ void print_summary(const json& r, std::ostream& out) {
         << "  tile utilisation     spatial " << 100 * u["spatial"].get<double>() << " %, temporal "
         << 100 * u["temporal_mean"].get<double>() << " %\n";
     print_power(r["power"], out);
+    print_dram(r, out);
     print_bottleneck(r["bottleneck"], out);
     out << "  energy breakdown (per inference):\n";
     const double total = e["total_pj"].get<double>();

@@ -59,6 +59,7 @@ models::instruction translate(const chip& target, const sw::unit_program& u, con
     out.tag = in.tag;
     out.count = in.count;
     out.bytes = in.bytes;
+    out.dram_chunk_bytes = in.dram_chunk_bytes;
     out.block = in.block + block_base;
     out.destinations = in.destinations;
     if (in.op == sw::sched_op::op) out.function = function_index(target, u.node, in.function, at);

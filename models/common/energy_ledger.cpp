@@ -7,7 +7,7 @@ namespace aimcsim::models {
 const char* to_string(energy_kind kind) {
     static const char* const names[] = {"aimc_dac",   "aimc_array", "aimc_adc",     "aimc_periphery", "digital",
                                         "scratchpad", "noc",        "aimc_program", "npu_mac",        "npu_sram",
-                                        "npu_dram",   "static",     "power_wake"};
+                                        "npu_dram",   "dram",       "static",         "power_wake"};
     return names[static_cast<std::size_t>(kind)];
 }
 

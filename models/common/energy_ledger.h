@@ -15,7 +15,7 @@ namespace aimcsim::models {
 
 enum class energy_kind {
     aimc_dac, aimc_array, aimc_adc, aimc_periphery, digital, scratchpad, noc, aimc_program,
-    npu_mac, npu_sram, npu_dram, static_power, power_wake, count
+    npu_mac, npu_sram, npu_dram, dram, static_power, power_wake, count
 };
 constexpr std::size_t energy_kind_count = static_cast<std::size_t>(energy_kind::count);
 const char* to_string(energy_kind kind);  // report key, e.g. "aimc_adc", "static"

@@ -41,6 +41,7 @@ struct instruction {
     int tag = 0;                    // recv, send
     std::uint64_t count = 1;        // recv: messages; mvm: MVMs; op: elements
     std::uint64_t bytes = 0;        // send, load, store
+    std::uint64_t dram_chunk_bytes = 0;  // load, store: > 0 when the tensor is off chip, staged in chunks
     int function = 0;               // op: index into the core's function table
     int block = 0;                  // mvm: weight block on the tile
     std::vector<int> destinations;  // send: mesh node ids

@@ -6,12 +6,21 @@
 // instruction takes the annotated delay. The schedule carries no addresses, so an access starts
 // at address 0 and is split into transactions of at most the scratchpad's size. In timing mode
 // the payload has no data pointer (see scratchpad.h).
+//
+// An off-chip access (instr.dram_chunk_bytes > 0) moves its tensor between the shared DRAM channel
+// and the scratchpad in chunks of that size, through one staging buffer, or two when the
+// scratchpad is double-buffered: a load reads chunk i from DRAM into a free buffer, then writes it
+// to the scratchpad and reads it out toward the NoC; a store writes a chunk into a free buffer and
+// reads it out, then writes it to DRAM. A buffer is free again when its chunk has left it, so the
+// DRAM transfer of one chunk overlaps the scratchpad accesses of the other. The instruction ends
+// when the last chunk has.
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/common/processing_unit.h"
 #include "models/digital/core_config.h"
 #include "models/digital/function_unit.h"
+#include "models/memory/dram_channel.h"
 #include "models/memory/scratchpad.h"
 #include "models/memory/scratchpad_config.h"
 
@@ -23,7 +32,7 @@ public:
 
     // Trace scope "memory". The scratchpad is ledger component "<name>.scratchpad".
     memory_core(const sc_core::sc_module_name& name, const unit_context& context, const core_config& core,
-                const scratchpad_config& memory);
+                const scratchpad_config& memory, dram_channel& dram);
 
     int function_index(const std::string& function) const { return m_functions.index(function); }
     const core_config& config() const { return m_functions.config(); }
@@ -38,9 +47,13 @@ protected:
 
 private:
     sc_core::sc_time access(const instruction& instr);
+    sc_core::sc_time stage(const instruction& instr);  // an off-chip access
+    // `bytes` of `command` on the scratchpad, from now + delay; returns the end - now.
+    sc_core::sc_time scratchpad_access(tlm::tlm_command command, std::uint64_t bytes, sc_core::sc_time delay);
 
     function_unit m_functions;
     scratchpad m_scratchpad;
+    dram_channel& m_dram;
     tlm::tlm_generic_payload m_payload;  // reused; carries a message_ext for the layer
 };
 

@@ -8,6 +8,7 @@
 #include "models/aimc/technology.h"
 #include "models/aimc/tile_cost.h"
 #include "models/common/units.h"
+#include "models/memory/buffer_plan.h"
 #include "models/npu/npu_cost.h"
 #include "platform/config/core_functions.h"
 #include "platform/config/mesh_layout.h"
@@ -282,6 +283,16 @@ void read_scratchpad(yaml_map m, models::scratchpad_config& s) {
     m.done();
 }
 
+void read_dram(yaml_map m, models::dram_config& d) {
+    m.read("bytes_per_ns", d.bytes_per_ns, limits::positive(1e6));
+    m.read("latency_ns", d.latency_ns, limits::between(0, 1e6));
+    m.read("pj_per_byte_read", d.pj_per_byte_read, non_negative);
+    m.read("pj_per_byte_write", d.pj_per_byte_write, non_negative);
+    m.read("static_mw", d.static_mw, non_negative);
+    m.read("chunk_bytes", d.chunk_bytes, limits::between(1, max_bytes));
+    m.done();
+}
+
 void read_power(yaml_map m, models::power_config& p) {
     m.read("clock_gating", p.clock_gating, booleans);
     m.read("power_gating", p.power_gating, booleans);
@@ -308,6 +319,7 @@ arch_config read_arch(yaml_map root, const std::string& source) {
     read_core(cores.map("memory"), a.memory, core_kind::memory);
     cores.done();
     read_scratchpad(root.map("scratchpad"), a.scratchpad);
+    read_dram(root.map("dram"), a.dram);
     read_power(root.map("power"), a.power);
     yaml_map pipeline = root.map("pipeline");
     pipeline.read("buffered_inferences", a.buffered_inferences, limits::between(0, 1024));
@@ -383,6 +395,20 @@ sw::unit_costs unit_costs_of(const arch_config& arch) {
     return c;
 }
 
+// What the compiler needs to decide which memory-core streams are staged off chip.
+sw::memory_desc memory_of(const arch_config& arch) {
+    sw::memory_desc m;
+    m.scratchpad_bytes = arch.scratchpad.bytes;
+    m.dram_chunk_bytes = arch.dram.chunk_bytes;
+    const models::scratchpad_config pad = arch.scratchpad;
+    m.buffers_bytes = [pad](const std::vector<std::uint64_t>& buffers) {
+        std::vector<models::buffer_request> requests;
+        for (std::uint64_t bytes : buffers) requests.push_back({"", bytes});
+        return models::plan_buffers(pad, requests).bytes_needed;
+    };
+    return m;
+}
+
 sw::target_desc to_target(const arch_config& arch) {
     sw::target_desc t;
     t.name = arch.name;
@@ -394,6 +420,7 @@ sw::target_desc to_target(const arch_config& arch) {
     for (const auto& f : arch.light.functions) t.light_functions.push_back(f.name);
     for (const auto& f : arch.heavy.functions) t.heavy_functions.push_back(f.name);
     t.costs = unit_costs_of(arch);
+    t.memory = memory_of(arch);
     if (arch.tile_type == tile_kind::npu) {
         set_npu_tiles(arch.npu, arch.tile.cols, t);
         return t;

@@ -9,6 +9,7 @@
 #include "models/aimc/tile_config.h"
 #include "models/common/power_state.h"
 #include "models/digital/core_config.h"
+#include "models/memory/dram_config.h"
 #include "models/memory/scratchpad_config.h"
 #include "models/noc/noc_config.h"
 #include "models/npu/npu_config.h"
@@ -30,6 +31,7 @@ struct arch_config {
     models::npu_config npu;                // used when tile_type is npu
     models::core_config heavy, light, memory;
     models::scratchpad_config scratchpad;  // of each memory core
+    models::dram_config dram;              // off-chip, shared by the memory cores
     models::power_config power;            // power and clock gating of every unit and router
     unsigned buffered_inferences = 2;      // inferences whose messages a receiving stream holds (0: unbounded)
 };

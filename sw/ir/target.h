@@ -26,6 +26,15 @@ struct unit_costs {
     double ns_per_element(node_kind core, const std::string& function) const;
 };
 
+// The memory cores' scratchpads and the off-chip DRAM behind them (platform/ sets them from the
+// architecture and the models' buffer plan, models/memory/buffer_plan.h).
+struct memory_desc {
+    std::uint64_t scratchpad_bytes = 0;  // of each memory core; 0: unknown, nothing is staged off chip
+    // The scratchpad bytes staging buffers of these sizes (one per stream) take.
+    std::function<std::uint64_t(const std::vector<std::uint64_t>& buffers)> buffers_bytes;
+    std::uint64_t dram_chunk_bytes = 0;  // the staging buffer of an off-chip stream
+};
+
 struct target_desc {
     std::string name;
     unsigned cols = 0;
@@ -44,6 +53,7 @@ struct target_desc {
     double program_ns_per_row = 1000;
     double program_pj_per_device = 500;
     unit_costs costs;
+    memory_desc memory;
 
     int node_id(unsigned x, unsigned y) const { return static_cast<int>(y * cols + x); }
     unsigned x_of(int node) const { return static_cast<unsigned>(node) % cols; }

@@ -10,6 +10,7 @@
 #include "sw/passes/packing.h"
 #include "sw/passes/partitioning.h"
 #include "sw/passes/placement.h"
+#include "sw/passes/staging.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -56,6 +57,7 @@ schedule compile(const network& net, const target_desc& target, const compile_op
     pack(net, target, opt, p);
     place(net, target, opt, p);
     schedule s = emit(net, target, p);
+    stage_off_chip(target, s);
     if (opt.weight_reload) s.phases = programming(s, target, p.phases);
     return s;
 }

@@ -31,7 +31,10 @@ json to_json(const sched_instr& in) {
     case sched_op::mvm: j["block"] = in.block; j["count"] = in.count; break;
     case sched_op::op: j["function"] = in.function; j["count"] = in.count; break;
     case sched_op::load:
-    case sched_op::store: j["bytes"] = in.bytes; break;
+    case sched_op::store:
+        j["bytes"] = in.bytes;
+        if (in.dram_chunk_bytes > 0) j["dram_chunk_bytes"] = in.dram_chunk_bytes;
+        break;
     }
     if (in.layer >= 0) j["layer"] = in.layer;
     return j;
@@ -243,7 +246,7 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
     case sched_op::mvm: object(j, path, {"op", "layer", "block", "count"}); break;
     case sched_op::op: object(j, path, {"op", "layer", "function", "count"}); break;
     case sched_op::load:
-    case sched_op::store: object(j, path, {"op", "layer", "bytes"}); break;
+    case sched_op::store: object(j, path, {"op", "layer", "bytes", "dram_chunk_bytes"}); break;
     }
     if (j.contains("layer")) in.layer = layer_index(j["layer"], at(path, "layer"));
     if (j.contains("count")) in.count = whole(j["count"], at(path, "count"), 1);
@@ -251,6 +254,7 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
         in.tag = static_cast<int>(index(member(j, path, "tag"), at(path, "tag"), 0, 1u << 31, "tags"));
     if (in.op == sched_op::send || in.op == sched_op::load || in.op == sched_op::store)
         in.bytes = whole(member(j, path, "bytes"), at(path, "bytes"));
+    if (j.contains("dram_chunk_bytes")) in.dram_chunk_bytes = whole(j["dram_chunk_bytes"], at(path, "dram_chunk_bytes"), 1);
     if (j.contains("guard_group"))
         in.guard_group = static_cast<int>(index(j["guard_group"], at(path, "guard_group"), 0, 1u << 31, "guard groups"));
     if (in.op == sched_op::mvm)
@@ -432,7 +436,10 @@ void writer::instruction(const sched_instr& in) {
         field("function", text(in.function));
         break;
     case sched_op::load:
-    case sched_op::store: field("bytes", in.bytes); break;
+    case sched_op::store:
+        field("bytes", in.bytes);
+        if (in.dram_chunk_bytes > 0) field("dram_chunk_bytes", in.dram_chunk_bytes);
+        break;
     }
     m_out << " }";
 }
@@ -499,6 +506,14 @@ void writer::schedule_file(const schedule& s) {
 }
 
 }  // namespace
+
+std::uint64_t staging_bytes(const std::vector<sched_instr>& stream) {
+    std::uint64_t largest = 0;
+    for (const auto& in : stream)
+        if (in.op == sched_op::load || in.op == sched_op::store)
+            largest = std::max(largest, in.dram_chunk_bytes > 0 ? in.dram_chunk_bytes : in.bytes);
+    return largest;
+}
 
 const char* to_string(sched_op op) {
     static const char* const names[] = {"recv", "send", "mvm", "op", "load", "store"};

@@ -22,6 +22,8 @@ struct sched_instr {
     int tag = 0;                  // recv, send: message stream id
     std::uint64_t count = 1;      // recv: cumulative messages; mvm: MVMs; op: elements
     std::uint64_t bytes = 0;      // send, load, store
+    std::uint64_t dram_chunk_bytes = 0;  // load, store, optional: > 0 when the tensor is off chip, in
+                                         // DRAM, staged through a scratchpad buffer of this size
     std::string function;         // op: relu, add, maxpool, avgpool, reduce, ...
     int block = 0;                // mvm: index into unit_program::blocks
     std::vector<int> destinations;  // send
@@ -84,6 +86,9 @@ struct schedule {
 };
 
 const char* to_string(sched_op op);
+// The scratchpad buffer a memory-core stream stages through: its largest load or store, or for
+// one off chip its chunk (0: the stream neither loads nor stores).
+std::uint64_t staging_bytes(const std::vector<sched_instr>& stream);
 nlohmann::json to_json(const schedule& s);
 // Throws input_error naming `source` and the offending key.
 schedule schedule_from_json(const nlohmann::json& j, const std::string& source);

@@ -98,6 +98,19 @@ TEST(ArchConfig, DefaultPresetTileFollowsHermes) {
     EXPECT_EQ(a.memory.kind, models::core_kind::memory);
     EXPECT_EQ(a.heavy.lanes, 64u);
     EXPECT_EQ(a.scratchpad.bytes, 1u << 20);
+    EXPECT_DOUBLE_EQ(a.dram.bytes_per_ns, 256);
+    EXPECT_DOUBLE_EQ(a.dram.latency_ns, 100);
+    EXPECT_DOUBLE_EQ(a.dram.pj_per_byte_read, 31.2);
+    EXPECT_EQ(a.dram.chunk_bytes, 65536u);
+}
+
+TEST(ArchConfig, TargetStagesThroughTheScratchpadsBufferPlan) {
+    const arch_config a = parse_arch(minimal("scratchpad: {bytes: 4096, bytes_per_cycle: 64}\ndram: {chunk_bytes: 512}\n"),
+                                     "inline.yaml");
+    const sw::memory_desc m = to_target(a).memory;
+    EXPECT_EQ(m.scratchpad_bytes, 4096u);
+    EXPECT_EQ(m.dram_chunk_bytes, 512u);
+    EXPECT_EQ(m.buffers_bytes({100, 512}), 2 * 128u + 2 * 512u);  // double-buffered, whole 64-byte lines
 }
 
 TEST(ArchConfig, SmallPresetParses) {
@@ -332,6 +345,18 @@ TEST(ArchConfigError, OutOfRange) {
     EXPECT_THAT(parse_error(minimal("scratchpad: {pj_per_byte_read: -1}\n")),
                 HasSubstr("scratchpad.pj_per_byte_read: -1 is out of range; expected a number >= 0"));
     EXPECT_THAT(parse_error(minimal("cores: {heavy: {lanes: 0}}\n")), HasSubstr("cores.heavy.lanes: 0 is out of range"));
+}
+
+TEST(ArchConfigError, DramKeys) {
+    EXPECT_THAT(parse_error(minimal("dram: {bytes_per_ns: 0}\n")),
+                HasSubstr("inline.yaml:7: dram.bytes_per_ns: 0 is out of range; expected a number in (0, 1e+06]"));
+    EXPECT_THAT(parse_error(minimal("dram: {latency_ns: -1}\n")), HasSubstr("dram.latency_ns: -1 is out of range"));
+    EXPECT_THAT(parse_error(minimal("dram: {pj_per_byte_write: -2}\n")),
+                HasSubstr("dram.pj_per_byte_write: -2 is out of range; expected a number >= 0"));
+    EXPECT_THAT(parse_error(minimal("dram: {chunk_bytes: 0}\n")), HasSubstr("dram.chunk_bytes: 0 is out of range"));
+    EXPECT_THAT(parse_error(minimal("dram: {chunk_bytes: 1.5}\n")), HasSubstr("dram.chunk_bytes"));
+    EXPECT_THAT(parse_error(minimal("dram: {bandwidth: 3}\n")),
+                HasSubstr("dram.bandwidth: unknown key; expected one of bytes_per_ns, latency_ns"));
 }
 
 TEST(ArchConfigError, MeshSizeIsMandatoryAndBounded) {

@@ -90,7 +90,8 @@ TEST(Core, MemoryCoreLoadStoreThroughScratchpad) {
     s.bytes_per_cycle = 64;
     s.clock_ghz = 1.0;
     s.area_mm2 = 0.5;
-    memory_core mem("memory", env.context(0), c, s);
+    dram_channel dram(dram_config{}, env.ledger);
+    memory_core mem("memory", env.context(0), c, s, dram);
     noc.attach(0, mem.to_noc, mem.from_noc);
     EXPECT_EQ(mem.function_index("softmax"), 1);
     EXPECT_DOUBLE_EQ(mem.area_mm2(), 0.3 + 0.5);
@@ -106,4 +107,5 @@ TEST(Core, MemoryCoreLoadStoreThroughScratchpad) {
     EXPECT_NEAR(env.ledger.per_layer().at(1)[std::size_t(energy_kind::scratchpad)], 1000 * s.pj_per_byte_write, 1e-9);
     EXPECT_NEAR(env.ledger.per_layer().at(2)[std::size_t(energy_kind::scratchpad)], 3000 * s.pj_per_byte_read, 1e-9);
     EXPECT_NEAR(mt::charged(env.ledger, mem.ledger_id(), energy_kind::digital), 6.4, 1e-9);
+    EXPECT_FALSE(dram.used());  // on-chip accesses never touch the DRAM
 }
