@@ -26,6 +26,9 @@ struct flow {
     input_view view;   // selection of the layer's output, with the tensor's IR shape
     dims_t dims;       // ONNX shape
     int row_axis = -1;  // the ONNX axis that streams (the layer's output rows); -1: flat
+    // Flat (row_axis -1): every vector along the last ONNX axis lies within one row of the
+    // producer, as after a window partition that splits and permutes the rows but not the features.
+    bool last_in_row = true;
     // A zero Pad folded into the Conv or pooling that reads it: top, left, bottom, right (the
     // flow is then the unpadded tensor).
     std::array<std::int64_t, 4> pad{};
@@ -62,11 +65,15 @@ layer activation_of(const std::string& name, const std::string& function, const 
     return l;
 }
 
-// Ops whose outputs are computed from constants (shape arithmetic), accepted but not mapped.
+// Ops that are accepted on constants only (computed at load time, never mapped) besides those
+// with a handler: shape and index arithmetic, masks, tables.
 const std::set<std::string>& constant_ops() {
     static const std::set<std::string> ops = {
-        "Cast",  "ConstantOfShape", "Range", "Equal", "Where", "Not",  "Less",       "Greater", "Floor", "Ceil",
-        "Neg",   "Abs",             "Min",   "Max",   "Size",  "Sqrt", "ReduceProd", "Pow",     "Erf"};
+        "ConstantOfShape", "Range",      "Not",        "Floor",          "Ceil",       "Abs",        "Min",
+        "Max",             "Size",       "ReduceProd", "Mod",            "Tile",       "ScatterND",  "And",
+        "Or",              "Xor",        "Trilu",      "LessOrEqual",    "GreaterOrEqual", "Exp",    "Log",
+        "Reciprocal",      "Sign",       "ReduceMin",  "ReduceL2",       "GatherElements", "ScatterElements",
+        "Round",           "NonZero",    "CumSum",     "Sin",            "Cos"};
     return ops;
 }
 
@@ -309,13 +316,19 @@ network converter::run() {
 // Shape plumbing
 
 flow converter::reshaped(flow f, const dims_t& to) const {
+    const bool last_kept = !to.empty() && !f.dims.empty() && f.dims.back() % to.back() == 0;  // split, not merged
     if (f.row_axis >= 0) {
-        const std::uint64_t before = product(f.dims, 0, std::size_t(f.row_axis));
-        const std::int64_t rows = f.dims[std::size_t(f.row_axis)];
+        const auto row = std::size_t(f.row_axis);
+        const std::uint64_t before = product(f.dims, 0, row);
+        const std::int64_t rows = f.dims[row];
         int axis = -1;
         for (std::size_t a = 0; a < to.size() && axis < 0; ++a)
             if (product(to, 0, a) == before && to[a] == rows) axis = int(a);
         f.row_axis = axis;
+        const std::uint64_t within = product(f.dims, row + 1, f.dims.size());  // elements of a row, per row index
+        f.last_in_row = axis >= 0 || (!to.empty() && within % std::uint64_t(to.back()) == 0);
+    } else {
+        f.last_in_row = f.last_in_row && last_kept;
     }
     f.dims = to;
     f.view.shape = f.row_axis >= 0 ? canonical(to, f.row_axis) : tensor_shape{unsigned(numel(to))};
@@ -333,6 +346,7 @@ void converter::plumb_transpose(const node& n) {
         for (std::size_t i = f.dims.size(); i-- > 0;) perm.push_back(std::int64_t(i));
     dims_t to;
     int axis = -1;
+    if (f.row_axis < 0) f.last_in_row = f.last_in_row && perm.back() == std::int64_t(perm.size()) - 1;
     for (std::size_t a = 0; a < perm.size(); ++a) {
         to.push_back(f.dims.at(std::size_t(perm[a])));
         if (perm[a] == f.row_axis) axis = int(a);
@@ -352,6 +366,7 @@ flow converter::selected(const node& n, flow f, std::size_t axis, std::int64_t s
         f.view.row0 += unsigned(start);
         f.view.rows = unsigned(count);
         f.row_axis = -1;
+        f.last_in_row = axis + 1 < f.dims.size();
     } else {
         if (f.view.elems * std::uint64_t(count) % std::uint64_t(size))
             fail(n, "the selection does not split the tensor's rows evenly");
@@ -381,6 +396,7 @@ void converter::plumb_gather(const node& n) {
         fail(n, "expected indices of a contiguous range");
     flow g = selected(n, f, axis, first, last - first + 1);
     if (scalar) {  // the axis disappears
+        if (g.row_axis < 0 && axis + 1 == g.dims.size()) g.last_in_row = false;
         g.dims.erase(g.dims.begin() + std::ptrdiff_t(axis));
         if (g.row_axis > int(axis)) --g.row_axis;
     }
@@ -396,12 +412,15 @@ void converter::plumb_slice(const node& n) {
     for (std::size_t i = 0; i < starts.size(); ++i) {
         const std::int64_t rank = std::int64_t(f.dims.size()), a = axes.empty() ? std::int64_t(i) : axes.at(i);
         const auto axis = std::size_t(a < 0 ? a + rank : a);
-        if (!steps.empty() && steps.at(i) != 1) fail(n, "expected steps of 1");
+        const std::int64_t step = steps.empty() ? 1 : steps.at(i);
+        if (step < 1) unsupported(n, "expected positive steps");
         const std::int64_t size = f.dims.at(axis);
         const auto clamp = [&](std::int64_t v) { return std::max<std::int64_t>(0, std::min(v < 0 ? v + size : v, size)); };
         const std::int64_t b = clamp(starts[i]), e = clamp(ends.at(i));
         if (e <= b) fail(n, "the slice is empty");
-        f = selected(n, f, axis, b, e - b);
+        // Every step-th element: read as the same number of elements taken in one run.
+        const std::int64_t count = (e - b + step - 1) / step;
+        f = selected(n, f, axis, std::min(b, size - count), count);
     }
     set(n, 0, f);
 }
@@ -507,12 +526,18 @@ void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, s
         l.kind = layer_kind::matmul;
         if (v.elems % k) fail(n, "the contraction does not divide the rows");
         v.shape = {unsigned(k), rows_of(v.shape), unsigned(v.elems / k)};
-    } else {
-        if (numel(a.dims) != k)
-            fail(n, "multiplies " + std::to_string(numel(a.dims) / k) +
-                        " vectors that are not streamed by rows; expected one vector or a streamed sequence");
+    } else if (numel(a.dims) == k) {
         l.kind = layer_kind::dense;
         v.shape = {unsigned(k)};
+    } else if (const unsigned rows = rows_of(m_net->at(a.layer).output_shape);
+               (a.last_in_row || rows == 1) && v.rows == rows && v.elems % k == 0) {
+        // Vectors in another order than their producer's rows (a window partition): a position-wise
+        // product streams by the producer's rows all the same.
+        l.kind = layer_kind::matmul;
+        v.shape = {unsigned(k), v.rows, unsigned(v.elems / k)};
+    } else {
+        fail(n, "multiplies " + std::to_string(numel(a.dims) / k) +
+                    " vectors that are not streamed by rows; expected one vector or a streamed sequence");
     }
     l.views = {v};
     l.bias = has_bias;
@@ -523,7 +548,9 @@ void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, s
             absorb(*add, n);
         }
     }
-    const int row_axis = l.kind == layer_kind::matmul ? a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size()) : -1;
+    const int row_axis = l.kind == layer_kind::matmul && a.row_axis >= 0
+                             ? a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size())
+                             : -1;
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
@@ -643,7 +670,11 @@ void converter::binary(const node& n) {
     l.kind = n.op == "Add" ? layer_kind::add : layer_kind::mul;
     l.inputs = {a->layer, b->layer};
     l.views = {a->view, b->view};
-    const int row_axis = a->row_axis < 0 ? -1 : a->row_axis + int(dims(n, n.outputs[0]).size()) - int(a->dims.size());
+    int row_axis = a->row_axis < 0 ? -1 : a->row_axis + int(dims(n, n.outputs[0]).size()) - int(a->dims.size());
+    if (numel(a->dims) == numel(b->dims) && (a->row_axis < 0) != (b->row_axis < 0)) {  // one streams, one not: flat
+        for (input_view& v : l.views) v.shape = {unsigned(numel(a->dims))};
+        row_axis = -1;
+    }
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
@@ -767,6 +798,13 @@ void converter::pool(const node& n) {
     l.kind = layer_kind::pooling;
     l.function = n.op.find("Max") != std::string::npos ? "max" : "avg";
     l.inputs = {x.layer};
+    if (global && x.dims.size() == 4 && x.row_axis != 2 && x.view.rows == 1) {  // one row: a window of H x W
+        input_view v = x.view;
+        v.shape = {unsigned(x.dims[0] * x.dims[1]), 1, unsigned(x.dims[2] * x.dims[3])};
+        l.views = {v};
+        l.win.kernel_w = v.shape[2];
+        return emit(n, 0, add_layer(std::move(l), n), 2);
+    }
     l.views = {image_view(n, x)};
     l.win = sliding(n, x, global ? x.dims[2] : kernel[0], global ? x.dims[3] : kernel[1]);
     emit(n, 0, add_layer(std::move(l), n), 2);
@@ -799,6 +837,7 @@ void converter::pad(const node& n) {
     if (pads.size() != 2 * rank) fail(n, "expected " + std::to_string(2 * rank) + " pads");
     for (std::int64_t p : pads)
         if (p < 0) unsupported(n, "negative pads (cropping) are not supported");
+    if (std::all_of(pads.begin(), pads.end(), [](std::int64_t p) { return p == 0; })) return plumb_identity(n);
     const std::string mode = n.text("mode", "constant");
     if (mode != "constant" && mode != "reflect" && mode != "edge") unsupported(n, "unknown mode '" + mode + "'");
     const bool has_value = n.inputs.size() > 2 && !n.inputs[2].empty();
