@@ -510,21 +510,55 @@ bool loader::fold() {
     return changed;
 }
 
-// Gelu (com.microsoft's, or opset 20's) and com.microsoft's LayerNormalization keep their
-// input's shape, which ONNX 1.12 cannot infer; it is recorded so inference goes on after them.
+// The output shape of an Einsum from its inputs' (explicit "->" form): each output letter takes
+// its size from an input. Empty when the equation or a shape is not known.
+int_values einsum_shape(const onnx::NodeProto& n, const std::unordered_map<std::string, int_values>& shapes) {
+    std::string eq;
+    for (const auto& a : n.attribute())
+        if (a.name() == "equation") eq = a.s();
+    eq.erase(std::remove(eq.begin(), eq.end(), ' '), eq.end());
+    const auto arrow = eq.find("->");
+    if (arrow == std::string::npos || eq.find('.') != std::string::npos) return {};
+    std::map<char, std::int64_t> sizes;
+    std::size_t term = 0, at = 0;
+    for (char c : eq.substr(0, arrow)) {
+        if (c == ',') {
+            ++term;
+            at = 0;
+            continue;
+        }
+        const auto it = int(term) < n.input_size() ? shapes.find(n.input(int(term))) : shapes.end();
+        if (it == shapes.end() || at >= it->second.size()) return {};
+        sizes[c] = it->second[at++];
+    }
+    int_values out;
+    for (char c : eq.substr(arrow + 2)) {
+        if (!sizes.count(c)) return {};
+        out.push_back(sizes[c]);
+    }
+    return out;
+}
+
+// Shapes ONNX 1.12 cannot infer: Gelu (com.microsoft's, or opset 20's) and com.microsoft's
+// LayerNormalization keep their input's; an Einsum with spaces or capitals in its equation. They
+// are recorded so inference goes on after them.
 bool loader::same_shapes() {
     bool changed = false;
     auto* g = m_model.mutable_graph();
     for (const auto& n : g->node()) {
-        if ((n.op_type() != "Gelu" && n.op_type() != "LayerNormalization") || n.input_size() == 0 ||
-            n.output_size() == 0 || m_shapes.count(n.output(0)) || !m_shapes.count(n.input(0)))
-            continue;
+        if (n.input_size() == 0 || n.output_size() == 0 || m_shapes.count(n.output(0))) continue;
+        int_values dims;
+        if ((n.op_type() == "Gelu" || n.op_type() == "LayerNormalization") && m_shapes.count(n.input(0)))
+            dims = m_shapes.at(n.input(0));
+        else if (n.op_type() == "Einsum")
+            dims = einsum_shape(n, m_shapes);
+        if (dims.empty()) continue;
         onnx::ValueInfoProto* v = g->add_value_info();
         v->set_name(n.output(0));
         auto* t = v->mutable_type()->mutable_tensor_type();
         t->set_elem_type(onnx::TensorProto::FLOAT);
-        for (std::int64_t d : m_shapes.at(n.input(0))) t->mutable_shape()->add_dim()->set_dim_value(d);
-        m_shapes[n.output(0)] = m_shapes.at(n.input(0));
+        for (std::int64_t d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
+        m_shapes[n.output(0)] = dims;
         changed = true;
     }
     return changed;

@@ -82,6 +82,8 @@ public:
     explicit converter(const graph& g) : m_g(g), m_nodes(onnx_import::simplify(g)) {
         for (std::size_t i = 0; i < m_nodes.size(); ++i)
             for (const auto& in : m_nodes[i].inputs) m_consumers[in].push_back(i);
+        for (const node& n : m_nodes)
+            for (const auto& out : n.outputs) m_producers[out] = &n;
     }
     network run();
 
@@ -101,6 +103,12 @@ private:
     const flow& data(const node& n, std::size_t input) const;
     std::vector<std::int64_t> ints(const node& n, std::size_t input) const;
     std::uint64_t constant_elements(const node& n, std::size_t input) const;
+    // The parameters constant input `input` is computed from: the float initializers and weight
+    // inputs of more than one element behind it, each counted once in the network.
+    std::uint64_t parameters(const node& n, std::size_t input);
+    // Counts constant input `input` as a layer's parameters and, when not a scalar, as elements
+    // it streams from memory.
+    void hold_constant(layer& l, const node& n, std::size_t input);
     // The node consuming output 0 of `n` alone, if it has op `op` and is not yet absorbed.
     const node* sole_consumer(const node& n, const char* op);
     void absorb(const node& consumer, const node& into);
@@ -128,13 +136,14 @@ private:
     void weighted_matmul(const node& n, const flow& a, std::uint64_t k, std::uint64_t out, bool has_bias,
                          std::uint64_t extra);
     void dynamic_matmul(const node& n);
+    void einsum(const node& n);
     void recurrent(const node& n);
     void unary(const node& n);
     void batch_norm(const node& n);
     void binary(const node& n);
     void constant_operand(const node& n, std::size_t constant);
     void elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
-                     std::uint64_t parameters = 0);
+                     const std::vector<std::size_t>& constants = {});
     void power(const node& n);
     void cast(const node& n);
     void compare(const node& n);
@@ -151,6 +160,8 @@ private:
     const graph& m_g;
     std::vector<node> m_nodes;
     std::unordered_map<std::string, std::vector<std::size_t>> m_consumers;
+    std::unordered_map<std::string, const node*> m_producers;
+    std::set<std::string> m_counted;  // parameters already counted in a layer's weights
     std::set<const node*> m_absorbed;  // bias adds and batch norms folded into their producer
     std::unordered_map<std::string, std::string> m_renamed;  // absorbed output -> its producer's
     std::optional<network> m_net;
@@ -179,6 +190,7 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"GlobalAveragePool", &converter::pool},    {"GlobalMaxPool", &converter::pool},
         {"Pad", &converter::pad},                   {"ReduceMean", &converter::reduce},
         {"ReduceSum", &converter::reduce},          {"ReduceMax", &converter::reduce},
+        {"ReduceL2", &converter::reduce},           {"Einsum", &converter::einsum},
         {"HardSigmoid", &converter::hard_activation}, {"HardSwish", &converter::hard_activation},
         {"Neg", &converter::unary},                 {"Sqrt", &converter::unary},
         {"Erf", &converter::unary},                 {"Pow", &converter::power},
@@ -216,6 +228,30 @@ std::uint64_t converter::constant_elements(const node& n, std::size_t input) con
     if (input >= n.inputs.size() || n.inputs[input].empty()) return 0;
     if (is_data(n.inputs[input])) fail(n, "input " + std::to_string(input) + " must be a constant (a weight)");
     return numel(dims(n, n.inputs[input]));
+}
+
+std::uint64_t converter::parameters(const node& n, std::size_t input) {
+    std::vector<std::string> open = {n.inputs.at(input)};
+    std::uint64_t total = 0;
+    while (!open.empty()) {
+        const std::string name = open.back();
+        open.pop_back();
+        if (name.empty() || !m_counted.insert(name).second) continue;
+        if (const auto p = m_producers.find(name); p != m_producers.end()) {
+            open.insert(open.end(), p->second->inputs.begin(), p->second->inputs.end());
+            continue;
+        }
+        const auto t = m_g.tensors.find(name);
+        if (t != m_g.tensors.end() && t->second.elem_type == 1 && t->second.elements() > 1)  // FLOAT
+            total += t->second.elements();
+    }
+    return total;
+}
+
+void converter::hold_constant(layer& l, const node& n, std::size_t input) {
+    l.extra_weights += parameters(n, input);
+    const std::uint64_t k = constant_elements(n, input);
+    l.constant_inputs += k > 1 ? k : 0;
 }
 
 const node* converter::sole_consumer(const node& n, const char* op) {
@@ -500,7 +536,7 @@ void converter::conv(const node& n) {
     l.win = sliding(n, x, w[2], w[3]);
     l.bias = constant_elements(n, 2) > 0;
     if (const node* bn = sole_consumer(n, "BatchNormalization")) {  // folded: scale and shift per channel
-        l.extra_weights += constant_elements(*bn, 1) + constant_elements(*bn, 2);
+        l.extra_weights += parameters(*bn, 1) + parameters(*bn, 2);
         absorb(*bn, n);
     }
     if (const node* add = l.bias ? nullptr : sole_consumer(n, "Add")) {
@@ -589,6 +625,32 @@ void converter::dynamic_matmul(const node& n) {
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
+// An Einsum that is a matmul: "P i k, P k j -> P i j" or "P i k, P j k -> P i j" with the same
+// batch indices P on both sides (or none on a constant second operand), one contraction index k.
+void converter::einsum(const node& n) {
+    std::string eq = n.text("equation", "");
+    eq.erase(std::remove(eq.begin(), eq.end(), ' '), eq.end());
+    const auto arrow = eq.find("->"), comma = eq.find(',');
+    const auto bad = [&] { unsupported(n, "equation '" + n.text("equation", "") + "' is not a matmul (expected e.g. bij,bjk->bik)"); };
+    if (n.inputs.size() != 2 || arrow == std::string::npos || comma == std::string::npos || comma > arrow ||
+        eq.find('.') != std::string::npos)
+        bad();
+    const std::string a = eq.substr(0, comma), b = eq.substr(comma + 1, arrow - comma - 1), out = eq.substr(arrow + 2);
+    if (a.size() < 2 || b.size() < 2 || out.size() != a.size()) bad();
+    const std::string batch = a.substr(0, a.size() - 2);
+    const char i = a[a.size() - 2], k = a.back();
+    const std::string tail = b.substr(b.size() - 2);
+    const char j = tail[0] == k ? tail[1] : tail[1] == k ? tail[0] : 0;
+    const std::string b_batch = b.substr(0, b.size() - 2);
+    if (!j || (b_batch != batch && !(b_batch.empty() && !is_data(n.inputs[1]))) || out != batch + i + j ||
+        i == j || i == k || j == k || batch.find_first_of(std::string{i, j, k}) != std::string::npos)
+        bad();
+    const bool transposed = tail[1] == k;  // P j k: the second operand's last axis is contracted
+    if (is_data(n.inputs[1])) return dynamic_matmul(n);
+    const dims_t& w = dims(n, n.inputs[1]);
+    weighted_matmul(n, data(n, 0), std::uint64_t(w[transposed ? 1 : 0]), std::uint64_t(w[transposed ? 0 : 1]), false, 0);
+}
+
 // LSTM, GRU (torch's linear_before_reset = 1) and RNN (tanh), forward: W is [1, gates x H, F].
 void converter::recurrent(const node& n) {
     const flow& x = data(n, 0);
@@ -648,7 +710,7 @@ void converter::unary(const node& n) {
             absorb(*mul, n);
         }
     }
-    for (std::size_t i = 1; i < n.inputs.size() && n.op != "Clip"; ++i) l.extra_weights += constant_elements(n, i);
+    for (std::size_t i = 1; i < n.inputs.size() && n.op != "Clip"; ++i) hold_constant(l, n, i);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
@@ -679,15 +741,14 @@ void converter::binary(const node& n) {
 }
 
 // x op c (or c op x): a shift or a scale of x; c / x a reciprocal, then a scale unless c is 1. A
-// constant of more than one element is a parameter.
+// constant of more than one element is held in memory (hold_constant).
 void converter::constant_operand(const node& n, std::size_t constant) {
     const flow& x = data(n, 1 - constant);
     const std::uint64_t k = constant_elements(n, constant);
-    const std::uint64_t parameters = k > 1 ? k : 0;
     const bool shift = n.op == "Add" || n.op == "Sub";
     if (n.op != "Div" || constant == 1) {
         layer l = activation_of(n.name, shift ? "shift" : "scale", x);
-        l.extra_weights = parameters;
+        hold_constant(l, n, constant);
         return emit(n, 0, add_layer(std::move(l), n), x.row_axis);
     }
     int index = add_layer(activation_of(n.name, "reciprocal", x), n);
@@ -697,7 +758,7 @@ void converter::constant_operand(const node& n, std::size_t constant) {
         r.layer = index;
         r.view = whole(m_net->at(index).output_shape);
         layer l = activation_of(n.name + ".scale", "scale", r);
-        l.extra_weights = parameters;
+        hold_constant(l, n, constant);
         index = add_layer(std::move(l), n);
     }
     emit(n, 0, index, x.row_axis);
@@ -706,7 +767,7 @@ void converter::constant_operand(const node& n, std::size_t constant) {
 // An element-wise op of activations `operands` (input indices), ordered so that the first holds
 // the most elements; the others repeat.
 void converter::elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
-                            std::uint64_t parameters) {
+                            const std::vector<std::size_t>& constants) {
     const auto size = [&](std::size_t i) { return numel(data(n, i).dims); };
     if (size(operands[1]) > size(operands[0])) {
         if (function == "sub" || function == "div")
@@ -720,7 +781,7 @@ void converter::elementwise(const node& n, std::string function, std::vector<std
     l.name = n.name;
     l.kind = layer_kind::elementwise;
     l.function = function;
-    l.extra_weights = parameters;
+    for (std::size_t c : constants) hold_constant(l, n, c);
     for (std::size_t i : operands) {
         l.inputs.push_back(data(n, i).layer);
         l.views.push_back(data(n, i).view);
@@ -762,29 +823,20 @@ void converter::compare(const node& n) {
     if (c == 0 && function != "equal") function = function == "less" ? "greater" : "less";  // c < x is x > c
     const flow& x = data(n, 1 - c);
     layer l = activation_of(n.name, function, x);
-    const std::uint64_t k = constant_elements(n, c);
-    l.extra_weights = k > 1 ? k : 0;
+    hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
 // Where(condition, a, b): a select of one activation by constants (a mask), or element-wise
-// of the activations among its inputs; constant inputs of more than one element are parameters.
+// of the activations among its inputs; constant inputs are held in memory (hold_constant).
 void converter::where(const node& n) {
     if (n.inputs.size() != 3) fail(n, "expected three inputs");
-    std::vector<std::size_t> operands;
-    std::uint64_t parameters = 0;
-    for (std::size_t i = 0; i < 3; ++i) {
-        if (is_data(n.inputs[i])) {
-            operands.push_back(i);
-        } else {
-            const std::uint64_t k = constant_elements(n, i);
-            parameters += k > 1 ? k : 0;
-        }
-    }
-    if (operands.size() > 1) return elementwise(n, "where", operands, parameters);
+    std::vector<std::size_t> operands, constants;
+    for (std::size_t i = 0; i < 3; ++i) (is_data(n.inputs[i]) ? operands : constants).push_back(i);
+    if (operands.size() > 1) return elementwise(n, "where", operands, constants);
     const flow& x = data(n, operands.front());
     layer l = activation_of(n.name, "select", x);
-    l.extra_weights = parameters;
+    for (std::size_t c : constants) hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
@@ -810,12 +862,18 @@ void converter::pool(const node& n) {
     emit(n, 0, add_layer(std::move(l), n), 2);
 }
 
+// Of activations and constants (a class token): the constants are held in memory.
 void converter::concat(const node& n) {
     layer l;
     l.name = n.name;
     l.kind = layer_kind::concat;
     int row_axis = -2;
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+        if (!is_data(n.inputs[i])) {
+            l.extra_weights += parameters(n, i);
+            l.constant_inputs += constant_elements(n, i);
+            continue;
+        }
         const flow& f = data(n, i);
         l.inputs.push_back(f.layer);
         l.views.push_back(f.view);
@@ -889,7 +947,7 @@ std::vector<std::size_t> converter::reduced_axes(const node& n, const flow& x) c
 void converter::reduce(const node& n) {
     const flow& x = data(n, 0);
     const std::vector<std::size_t> axes = reduced_axes(n, x);
-    const std::string function = n.op == "ReduceMean" ? "mean" : n.op == "ReduceSum" ? "sum" : "max";
+    const std::string function = n.op == "ReduceMean" ? "mean" : n.op == "ReduceSum" ? "sum" : n.op == "ReduceL2" ? "l2" : "max";
     const int out_rank = int(dims(n, n.outputs.at(0)).size());
     if (x.dims.size() == 4 && x.row_axis == 2 && axes == std::vector<std::size_t>{2, 3}) {
         layer l;
@@ -913,9 +971,10 @@ void converter::reduce(const node& n) {
         return emit(n, 0, index, out_rank == 4 ? 2 : -1);
     }
     const std::size_t last = x.dims.size() - 1;
-    if (axes != std::vector<std::size_t>{last} || row_elements(x.view.shape) != std::uint64_t(x.dims[last]))
-        unsupported(n, "expected a reduction over an image's H and W, or over the last axis of a vector or of a "
-                       "sequence's features");
+    const bool flat = x.row_axis < 0 && !is_spatial(x.view.shape);  // a reduce per vector of the last axis
+    if (axes != std::vector<std::size_t>{last} || (row_elements(x.view.shape) != std::uint64_t(x.dims[last]) && !flat))
+        unsupported(n, "expected a reduction over an image's H and W, or over the last axis of a vector, of a "
+                       "sequence's features or of a tensor not streamed by rows");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::reduce;
