@@ -17,16 +17,25 @@ namespace {
 
 using int_values = std::vector<std::int64_t>;
 
-// A small integer constant: a scalar (rank 0) or a vector.
+// A small integer (or boolean) constant of any rank, its values in row-major order.
 struct folded {
     int_values values;
-    bool scalar = false;
+    int_values dims;  // empty: a scalar
+    int type = onnx::TensorProto::INT64;  // INT64, INT32 or BOOL
+    bool scalar() const { return dims.empty(); }
 };
+
+folded vector_of(int_values values, int type = onnx::TensorProto::INT64) {
+    const auto n = std::int64_t(values.size());
+    return folded{std::move(values), {n}, type};
+}
+
+folded scalar_of(std::int64_t value, int type = onnx::TensorProto::INT64) { return folded{{value}, {}, type}; }
 
 constexpr std::size_t max_folded = 64;  // larger integer tensors are not shape computations
 
 bool is_integer(int type) {
-    return type == onnx::TensorProto::INT64 || type == onnx::TensorProto::INT32;
+    return type == onnx::TensorProto::INT64 || type == onnx::TensorProto::INT32 || type == onnx::TensorProto::BOOL;
 }
 
 bool has_data(const onnx::TensorProto& t) {
@@ -36,25 +45,29 @@ bool has_data(const onnx::TensorProto& t) {
 }
 
 std::optional<folded> integer_values(const onnx::TensorProto& t) {
-    if (!is_integer(t.data_type()) || t.dims_size() > 1 || !has_data(t)) return std::nullopt;
+    if (!is_integer(t.data_type()) || !has_data(t)) return std::nullopt;
     folded f;
-    f.scalar = t.dims_size() == 0;
+    f.dims.assign(t.dims().begin(), t.dims().end());
+    f.type = t.data_type();
     if (!t.raw_data().empty()) {
-        const std::size_t width = t.data_type() == onnx::TensorProto::INT64 ? 8 : 4;
+        const std::size_t width = f.type == onnx::TensorProto::INT64 ? 8 : f.type == onnx::TensorProto::INT32 ? 4 : 1;
         for (std::size_t at = 0; at + width <= t.raw_data().size(); at += width) {
             std::int64_t v64 = 0;
             std::int32_t v32 = 0;
             if (width == 8)
                 std::memcpy(&v64, t.raw_data().data() + at, 8);
-            else
+            else if (width == 4)
                 std::memcpy(&v32, t.raw_data().data() + at, 4);
-            f.values.push_back(width == 8 ? v64 : v32);
+            f.values.push_back(width == 8 ? v64 : width == 4 ? v32 : t.raw_data()[at] != 0);
         }
     } else {
         f.values.assign(t.int64_data().begin(), t.int64_data().end());
         f.values.insert(f.values.end(), t.int32_data().begin(), t.int32_data().end());
     }
     if (f.values.size() > max_folded) return std::nullopt;
+    std::uint64_t size = 1;
+    for (std::int64_t d : f.dims) size *= std::uint64_t(d);
+    if (size != f.values.size()) return std::nullopt;
     return f;
 }
 
@@ -66,6 +79,13 @@ std::optional<float> real_value(const onnx::TensorProto& t) {
     float v = 0;
     std::memcpy(&v, t.raw_data().data(), sizeof v);
     return v;
+}
+
+// ConstantOfShape's fill value when it is an integer (absent: a float 0).
+std::optional<folded> constant_value(const onnx::NodeProto& n) {
+    for (const auto& a : n.attribute())
+        if (a.name() == "value") return integer_values(a.t());
+    return std::nullopt;
 }
 
 attribute read_attribute(const onnx::AttributeProto& a) {
@@ -95,17 +115,210 @@ std::int64_t clamp_index(std::int64_t i, std::int64_t size) {
     return std::max<std::int64_t>(0, std::min(i, size));
 }
 
-std::optional<folded> arithmetic(const std::string& op, const folded& a, const folded& b) {
-    const std::size_t n = std::max(a.values.size(), b.values.size());
-    if ((a.values.size() != n && a.values.size() != 1) || (b.values.size() != n && b.values.size() != 1))
-        return std::nullopt;
-    folded out{int_values(n), a.scalar && b.scalar};
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t x = a.values[a.values.size() == 1 ? 0 : i], y = b.values[b.values.size() == 1 ? 0 : i];
-        if (op == "Div" && y == 0) return std::nullopt;
-        out.values[i] = op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y : x / y;
+// Python's modulo (the sign of the divisor), or C's fmod (the sign of the dividend).
+std::int64_t modulo(std::int64_t x, std::int64_t y, bool fmod) {
+    const std::int64_t r = x % y;
+    return !fmod && r != 0 && (r < 0) != (y < 0) ? r + y : r;
+}
+
+std::optional<std::int64_t> binary_value(const std::string& op, std::int64_t x, std::int64_t y, bool fmod) {
+    if ((op == "Div" || op == "Mod") && y == 0) return std::nullopt;
+    if (op == "Add") return x + y;
+    if (op == "Sub") return x - y;
+    if (op == "Mul") return x * y;
+    if (op == "Div") return x / y;
+    if (op == "Mod") return modulo(x, y, fmod);
+    if (op == "Min") return std::min(x, y);
+    if (op == "Max") return std::max(x, y);
+    if (op == "Equal") return x == y;
+    if (op == "Less") return x < y;
+    if (op == "Greater") return x > y;
+    if (op == "LessOrEqual") return x <= y;
+    if (op == "GreaterOrEqual") return x >= y;
+    if (op == "And") return x && y;
+    if (op == "Or") return x || y;
+    if (op == "Xor") return bool(x) != bool(y);
+    return std::nullopt;
+}
+
+bool is_comparison(const std::string& op) {
+    static const std::set<std::string> ops = {"Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
+                                              "And",   "Or",   "Xor"};
+    return ops.count(op) > 0;
+}
+
+bool is_binary(const std::string& op) {
+    static const std::set<std::string> ops = {"Add", "Sub", "Mul", "Div", "Mod", "Min", "Max"};
+    return ops.count(op) > 0 || is_comparison(op);
+}
+
+// Element i of a broadcast operand: a scalar or one-element vector repeats.
+std::int64_t at(const folded& f, std::size_t i) { return f.values[f.values.size() == 1 ? 0 : i]; }
+
+// The shape of operands that have one shape or one element; nullopt when they broadcast otherwise.
+std::optional<int_values> broadcast_dims(const std::vector<const folded*>& in) {
+    const folded* largest = in.front();
+    for (const folded* f : in)
+        if (f->values.size() > largest->values.size() || (f->values.size() == largest->values.size() && f->dims.size() > largest->dims.size()))
+            largest = f;
+    for (const folded* f : in)
+        if (f->values.size() != 1 && f->dims != largest->dims) return std::nullopt;
+    return largest->dims;
+}
+
+std::size_t count(const int_values& dims) {
+    std::size_t n = 1;
+    for (std::int64_t d : dims) n *= std::size_t(d);
+    return n;
+}
+
+// Add, Sub, Mul, Div, Mod, Min, Max, comparisons and logic of two operands, broadcast.
+std::optional<folded> binary(const node& n, const folded& a, const folded& b) {
+    const auto dims = broadcast_dims({&a, &b});
+    if (!dims) return std::nullopt;
+    const std::size_t size = count(*dims);
+    folded out{int_values(size), *dims, is_comparison(n.op) ? int(onnx::TensorProto::BOOL) : a.type};
+    for (std::size_t i = 0; i < size; ++i) {
+        const auto v = binary_value(n.op, at(a, i), at(b, i), n.integer("fmod", 0) != 0);
+        if (!v) return std::nullopt;
+        out.values[i] = *v;
     }
     return out;
+}
+
+std::optional<folded> unary(const std::string& op, folded a) {
+    for (std::int64_t& v : a.values) v = op == "Not" ? !v : op == "Neg" ? -v : std::abs(v);
+    return a;
+}
+
+std::optional<folded> where(const folded& c, const folded& a, const folded& b) {
+    const auto dims = broadcast_dims({&c, &a, &b});
+    if (!dims) return std::nullopt;
+    const std::size_t size = count(*dims);
+    folded out{int_values(size), *dims, a.type};
+    for (std::size_t i = 0; i < size; ++i) out.values[i] = at(c, i) ? at(a, i) : at(b, i);
+    return out;
+}
+
+// Range(start, limit, delta) of scalars.
+std::optional<folded> range(const folded& start, const folded& limit, const folded& delta) {
+    if (!start.scalar() || !limit.scalar() || !delta.scalar() || delta.values[0] == 0) return std::nullopt;
+    const std::int64_t s = start.values[0], l = limit.values[0], d = delta.values[0];
+    const std::int64_t count = std::max<std::int64_t>(0, (l - s + d - (d > 0 ? 1 : -1)) / d);
+    if (std::uint64_t(count) > max_folded) return std::nullopt;
+    int_values values;
+    for (std::int64_t i = 0; i < count; ++i) values.push_back(s + i * d);
+    return vector_of(std::move(values), start.type);
+}
+
+// `value` repeated to `shape`.
+std::optional<folded> filled(const folded& value, const int_values& shape) {
+    if (value.values.size() != 1 || std::any_of(shape.begin(), shape.end(), [](std::int64_t d) { return d < 0; }) ||
+        count(shape) > max_folded)
+        return std::nullopt;
+    return folded{int_values(count(shape), value.values[0]), shape, value.type};
+}
+
+// Expand of a vector (or one element) to a shape of at most one dimension, broadcast.
+std::optional<folded> expanded(const folded& x, const int_values& shape) {
+    if (shape.size() > 1 || x.dims.size() > 1) return std::nullopt;
+    const std::size_t target = shape.empty() ? 1 : std::size_t(std::max<std::int64_t>(shape[0], 1));
+    const std::size_t size = std::max(target, x.values.size());
+    if ((x.values.size() != size && x.values.size() != 1) || (target != size && target != 1) || size > max_folded)
+        return std::nullopt;
+    folded out{int_values(size), x.scalar() && shape.empty() ? int_values{} : int_values{std::int64_t(size)}, x.type};
+    for (std::size_t i = 0; i < size; ++i) out.values[i] = at(x, i);
+    return out;
+}
+
+std::optional<folded> tiled(const folded& x, const folded& repeats) {
+    if (x.dims.size() != 1 || repeats.values.size() != 1 || repeats.values[0] < 0 ||
+        x.values.size() * std::uint64_t(repeats.values[0]) > max_folded)
+        return std::nullopt;
+    int_values values;
+    for (std::int64_t r = 0; r < repeats.values[0]; ++r) values.insert(values.end(), x.values.begin(), x.values.end());
+    return vector_of(std::move(values), x.type);
+}
+
+// Reshape to `shape` (0 keeps a dimension, -1 takes the rest).
+std::optional<folded> reshaped(const folded& x, const int_values& shape) {
+    int_values dims = shape;
+    std::size_t known = 1, rest = dims.size();
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+        if (dims[i] == 0 && i < x.dims.size()) dims[i] = x.dims[i];
+        if (dims[i] == -1) rest = i;
+        else if (dims[i] < 0) return std::nullopt;
+        else known *= std::size_t(dims[i]);
+    }
+    if (rest < dims.size()) {
+        if (known == 0 || x.values.size() % known) return std::nullopt;
+        dims[rest] = std::int64_t(x.values.size() / known);
+    }
+    if (count(dims) != x.values.size()) return std::nullopt;
+    return folded{x.values, dims, x.type};
+}
+
+// Row-major strides of `dims`.
+int_values strides(const int_values& dims) {
+    int_values s(dims.size(), 1);
+    for (std::size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
+    return s;
+}
+
+// The elements at `indices` along `axis`, in that order.
+folded take(const folded& x, std::size_t axis, const int_values& indices) {
+    folded out{{}, x.dims, x.type};
+    out.dims[axis] = std::int64_t(indices.size());
+    const int_values from = strides(x.dims);
+    const std::size_t outer = count(int_values(x.dims.begin(), x.dims.begin() + std::ptrdiff_t(axis)));
+    const std::size_t inner = std::size_t(from[axis]);
+    for (std::size_t o = 0; o < outer; ++o)
+        for (std::int64_t i : indices)
+            for (std::size_t e = 0; e < inner; ++e)
+                out.values.push_back(x.values[o * std::size_t(from[axis] * x.dims[axis]) + std::size_t(i) * inner + e]);
+    return out;
+}
+
+std::optional<folded> transposed(const folded& x, int_values perm) {
+    if (perm.empty())
+        for (std::size_t i = x.dims.size(); i-- > 0;) perm.push_back(std::int64_t(i));
+    if (perm.size() != x.dims.size()) return std::nullopt;
+    folded out{{}, {}, x.type};
+    for (std::int64_t p : perm) out.dims.push_back(x.dims.at(std::size_t(p)));
+    const int_values from = strides(x.dims), to = strides(out.dims);
+    out.values.resize(x.values.size());
+    for (std::size_t i = 0; i < out.values.size(); ++i) {
+        std::size_t source = 0;
+        for (std::size_t a = 0; a < perm.size(); ++a)
+            source += std::size_t(std::int64_t(i) / to[a] % out.dims[a] * from[std::size_t(perm[a])]);
+        out.values[i] = x.values[source];
+    }
+    return out;
+}
+
+// Slice with starts, ends and optional axes and steps (negative steps walk backwards).
+std::optional<folded> sliced(folded x, const int_values& starts, const int_values& ends, const int_values& axes,
+                             const int_values& steps) {
+    if (x.scalar() || ends.size() != starts.size() || (!axes.empty() && axes.size() != starts.size()) ||
+        (!steps.empty() && steps.size() != starts.size()))
+        return std::nullopt;
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        const auto rank = std::int64_t(x.dims.size());
+        const std::int64_t a = axes.empty() ? std::int64_t(i) : axes[i] < 0 ? axes[i] + rank : axes[i];
+        const std::int64_t step = steps.empty() ? 1 : steps[i];
+        if (a < 0 || a >= rank || step == 0) return std::nullopt;
+        const std::int64_t size = x.dims[std::size_t(a)];
+        const auto bound = [&](std::int64_t v) {  // ONNX's clamping: [0, size] forwards, [-1, size - 1] backwards
+            if (v < 0) v += size;
+            return step > 0 ? std::max<std::int64_t>(0, std::min(v, size))
+                            : std::max<std::int64_t>(-1, std::min(v, size - 1));
+        };
+        int_values picked;
+        for (std::int64_t k = bound(starts[i]); step > 0 ? k < bound(ends[i]) : k > bound(ends[i]); k += step)
+            picked.push_back(k);
+        x = take(x, std::size_t(a), picked);
+    }
+    return x;
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -192,16 +405,23 @@ std::optional<folded> loader::evaluate(const onnx::NodeProto& n) const {
     if (op == "Constant" && n.attribute_size() == 1) {
         const auto& a = n.attribute(0);
         if (a.name() == "value") return integer_values(a.t());
-        if (a.name() == "value_int") return folded{{a.i()}, true};
-        if (a.name() == "value_ints") return folded{int_values(a.ints().begin(), a.ints().end()), false};
+        if (a.name() == "value_int") return scalar_of(a.i());
+        if (a.name() == "value_ints") return vector_of(int_values(a.ints().begin(), a.ints().end()));
         return std::nullopt;
+    }
+    if (op == "Size") {
+        const auto dims = nd.inputs.empty() ? std::nullopt : shape_of(nd.inputs[0]);
+        if (!dims) return std::nullopt;
+        std::int64_t size = 1;
+        for (std::int64_t d : *dims) size *= d;
+        return scalar_of(size);
     }
     if (op == "Shape") {
         const auto dims = nd.inputs.empty() ? std::nullopt : shape_of(nd.inputs[0]);
         if (!dims) return std::nullopt;
         const auto size = std::int64_t(dims->size());
         const std::int64_t b = clamp_index(nd.integer("start", 0), size), e = clamp_index(nd.integer("end", size), size);
-        return folded{int_values(dims->begin() + b, dims->begin() + std::max(b, e)), false};
+        return vector_of(int_values(dims->begin() + b, dims->begin() + std::max(b, e)));
     }
     std::vector<const folded*> in;
     for (const auto& name : nd.inputs) {
@@ -210,28 +430,54 @@ std::optional<folded> loader::evaluate(const onnx::NodeProto& n) const {
     }
     if (in.empty() || !in[0]) return std::nullopt;
     const folded& a = *in[0];
-    if (op == "Identity" || (op == "Cast" && is_integer(int(nd.integer("to", 0))))) return a;
-    if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div") && in.size() == 2) return arithmetic(op, a, *in[1]);
-    if (op == "Unsqueeze" && a.scalar) return folded{a.values, false};
-    if (op == "Squeeze" && a.values.size() == 1) return folded{a.values, true};
-    if (op == "Concat") {
-        folded out;
-        for (const folded* f : in) out.values.insert(out.values.end(), f->values.begin(), f->values.end());
+    if (op == "Identity") return a;
+    if (op == "Cast" && is_integer(int(nd.integer("to", 0)))) {
+        folded out = a;
+        out.type = int(nd.integer("to", 0));
+        if (out.type == onnx::TensorProto::BOOL)
+            for (std::int64_t& v : out.values) v = v != 0;
         return out;
     }
-    if (op == "Gather" && !a.scalar && in.size() == 2) {
-        folded out{{}, in[1]->scalar};
-        for (std::int64_t i : in[1]->values) {
-            const std::int64_t k = i < 0 ? i + std::int64_t(a.values.size()) : i;
-            if (k < 0 || k >= std::int64_t(a.values.size())) return std::nullopt;
-            out.values.push_back(a.values[std::size_t(k)]);
+    if (in.size() == 2 && in[1] && is_binary(op)) return binary(nd, a, *in[1]);
+    if ((op == "Min" || op == "Max") && in.size() > 2) {
+        folded out = a;
+        for (std::size_t i = 1; i < in.size(); ++i) {
+            const auto next = binary(nd, out, *in[i]);
+            if (!next) return std::nullopt;
+            out = *next;
         }
         return out;
     }
-    if (op == "Slice" && !a.scalar && in.size() >= 3 && (in.size() < 5 || !in[4] || in[4]->values == int_values{1})) {
-        const auto size = std::int64_t(a.values.size());
-        const std::int64_t b = clamp_index(in[1]->values.at(0), size), e = clamp_index(in[2]->values.at(0), size);
-        return folded{int_values(a.values.begin() + b, a.values.begin() + std::max(b, e)), false};
+    if (op == "Not" || op == "Neg" || op == "Abs") return unary(op, a);
+    if (op == "Where" && in.size() == 3) return where(a, *in[1], *in[2]);
+    if (op == "Range" && in.size() == 3) return range(a, *in[1], *in[2]);
+    if (op == "ConstantOfShape") {
+        const auto value = constant_value(n);
+        return value && a.dims.size() == 1 ? filled(*value, a.values) : std::nullopt;
+    }
+    if (op == "Expand" && in.size() == 2) return expanded(a, in[1]->values);
+    if (op == "Tile" && in.size() == 2) return tiled(a, *in[1]);
+    if (op == "Reshape" && in.size() == 2) return reshaped(a, in[1]->values);
+    if (op == "Transpose") return transposed(a, nd.integers("perm"));
+    if (op == "Unsqueeze" && a.scalar()) return vector_of(a.values, a.type);
+    if (op == "Squeeze" && a.values.size() == 1) return scalar_of(a.values[0], a.type);
+    if (op == "Concat" && std::all_of(in.begin(), in.end(), [](const folded* f) { return f && f->dims.size() == 1; })) {
+        int_values values;
+        for (const folded* f : in) values.insert(values.end(), f->values.begin(), f->values.end());
+        return vector_of(std::move(values), a.type);
+    }
+    if (op == "Gather" && a.dims.size() == 1 && in.size() == 2) {
+        int_values values;
+        for (std::int64_t i : in[1]->values) {
+            const std::int64_t k = i < 0 ? i + std::int64_t(a.values.size()) : i;
+            if (k < 0 || k >= std::int64_t(a.values.size())) return std::nullopt;
+            values.push_back(a.values[std::size_t(k)]);
+        }
+        return folded{std::move(values), in[1]->dims, a.type};
+    }
+    if (op == "Slice" && in.size() >= 3) {
+        const auto optional = [&](std::size_t i) { return i < in.size() && in[i] ? in[i]->values : int_values{}; };
+        return sliced(a, in[1]->values, in[2]->values, optional(3), optional(4));
     }
     return std::nullopt;
 }
@@ -250,30 +496,69 @@ bool loader::fold() {
         m_folded[n.output(0)] = *value;
         onnx::TensorProto* t = g->add_initializer();
         t->set_name(n.output(0));
-        t->set_data_type(onnx::TensorProto::INT64);
-        if (!value->scalar) t->add_dims(std::int64_t(value->values.size()));
-        for (std::int64_t v : value->values) t->add_int64_data(v);
+        t->set_data_type(value->type);
+        for (std::int64_t d : value->dims) t->add_dims(d);
+        for (std::int64_t v : value->values) {
+            if (value->type == onnx::TensorProto::INT64)
+                t->add_int64_data(v);
+            else
+                t->add_int32_data(std::int32_t(v));
+        }
         changed = true;
     }
     g->mutable_node()->Swap(&kept);
     return changed;
 }
 
-// Gelu (com.microsoft's, or opset 20's) and com.microsoft's LayerNormalization keep their
-// input's shape, which ONNX 1.12 cannot infer; it is recorded so inference goes on after them.
+// The output shape of an Einsum from its inputs' (explicit "->" form): each output letter takes
+// its size from an input. Empty when the equation or a shape is not known.
+int_values einsum_shape(const onnx::NodeProto& n, const std::unordered_map<std::string, int_values>& shapes) {
+    std::string eq;
+    for (const auto& a : n.attribute())
+        if (a.name() == "equation") eq = a.s();
+    eq.erase(std::remove(eq.begin(), eq.end(), ' '), eq.end());
+    const auto arrow = eq.find("->");
+    if (arrow == std::string::npos || eq.find('.') != std::string::npos) return {};
+    std::map<char, std::int64_t> sizes;
+    std::size_t term = 0, at = 0;
+    for (char c : eq.substr(0, arrow)) {
+        if (c == ',') {
+            ++term;
+            at = 0;
+            continue;
+        }
+        const auto it = int(term) < n.input_size() ? shapes.find(n.input(int(term))) : shapes.end();
+        if (it == shapes.end() || at >= it->second.size()) return {};
+        sizes[c] = it->second[at++];
+    }
+    int_values out;
+    for (char c : eq.substr(arrow + 2)) {
+        if (!sizes.count(c)) return {};
+        out.push_back(sizes[c]);
+    }
+    return out;
+}
+
+// Shapes ONNX 1.12 cannot infer: Gelu (com.microsoft's, or opset 20's) and com.microsoft's
+// LayerNormalization keep their input's; an Einsum with spaces or capitals in its equation. They
+// are recorded so inference goes on after them.
 bool loader::same_shapes() {
     bool changed = false;
     auto* g = m_model.mutable_graph();
     for (const auto& n : g->node()) {
-        if ((n.op_type() != "Gelu" && n.op_type() != "LayerNormalization") || n.input_size() == 0 ||
-            n.output_size() == 0 || m_shapes.count(n.output(0)) || !m_shapes.count(n.input(0)))
-            continue;
+        if (n.input_size() == 0 || n.output_size() == 0 || m_shapes.count(n.output(0))) continue;
+        int_values dims;
+        if ((n.op_type() == "Gelu" || n.op_type() == "LayerNormalization") && m_shapes.count(n.input(0)))
+            dims = m_shapes.at(n.input(0));
+        else if (n.op_type() == "Einsum")
+            dims = einsum_shape(n, m_shapes);
+        if (dims.empty()) continue;
         onnx::ValueInfoProto* v = g->add_value_info();
         v->set_name(n.output(0));
         auto* t = v->mutable_type()->mutable_tensor_type();
         t->set_elem_type(onnx::TensorProto::FLOAT);
-        for (std::int64_t d : m_shapes.at(n.input(0))) t->mutable_shape()->add_dim()->set_dim_value(d);
-        m_shapes[n.output(0)] = m_shapes.at(n.input(0));
+        for (std::int64_t d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
+        m_shapes[n.output(0)] = dims;
         changed = true;
     }
     return changed;
@@ -374,6 +659,7 @@ void loader::collect_shapes(graph& g) const {
     for (const auto& init : proto.initializer()) {
         tensor_info& t = g.tensors[init.name()];
         t.constant = true;
+        t.elem_type = init.data_type();
         t.weights_absent = !has_data(init);
         if (const auto v = integer_values(init)) {
             t.has_ints = true;

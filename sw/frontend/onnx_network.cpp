@@ -26,6 +26,9 @@ struct flow {
     input_view view;   // selection of the layer's output, with the tensor's IR shape
     dims_t dims;       // ONNX shape
     int row_axis = -1;  // the ONNX axis that streams (the layer's output rows); -1: flat
+    // Flat (row_axis -1): every vector along the last ONNX axis lies within one row of the
+    // producer, as after a window partition that splits and permutes the rows but not the features.
+    bool last_in_row = true;
     // A zero Pad folded into the Conv or pooling that reads it: top, left, bottom, right (the
     // flow is then the unpadded tensor).
     std::array<std::int64_t, 4> pad{};
@@ -62,11 +65,15 @@ layer activation_of(const std::string& name, const std::string& function, const 
     return l;
 }
 
-// Ops whose outputs are computed from constants (shape arithmetic), accepted but not mapped.
+// Ops that are accepted on constants only (computed at load time, never mapped) besides those
+// with a handler: shape and index arithmetic, masks, tables.
 const std::set<std::string>& constant_ops() {
     static const std::set<std::string> ops = {
-        "Cast",  "ConstantOfShape", "Range", "Equal", "Where", "Not",  "Less",       "Greater", "Floor", "Ceil",
-        "Neg",   "Abs",             "Min",   "Max",   "Size",  "Sqrt", "ReduceProd", "Pow",     "Erf"};
+        "ConstantOfShape", "Range",      "Not",        "Floor",          "Ceil",       "Abs",        "Min",
+        "Max",             "Size",       "ReduceProd", "Mod",            "Tile",       "ScatterND",  "And",
+        "Or",              "Xor",        "Trilu",      "LessOrEqual",    "GreaterOrEqual", "Exp",    "Log",
+        "Reciprocal",      "Sign",       "ReduceMin",  "ReduceL2",       "GatherElements", "ScatterElements",
+        "Round",           "NonZero",    "CumSum",     "Sin",            "Cos"};
     return ops;
 }
 
@@ -75,6 +82,8 @@ public:
     explicit converter(const graph& g) : m_g(g), m_nodes(onnx_import::simplify(g)) {
         for (std::size_t i = 0; i < m_nodes.size(); ++i)
             for (const auto& in : m_nodes[i].inputs) m_consumers[in].push_back(i);
+        for (const node& n : m_nodes)
+            for (const auto& out : n.outputs) m_producers[out] = &n;
     }
     network run();
 
@@ -94,6 +103,12 @@ private:
     const flow& data(const node& n, std::size_t input) const;
     std::vector<std::int64_t> ints(const node& n, std::size_t input) const;
     std::uint64_t constant_elements(const node& n, std::size_t input) const;
+    // The parameters constant input `input` is computed from: the float initializers and weight
+    // inputs of more than one element behind it, each counted once in the network.
+    std::uint64_t parameters(const node& n, std::size_t input);
+    // Counts constant input `input` as a layer's parameters and, when not a scalar, as elements
+    // it streams from memory.
+    void hold_constant(layer& l, const node& n, std::size_t input);
     // The node consuming output 0 of `n` alone, if it has op `op` and is not yet absorbed.
     const node* sole_consumer(const node& n, const char* op);
     void absorb(const node& consumer, const node& into);
@@ -121,13 +136,14 @@ private:
     void weighted_matmul(const node& n, const flow& a, std::uint64_t k, std::uint64_t out, bool has_bias,
                          std::uint64_t extra);
     void dynamic_matmul(const node& n);
+    void einsum(const node& n);
     void recurrent(const node& n);
     void unary(const node& n);
     void batch_norm(const node& n);
     void binary(const node& n);
     void constant_operand(const node& n, std::size_t constant);
     void elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
-                     std::uint64_t parameters = 0);
+                     const std::vector<std::size_t>& constants = {});
     void power(const node& n);
     void cast(const node& n);
     void compare(const node& n);
@@ -144,6 +160,8 @@ private:
     const graph& m_g;
     std::vector<node> m_nodes;
     std::unordered_map<std::string, std::vector<std::size_t>> m_consumers;
+    std::unordered_map<std::string, const node*> m_producers;
+    std::set<std::string> m_counted;  // parameters already counted in a layer's weights
     std::set<const node*> m_absorbed;  // bias adds and batch norms folded into their producer
     std::unordered_map<std::string, std::string> m_renamed;  // absorbed output -> its producer's
     std::optional<network> m_net;
@@ -172,6 +190,7 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"GlobalAveragePool", &converter::pool},    {"GlobalMaxPool", &converter::pool},
         {"Pad", &converter::pad},                   {"ReduceMean", &converter::reduce},
         {"ReduceSum", &converter::reduce},          {"ReduceMax", &converter::reduce},
+        {"ReduceL2", &converter::reduce},           {"Einsum", &converter::einsum},
         {"HardSigmoid", &converter::hard_activation}, {"HardSwish", &converter::hard_activation},
         {"Neg", &converter::unary},                 {"Sqrt", &converter::unary},
         {"Erf", &converter::unary},                 {"Pow", &converter::power},
@@ -209,6 +228,30 @@ std::uint64_t converter::constant_elements(const node& n, std::size_t input) con
     if (input >= n.inputs.size() || n.inputs[input].empty()) return 0;
     if (is_data(n.inputs[input])) fail(n, "input " + std::to_string(input) + " must be a constant (a weight)");
     return numel(dims(n, n.inputs[input]));
+}
+
+std::uint64_t converter::parameters(const node& n, std::size_t input) {
+    std::vector<std::string> open = {n.inputs.at(input)};
+    std::uint64_t total = 0;
+    while (!open.empty()) {
+        const std::string name = open.back();
+        open.pop_back();
+        if (name.empty() || !m_counted.insert(name).second) continue;
+        if (const auto p = m_producers.find(name); p != m_producers.end()) {
+            open.insert(open.end(), p->second->inputs.begin(), p->second->inputs.end());
+            continue;
+        }
+        const auto t = m_g.tensors.find(name);
+        if (t != m_g.tensors.end() && t->second.elem_type == 1 && t->second.elements() > 1)  // FLOAT
+            total += t->second.elements();
+    }
+    return total;
+}
+
+void converter::hold_constant(layer& l, const node& n, std::size_t input) {
+    l.extra_weights += parameters(n, input);
+    const std::uint64_t k = constant_elements(n, input);
+    l.constant_inputs += k > 1 ? k : 0;
 }
 
 const node* converter::sole_consumer(const node& n, const char* op) {
@@ -309,13 +352,19 @@ network converter::run() {
 // Shape plumbing
 
 flow converter::reshaped(flow f, const dims_t& to) const {
+    const bool last_kept = !to.empty() && !f.dims.empty() && f.dims.back() % to.back() == 0;  // split, not merged
     if (f.row_axis >= 0) {
-        const std::uint64_t before = product(f.dims, 0, std::size_t(f.row_axis));
-        const std::int64_t rows = f.dims[std::size_t(f.row_axis)];
+        const auto row = std::size_t(f.row_axis);
+        const std::uint64_t before = product(f.dims, 0, row);
+        const std::int64_t rows = f.dims[row];
         int axis = -1;
         for (std::size_t a = 0; a < to.size() && axis < 0; ++a)
             if (product(to, 0, a) == before && to[a] == rows) axis = int(a);
         f.row_axis = axis;
+        const std::uint64_t within = product(f.dims, row + 1, f.dims.size());  // elements of a row, per row index
+        f.last_in_row = axis >= 0 || (!to.empty() && within % std::uint64_t(to.back()) == 0);
+    } else {
+        f.last_in_row = f.last_in_row && last_kept;
     }
     f.dims = to;
     f.view.shape = f.row_axis >= 0 ? canonical(to, f.row_axis) : tensor_shape{unsigned(numel(to))};
@@ -333,6 +382,7 @@ void converter::plumb_transpose(const node& n) {
         for (std::size_t i = f.dims.size(); i-- > 0;) perm.push_back(std::int64_t(i));
     dims_t to;
     int axis = -1;
+    if (f.row_axis < 0) f.last_in_row = f.last_in_row && perm.back() == std::int64_t(perm.size()) - 1;
     for (std::size_t a = 0; a < perm.size(); ++a) {
         to.push_back(f.dims.at(std::size_t(perm[a])));
         if (perm[a] == f.row_axis) axis = int(a);
@@ -352,6 +402,7 @@ flow converter::selected(const node& n, flow f, std::size_t axis, std::int64_t s
         f.view.row0 += unsigned(start);
         f.view.rows = unsigned(count);
         f.row_axis = -1;
+        f.last_in_row = axis + 1 < f.dims.size();
     } else {
         if (f.view.elems * std::uint64_t(count) % std::uint64_t(size))
             fail(n, "the selection does not split the tensor's rows evenly");
@@ -381,6 +432,7 @@ void converter::plumb_gather(const node& n) {
         fail(n, "expected indices of a contiguous range");
     flow g = selected(n, f, axis, first, last - first + 1);
     if (scalar) {  // the axis disappears
+        if (g.row_axis < 0 && axis + 1 == g.dims.size()) g.last_in_row = false;
         g.dims.erase(g.dims.begin() + std::ptrdiff_t(axis));
         if (g.row_axis > int(axis)) --g.row_axis;
     }
@@ -396,12 +448,15 @@ void converter::plumb_slice(const node& n) {
     for (std::size_t i = 0; i < starts.size(); ++i) {
         const std::int64_t rank = std::int64_t(f.dims.size()), a = axes.empty() ? std::int64_t(i) : axes.at(i);
         const auto axis = std::size_t(a < 0 ? a + rank : a);
-        if (!steps.empty() && steps.at(i) != 1) fail(n, "expected steps of 1");
+        const std::int64_t step = steps.empty() ? 1 : steps.at(i);
+        if (step < 1) unsupported(n, "expected positive steps");
         const std::int64_t size = f.dims.at(axis);
         const auto clamp = [&](std::int64_t v) { return std::max<std::int64_t>(0, std::min(v < 0 ? v + size : v, size)); };
         const std::int64_t b = clamp(starts[i]), e = clamp(ends.at(i));
         if (e <= b) fail(n, "the slice is empty");
-        f = selected(n, f, axis, b, e - b);
+        // Every step-th element: read as the same number of elements taken in one run.
+        const std::int64_t count = (e - b + step - 1) / step;
+        f = selected(n, f, axis, std::min(b, size - count), count);
     }
     set(n, 0, f);
 }
@@ -481,7 +536,7 @@ void converter::conv(const node& n) {
     l.win = sliding(n, x, w[2], w[3]);
     l.bias = constant_elements(n, 2) > 0;
     if (const node* bn = sole_consumer(n, "BatchNormalization")) {  // folded: scale and shift per channel
-        l.extra_weights += constant_elements(*bn, 1) + constant_elements(*bn, 2);
+        l.extra_weights += parameters(*bn, 1) + parameters(*bn, 2);
         absorb(*bn, n);
     }
     if (const node* add = l.bias ? nullptr : sole_consumer(n, "Add")) {
@@ -507,12 +562,18 @@ void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, s
         l.kind = layer_kind::matmul;
         if (v.elems % k) fail(n, "the contraction does not divide the rows");
         v.shape = {unsigned(k), rows_of(v.shape), unsigned(v.elems / k)};
-    } else {
-        if (numel(a.dims) != k)
-            fail(n, "multiplies " + std::to_string(numel(a.dims) / k) +
-                        " vectors that are not streamed by rows; expected one vector or a streamed sequence");
+    } else if (numel(a.dims) == k) {
         l.kind = layer_kind::dense;
         v.shape = {unsigned(k)};
+    } else if (const unsigned rows = rows_of(m_net->at(a.layer).output_shape);
+               (a.last_in_row || rows == 1) && v.rows == rows && v.elems % k == 0) {
+        // Vectors in another order than their producer's rows (a window partition): a position-wise
+        // product streams by the producer's rows all the same.
+        l.kind = layer_kind::matmul;
+        v.shape = {unsigned(k), v.rows, unsigned(v.elems / k)};
+    } else {
+        fail(n, "multiplies " + std::to_string(numel(a.dims) / k) +
+                    " vectors that are not streamed by rows; expected one vector or a streamed sequence");
     }
     l.views = {v};
     l.bias = has_bias;
@@ -523,7 +584,9 @@ void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, s
             absorb(*add, n);
         }
     }
-    const int row_axis = l.kind == layer_kind::matmul ? a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size()) : -1;
+    const int row_axis = l.kind == layer_kind::matmul && a.row_axis >= 0
+                             ? a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size())
+                             : -1;
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
@@ -560,6 +623,32 @@ void converter::dynamic_matmul(const node& n) {
     l.contraction = std::uint64_t(n.op == "Gemm" && n.integer("transA", 0) ? a.dims.front() : a.dims.back());
     l.output_shape = canonical(out, row_axis);
     emit(n, 0, add_layer(std::move(l), n), row_axis);
+}
+
+// An Einsum that is a matmul: "P i k, P k j -> P i j" or "P i k, P j k -> P i j" with the same
+// batch indices P on both sides (or none on a constant second operand), one contraction index k.
+void converter::einsum(const node& n) {
+    std::string eq = n.text("equation", "");
+    eq.erase(std::remove(eq.begin(), eq.end(), ' '), eq.end());
+    const auto arrow = eq.find("->"), comma = eq.find(',');
+    const auto bad = [&] { unsupported(n, "equation '" + n.text("equation", "") + "' is not a matmul (expected e.g. bij,bjk->bik)"); };
+    if (n.inputs.size() != 2 || arrow == std::string::npos || comma == std::string::npos || comma > arrow ||
+        eq.find('.') != std::string::npos)
+        bad();
+    const std::string a = eq.substr(0, comma), b = eq.substr(comma + 1, arrow - comma - 1), out = eq.substr(arrow + 2);
+    if (a.size() < 2 || b.size() < 2 || out.size() != a.size()) bad();
+    const std::string batch = a.substr(0, a.size() - 2);
+    const char i = a[a.size() - 2], k = a.back();
+    const std::string tail = b.substr(b.size() - 2);
+    const char j = tail[0] == k ? tail[1] : tail[1] == k ? tail[0] : 0;
+    const std::string b_batch = b.substr(0, b.size() - 2);
+    if (!j || (b_batch != batch && !(b_batch.empty() && !is_data(n.inputs[1]))) || out != batch + i + j ||
+        i == j || i == k || j == k || batch.find_first_of(std::string{i, j, k}) != std::string::npos)
+        bad();
+    const bool transposed = tail[1] == k;  // P j k: the second operand's last axis is contracted
+    if (is_data(n.inputs[1])) return dynamic_matmul(n);
+    const dims_t& w = dims(n, n.inputs[1]);
+    weighted_matmul(n, data(n, 0), std::uint64_t(w[transposed ? 1 : 0]), std::uint64_t(w[transposed ? 0 : 1]), false, 0);
 }
 
 // LSTM, GRU (torch's linear_before_reset = 1) and RNN (tanh), forward: W is [1, gates x H, F].
@@ -621,7 +710,7 @@ void converter::unary(const node& n) {
             absorb(*mul, n);
         }
     }
-    for (std::size_t i = 1; i < n.inputs.size() && n.op != "Clip"; ++i) l.extra_weights += constant_elements(n, i);
+    for (std::size_t i = 1; i < n.inputs.size() && n.op != "Clip"; ++i) hold_constant(l, n, i);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
@@ -643,20 +732,23 @@ void converter::binary(const node& n) {
     l.kind = n.op == "Add" ? layer_kind::add : layer_kind::mul;
     l.inputs = {a->layer, b->layer};
     l.views = {a->view, b->view};
-    const int row_axis = a->row_axis < 0 ? -1 : a->row_axis + int(dims(n, n.outputs[0]).size()) - int(a->dims.size());
+    int row_axis = a->row_axis < 0 ? -1 : a->row_axis + int(dims(n, n.outputs[0]).size()) - int(a->dims.size());
+    if (numel(a->dims) == numel(b->dims) && (a->row_axis < 0) != (b->row_axis < 0)) {  // one streams, one not: flat
+        for (input_view& v : l.views) v.shape = {unsigned(numel(a->dims))};
+        row_axis = -1;
+    }
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
 // x op c (or c op x): a shift or a scale of x; c / x a reciprocal, then a scale unless c is 1. A
-// constant of more than one element is a parameter.
+// constant of more than one element is held in memory (hold_constant).
 void converter::constant_operand(const node& n, std::size_t constant) {
     const flow& x = data(n, 1 - constant);
     const std::uint64_t k = constant_elements(n, constant);
-    const std::uint64_t parameters = k > 1 ? k : 0;
     const bool shift = n.op == "Add" || n.op == "Sub";
     if (n.op != "Div" || constant == 1) {
         layer l = activation_of(n.name, shift ? "shift" : "scale", x);
-        l.extra_weights = parameters;
+        hold_constant(l, n, constant);
         return emit(n, 0, add_layer(std::move(l), n), x.row_axis);
     }
     int index = add_layer(activation_of(n.name, "reciprocal", x), n);
@@ -666,7 +758,7 @@ void converter::constant_operand(const node& n, std::size_t constant) {
         r.layer = index;
         r.view = whole(m_net->at(index).output_shape);
         layer l = activation_of(n.name + ".scale", "scale", r);
-        l.extra_weights = parameters;
+        hold_constant(l, n, constant);
         index = add_layer(std::move(l), n);
     }
     emit(n, 0, index, x.row_axis);
@@ -675,7 +767,7 @@ void converter::constant_operand(const node& n, std::size_t constant) {
 // An element-wise op of activations `operands` (input indices), ordered so that the first holds
 // the most elements; the others repeat.
 void converter::elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
-                            std::uint64_t parameters) {
+                            const std::vector<std::size_t>& constants) {
     const auto size = [&](std::size_t i) { return numel(data(n, i).dims); };
     if (size(operands[1]) > size(operands[0])) {
         if (function == "sub" || function == "div")
@@ -689,7 +781,7 @@ void converter::elementwise(const node& n, std::string function, std::vector<std
     l.name = n.name;
     l.kind = layer_kind::elementwise;
     l.function = function;
-    l.extra_weights = parameters;
+    for (std::size_t c : constants) hold_constant(l, n, c);
     for (std::size_t i : operands) {
         l.inputs.push_back(data(n, i).layer);
         l.views.push_back(data(n, i).view);
@@ -731,29 +823,20 @@ void converter::compare(const node& n) {
     if (c == 0 && function != "equal") function = function == "less" ? "greater" : "less";  // c < x is x > c
     const flow& x = data(n, 1 - c);
     layer l = activation_of(n.name, function, x);
-    const std::uint64_t k = constant_elements(n, c);
-    l.extra_weights = k > 1 ? k : 0;
+    hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
 // Where(condition, a, b): a select of one activation by constants (a mask), or element-wise
-// of the activations among its inputs; constant inputs of more than one element are parameters.
+// of the activations among its inputs; constant inputs are held in memory (hold_constant).
 void converter::where(const node& n) {
     if (n.inputs.size() != 3) fail(n, "expected three inputs");
-    std::vector<std::size_t> operands;
-    std::uint64_t parameters = 0;
-    for (std::size_t i = 0; i < 3; ++i) {
-        if (is_data(n.inputs[i])) {
-            operands.push_back(i);
-        } else {
-            const std::uint64_t k = constant_elements(n, i);
-            parameters += k > 1 ? k : 0;
-        }
-    }
-    if (operands.size() > 1) return elementwise(n, "where", operands, parameters);
+    std::vector<std::size_t> operands, constants;
+    for (std::size_t i = 0; i < 3; ++i) (is_data(n.inputs[i]) ? operands : constants).push_back(i);
+    if (operands.size() > 1) return elementwise(n, "where", operands, constants);
     const flow& x = data(n, operands.front());
     layer l = activation_of(n.name, "select", x);
-    l.extra_weights = parameters;
+    for (std::size_t c : constants) hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
@@ -767,17 +850,30 @@ void converter::pool(const node& n) {
     l.kind = layer_kind::pooling;
     l.function = n.op.find("Max") != std::string::npos ? "max" : "avg";
     l.inputs = {x.layer};
+    if (global && x.dims.size() == 4 && x.row_axis != 2 && x.view.rows == 1) {  // one row: a window of H x W
+        input_view v = x.view;
+        v.shape = {unsigned(x.dims[0] * x.dims[1]), 1, unsigned(x.dims[2] * x.dims[3])};
+        l.views = {v};
+        l.win.kernel_w = v.shape[2];
+        return emit(n, 0, add_layer(std::move(l), n), 2);
+    }
     l.views = {image_view(n, x)};
     l.win = sliding(n, x, global ? x.dims[2] : kernel[0], global ? x.dims[3] : kernel[1]);
     emit(n, 0, add_layer(std::move(l), n), 2);
 }
 
+// Of activations and constants (a class token): the constants are held in memory.
 void converter::concat(const node& n) {
     layer l;
     l.name = n.name;
     l.kind = layer_kind::concat;
     int row_axis = -2;
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+        if (!is_data(n.inputs[i])) {
+            l.extra_weights += parameters(n, i);
+            l.constant_inputs += constant_elements(n, i);
+            continue;
+        }
         const flow& f = data(n, i);
         l.inputs.push_back(f.layer);
         l.views.push_back(f.view);
@@ -799,6 +895,7 @@ void converter::pad(const node& n) {
     if (pads.size() != 2 * rank) fail(n, "expected " + std::to_string(2 * rank) + " pads");
     for (std::int64_t p : pads)
         if (p < 0) unsupported(n, "negative pads (cropping) are not supported");
+    if (std::all_of(pads.begin(), pads.end(), [](std::int64_t p) { return p == 0; })) return plumb_identity(n);
     const std::string mode = n.text("mode", "constant");
     if (mode != "constant" && mode != "reflect" && mode != "edge") unsupported(n, "unknown mode '" + mode + "'");
     const bool has_value = n.inputs.size() > 2 && !n.inputs[2].empty();
@@ -850,7 +947,7 @@ std::vector<std::size_t> converter::reduced_axes(const node& n, const flow& x) c
 void converter::reduce(const node& n) {
     const flow& x = data(n, 0);
     const std::vector<std::size_t> axes = reduced_axes(n, x);
-    const std::string function = n.op == "ReduceMean" ? "mean" : n.op == "ReduceSum" ? "sum" : "max";
+    const std::string function = n.op == "ReduceMean" ? "mean" : n.op == "ReduceSum" ? "sum" : n.op == "ReduceL2" ? "l2" : "max";
     const int out_rank = int(dims(n, n.outputs.at(0)).size());
     if (x.dims.size() == 4 && x.row_axis == 2 && axes == std::vector<std::size_t>{2, 3}) {
         layer l;
@@ -874,9 +971,10 @@ void converter::reduce(const node& n) {
         return emit(n, 0, index, out_rank == 4 ? 2 : -1);
     }
     const std::size_t last = x.dims.size() - 1;
-    if (axes != std::vector<std::size_t>{last} || row_elements(x.view.shape) != std::uint64_t(x.dims[last]))
-        unsupported(n, "expected a reduction over an image's H and W, or over the last axis of a vector or of a "
-                       "sequence's features");
+    const bool flat = x.row_axis < 0 && !is_spatial(x.view.shape);  // a reduce per vector of the last axis
+    if (axes != std::vector<std::size_t>{last} || (row_elements(x.view.shape) != std::uint64_t(x.dims[last]) && !flat))
+        unsupported(n, "expected a reduction over an image's H and W, or over the last axis of a vector, of a "
+                       "sequence's features or of a tensor not streamed by rows");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::reduce;

@@ -227,7 +227,7 @@ void network::infer(layer& l) const {
             fail(l, "needs a non-empty output shape and a positive contraction");
         break;
     case layer_kind::concat: {
-        std::uint64_t total = 0;
+        std::uint64_t total = l.constant_inputs;  // the constant parts, then the inputs
         for (const auto& v : l.views) total += elements(v.shape);
         if (elements(l.output_shape) != total)
             fail(l, "output " + to_string(l.output_shape) + " does not hold its inputs' " + std::to_string(total) +
@@ -240,11 +240,12 @@ void network::infer(layer& l) const {
                         to_string(l.input_shape));
         break;
     case layer_kind::reduce:
-        if (l.function != "mean" && l.function != "sum" && l.function != "max")
-            fail(l, "unknown reduction '" + l.function + "'; expected mean|sum|max");
-        if (rows_of(l.output_shape) != rows_of(l.input_shape) || row_elements(l.output_shape) != 1)
-            fail(l, "output " + to_string(l.output_shape) + " is not one element per row of " +
-                        to_string(l.input_shape));
+        if (l.function != "mean" && l.function != "sum" && l.function != "max" && l.function != "l2")
+            fail(l, "unknown reduction '" + l.function + "'; expected mean|sum|max|l2");
+        if (rows_of(l.output_shape) != rows_of(l.input_shape) ||
+            row_elements(l.input_shape) % row_elements(l.output_shape) != 0)
+            fail(l, "output " + to_string(l.output_shape) + " does not reduce each row of " +
+                        to_string(l.input_shape) + " to a whole number of elements");
         break;
     case layer_kind::elementwise:
         if (!known(elementwise_functions, l.function))

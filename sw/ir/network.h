@@ -26,7 +26,7 @@ enum class layer_kind {
     mul,             // element-wise product of two tensors
     concat,          // joins its inputs' elements (a copy on a core)
     pad,             // its input copied into a larger, padded tensor (a copy on a core)
-    reduce,          // mean|sum|max of each row's elements (e.g. over features, per token)
+    reduce,          // mean|sum|max|l2 of each row's elements (e.g. over features, per token)
     elementwise,     // sub|div|equal|less|greater|where of two or three tensors, the first the largest
 };
 const char* to_string(layer_kind kind);
@@ -71,11 +71,13 @@ struct layer {
     unsigned groups = 1;          // conv2d: channel groups (depthwise: groups = input channels)
     bool bias = true;             // dense, conv2d, matmul: a bias vector of `out`; lstm: two of hidden per gate
     std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
+    std::uint64_t constant_inputs = 0;  // digital layers: elements of the constant operands they read
+                                        // (a mask, a table, a class token), streamed from memory
     std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling
     std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine|
                                   // hardsigmoid|hardswish|neg|square|sqrt|pow|reciprocal|erf|silu|equal|
-                                  // less|greater|select; pooling: max|avg; reduce: mean|sum|max;
+                                  // less|greater|select; pooling: max|avg; reduce: mean|sum|max|l2;
                                   // elementwise: sub|div|equal|less|greater|where; lstm: lstm|gru|rnn
     tensor_shape input_shape;     // inferred: shape of the view of inputs[0]
     tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul, concat, pad, reduce

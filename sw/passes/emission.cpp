@@ -75,6 +75,7 @@ private:
     int emit_core_stream(int index, unsigned replica, const std::vector<int>& tiles);
     void emit_recurrent(int index, int gates, const std::vector<int>& tiles);
     void emit_digital(int index);
+    void emit_constants(int index, const std::vector<int>& streams);
     void emit_output();
     // The parts of `producer`'s output a stream of phase `phase` can receive from.
     const std::vector<part>& parts_in(int producer, int phase);
@@ -82,6 +83,8 @@ private:
     int scatter_group(int stream);
     // The memory core keeping a layer's output between phases (the least loaded one).
     int spill_core(int layer);
+    // The memory core keeping the fewest elements, which then keeps `elements` more.
+    int least_loaded_memory_core(std::uint64_t elements);
     int store_stream(int producer, int node);
     // Makes the group's streams wait for what `consumer` needs of input `input`, and the producer's
     // parts send it, chunk by chunk. `consumer` -1: a stream that needs the whole tensor once.
@@ -101,7 +104,7 @@ private:
     std::map<std::pair<int, int>, std::vector<part>> m_loaded;  // (phase, layer): loaded from the memory core
     std::map<int, int> m_stored;                               // layer -> its store stream
     std::map<int, int> m_spill;                                // layer -> its memory core between phases
-    std::map<int, std::uint64_t> m_spilled;                    // memory core -> elements it keeps
+    std::map<int, std::uint64_t> m_spilled;                    // memory core -> elements it keeps (spills, constants)
     stream_ref m_input, m_output;
     int m_output_phase = 0;
     int m_next_tag = 0;
@@ -180,15 +183,19 @@ int emitter::scatter_group(int stream) {
     return it != m_scatter.end() ? it->second : m_scatter[stream] = m_next_group++;
 }
 
-int emitter::spill_core(int layer) {
-    const auto it = m_spill.find(layer);
-    if (it != m_spill.end()) return it->second;
+int emitter::least_loaded_memory_core(std::uint64_t elements) {
     int best = -1;
     for (int node = 0; node < int(m_target.nodes.size()); ++node)
         if (m_target.nodes[std::size_t(node)] == node_kind::memory_core && (best < 0 || m_spilled[node] < m_spilled[best]))
             best = node;
-    m_spilled[best] += elements(m_net.at(layer).output_shape);
-    return m_spill[layer] = best;
+    m_spilled[best] += elements;
+    return best;
+}
+
+int emitter::spill_core(int layer) {
+    const auto it = m_spill.find(layer);
+    if (it != m_spill.end()) return it->second;
+    return m_spill[layer] = least_loaded_memory_core(elements(m_net.at(layer).output_shape));
 }
 
 int emitter::store_stream(int producer, int node) {
@@ -382,6 +389,7 @@ void emitter::emit_digital(int index) {
     const layer_plan& p = lp(index);
     const layer& l = m_net.at(index);
     m_parts[std::size_t(index)].clear();
+    std::vector<int> streams;
     for (unsigned r = 0; r < p.replicas; ++r) {
         const int s = add_stream(p.phase, p.cores[r], chunks_of(p, r));
         stream_build& st = m_streams[std::size_t(s)];
@@ -389,11 +397,36 @@ void emitter::emit_digital(int index) {
             for (const core_op& op : core_work(m_plan, index))
                 st.work[k].push_back(compute(sched_op::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function));
         m_parts[std::size_t(index)].push_back({s, 0, channels(l.output_shape), index});
+        streams.push_back(s);
         for (std::size_t i = 0; i < l.inputs.size(); ++i) {
             const tensor_shape& v = l.views[i].shape;
             const bool rowed = reads_rowed(m_net, index, i);
             connect(index, i, l.inputs[i], {{s}, 0, rowed ? row_elements(v) : elements(v)});
         }
+    }
+    emit_constants(index, streams);
+}
+
+// A digital layer's constant operands (a mask, a table, a class token) are held in the least
+// loaded memory core: loaded and sent to the layer's streams, which wait for them before their first chunk.
+void emitter::emit_constants(int index, const std::vector<int>& streams) {
+    const std::uint64_t bytes = m_net.at(index).constant_inputs * m_target.activation_bytes;
+    if (!bytes) return;
+    const int s = add_stream(lp(index).phase, least_loaded_memory_core(m_net.at(index).constant_inputs), {0});
+    sched_instr load = instr(sched_op::load, index);
+    load.bytes = bytes;
+    sched_instr send = instr(sched_op::send, index);
+    send.tag = m_next_tag++;
+    send.guard_group = scatter_group(s);
+    send.bytes = bytes;
+    std::set<int> nodes;
+    for (int c : streams) nodes.insert(m_streams[std::size_t(c)].node);
+    send.destinations.assign(nodes.begin(), nodes.end());
+    m_streams[std::size_t(s)].work[0].push_back(load);
+    m_streams[std::size_t(s)].sends[0].push_back(send);
+    for (int c : streams) {
+        stream_build& to = m_streams[std::size_t(c)];
+        to.inputs.push_back({send.tag, index, std::vector<std::uint64_t>(to.chunks.size(), 1)});
     }
 }
 

@@ -51,8 +51,10 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
     case layer_kind::mul: lp.ops = {{"mul", per_row, index}}; break;
     case layer_kind::concat:
     case layer_kind::pad: lp.ops = {{"copy", per_row, index}}; break;
-    case layer_kind::reduce:  // per input element: an add, or a compare for max
+    case layer_kind::reduce:  // per input element: an add, or a compare for max; l2 squares first, then a sqrt
         lp.ops = {{l.function == "max" ? "maxpool" : "reduce", row_elements(l.input_shape), index}};
+        if (l.function == "l2")
+            lp.ops = {{"mul", row_elements(l.input_shape), index}, lp.ops.front(), {"sqrt", per_row, index}};
         break;
     case layer_kind::pooling:  // every output reads its window
         lp.ops = {{l.function + "pool", per_row * l.win.kernel_h * l.win.kernel_w, index}};

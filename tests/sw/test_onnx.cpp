@@ -484,7 +484,7 @@ TEST(OnnxFrontEnd, OtherReductionAxesAreRefused) {
         EXPECT_THAT(
             error_of([&] { load_network_onnx(reduced("ReduceMean", 13, axes, true).save(temp_file("reduce_c"))); }),
             HasSubstr("node 'reduce' (ReduceMean): expected a reduction over an image's H and W, or over the last "
-                      "axis of a vector or of a sequence's features (opset 13)"));
+                      "axis of a vector, of a sequence's features or of a tensor not streamed by rows (opset 13)"));
     }
 }
 
@@ -631,7 +631,8 @@ TEST(OnnxFrontEnd, ComparesAndWhereOnActivations) {
     const network net = load_network_onnx(b.save(temp_file("where")));
     ASSERT_EQ(net.size(), 6);
     EXPECT_EQ(net.at(1).function, "select");
-    EXPECT_EQ(net.at(1).extra_weights, 16u);  // the mask is held like a weight
+    EXPECT_EQ(net.at(1).extra_weights, 32u);    // the parameters the mask is computed from, 16 each
+    EXPECT_EQ(net.at(1).constant_inputs, 16u);  // the mask, held in memory
     EXPECT_EQ(net.at(2).function, "greater");
     EXPECT_EQ(net.at(3).kind, layer_kind::elementwise);
     EXPECT_EQ(net.at(3).function, "equal");
@@ -715,6 +716,76 @@ TEST(OnnxFrontEnd, GruWithoutLinearBeforeResetIsRefused) {
     b.node("GRU", {"x", "w", "r"}, {"y"}, "gru", {attr("hidden_size", 2)});
     EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("gru_lbr0"))); }),
                 HasSubstr("node 'gru' (GRU): expected linear_before_reset = 1 (torch's GRU) (opset 13)"));
+}
+
+TEST(OnnxFrontEnd, ClassTokenConcatCountsTheTokenInWeights) {
+    onnx_builder b;
+    b.input("x", {1, 4, 8}).output("y").weight("token", {1, 1, 8}).weight("w", {8, 8}).ints("shape", {1, 1, 1});
+    b.node("Expand", {"token", "shape"}, {"tokens"}, "expand");  // computed from the token: still its 8 values
+    b.node("Concat", {"tokens", "x"}, {"joined"}, "cat", {attr("axis", 1)});
+    b.node("MatMul", {"joined", "w"}, {"y"}, "fc");
+    const network net = load_network_onnx(b.save(temp_file("class_token")));
+    ASSERT_EQ(net.size(), 3);
+    const layer& cat = net.at(1);
+    EXPECT_EQ(cat.kind, layer_kind::concat);
+    EXPECT_EQ(cat.inputs, (std::vector<int>{0}));  // the token is no layer input: it is held in memory
+    EXPECT_EQ(cat.constant_inputs, 8u);
+    EXPECT_EQ(elements(cat.output_shape), 5u * 8);
+    EXPECT_EQ(net.weights(), 8u + 8 * 8);
+    EXPECT_EQ(net.static_macs(), 5u * 8 * 8);  // five tokens through the matmul
+}
+
+TEST(OnnxFrontEnd, MaskFromRangeModEqualWhereFoldsToNoLayer) {
+    onnx_builder b;
+    b.input("x", {1, 4, 8}).output("y").scalar("zero", 0).scalar("ninf", -1e9f);
+    b.ints("two", {2}).ints("three", {3}).ints("five", {5}).ints("start", {0}).ints("axis", {2});
+    for (const auto& [name, v] : {std::pair{"r0", 0}, {"r8", 8}, {"r1", 1}})
+        b.node("Constant", {}, {name}, std::string("c") + name, {attr("value_int", v)});
+    b.node("Range", {"r0", "r8", "r1"}, {"range"}, "range");      // 0..7
+    b.node("Mod", {"range", "three"}, {"mod"}, "mod");           // 0 1 2 0 1 2 0 1
+    b.node("Gather", {"mod", "five"}, {"end"}, "pick");          // [2]
+    b.node("Slice", {"x", "start", "end", "axis"}, {"part"}, "slice");  // x[:, :, :2]
+    b.node("Mod", {"range", "two"}, {"parity"}, "parity");
+    b.node("Equal", {"parity", "zero_i"}, {"even"}, "even");
+    b.ints("zero_i", {0});
+    b.node("Where", {"even", "zero", "ninf"}, {"mask"}, "mask");  // [8], from constants only
+    b.node("Reshape", {"mask", "mask_shape"}, {"mask2"}, "mask_reshape");
+    b.ints("mask_shape", {4, 2});
+    b.node("Add", {"part", "mask2"}, {"y"}, "masked");
+    const network net = load_network_onnx(b.save(temp_file("range_mask")));
+    ASSERT_EQ(net.size(), 2);  // the input and the masked add: the mask computation maps to nothing
+    const layer& add = net.at(1);
+    EXPECT_EQ(add.function, "shift");
+    EXPECT_EQ(elements(add.output_shape), 4u * 2);  // the slice's end, 5 mod 3, was folded
+    EXPECT_EQ(add.constant_inputs, 8u);             // the mask is held in memory
+    EXPECT_EQ(net.weights(), 0u);                   // and holds no learned parameter
+}
+
+TEST(OnnxFrontEnd, EinsumMatmulsHaveExactMacs) {
+    onnx_builder b;
+    b.input("x", {1, 4, 8}).output("y").weight("wq", {8, 8}).weight("wk", {8, 8}).weight("wo", {6, 4});
+    b.node("MatMul", {"x", "wq"}, {"q"}, "q").node("MatMul", {"x", "wk"}, {"k"}, "k");
+    b.node("Einsum", {"q", "k"}, {"s"}, "scores", {attr("equation", "B I D, B J D -> B I J")});  // q kᵀ
+    b.node("Einsum", {"s", "wo"}, {"y"}, "out", {attr("equation", "bij,kj->bik")});  // by a constant, transposed
+    const network net = load_network_onnx(b.save(temp_file("einsum")));
+    ASSERT_EQ(net.size(), 5);
+    EXPECT_EQ(net.at(3).kind, layer_kind::dynamic_matmul);
+    EXPECT_EQ(net.at(3).dynamic_macs(), 4u * 4 * 8);
+    EXPECT_EQ(net.at(4).kind, layer_kind::matmul);
+    EXPECT_EQ(net.at(4).macs(), 4u * 4 * 6);
+    EXPECT_EQ(net.static_macs(), 2u * 4 * 8 * 8 + 4 * 4 * 6);
+}
+
+TEST(OnnxFrontEnd, EinsumThatIsNoMatmulIsRefused) {
+    for (const std::string eq : {"bij,bkl->bil", "bij,bjk->bki", "bii,bij->bij", "bij,bjk"}) {
+        onnx_builder b;
+        b.input("x", {1, 4, 4}).output("y");
+        b.node("Relu", {"x"}, {"r"}, "relu");
+        b.node("Einsum", {"x", "r"}, {"y"}, "e", {attr("equation", eq)});
+        EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("einsum_bad"))); }),
+                    HasSubstr("node 'e' (Einsum): equation '" + eq + "' is not a matmul (expected e.g. bij,bjk->bik) (opset 13)"))
+            << eq;
+    }
 }
 
 }  // namespace
