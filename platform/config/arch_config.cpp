@@ -400,6 +400,8 @@ sw::memory_desc memory_of(const arch_config& arch) {
     sw::memory_desc m;
     m.scratchpad_bytes = arch.scratchpad.bytes;
     m.dram_chunk_bytes = arch.dram.chunk_bytes;
+    m.light_sram_bytes = arch.light.sram_bytes;
+    m.heavy_sram_bytes = arch.heavy.sram_bytes;
     const models::scratchpad_config pad = arch.scratchpad;
     m.buffers_bytes = [pad](const std::vector<std::uint64_t>& buffers) {
         std::vector<models::buffer_request> requests;

@@ -33,6 +33,11 @@ struct memory_desc {
     // The scratchpad bytes staging buffers of these sizes (one per stream) take.
     std::function<std::uint64_t(const std::vector<std::uint64_t>& buffers)> buffers_bytes;
     std::uint64_t dram_chunk_bytes = 0;  // the staging buffer of an off-chip stream
+    // SRAM of a light and a heavy core: constants a core's layers read stay there while they fit.
+    std::uint64_t light_sram_bytes = 0, heavy_sram_bytes = 0;
+    std::uint64_t core_sram_bytes(node_kind kind) const {
+        return kind == node_kind::light_core ? light_sram_bytes : kind == node_kind::heavy_core ? heavy_sram_bytes : 0;
+    }
 };
 
 struct target_desc {

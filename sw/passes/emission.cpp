@@ -76,6 +76,8 @@ private:
     void emit_recurrent(int index, int gates, const std::vector<int>& tiles);
     void emit_digital(int index);
     void emit_constants(int index, const std::vector<int>& streams);
+    // True (and the bytes taken) when a constant of `bytes` fits the SRAM of every core of `streams`.
+    bool resident_in_cores(std::uint64_t bytes, const std::vector<int>& streams);
     void emit_output();
     // The parts of `producer`'s output a stream of phase `phase` can receive from.
     const std::vector<part>& parts_in(int producer, int phase);
@@ -105,6 +107,7 @@ private:
     std::map<int, int> m_stored;                               // layer -> its store stream
     std::map<int, int> m_spill;                                // layer -> its memory core between phases
     std::map<int, std::uint64_t> m_spilled;                    // memory core -> elements it keeps (spills, constants)
+    std::map<int, std::uint64_t> m_resident;                   // core -> bytes of constants in its SRAM
     stream_ref m_input, m_output;
     int m_output_phase = 0;
     int m_next_tag = 0;
@@ -407,11 +410,13 @@ void emitter::emit_digital(int index) {
     emit_constants(index, streams);
 }
 
-// A digital layer's constant operands (a mask, a table, a class token) are held in the least
-// loaded memory core: loaded and sent to the layer's streams, which wait for them before their first chunk.
+// A digital layer's constant operands (a mask, a table, a class token, a norm's scale) stay in
+// the SRAM of each core that reads them while they fit, written there with the weights. Else
+// they are held in the least loaded memory core: loaded and sent to the layer's streams, which
+// wait for them before their first chunk.
 void emitter::emit_constants(int index, const std::vector<int>& streams) {
     const std::uint64_t bytes = m_net.at(index).constant_inputs * m_target.activation_bytes;
-    if (!bytes) return;
+    if (!bytes || resident_in_cores(bytes, streams)) return;
     const int s = add_stream(lp(index).phase, least_loaded_memory_core(m_net.at(index).constant_inputs), {0});
     sched_instr load = instr(sched_op::load, index);
     load.bytes = bytes;
@@ -428,6 +433,15 @@ void emitter::emit_constants(int index, const std::vector<int>& streams) {
         stream_build& to = m_streams[std::size_t(c)];
         to.inputs.push_back({send.tag, index, std::vector<std::uint64_t>(to.chunks.size(), 1)});
     }
+}
+
+bool emitter::resident_in_cores(std::uint64_t bytes, const std::vector<int>& streams) {
+    std::set<int> nodes;
+    for (int c : streams) nodes.insert(m_streams[std::size_t(c)].node);
+    for (int node : nodes)
+        if (m_resident[node] + bytes > m_target.memory.core_sram_bytes(m_target.nodes[std::size_t(node)])) return false;
+    for (int node : nodes) m_resident[node] += bytes;
+    return true;
 }
 
 void emitter::emit_output() {

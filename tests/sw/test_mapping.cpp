@@ -15,6 +15,7 @@
 #include "sw/ir/input_error.h"
 #include "sw/passes/compiler.h"
 #include "sw/passes/traffic.h"
+#include "tests/sw/onnx_builder.h"
 #include "tests/sw/schedule_checks.h"
 
 namespace aimcsim::sw {
@@ -144,6 +145,32 @@ TEST_P(ZooMapping, DigitalLayersReceiveTheirInputsExactly) {
             ++checked;
         }
     EXPECT_EQ(checked > 0, GetParam() != "lstm2");  // the LSTM's gates run in its own stream
+}
+
+// Bytes memory cores load for the layer named `name`.
+std::uint64_t memory_loads(const schedule& s, const network& net, const std::string& name) {
+    std::uint64_t bytes = 0;
+    for (const auto& u : s.units)
+        for (const auto& code : u.streams)
+            for (const auto& in : code)
+                if (u.kind == node_kind::memory_core && in.op == sched_op::load && in.layer >= 0 &&
+                    net.at(in.layer).name == name)
+                    bytes += in.bytes;
+    return bytes;
+}
+
+// A constant that fits the reading core's SRAM stays there; a larger one streams from memory.
+TEST(Mapping, ConstantsStayInCoreSramWhileTheyFit) {
+    test::onnx_builder b;
+    b.input("x", {1, 4, 8}).output("y").weight("token", {1, 1, 8}).weight("w", {8, 8});
+    b.node("Concat", {"token", "x"}, {"joined"}, "cat", {test::attr("axis", 1)});
+    b.node("MatMul", {"joined", "w"}, {"y"}, "fc");
+    const network net = load_network_onnx(b.save(testing::TempDir() + "aimcsim_resident_token.onnx"));
+    target_desc t = preset_like(8);
+    t.memory.light_sram_bytes = t.memory.heavy_sram_bytes = 8 * t.activation_bytes;
+    EXPECT_EQ(memory_loads(compile(net, t), net, "cat"), 0u);
+    t.memory.light_sram_bytes = t.memory.heavy_sram_bytes = 8 * t.activation_bytes - 1;
+    EXPECT_EQ(memory_loads(compile(net, t), net, "cat"), 8u * t.activation_bytes);
 }
 
 // Input rows a convolution's windows cover: union over output rows of [r*s - p, r*s - p + k).
