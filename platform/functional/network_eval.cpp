@@ -23,24 +23,35 @@ nm::feature_map as_map(const sw::tensor_shape& s, const VectorXf& data) {
     return {int(s[0]), int(s[1]), int(s[2]), data};
 }
 
-// Column oy * out_w + ox holds the window of output position (oy, ox); row (c * kh + ky) * kw + kx
-// as the lowering orders the weights; padding reads zero.
-MatrixXf im2col(const nm::feature_map& in, const sw::window& w, unsigned out_h, unsigned out_w) {
-    const int kh = int(w.kernel_h), kw = int(w.kernel_w);
-    MatrixXf x = MatrixXf::Zero(in.channels * kh * kw, Eigen::Index(out_h) * out_w);
-    for (int c = 0; c < in.channels; ++c)
-        for (int ky = 0; ky < kh; ++ky)
-            for (int kx = 0; kx < kw; ++kx) {
-                const Eigen::Index row = (c * kh + ky) * kw + kx;
-                for (int oy = 0; oy < int(out_h); ++oy) {
-                    const int iy = oy * int(w.stride_h) - int(w.pad_h) + ky;
-                    if (iy < 0 || iy >= in.height) continue;
-                    for (int ox = 0; ox < int(out_w); ++ox) {
-                        const int ix = ox * int(w.stride_w) - int(w.pad_w) + kx;
-                        if (ix >= 0 && ix < in.width) x(row, oy * int(out_w) + ox) = in.at(c, iy, ix);
+// Column (oz * out_h + oy) * out_w + ox holds the window of output position (oz, oy, ox); row
+// ((c * kd + kz) * kh + ky) * kw + kx as the lowering orders the weights (kd = 1 but for a 3-D
+// window, whose frame z of channel c is the map's channel c * depth + z); padding reads zero.
+MatrixXf im2col(const nm::feature_map& in, const sw::window& w, int out_d, unsigned out_h, unsigned out_w) {
+    const int kd = int(w.kernel_d), kh = int(w.kernel_h), kw = int(w.kernel_w), depth = int(w.depth);
+    const Eigen::Index plane = Eigen::Index(out_h) * out_w;
+    MatrixXf x = MatrixXf::Zero(in.channels / depth * w.taps(), out_d * plane);
+    const auto at = [](int o, unsigned stride, unsigned pad, unsigned dilation, int k) {
+        return o * int(stride) - int(pad) + int(dilation) * k;
+    };
+    for (int c = 0; c < in.channels / depth; ++c)
+        for (int kz = 0; kz < kd; ++kz)
+            for (int ky = 0; ky < kh; ++ky)
+                for (int kx = 0; kx < kw; ++kx) {
+                    const Eigen::Index row = ((c * kd + kz) * kh + ky) * kw + kx;
+                    for (int oz = 0; oz < out_d; ++oz) {
+                        const int iz = at(oz, w.stride_d, w.pad_d, w.dilation_d, kz);
+                        if (iz < 0 || iz >= depth) continue;
+                        for (int oy = 0; oy < int(out_h); ++oy) {
+                            const int iy = at(oy, w.stride_h, w.pad_h, w.dilation_h, ky);
+                            if (iy < 0 || iy >= in.height) continue;
+                            for (int ox = 0; ox < int(out_w); ++ox) {
+                                const int ix = at(ox, w.stride_w, w.pad_w, w.dilation_w, kx);
+                                if (ix >= 0 && ix < in.width)
+                                    x(row, oz * plane + oy * int(out_w) + ox) = in.at(c * depth + iz, iy, ix);
+                            }
+                        }
                     }
                 }
-            }
     return x;
 }
 
@@ -109,7 +120,8 @@ private:
     }
 
     VectorXf conv(int index, const layer& l) {
-        const MatrixXf x = im2col(as_map(l.input_shape, operand(l, 0)), l.win, l.output_shape[1], l.output_shape[2]);
+        const MatrixXf x =
+            im2col(as_map(l.input_shape, operand(l, 0)), l.win, int(l.out_depth()), l.output_shape[1], l.output_shape[2]);
         MatrixXf y;
         m_mvm.apply(index, x, y);
         return channel_major(y);
@@ -163,6 +175,7 @@ private:
     }
 
     VectorXf pool(const layer& l) {
+        if (l.win.depth > 1) unsupported(l, "3-D pooling is not modelled in functional mode");
         const nm::feature_map in = as_map(l.input_shape, operand(l, 0));
         const nm::pool_window w = pool_window_of(l.win);
         return (l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w)).data;

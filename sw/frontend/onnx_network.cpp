@@ -39,11 +39,16 @@ std::uint64_t product(const dims_t& d, std::size_t begin, std::size_t end) {
 
 std::uint64_t numel(const dims_t& d) { return product(d, 0, d.size()); }
 
-// The IR shape of an ONNX tensor: an NCHW image streamed by rows is [N*C, H, W]; another tensor
-// streamed along an axis of T is [elements / T, T, 1]; an unstreamed one is flat.
+// The streamed axis of an image: L of [N, C, L], H of [N, C, H, W] and [N, C, D, H, W].
+int image_row_axis(std::size_t rank) { return rank == 5 ? 3 : 2; }
+
+// The IR shape of an ONNX tensor: an NCHW image streamed by rows is [N*C, H, W] (NCDHW:
+// [N*C*D, H, W]); another tensor streamed along an axis of T is [elements / T, T, 1] (NCL: [N*C,
+// L, 1]); an unstreamed one is flat.
 tensor_shape canonical(const dims_t& d, int row_axis) {
     if (row_axis < 0) return {unsigned(numel(d))};
-    if (d.size() == 4 && row_axis == 2) return {unsigned(d[0] * d[1]), unsigned(d[2]), unsigned(d[3])};
+    if (d.size() >= 4 && row_axis == image_row_axis(d.size()))
+        return {unsigned(product(d, 0, d.size() - 2)), unsigned(d[d.size() - 2]), unsigned(d.back())};
     const auto t = std::uint64_t(d[std::size_t(row_axis)]);
     return {unsigned(numel(d) / t), unsigned(t), 1};
 }
@@ -138,7 +143,8 @@ private:
     void reduce(const node& n);
     void hard_activation(const node& n);
     std::vector<std::size_t> reduced_axes(const node& n, const flow& x) const;
-    window sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const;
+    window sliding(const node& n, const flow& in, const dims_t& kernel) const;
+    bool feeds_conv(const std::string& tensor) const;
     input_view image_view(const node& n, const flow& f) const;
 
     const graph& m_g;
@@ -235,13 +241,21 @@ void converter::start(const node& first) {
     f.dims = dims(first, name);
     const auto& d = f.dims;
     if (d.size() == 4) f.row_axis = 2;  // NCHW image
-    if (d.size() == 3) f.row_axis = d[0] > 1 || d[1] == 1 ? 0 : 1;  // [T, B, F] or [B, T, F]
+    if (d.size() == 3) f.row_axis = feeds_conv(name) ? 2 : d[0] > 1 || d[1] == 1 ? 0 : 1;  // [N, C, L], [T, B, F] or [B, T, F]
     if (d.size() == 2 && d[0] > 1) f.row_axis = 0;  // [T, F]
-    if (d.size() > 4) throw input_error(m_g.path + ": graph input '" + name + "' has rank " +
-                                        std::to_string(d.size()) + "; expected at most 4 dimensions");
+    if (d.size() == 5) f.row_axis = 3;  // NCDHW video
+    if (d.size() > 5) throw input_error(m_g.path + ": graph input '" + name + "' has rank " +
+                                        std::to_string(d.size()) + "; expected at most 5 dimensions");
     m_net.emplace(std::filesystem::path(m_g.path).stem().string(), canonical(d, f.row_axis));
     f.view = whole(m_net->at(0).output_shape);
     m_flows[name] = f;
+}
+
+// Whether a Conv reads `tensor` (an audio input [N, C, L] rather than a sequence).
+bool converter::feeds_conv(const std::string& tensor) const {
+    const auto it = m_consumers.find(tensor);
+    if (it == m_consumers.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](std::size_t c) { return m_nodes[c].op == "Conv"; });
 }
 
 int converter::add_layer(layer l, const node& n) {
@@ -428,41 +442,75 @@ void converter::plumb_expand(const node& n) {
 // ---------------------------------------------------------------------------------------------
 // Layers
 
+// [N*C, L, 1], [N*C, H, W] or [N*C*D, H, W].
 input_view converter::image_view(const node& n, const flow& f) const {
-    if (f.dims.size() != 4 || f.row_axis != 2)
-        fail(n, "expects an NCHW image streamed by rows, got " + std::to_string(f.dims.size()) + " dimensions");
+    const std::size_t rank = f.dims.size();
+    if (rank < 3 || rank > 5 || f.row_axis != image_row_axis(rank))
+        fail(n, "expects an NCL, NCHW or NCDHW image streamed by rows, got " + std::to_string(rank) + " dimensions");
     input_view v = f.view;
-    v.shape = {unsigned(f.dims[0] * f.dims[1]), unsigned(f.dims[2]), unsigned(f.dims[3])};
+    const auto row = std::size_t(f.row_axis);
+    v.shape = {unsigned(product(f.dims, 0, row)), unsigned(f.dims[row]), unsigned(product(f.dims, row + 1, rank))};
     return v;
 }
 
-// Kernel, strides and pads; the end pads follow from the inferred output size, which covers
-// auto_pad and ceil_mode.
-window converter::sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const {
-    for (std::int64_t d : n.integers("dilations"))
-        if (d != 1) fail(n, "expected dilations of 1");
-    const auto strides = n.integers("strides");
-    const auto pads = n.integers("pads");
-    window w;
-    w.kernel_h = unsigned(kh);
-    w.kernel_w = unsigned(kw);
-    w.stride_h = strides.size() == 2 ? unsigned(strides[0]) : 1;
-    w.stride_w = strides.size() == 2 ? unsigned(strides[1]) : 1;
-    const dims_t& out = dims(n, n.outputs.at(0));
-    const auto begin_pad = [&](std::size_t i, std::int64_t size, std::int64_t o, std::int64_t k, unsigned s) {
-        if (pads.size() == 4) return pads[i];
-        const std::string mode = n.text("auto_pad", "NOTSET");
-        if (mode != "SAME_UPPER" && mode != "SAME_LOWER") return std::int64_t(0);
-        const std::int64_t total = std::max<std::int64_t>(0, (o - 1) * s + k - size);
-        return mode == "SAME_UPPER" ? total / 2 : total - total / 2;
+// Kernel, strides, dilations and pads of 1, 2 or 3 spatial axes (L; H, W; D, H, W); the end pads
+// follow from the inferred output size, which covers auto_pad and ceil_mode.
+window converter::sliding(const node& n, const flow& in, const dims_t& kernel) const {
+    const std::size_t axes = kernel.size();
+    if (axes < 1 || axes > 3 || in.dims.size() != axes + 2)
+        fail(n, "expected a kernel of " + std::to_string(in.dims.size() - 2) + " spatial dimensions");
+    const auto given = [&](const char* key, std::size_t size) {
+        const auto v = n.integers(key);
+        if (!v.empty() && v.size() != size) fail(n, std::string("expected ") + std::to_string(size) + " " + key);
+        return v;
     };
-    const std::int64_t height = in.dims[2] + in.pad[0] + in.pad[2], width = in.dims[3] + in.pad[1] + in.pad[3];
-    const std::int64_t ph = begin_pad(0, height, out[2], kh, w.stride_h) + in.pad[0];
-    const std::int64_t pw = begin_pad(1, width, out[3], kw, w.stride_w) + in.pad[1];
-    w.pad_h = unsigned(ph);
-    w.pad_w = unsigned(pw);
-    w.pad_h_end = int(std::max<std::int64_t>(0, (out[2] - 1) * w.stride_h + kh - in.dims[2] - ph));
-    w.pad_w_end = int(std::max<std::int64_t>(0, (out[3] - 1) * w.stride_w + kw - in.dims[3] - pw));
+    const auto strides = given("strides", axes), dilations = given("dilations", axes), pads = given("pads", 2 * axes);
+    if (n.op != "Conv" && std::any_of(dilations.begin(), dilations.end(), [](std::int64_t d) { return d != 1; }))
+        unsupported(n, "expected dilations of 1 for pooling");
+    const dims_t& out = dims(n, n.outputs.at(0));
+    struct axis_window {
+        unsigned kernel, stride, dilation, pad, pad_end;
+    };
+    // Axis a (0-based over the spatial axes); a zero Pad folded into an image pads H and W.
+    const auto along = [&](std::size_t a) {
+        const std::int64_t k = kernel[a], s = strides.empty() ? 1 : strides[a], dil = dilations.empty() ? 1 : dilations[a];
+        const std::int64_t folded = axes == 2 ? in.pad[a] : 0, folded_end = axes == 2 ? in.pad[2 + a] : 0;
+        const std::int64_t size = in.dims[2 + a] + folded + folded_end, o = out[2 + a], extent = dil * (k - 1) + 1;
+        std::int64_t begin = pads.empty() ? 0 : pads[a];
+        const std::string mode = n.text("auto_pad", "NOTSET");
+        if (pads.empty() && (mode == "SAME_UPPER" || mode == "SAME_LOWER")) {
+            const std::int64_t total = std::max<std::int64_t>(0, (o - 1) * s + extent - size);
+            begin = mode == "SAME_UPPER" ? total / 2 : total - total / 2;
+        }
+        begin += folded;
+        const std::int64_t end = std::max<std::int64_t>(0, (o - 1) * s + extent - in.dims[2 + a] - begin);
+        return axis_window{unsigned(k), unsigned(s), unsigned(dil), unsigned(begin), unsigned(end)};
+    };
+    window w;
+    const std::size_t h = axes == 3 ? 1 : 0;  // the streamed axis
+    const axis_window rows = along(h);
+    w.kernel_h = rows.kernel;
+    w.stride_h = rows.stride;
+    w.dilation_h = rows.dilation;
+    w.pad_h = rows.pad;
+    w.pad_h_end = int(rows.pad_end);
+    if (axes > 1) {
+        const axis_window cols = along(h + 1);
+        w.kernel_w = cols.kernel;
+        w.stride_w = cols.stride;
+        w.dilation_w = cols.dilation;
+        w.pad_w = cols.pad;
+        w.pad_w_end = int(cols.pad_end);
+    }
+    if (axes == 3) {
+        const axis_window frames = along(0);
+        w.depth = unsigned(in.dims[2]);
+        w.kernel_d = frames.kernel;
+        w.stride_d = frames.stride;
+        w.dilation_d = frames.dilation;
+        w.pad_d = frames.pad;
+        w.pad_d_end = frames.pad_end;
+    }
     return w;
 }
 
@@ -470,7 +518,8 @@ void converter::conv(const node& n) {
     const flow& x = data(n, 0);
     if (n.inputs.size() < 2 || is_data(n.inputs[1])) fail(n, "expected a constant weight");
     const dims_t& w = dims(n, n.inputs[1]);
-    if (w.size() != 4) fail(n, "expected a 2-D convolution (a weight of 4 dimensions)");
+    if (w.size() != x.dims.size() || w.size() < 3 || w.size() > 5)
+        fail(n, "expected a 1-D, 2-D or 3-D convolution (a weight of the input's rank)");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::conv2d;
@@ -478,7 +527,7 @@ void converter::conv(const node& n) {
     l.views = {image_view(n, x)};
     l.out = unsigned(w[0]);
     l.groups = unsigned(n.integer("group", 1));
-    l.win = sliding(n, x, w[2], w[3]);
+    l.win = sliding(n, x, dims_t(w.begin() + 2, w.end()));
     l.bias = constant_elements(n, 2) > 0;
     if (const node* bn = sole_consumer(n, "BatchNormalization")) {  // folded: scale and shift per channel
         l.extra_weights += constant_elements(*bn, 1) + constant_elements(*bn, 2);
@@ -491,7 +540,7 @@ void converter::conv(const node& n) {
             absorb(*add, n);
         }
     }
-    emit(n, 0, add_layer(std::move(l), n), 2);
+    emit(n, 0, add_layer(std::move(l), n), image_row_axis(x.dims.size()));
 }
 
 void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, std::uint64_t out, bool has_bias,
@@ -760,16 +809,16 @@ void converter::where(const node& n) {
 void converter::pool(const node& n) {
     const flow& x = data(n, 0);
     const bool global = n.op.rfind("Global", 0) == 0;
-    const auto kernel = n.integers("kernel_shape");
-    if (!global && kernel.size() != 2) fail(n, "expected a 2-D kernel_shape");
+    const dims_t kernel = global ? dims_t(x.dims.begin() + std::min<std::ptrdiff_t>(2, std::ptrdiff_t(x.dims.size())), x.dims.end())
+                                 : n.integers("kernel_shape");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::pooling;
     l.function = n.op.find("Max") != std::string::npos ? "max" : "avg";
     l.inputs = {x.layer};
     l.views = {image_view(n, x)};
-    l.win = sliding(n, x, global ? x.dims[2] : kernel[0], global ? x.dims[3] : kernel[1]);
-    emit(n, 0, add_layer(std::move(l), n), 2);
+    l.win = sliding(n, x, kernel);
+    emit(n, 0, add_layer(std::move(l), n), image_row_axis(x.dims.size()));
 }
 
 void converter::concat(const node& n) {

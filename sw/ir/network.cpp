@@ -23,8 +23,10 @@ std::string describe(const layer& l) {
 }
 
 // Output size of a sliding window along one axis.
-unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, unsigned pad, unsigned pad_end) {
-    if (kernel == 0 || stride == 0) fail(l, "kernel and stride must be positive");
+unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, unsigned dilation, unsigned pad,
+               unsigned pad_end) {
+    if (kernel == 0 || stride == 0 || dilation == 0) fail(l, "kernel, stride and dilation must be positive");
+    kernel = dilation * (kernel - 1) + 1;
     if (size + pad + pad_end < kernel)
         fail(l, "kernel " + std::to_string(kernel) + " is larger than the padded input (" +
                     std::to_string(size + pad + pad_end) + ")");
@@ -33,14 +35,19 @@ unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, 
 
 void require_spatial(const layer& l) {
     if (!is_spatial(l.input_shape)) fail(l, "expects a [C, H, W] input, got " + to_string(l.input_shape));
+    if (l.win.depth == 0 || l.input_shape[0] % l.win.depth)
+        fail(l, std::to_string(l.win.depth) + " frames do not divide the input's " + std::to_string(l.input_shape[0]) +
+                    " channels");
 }
 
+// [channels x output frames, Ho, Wo].
 tensor_shape windowed(const layer& l, unsigned channels) {
     require_spatial(l);
     const tensor_shape& in = l.input_shape;
     const window& w = l.win;
-    return {channels, slide(l, in[1], w.kernel_h, w.stride_h, w.pad_h, w.bottom()),
-            slide(l, in[2], w.kernel_w, w.stride_w, w.pad_w, w.right())};
+    const unsigned frames = slide(l, w.depth, w.kernel_d, w.stride_d, w.dilation_d, w.pad_d, w.pad_d_end);
+    return {channels * frames, slide(l, in[1], w.kernel_h, w.stride_h, w.dilation_h, w.pad_h, w.bottom()),
+            slide(l, in[2], w.kernel_w, w.stride_w, w.dilation_w, w.pad_w, w.right())};
 }
 
 template <std::size_t N>
@@ -88,7 +95,7 @@ std::uint64_t elements(const tensor_shape& shape) {
 unsigned layer::matrix_rows() const {
     switch (kind) {
     case layer_kind::dense: return static_cast<unsigned>(elements(input_shape));
-    case layer_kind::conv2d: return input_shape[0] / groups * win.kernel_h * win.kernel_w;
+    case layer_kind::conv2d: return channels_in() / groups * win.taps();
     case layer_kind::matmul: return input_shape[0];
     case layer_kind::lstm: return input_shape[0] + out;
     default: return 0;
@@ -112,7 +119,7 @@ std::uint64_t layer::matrix_weights() const {
 std::uint64_t layer::macs() const {
     switch (kind) {
     case layer_kind::dense: return matrix_weights();
-    case layer_kind::conv2d: return std::uint64_t(output_shape[1]) * output_shape[2] * matrix_weights();
+    case layer_kind::conv2d: return elements(output_shape) / out * matrix_weights();  // per output position
     case layer_kind::matmul: return std::uint64_t(input_shape[1]) * input_shape[2] * matrix_weights();
     case layer_kind::lstm: return std::uint64_t(input_shape[1]) * matrix_weights();
     default: return 0;
@@ -188,15 +195,16 @@ void network::infer(layer& l) const {
     case layer_kind::conv2d:
         if (l.out == 0) fail(l, "'out_channels' must be positive");
         require_spatial(l);
-        if (l.groups == 0 || l.input_shape[0] % l.groups || l.out % l.groups)
-            fail(l, std::to_string(l.groups) + " groups do not divide " + std::to_string(l.input_shape[0]) +
+        if (l.groups == 0 || l.channels_in() % l.groups || l.out % l.groups)
+            fail(l, std::to_string(l.groups) + " groups do not divide " + std::to_string(l.channels_in()) +
                         " input and " + std::to_string(l.out) + " output channels");
         l.output_shape = windowed(l, l.out);
         break;
     case layer_kind::pooling:
         if (l.function != "max" && l.function != "avg")
             fail(l, "unknown pooling mode '" + l.function + "'; expected max|avg");
-        l.output_shape = windowed(l, l.input_shape[0]);
+        require_spatial(l);
+        l.output_shape = windowed(l, l.channels_in());
         break;
     case layer_kind::activation:
         if (!known(activation_functions, l.function))

@@ -15,7 +15,7 @@ namespace aimcsim::sw {
 enum class layer_kind {
     input,
     dense,           // constant-weight MVM of a whole (flattened) tensor
-    conv2d,          // im2col MVMs, grouped or depthwise too
+    conv2d,          // im2col MVMs, grouped or depthwise too; 1-D and 3-D windows as well
     activation,      // element-wise function of one tensor (relu, softmax, layernorm, scale, ...)
     add,             // element-wise sum of two tensors
     pooling,         // max or average window
@@ -41,15 +41,24 @@ inline std::uint64_t row_elements(const tensor_shape& shape) {
     return is_spatial(shape) ? std::uint64_t(shape[0]) * shape[2] : elements(shape);
 }
 
-// Kernel, stride and padding (height, width) of a conv2d or pooling layer. pad_h and pad_w pad
-// the start (top, left); the end pads (bottom, right) equal them unless set.
+// Kernel, stride, dilation and padding (height, width) of a conv2d or pooling layer. pad_h and
+// pad_w pad the start (top, left); the end pads (bottom, right) equal them unless set. A 1-D
+// window (Conv1d) is one of height: its [C, L, 1] input streams by L. A 3-D window (Conv3d) also
+// slides over `depth` frames, which its [C x depth, H, W] input and its output fold into their
+// channels (channel c, frame d at c x depth + d, as an NCDHW tensor's memory).
 struct window {
     unsigned kernel_h = 1, kernel_w = 1;
     unsigned stride_h = 1, stride_w = 1;
+    unsigned dilation_h = 1, dilation_w = 1;
     unsigned pad_h = 0, pad_w = 0;
     int pad_h_end = -1, pad_w_end = -1;  // -1: same as pad_h, pad_w
+    unsigned depth = 1;                  // input frames; 1: a 1-D or 2-D window
+    unsigned kernel_d = 1, stride_d = 1, dilation_d = 1, pad_d = 0, pad_d_end = 0;
     unsigned bottom() const { return pad_h_end < 0 ? pad_h : unsigned(pad_h_end); }
     unsigned right() const { return pad_w_end < 0 ? pad_w : unsigned(pad_w_end); }
+    unsigned taps() const { return kernel_d * kernel_h * kernel_w; }
+    // Rows of the input one output row reads: the dilated kernel's height.
+    unsigned extent_h() const { return dilation_h * (kernel_h - 1) + 1; }
 };
 
 // What a layer reads of one input: by default the producer's whole output, as it is. A view
@@ -86,7 +95,11 @@ struct layer {
     }
     // Gates of a recurrent layer: 4 (LSTM), 3 (GRU) or 1 (RNN).
     unsigned gates() const { return function == "gru" ? 3 : function == "rnn" ? 1 : 4; }
-    bool depthwise() const { return kind == layer_kind::conv2d && groups > 1 && input_shape[0] == groups; }
+    bool depthwise() const { return kind == layer_kind::conv2d && groups > 1 && channels_in() == groups; }
+    // Input channels of a conv2d or pooling layer: without the frames a 3-D window folds into them.
+    unsigned channels_in() const { return input_shape[0] / win.depth; }
+    // Output frames of a 3-D window (1 otherwise).
+    unsigned out_depth() const { return output_shape[0] / (kind == layer_kind::conv2d ? out : channels_in()); }
     // Rows (K) and columns (N) of the constant weight matrix (one group's, for a grouped conv2d).
     unsigned matrix_rows() const;
     unsigned matrix_cols() const;

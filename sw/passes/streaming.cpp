@@ -25,7 +25,7 @@ std::pair<int, int> rows_read(const network& net, int consumer, std::size_t inpu
     const long start = long(row) * l.win.stride_h - long(l.win.pad_h);
     const long last = long(v.rows) - 1;
     return {static_cast<int>(std::max(0L, start)),
-            static_cast<int>(std::max(-1L, std::min(last, start + long(l.win.kernel_h) - 1)))};
+            static_cast<int>(std::max(-1L, std::min(last, start + long(l.win.extent_h()) - 1)))};
 }
 
 int last_input_row(const network& net, int consumer, std::size_t input, unsigned row) {

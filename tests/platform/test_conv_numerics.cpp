@@ -1,0 +1,83 @@
+// Functional mode's convolutions of 1-D and 3-D windows: im2col with strides, pads, dilations
+// and frames against a direct convolution computed here.
+#include <gtest/gtest.h>
+
+#include "platform/functional/network_eval.h"
+
+namespace aimcsim::platform {
+namespace {
+
+// A 3-D convolution of one output channel, written out: in [C][D][H][W], weight [C][kd][kh][kw].
+struct direct_conv3d {
+    int channels, depth, height, width;
+    sw::window w;
+    std::vector<float> in, weight;
+    float at(int oz, int oy, int ox) const {
+        float sum = 0;
+        for (int c = 0; c < channels; ++c)
+            for (int kz = 0; kz < int(w.kernel_d); ++kz)
+                for (int ky = 0; ky < int(w.kernel_h); ++ky)
+                    for (int kx = 0; kx < int(w.kernel_w); ++kx) {
+                        const int z = oz * int(w.stride_d) - int(w.pad_d) + kz * int(w.dilation_d);
+                        const int y = oy * int(w.stride_h) - int(w.pad_h) + ky * int(w.dilation_h);
+                        const int x = ox * int(w.stride_w) - int(w.pad_w) + kx * int(w.dilation_w);
+                        if (z < 0 || z >= depth || y < 0 || y >= height || x < 0 || x >= width) continue;
+                        const int tap = (kz * int(w.kernel_h) + ky) * int(w.kernel_w) + kx;
+                        sum += in[std::size_t(((c * depth + z) * height + y) * width + x)] *
+                               weight[std::size_t(c * int(w.taps()) + tap)];
+                    }
+        return sum;
+    }
+};
+
+// One conv2d layer of one output channel with `w` on `d`, evaluated by functional mode.
+Eigen::VectorXf evaluated(const direct_conv3d& d) {
+    sw::network net("conv", {unsigned(d.channels * d.depth), unsigned(d.height), unsigned(d.width)});
+    sw::layer l;
+    l.name = "conv";
+    l.kind = sw::layer_kind::conv2d;
+    l.out = 1;
+    l.bias = false;
+    l.win = d.w;
+    net.add(l);
+    layer_weights weights(2);
+    weights[1] = {unsigned(d.weight.size()), 1, d.weight, {0.0f}, false};
+    exact_mvm mvm(weights);
+    return evaluate(net, Eigen::Map<const Eigen::VectorXf>(d.in.data(), Eigen::Index(d.in.size())), mvm);
+}
+
+std::vector<float> ramp(std::size_t n, float scale) {
+    std::vector<float> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = scale * float(int(i % 7) - 3) + 0.1f * float(i % 3);
+    return v;
+}
+
+TEST(ConvNumerics, ThreeDWindowWithStridesPadsAndDilations) {
+    direct_conv3d d{2, 5, 6, 7, {}, {}, {}};
+    d.w.depth = 5;
+    d.w.kernel_d = 2, d.w.stride_d = 2, d.w.dilation_d = 2, d.w.pad_d = 1, d.w.pad_d_end = 1;
+    d.w.kernel_h = 3, d.w.stride_h = 1, d.w.dilation_h = 2, d.w.pad_h = 2;
+    d.w.kernel_w = 2, d.w.stride_w = 2, d.w.pad_w = 1, d.w.pad_w_end = 0;
+    d.in = ramp(2u * 5 * 6 * 7, 0.5f);
+    d.weight = ramp(2u * d.w.taps(), 0.25f);
+    const Eigen::VectorXf y = evaluated(d);
+    const int od = (5 + 2 - 2 - 1) / 2 + 1, oh = (6 + 4 - 4 - 1) / 1 + 1, ow = (7 + 1 - 2) / 2 + 1;  // 3, 6, 4
+    ASSERT_EQ(y.size(), od * oh * ow);
+    for (int z = 0; z < od; ++z)
+        for (int r = 0; r < oh; ++r)
+            for (int c = 0; c < ow; ++c) EXPECT_NEAR(y[(z * oh + r) * ow + c], d.at(z, r, c), 1e-4f);
+}
+
+TEST(ConvNumerics, OneDWindowIsAWindowOfHeight) {
+    direct_conv3d d{3, 1, 12, 1, {}, {}, {}};
+    d.w.kernel_h = 3, d.w.stride_h = 2, d.w.dilation_h = 3, d.w.pad_h = 2, d.w.pad_h_end = 1;
+    d.in = ramp(3u * 12, 1.0f);
+    d.weight = ramp(3u * 3, 0.5f);
+    const Eigen::VectorXf y = evaluated(d);
+    const int out = (12 + 3 - 6 - 1) / 2 + 1;
+    ASSERT_EQ(y.size(), out);
+    for (int r = 0; r < out; ++r) EXPECT_NEAR(y[r], d.at(0, r, 0), 1e-4f);
+}
+
+}  // namespace
+}  // namespace aimcsim::platform

@@ -1,0 +1,141 @@
+// The ONNX front end on audio and video networks: Conv1d and Conv3d with their pooling, counted
+// against an independent count of each layer.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sw/frontend/onnx_network.h"
+#include "tests/sw/onnx_builder.h"
+#include "tests/sw/onnx_checks.h"
+
+namespace aimcsim::sw {
+namespace {
+
+using ::testing::HasSubstr;
+using test::attr;
+using test::attrs;
+using test::onnx_builder;
+
+// Output size of a window along one axis, as ONNX defines it.
+std::uint64_t slid(std::uint64_t size, std::uint64_t kernel, std::uint64_t stride = 1, std::uint64_t pads = 0,
+                   std::uint64_t dilation = 1) {
+    return (size + pads - dilation * (kernel - 1) - 1) / stride + 1;
+}
+
+// A Conv with BatchNorm and Relu, as torch exports Conv + BatchNorm + ReLU in eval mode unfolded.
+void conv_bn_relu(onnx_builder& b, const std::string& name, const std::string& x, const std::string& y,
+                  const std::vector<std::int64_t>& weight, const std::vector<test::onnx_attr>& window) {
+    b.weight(name + "_w", weight).weight(name + "_b", {weight[0]});
+    for (const char* p : {"_g", "_beta", "_mean", "_var"}) b.weight(name + p, {weight[0]});
+    b.node("Conv", {x, name + "_w", name + "_b"}, {name + "_c"}, name, window);
+    b.node("BatchNormalization", {name + "_c", name + "_g", name + "_beta", name + "_mean", name + "_var"},
+           {name + "_n"}, name + "_bn");
+    b.node("Relu", {name + "_n"}, {y}, name + "_relu");
+}
+
+// torchaudio's M5 (n_channel 32, stride 16) on one second of 8 kHz audio, its log-softmax left out.
+TEST(OnnxMedia, M5AudioNetworkCountsEveryConv1dMac) {
+    const std::uint64_t length = 8000, classes = 35;
+    onnx_builder b;
+    b.input("x", {1, 1, std::int64_t(length)}).output("y");
+    conv_bn_relu(b, "conv1", "x", "r1", {32, 1, 80}, {attrs("kernel_shape", {80}), attrs("strides", {16})});
+    b.node("MaxPool", {"r1"}, {"p1"}, "pool1", {attrs("kernel_shape", {4}), attrs("strides", {4})});
+    conv_bn_relu(b, "conv2", "p1", "r2", {32, 32, 3}, {attrs("kernel_shape", {3})});
+    b.node("MaxPool", {"r2"}, {"p2"}, "pool2", {attrs("kernel_shape", {4}), attrs("strides", {4})});
+    conv_bn_relu(b, "conv3", "p2", "r3", {64, 32, 3}, {attrs("kernel_shape", {3})});
+    b.node("MaxPool", {"r3"}, {"p3"}, "pool3", {attrs("kernel_shape", {4}), attrs("strides", {4})});
+    conv_bn_relu(b, "conv4", "p3", "r4", {64, 64, 3}, {attrs("kernel_shape", {3})});
+    b.node("MaxPool", {"r4"}, {"p4"}, "pool4", {attrs("kernel_shape", {4}), attrs("strides", {4})});
+    b.node("AveragePool", {"p4"}, {"a"}, "avg", {attrs("kernel_shape", {1})});
+    b.node("Transpose", {"a"}, {"t"}, "permute", {attrs("perm", {0, 2, 1})});
+    b.weight("fc_w", {64, std::int64_t(classes)}).weight("fc_b", {std::int64_t(classes)});
+    b.node("MatMul", {"t", "fc_w"}, {"m"}, "fc1");
+    b.node("Add", {"m", "fc_b"}, {"y"}, "fc1_bias");
+    const network net = load_network_onnx(b.save(temp_file("m5")));
+
+    std::uint64_t macs = 0, weights = 0, l = length, cin = 1;
+    const std::vector<std::pair<std::uint64_t, std::uint64_t>> convs = {{32, 80}, {32, 3}, {64, 3}, {64, 3}};
+    for (std::size_t i = 0; i < convs.size(); ++i) {
+        const auto [cout, k] = convs[i];
+        l = slid(l, k, i == 0 ? 16 : 1);
+        macs += l * cout * cin * k;
+        weights += cout * cin * k + cout + 2 * cout;  // kernel, bias, BatchNorm scale and shift
+        l /= 4;  // the pooling
+        cin = cout;
+    }
+    macs += 64 * classes;
+    weights += 64 * classes + classes;
+    EXPECT_EQ(net.at(0).output_shape, (tensor_shape{1, unsigned(length), 1}));  // streamed by samples
+    EXPECT_EQ(net.at(1).kind, layer_kind::conv2d);
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{32, 496, 1}));
+    EXPECT_EQ(net.at(1).matrix_rows(), 80u);
+    EXPECT_EQ(net.static_macs(), macs);
+    EXPECT_EQ(net.weights(), weights);
+    EXPECT_EQ(ops_of(net, 3), (op_list{{"maxpool", 32u * 4}}));  // per output row: 32 outputs of 4 inputs
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+// A tiny R3D-18: its stem (3 x 7 x 7, stride 1 x 2 x 2), a 3 x 3 x 3 convolution, a 3-D max pool,
+// a grouped and dilated 3-D convolution, global pooling and the classifier.
+TEST(OnnxMedia, R3dStemCountsEveryConv3dMac) {
+    const std::uint64_t frames = 4, size = 16, classes = 10;
+    onnx_builder b;
+    b.input("x", {1, 3, std::int64_t(frames), std::int64_t(size), std::int64_t(size)}).output("y");
+    conv_bn_relu(b, "stem", "x", "r1", {8, 3, 3, 7, 7},
+                 {attrs("kernel_shape", {3, 7, 7}), attrs("strides", {1, 2, 2}), attrs("pads", {1, 3, 3, 1, 3, 3})});
+    conv_bn_relu(b, "conv", "r1", "r2", {8, 8, 3, 3, 3},
+                 {attrs("kernel_shape", {3, 3, 3}), attrs("pads", {1, 1, 1, 1, 1, 1})});
+    b.node("MaxPool", {"r2"}, {"p"}, "pool", {attrs("kernel_shape", {1, 2, 2}), attrs("strides", {1, 2, 2})});
+    conv_bn_relu(b, "grouped", "p", "r3", {8, 4, 3, 3, 3},
+                 {attrs("kernel_shape", {3, 3, 3}), attrs("pads", {1, 2, 2, 1, 2, 2}), attrs("dilations", {1, 2, 2}),
+                  attr("group", 2)});
+    b.node("GlobalAveragePool", {"r3"}, {"g"}, "gap");
+    b.node("Flatten", {"g"}, {"f"}, "flatten");
+    b.weight("fc_w", {std::int64_t(classes), 8}).weight("fc_b", {std::int64_t(classes)});
+    b.node("Gemm", {"f", "fc_w", "fc_b"}, {"y"}, "fc", {attr("transB", 1)});
+    const network net = load_network_onnx(b.save(temp_file("r3d")));
+
+    const std::uint64_t d = slid(frames, 3, 1, 2), h = slid(size, 7, 2, 6);  // 4 frames of 8 x 8
+    const std::uint64_t stem = d * h * h * 8 * 3 * 3 * 7 * 7, conv = d * h * h * 8 * 8 * 27;
+    const std::uint64_t hp = h / 2, grouped = d * hp * hp * 8 * 4 * 27;  // dilated and padded by 2: same size
+    EXPECT_EQ(net.at(0).output_shape, (tensor_shape{3 * 4, 16, 16}));  // channels x frames, rows, width
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{8 * 4, 8, 8}));
+    EXPECT_EQ(net.at(3).macs(), conv);
+    EXPECT_EQ(net.at(5).output_shape, (tensor_shape{8 * 4, 4, 4}));  // after the pool
+    EXPECT_EQ(net.at(6).macs(), grouped);
+    EXPECT_EQ(net.at(6).matrix_rows(), 4u * 27);
+    EXPECT_EQ(net.static_macs(), stem + conv + grouped + 8 * classes);
+    EXPECT_EQ(net.weights(), 8u * 3 * 147 + 8 * 8 * 27 + 8 * 4 * 27 + 3 * (8 + 16) + 8 * classes + classes);
+    EXPECT_EQ(ops_of(net, 5), (op_list{{"maxpool", 8u * 4 * 4 * 4}}));  // per output row: 8 x 4 frames x 4 of 4
+    plan p;
+    lower(net, {}, p);
+    EXPECT_EQ(p.layers[1].positions, d * h);  // every frame's outputs of one row
+    EXPECT_EQ(p.layers[1].k, 3u * 147);
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxMedia, Conv1dStridesPadsDilationsAndGroups) {
+    onnx_builder b;
+    b.input("x", {1, 4, 20}).output("y").weight("w", {6, 2, 3});
+    b.node("Conv", {"x", "w"}, {"y"}, "conv",
+           {attrs("kernel_shape", {3}), attrs("strides", {2}), attrs("pads", {2, 1}), attrs("dilations", {2}),
+            attr("group", 2)});
+    const network net = load_network_onnx(b.save(temp_file("conv1d_window")));
+    const std::uint64_t out = slid(20, 3, 2, 3, 2);
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{6, unsigned(out), 1}));
+    EXPECT_EQ(net.at(1).win.pad_h, 2u);
+    EXPECT_EQ(net.at(1).win.dilation_h, 2u);
+    EXPECT_EQ(net.static_macs(), out * 6 * 2 * 3);
+    EXPECT_EQ(net.weights(), 6u * 2 * 3);
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxMedia, KernelOfAnotherRankIsRefused) {
+    onnx_builder b;
+    b.input("x", {1, 2, 8}).output("y").weight("w", {4, 2, 3, 3});
+    b.node("Conv", {"x", "w"}, {"y"}, "conv", {attrs("kernel_shape", {3, 3})});
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("conv_rank"))); }),
+                HasSubstr("node 'conv' (Conv): expected a 1-D, 2-D or 3-D convolution (a weight of the input's rank)"));
+}
+
+}  // namespace
+}  // namespace aimcsim::sw
