@@ -72,6 +72,30 @@ nm::pool_window pool_window_of(const sw::window& w) {
             int(w.pad_h),    int(w.pad_w),    int(w.bottom()),  int(w.right())};
 }
 
+// Where output o of an axis upsampled from `in` to `out` elements reads: elements i0 and i1,
+// weighted 1 - t and t (Resize's coordinate transformations at integer factors).
+struct source {
+    int i0, i1;
+    float t;
+};
+std::vector<source> sources(const std::string& function, int in, int out) {
+    std::vector<source> s(std::size_t(out), {0, 0, 0.0f});
+    const float factor = float(out) / float(in);
+    for (int o = 0; o < out; ++o) {
+        if (function == "nearest") {
+            s[std::size_t(o)].i0 = s[std::size_t(o)].i1 = o * in / out;
+            continue;
+        }
+        float x = function == "linear_asymmetric" ? float(o) / factor
+                  : function == "linear_align_corners" ? (out > 1 ? float(o) * float(in - 1) / float(out - 1) : 0.0f)
+                                                       : (float(o) + 0.5f) / factor - 0.5f;
+        x = std::min(std::max(x, 0.0f), float(in - 1));
+        const int i0 = int(x);
+        s[std::size_t(o)] = {i0, std::min(i0 + 1, in - 1), x - float(i0)};
+    }
+    return s;
+}
+
 class evaluator {
 public:
     evaluator(const sw::network& net, weight_mvm& mvm) : m_net(net), m_mvm(mvm), m_out(std::size_t(net.size())) {}
@@ -94,6 +118,7 @@ private:
         case layer_kind::pooling: return pool(l);
         case layer_kind::concat: return concat(l);
         case layer_kind::elementwise: return elementwise(l);
+        case layer_kind::resize: return resize(l);
         default: unsupported(l, "not modelled in functional mode");
         }
     }
@@ -194,6 +219,28 @@ private:
             at += part.size();
         }
         return out;
+    }
+
+    // Separable: each output row and column blends two source rows and columns.
+    VectorXf resize(const layer& l) {
+        const sw::tensor_shape& in = l.input_shape;
+        const sw::tensor_shape& out = l.output_shape;
+        if (out[0] != in[0]) unsupported(l, "resizing frames (a 3-D resize) is not modelled in functional mode");
+        const nm::feature_map x = as_map(in, operand(l, 0));
+        const std::vector<source> rows = sources(l.function, int(in[1]), int(out[1]));
+        const std::vector<source> cols = sources(l.function, int(in[2]), int(out[2]));
+        VectorXf y(Eigen::Index(sw::elements(out)));
+        for (int c = 0; c < int(out[0]); ++c)
+            for (int r = 0; r < int(out[1]); ++r)
+                for (int k = 0; k < int(out[2]); ++k) {
+                    const source& sr = rows[std::size_t(r)];
+                    const source& sc = cols[std::size_t(k)];
+                    const auto blend = [&](int row) {
+                        return (1 - sc.t) * x.at(c, row, sc.i0) + sc.t * x.at(c, row, sc.i1);
+                    };
+                    y[(c * Eigen::Index(out[1]) + r) * out[2] + k] = (1 - sr.t) * blend(sr.i0) + sr.t * blend(sr.i1);
+                }
+        return y;
     }
 
     const sw::network& m_net;

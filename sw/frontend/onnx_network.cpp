@@ -142,6 +142,7 @@ private:
     void pad(const node& n);
     void reduce(const node& n);
     void hard_activation(const node& n);
+    void resize(const node& n);
     std::vector<std::size_t> reduced_axes(const node& n, const flow& x) const;
     window sliding(const node& n, const flow& in, const dims_t& kernel) const;
     bool feeds_conv(const std::string& tensor) const;
@@ -183,7 +184,8 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"Erf", &converter::unary},                 {"Pow", &converter::power},
         {"Cast", &converter::cast},                 {"Equal", &converter::compare},
         {"Less", &converter::compare},              {"Greater", &converter::compare},
-        {"Where", &converter::where},
+        {"Where", &converter::where},               {"Resize", &converter::resize},
+        {"Upsample", &converter::resize},
     };
     return table;
 }
@@ -300,12 +302,12 @@ void converter::convert(const node& n) {
     const auto it = n.domain.empty() || n.domain == "com.microsoft" ? handlers().find(n.op) : handlers().end();
     if (!data || n.op == "Shape" || n.op == "Constant") {  // shape arithmetic: nothing to map
         if (it == handlers().end() && !constant_ops().count(n.op) && n.op != "Shape" && n.op != "Constant")
-            fail(n, "unsupported op type '" + n.op + "'");
+            fail(n, "unsupported op type '" + n.op + "' (opset " + std::to_string(m_g.opset) + ")");
         return;
     }
     if (it == handlers().end())
-        fail(n, "unsupported op type '" + (n.domain.empty() ? "" : n.domain + ".") + n.op +
-                    "'; see docs/network-format.md for the supported ops");
+        fail(n, "unsupported op type '" + (n.domain.empty() ? "" : n.domain + ".") + n.op + "' (opset " +
+                    std::to_string(m_g.opset) + "); see docs/network-format.md for the supported ops");
     (this->*(it->second))(n);
 }
 
@@ -945,6 +947,51 @@ void converter::hard_activation(const node& n) {
         unsupported(n, "expected torch's alpha 1/6 and beta 0.5");
     emit(n, 0, add_layer(activation_of(n.name, n.op == "HardSigmoid" ? "hardsigmoid" : "hardswish", x), n),
          x.row_axis);
+}
+
+// Resize (opsets 10-17) and Upsample (opset 10) of an image by integer factors of its spatial axes,
+// in the modes torch exports: nearest (floor of output / factor) or linear (separable).
+void converter::resize(const node& n) {
+    const flow& x = data(n, 0);
+    for (std::size_t i = 1; i < n.inputs.size(); ++i)
+        if (!n.inputs[i].empty() && is_data(n.inputs[i])) unsupported(n, "expected constant scales or sizes");
+    const std::string mode = n.text("mode", "nearest");
+    const std::string coordinates = n.text("coordinate_transformation_mode", m_g.opset < 11 ? "asymmetric" : "half_pixel");
+    const std::string rounding = n.text("nearest_mode", m_g.opset < 11 ? "floor" : "round_prefer_floor");
+    std::string function;
+    if (mode == "nearest") {  // the modes that read input floor(o / factor) at integer factors
+        const bool floor = coordinates == "asymmetric" && rounding == "floor";
+        const bool rounded = (coordinates == "half_pixel" || coordinates == "pytorch_half_pixel") &&
+                             (rounding == "round_prefer_floor" || rounding == "round_prefer_ceil");
+        if (!floor && !rounded)
+            unsupported(n, "nearest with coordinate_transformation_mode '" + coordinates + "' and nearest_mode '" +
+                               rounding + "' is not supported; expected asymmetric with floor (torch's) or half_pixel");
+        function = "nearest";
+    } else if (mode == "linear" || mode == "bilinear") {  // "bilinear": opset 7 Upsample's name
+        if (coordinates == "half_pixel" || coordinates == "pytorch_half_pixel") function = "linear_half_pixel";
+        if (coordinates == "align_corners") function = "linear_align_corners";
+        if (coordinates == "asymmetric") function = "linear_asymmetric";
+        if (function.empty())
+            unsupported(n, "linear with coordinate_transformation_mode '" + coordinates +
+                               "' is not supported; expected half_pixel, pytorch_half_pixel, align_corners or asymmetric");
+    } else {
+        unsupported(n, "mode '" + mode + "' is not supported; expected nearest or linear");
+    }
+    const dims_t& out = dims(n, n.outputs.at(0));
+    if (out.size() != x.dims.size() || out[0] != x.dims[0] || out[1] != x.dims[1])
+        unsupported(n, "expected a resize of the spatial axes only");
+    for (std::size_t a = 2; a < out.size(); ++a)
+        if (out[a] < x.dims[a] || out[a] % x.dims[a])
+            unsupported(n, "expected integer upsampling factors, got " + std::to_string(x.dims[a]) + " -> " +
+                               std::to_string(out[a]) + " on axis " + std::to_string(a));
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::resize;
+    l.function = function;
+    l.inputs = {x.layer};
+    l.views = {image_view(n, x)};
+    l.output_shape = canonical(out, image_row_axis(out.size()));
+    emit(n, 0, add_layer(std::move(l), n), image_row_axis(out.size()));
 }
 
 }  // namespace

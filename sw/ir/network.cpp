@@ -13,6 +13,7 @@ const char* const activation_functions[] = {
     "select"};
 const char* const elementwise_functions[] = {"sub", "div", "equal", "less", "greater", "where"};
 const char* const recurrent_functions[] = {"lstm", "gru", "rnn"};
+const char* const resize_functions[] = {"nearest", "linear_half_pixel", "linear_align_corners", "linear_asymmetric"};
 
 std::string describe(const layer& l) {
     return "layer '" + l.name + "' (" + to_string(l.kind) + ")";
@@ -76,7 +77,7 @@ void check_operands(const layer& l, const tensor_shape& first, const tensor_shap
 const char* to_string(layer_kind kind) {
     static const char* const names[] = {"input",  "dense",          "conv2d", "activation", "add", "pooling",
                                         "matmul", "dynamic_matmul", "lstm",   "mul",        "concat",
-                                        "pad",    "reduce", "elementwise"};
+                                        "pad",    "reduce", "elementwise", "resize"};
     return names[static_cast<int>(kind)];
 }
 
@@ -110,6 +111,13 @@ unsigned layer::matrix_cols() const {
     case layer_kind::lstm: return gates() * out;
     default: return 0;
     }
+}
+
+unsigned layer::interpolation_taps() const {
+    if (kind != layer_kind::resize || function == "nearest") return 1;
+    unsigned taps = 1;
+    for (std::size_t a = 0; a < 3; ++a) taps *= output_shape[a] > input_shape[a] ? 2 : 1;
+    return taps;
 }
 
 std::uint64_t layer::matrix_weights() const {
@@ -262,6 +270,18 @@ void network::infer(layer& l) const {
             check_operands(l, l.input_shape, l.views[i].shape, at(l.inputs[0]).name, at(l.inputs[i]).name);
         l.output_shape = l.input_shape;
         break;
+    case layer_kind::resize: {
+        if (!known(resize_functions, l.function))
+            fail(l, "unknown resize mode '" + l.function + "'; expected " + listed(resize_functions));
+        require_spatial(l);
+        bool upsampled = is_spatial(l.output_shape);
+        for (std::size_t a = 0; a < 3 && upsampled; ++a)
+            upsampled = l.output_shape[a] >= l.input_shape[a] && l.output_shape[a] % l.input_shape[a] == 0;
+        if (!upsampled)
+            fail(l, "output " + to_string(l.output_shape) + " is not " + to_string(l.input_shape) +
+                        " upsampled by integer factors");
+        break;
+    }
     case layer_kind::input: break;
     }
 }

@@ -28,6 +28,7 @@ enum class layer_kind {
     pad,             // its input copied into a larger, padded tensor (a copy on a core)
     reduce,          // mean|sum|max of each row's elements (e.g. over features, per token)
     elementwise,     // sub|div|equal|less|greater|where of two or three tensors, the first the largest
+    resize,          // an image upsampled by integer factors (nearest: a copy; linear: interpolation)
 };
 const char* to_string(layer_kind kind);
 
@@ -85,9 +86,11 @@ struct layer {
     std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine|
                                   // hardsigmoid|hardswish|neg|square|sqrt|pow|reciprocal|erf|silu|equal|
                                   // less|greater|select; pooling: max|avg; reduce: mean|sum|max;
-                                  // elementwise: sub|div|equal|less|greater|where; lstm: lstm|gru|rnn
+                                  // elementwise: sub|div|equal|less|greater|where; lstm: lstm|gru|rnn;
+                                  // resize: nearest|linear_half_pixel|linear_align_corners|linear_asymmetric
     tensor_shape input_shape;     // inferred: shape of the view of inputs[0]
-    tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul, concat, pad, reduce
+    tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul, concat, pad, reduce,
+                                  // resize
 
     bool has_weights() const {
         return kind == layer_kind::dense || kind == layer_kind::conv2d || kind == layer_kind::matmul ||
@@ -103,6 +106,8 @@ struct layer {
     // Rows (K) and columns (N) of the constant weight matrix (one group's, for a grouped conv2d).
     unsigned matrix_rows() const;
     unsigned matrix_cols() const;
+    // Input elements a resize output interpolates: 2 per upsampled axis of a linear mode, 1 for nearest.
+    unsigned interpolation_taps() const;
     // Multiply-accumulates with constant weights; digital layers have none.
     std::uint64_t macs() const;
     // Multiply-accumulates between two activations.

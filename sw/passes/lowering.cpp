@@ -58,6 +58,9 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
         lp.ops = {{l.function + "pool", per_row * l.win.taps(), index}};
         break;
     case layer_kind::dynamic_matmul: lp.ops = {{"matmul", l.dynamic_macs() / lp.rows, index}}; break;
+    case layer_kind::resize:  // nearest: a copy per output; linear: a MAC per input element it weighs
+        lp.ops = {{l.function == "nearest" ? "copy" : "interpolate", per_row * l.interpolation_taps(), index}};
+        break;
     }
     set_chunks(lp, l.kind == layer_kind::lstm ? lp.rows : std::max(opt.max_chunks, 1u));  // steps recur
     return lp;

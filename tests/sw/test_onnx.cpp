@@ -265,8 +265,13 @@ TEST(OnnxFrontEnd, WeightsAreOptional) {
 }
 
 TEST(OnnxFrontEnd, UnsupportedOpNamesTheNodeAndItsType) {
-    const std::string e = error_of([] { load_network_onnx(fixtures + "unsupported_op.onnx"); });
-    EXPECT_THAT(e, HasSubstr("unsupported_op.onnx: node 'upsample1' (Resize): unsupported op type 'Resize'"));
+    onnx_builder b;
+    b.input("x", {1, 4, 8, 8}).output("y");
+    b.node("Relu", {"x"}, {"r"}, "relu0");
+    b.node("DepthToSpace", {"r"}, {"y"}, "d2s", {attr("blocksize", 2)});
+    const std::string e = error_of([&] { load_network_onnx(b.save(temp_file("unsupported_op"))); });
+    EXPECT_THAT(e, HasSubstr("unsupported_op.onnx: node 'd2s' (DepthToSpace): unsupported op type 'DepthToSpace' "
+                             "(opset 13); see docs/network-format.md"));
 }
 
 TEST(OnnxFrontEnd, MalformedFile) {

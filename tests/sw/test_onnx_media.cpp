@@ -1,9 +1,10 @@
-// The ONNX front end on audio and video networks: Conv1d and Conv3d with their pooling, counted
-// against an independent count of each layer.
+// The ONNX front end on audio, video and segmentation networks: Conv1d and Conv3d with their
+// pooling, and Resize / Upsample, counted against an independent count of each layer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "sw/frontend/onnx_network.h"
+#include "sw/passes/streaming.h"
 #include "tests/sw/onnx_builder.h"
 #include "tests/sw/onnx_checks.h"
 
@@ -135,6 +136,74 @@ TEST(OnnxMedia, KernelOfAnotherRankIsRefused) {
     b.node("Conv", {"x", "w"}, {"y"}, "conv", {attrs("kernel_shape", {3, 3})});
     EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("conv_rank"))); }),
                 HasSubstr("node 'conv' (Conv): expected a 1-D, 2-D or 3-D convolution (a weight of the input's rank)"));
+}
+
+// An FPN-like head: a convolution, a 2x nearest Resize by scales (torch's), a convolution, a 3x
+// linear Resize by sizes.
+onnx_builder fpn_head(const std::string& nearest_coordinates = "asymmetric", const std::string& linear_mode = "linear") {
+    onnx_builder b;
+    b.input("x", {1, 3, 8, 8}).output("y").weight("w1", {4, 3, 3, 3}).weight("w2", {2, 4, 3, 3});
+    b.values("scales", {4}, {1, 1, 2, 2}).ints("sizes", {1, 2, 48, 48});
+    const auto same = attrs("pads", {1, 1, 1, 1});
+    b.node("Conv", {"x", "w1"}, {"c1"}, "conv1", {attrs("kernel_shape", {3, 3}), same});
+    b.node("Resize", {"c1", "", "scales"}, {"u1"}, "up2",
+           {attr("mode", "nearest"), attr("coordinate_transformation_mode", nearest_coordinates),
+            attr("nearest_mode", "floor")});
+    b.node("Conv", {"u1", "w2"}, {"c2"}, "conv2", {attrs("kernel_shape", {3, 3}), same});
+    b.node("Resize", {"c2", "", "", "sizes"}, {"y"}, "up3",
+           {attr("mode", linear_mode), attr("coordinate_transformation_mode", "half_pixel")});
+    return b;
+}
+
+TEST(OnnxMedia, ResizeIsACopyOrAnInterpolationOnACore) {
+    const network net = load_network_onnx(fpn_head().save(temp_file("fpn")));
+    ASSERT_EQ(net.size(), 5);
+    EXPECT_EQ(net.at(2).kind, layer_kind::resize);
+    EXPECT_EQ(net.at(2).function, "nearest");
+    EXPECT_EQ(net.at(2).output_shape, (tensor_shape{4, 16, 16}));
+    EXPECT_EQ(net.at(4).function, "linear_half_pixel");
+    EXPECT_EQ(net.at(4).output_shape, (tensor_shape{2, 48, 48}));
+    EXPECT_EQ(ops_of(net, 2), (op_list{{"copy", 4u * 16}}));  // per output row: one copy per output
+    EXPECT_EQ(ops_of(net, 4), (op_list{{"interpolate", 2u * 48 * 4}}));  // bilinear: 4 MACs per output
+    EXPECT_EQ(net.static_macs(), 8u * 8 * 4 * 27 + 16u * 16 * 2 * 36);  // the convolutions only
+    EXPECT_EQ(net.weights(), 4u * 27 + 2 * 36);
+    EXPECT_EQ(rows_read(net, 4, 0, 7), (std::pair<int, int>{1, 3}));  // row 7 of 48 from 16: 2 and neighbours
+    EXPECT_EQ(rows_read(net, 2, 0, 5), (std::pair<int, int>{2, 2}));
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxMedia, OneDimensionalLinearResizeInterpolatesTwoSamples) {
+    onnx_builder b;
+    b.input("x", {1, 2, 10}).output("y").weight("w", {4, 2, 3}).values("scales", {3}, {1, 1, 2});
+    b.node("Conv", {"x", "w"}, {"c"}, "conv", {attrs("kernel_shape", {3}), attrs("pads", {1, 1})});
+    b.node("Resize", {"c", "", "scales"}, {"y"}, "up", {attr("mode", "linear")});
+    const network net = load_network_onnx(b.save(temp_file("resize1d")));
+    EXPECT_EQ(net.at(2).output_shape, (tensor_shape{4, 20, 1}));
+    EXPECT_EQ(net.at(2).interpolation_taps(), 2u);
+    EXPECT_EQ(ops_of(net, 2), (op_list{{"interpolate", 4u * 2}}));
+}
+
+TEST(OnnxMedia, Opset9UpsampleIsAResize) {
+    onnx_builder b(9);
+    b.input("x", {1, 2, 4, 4}).output("y").values("scales", {4}, {1, 1, 3, 3});
+    b.node("Upsample", {"x", "scales"}, {"y"}, "up", {attr("mode", "linear")});
+    const network net = load_network_onnx(b.save(temp_file("upsample9")));
+    ASSERT_EQ(net.size(), 2);
+    EXPECT_EQ(net.at(1).function, "linear_asymmetric");  // before opset 11: x_in = x_out / scale
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{2, 12, 12}));
+}
+
+TEST(OnnxMedia, UnsupportedResizesNameNodeOpTypeAndOpset) {
+    EXPECT_THAT(error_of([] { load_network_onnx(fpn_head("asymmetric", "cubic").save(temp_file("cubic"))); }),
+                HasSubstr("node 'up3' (Resize): mode 'cubic' is not supported; expected nearest or linear (opset 13)"));
+    EXPECT_THAT(error_of([] { load_network_onnx(fpn_head("tf_crop_and_resize").save(temp_file("crop"))); }),
+                HasSubstr("node 'up2' (Resize): nearest with coordinate_transformation_mode 'tf_crop_and_resize' and "
+                          "nearest_mode 'floor' is not supported"));
+    onnx_builder b;
+    b.input("x", {1, 2, 4, 4}).output("y").values("scales", {4}, {1, 1, 1.5f, 1.5f});
+    b.node("Resize", {"x", "", "scales"}, {"y"}, "up", {attr("mode", "nearest")});
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("fractional"))); }),
+                HasSubstr("node 'up' (Resize): expected integer upsampling factors, got 4 -> 6 on axis 2 (opset 13)"));
 }
 
 }  // namespace

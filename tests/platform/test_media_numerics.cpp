@@ -1,5 +1,6 @@
-// Functional mode's convolutions of 1-D and 3-D windows: im2col with strides, pads, dilations
-// and frames against a direct convolution computed here.
+// Functional mode's numerics of audio, video and segmentation layers: convolutions of 1-D and
+// 3-D windows (im2col with strides, pads, dilations and frames) against a direct convolution
+// computed here, and Resize's nearest and linear modes against hand-computed values.
 #include <gtest/gtest.h>
 
 #include "platform/functional/network_eval.h"
@@ -77,6 +78,50 @@ TEST(ConvNumerics, OneDWindowIsAWindowOfHeight) {
     const int out = (12 + 3 - 6 - 1) / 2 + 1;
     ASSERT_EQ(y.size(), out);
     for (int r = 0; r < out; ++r) EXPECT_NEAR(y[r], d.at(0, r, 0), 1e-4f);
+}
+
+// A resize layer `function` of `in` ([C, H, W]) to `out`, evaluated by functional mode.
+Eigen::VectorXf resized(const std::string& function, const sw::tensor_shape& in, const sw::tensor_shape& out,
+                        const std::vector<float>& values) {
+    sw::network net("resize", in);
+    sw::layer l;
+    l.name = "up";
+    l.kind = sw::layer_kind::resize;
+    l.function = function;
+    l.output_shape = out;
+    net.add(l);
+    exact_mvm mvm({});
+    return evaluate(net, Eigen::Map<const Eigen::VectorXf>(values.data(), Eigen::Index(values.size())), mvm);
+}
+
+Eigen::VectorXf vec(std::initializer_list<float> v) {
+    Eigen::VectorXf x(Eigen::Index(v.size()));
+    Eigen::Index i = 0;
+    for (float f : v) x[i++] = f;
+    return x;
+}
+
+TEST(ResizeNumerics, NearestRepeatsEachElement) {
+    const Eigen::VectorXf y = resized("nearest", {2, 1, 2}, {2, 2, 6}, {1, 2, 3, 4});
+    EXPECT_TRUE(y.isApprox(vec({1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4})));
+}
+
+TEST(ResizeNumerics, LinearModesPlaceTheSourceDifferently) {
+    // [0, 4] to 4 samples. half_pixel: x = (o + 1/2) / 2 - 1/2, clamped: 0, 1/4, 3/4, 1 of the way.
+    EXPECT_TRUE(resized("linear_half_pixel", {1, 1, 2}, {1, 1, 4}, {0, 4}).isApprox(vec({0, 1, 3, 4})));
+    // align_corners: x = o (2 - 1) / (4 - 1); asymmetric: x = o / 2, clamped.
+    EXPECT_TRUE(resized("linear_align_corners", {1, 1, 2}, {1, 1, 4}, {0, 4}).isApprox(vec({0, 4.0f / 3, 8.0f / 3, 4})));
+    EXPECT_TRUE(resized("linear_asymmetric", {1, 1, 2}, {1, 1, 4}, {0, 4}).isApprox(vec({0, 2, 4, 4})));
+}
+
+TEST(ResizeNumerics, BilinearBlendsRowsAndColumns) {
+    // [[0, 4], [8, 12]] is 8 y + 4 x: the output is 8 wy + 4 wx with w = 0, 1/4, 3/4, 1.
+    const Eigen::VectorXf y = resized("linear_half_pixel", {1, 2, 2}, {1, 4, 4}, {0, 4, 8, 12});
+    ASSERT_EQ(y.size(), 16);
+    EXPECT_FLOAT_EQ(y[0], 0);
+    EXPECT_FLOAT_EQ(y[1 * 4 + 2], 8 * 0.25f + 4 * 0.75f);
+    EXPECT_FLOAT_EQ(y[3 * 4 + 1], 8 + 4 * 0.25f);
+    EXPECT_FLOAT_EQ(y[15], 12);
 }
 
 }  // namespace
