@@ -67,6 +67,11 @@ VectorXf hard_sigmoid(const VectorXf& x) {
     return (x.array() / 6.0f + 0.5f).cwiseMax(0.0f).cwiseMin(1.0f).matrix();
 }
 
+// ln(1 + e^x), without overflow: max(x, 0) + ln(1 + e^-|x|).
+VectorXf softplus(const VectorXf& x) {
+    return x.unaryExpr([](float v) { return std::max(v, 0.0f) + std::log1p(std::exp(-std::abs(v))); });
+}
+
 nm::pool_window pool_window_of(const sw::window& w) {
     return {int(w.kernel_h), int(w.kernel_w), int(w.stride_h), int(w.stride_w),
             int(w.pad_h),    int(w.pad_w),    int(w.bottom()),  int(w.right())};
@@ -171,6 +176,8 @@ private:
         if (l.function == "hardsigmoid") return hard_sigmoid(x);
         if (l.function == "hardswish") return x.cwiseProduct(hard_sigmoid(x));
         if (l.function == "silu") return x.cwiseProduct(nm::sigmoid(x));
+        if (l.function == "softplus") return softplus(x);
+        if (l.function == "mish") return x.cwiseProduct(nm::tanh(softplus(x)));
         if (l.function == "neg") return -x;
         if (l.function == "square") return x.cwiseProduct(x);
         if (l.function == "sqrt") return x.cwiseSqrt();

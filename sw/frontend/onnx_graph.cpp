@@ -265,7 +265,8 @@ bool loader::same_shapes() {
     bool changed = false;
     auto* g = m_model.mutable_graph();
     for (const auto& n : g->node()) {
-        if ((n.op_type() != "Gelu" && n.op_type() != "LayerNormalization") || n.input_size() == 0 ||
+        const bool unknown = n.op_type() == "Gelu" || n.op_type() == "LayerNormalization" || n.op_type() == "Mish";
+        if (!unknown || n.input_size() == 0 ||
             n.output_size() == 0 || m_shapes.count(n.output(0)) || !m_shapes.count(n.input(0)))
             continue;
         onnx::ValueInfoProto* v = g->add_value_info();

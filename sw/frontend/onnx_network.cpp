@@ -182,6 +182,7 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"HardSigmoid", &converter::hard_activation}, {"HardSwish", &converter::hard_activation},
         {"Neg", &converter::unary},                 {"Sqrt", &converter::unary},
         {"Erf", &converter::unary},                 {"Pow", &converter::power},
+        {"Softplus", &converter::unary},            {"Mish", &converter::unary},
         {"Cast", &converter::cast},                 {"Equal", &converter::compare},
         {"Less", &converter::compare},              {"Greater", &converter::compare},
         {"Where", &converter::where},               {"Resize", &converter::resize},
@@ -664,11 +665,20 @@ void converter::unary(const node& n) {
     static const std::unordered_map<std::string, std::string> functions = {
         {"Relu", "relu"}, {"Clip", "relu"}, {"Sigmoid", "sigmoid"}, {"Tanh", "tanh"},
         {"Softmax", "softmax"}, {"Gelu", "gelu"}, {"BatchNormalization", "affine"},
-        {"LayerNormalization", "layernorm"}, {"Neg", "neg"}, {"Sqrt", "sqrt"}, {"Erf", "erf"}};
+        {"LayerNormalization", "layernorm"}, {"Neg", "neg"}, {"Sqrt", "sqrt"}, {"Erf", "erf"},
+        {"Softplus", "softplus"}, {"Mish", "mish"}};
     layer l = activation_of(n.name, functions.at(n.op), x);
     if (const node* mul = n.op == "Sigmoid" ? sole_consumer(n, "Mul") : nullptr) {  // SiLU: x * sigmoid(x)
         if (mul->inputs.size() == 2 && (mul->inputs[0] == n.inputs[0] || mul->inputs[1] == n.inputs[0])) {
             l.function = "silu";
+            absorb(*mul, n);
+        }
+    }
+    if (const node* tanh = n.op == "Softplus" ? sole_consumer(n, "Tanh") : nullptr) {  // Mish: x * tanh(softplus(x))
+        const node* mul = sole_consumer(*tanh, "Mul");
+        if (mul && mul->inputs.size() == 2 && (mul->inputs[0] == n.inputs[0] || mul->inputs[1] == n.inputs[0])) {
+            l.function = "mish";
+            absorb(*tanh, n);
             absorb(*mul, n);
         }
     }

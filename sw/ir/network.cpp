@@ -10,7 +10,7 @@ namespace {
 const char* const activation_functions[] = {
     "relu",      "sigmoid",   "tanh", "gelu", "softmax", "layernorm", "scale", "shift", "affine", "hardsigmoid",
     "hardswish", "neg",       "square", "sqrt", "pow", "reciprocal", "erf", "silu", "equal", "less", "greater",
-    "select"};
+    "select",    "softplus",  "mish"};
 const char* const elementwise_functions[] = {"sub", "div", "equal", "less", "greater", "where"};
 const char* const recurrent_functions[] = {"lstm", "gru", "rnn"};
 const char* const resize_functions[] = {"nearest", "linear_half_pixel", "linear_align_corners", "linear_asymmetric"};

@@ -85,7 +85,7 @@ struct layer {
     window win;                   // conv2d, pooling
     std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine|
                                   // hardsigmoid|hardswish|neg|square|sqrt|pow|reciprocal|erf|silu|equal|
-                                  // less|greater|select; pooling: max|avg; reduce: mean|sum|max;
+                                  // less|greater|select|softplus|mish; pooling: max|avg; reduce: mean|sum|max;
                                   // elementwise: sub|div|equal|less|greater|where; lstm: lstm|gru|rnn;
                                   // resize: nearest|linear_half_pixel|linear_align_corners|linear_asymmetric
     tensor_shape input_shape;     // inferred: shape of the view of inputs[0]

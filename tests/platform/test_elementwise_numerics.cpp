@@ -97,5 +97,19 @@ TEST(HardActivations, FollowTorchsDefinitions) {
     EXPECT_TRUE(unary("hardswish", x).isApprox(swish));
 }
 
+// ln(1 + e^x) and x tanh(ln(1 + e^x)), from their closed forms at a few points.
+TEST(ElementwiseNumerics, SoftplusAndMish) {
+    Eigen::VectorXf x(5);
+    x << -20.0f, -1.0f, 0.0f, 1.0f, 40.0f;
+    Eigen::VectorXf softplus(5), mish(5);
+    softplus << 2.0611537e-9f, 0.3132617f, 0.6931472f, 1.3132617f, 40.0f;  // e^40 overflows no float here
+    mish << -4.1223073e-8f, -0.3034015f, 0.0f, 0.8650984f, 40.0f;
+    const Eigen::VectorXf s = unary("softplus", x), m = unary("mish", x);
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_NEAR(s[i], softplus[i], 1e-6f * std::max(1.0f, softplus[i]));
+        EXPECT_NEAR(m[i], mish[i], 1e-6f * std::max(1.0f, mish[i]));
+    }
+}
+
 }  // namespace
 }  // namespace aimcsim::platform

@@ -1,5 +1,6 @@
 // The ONNX front end on audio, video and segmentation networks: Conv1d and Conv3d with their
-// pooling, and Resize / Upsample, counted against an independent count of each layer.
+// pooling, Resize / Upsample, and Mish (YOLO's activation), counted against an independent count
+// of each layer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -204,6 +205,46 @@ TEST(OnnxMedia, UnsupportedResizesNameNodeOpTypeAndOpset) {
     b.node("Resize", {"x", "", "scales"}, {"y"}, "up", {attr("mode", "nearest")});
     EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("fractional"))); }),
                 HasSubstr("node 'up' (Resize): expected integer upsampling factors, got 4 -> 6 on axis 2 (opset 13)"));
+}
+
+// torch's nn.Mish at opset 13: Softplus -> Tanh -> Mul(x).
+TEST(OnnxMedia, MishPatternFusesIntoOneActivation) {
+    onnx_builder b;
+    b.input("x", {1, 2, 4, 4}).output("y").weight("w", {3, 2, 1, 1});
+    b.node("Conv", {"x", "w"}, {"c"}, "conv", {attrs("kernel_shape", {1, 1})});
+    b.node("Softplus", {"c"}, {"sp"}, "softplus");
+    b.node("Tanh", {"sp"}, {"t"}, "tanh");
+    b.node("Mul", {"t", "c"}, {"y"}, "mish");
+    const network net = load_network_onnx(b.save(temp_file("mish_pattern")));
+    ASSERT_EQ(net.size(), 3);
+    EXPECT_EQ(net.at(2).function, "mish");
+    EXPECT_EQ(ops_of(net, 2), (op_list{{"mish", 3u * 4}}));
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+// Mish as one op (opset 18, newer than libonnx's shape inference: the output takes the input's shape).
+TEST(OnnxMedia, MishOpIsTheSameActivation) {
+    onnx_builder b(18);
+    b.input("x", {1, 6}).output("y");
+    b.node("Mish", {"x"}, {"y"}, "mish");
+    const network net = load_network_onnx(b.save(temp_file("mish18")));
+    ASSERT_EQ(net.size(), 2);
+    EXPECT_EQ(net.at(1).function, "mish");
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{6}));
+}
+
+TEST(OnnxMedia, SoftplusAloneAndItsTanhUsedTwiceStayApart) {
+    onnx_builder b;
+    b.input("x", {1, 6}).output("y");
+    b.node("Softplus", {"x"}, {"sp"}, "softplus");
+    b.node("Tanh", {"sp"}, {"t"}, "tanh");
+    b.node("Mul", {"t", "t"}, {"y"}, "square");  // not x * tanh(softplus(x))
+    const network net = load_network_onnx(b.save(temp_file("softplus")));
+    ASSERT_EQ(net.size(), 4);
+    EXPECT_EQ(net.at(1).function, "softplus");
+    EXPECT_EQ(net.at(2).function, "tanh");
+    EXPECT_EQ(net.at(3).kind, layer_kind::mul);
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"softplus", 6u}}));
 }
 
 }  // namespace
