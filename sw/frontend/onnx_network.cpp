@@ -127,6 +127,8 @@ private:
                          std::uint64_t extra);
     void dynamic_matmul(const node& n);
     void recurrent(const node& n);
+    int joined(const node& n, const std::string& suffix, const std::vector<int>& layers,
+               const std::vector<input_view>& views);
     void unary(const node& n);
     void batch_norm(const node& n);
     void binary(const node& n);
@@ -614,12 +616,16 @@ void converter::dynamic_matmul(const node& n) {
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
 
-// LSTM, GRU (torch's linear_before_reset = 1) and RNN (tanh), forward: W is [1, gates x H, F].
+// LSTM, GRU (torch's linear_before_reset = 1) and RNN (tanh), forward, reverse or bidirectional:
+// W is [directions, gates x H, F]. Each direction is a recurrent layer; a bidirectional node's Y
+// ([steps, 2, 1, H]) concatenates them per step, its Y_h and Y_c their last states.
 void converter::recurrent(const node& n) {
     const flow& x = data(n, 0);
     if (x.dims.size() != 3 || x.row_axis != 0 || x.dims[1] != 1)
         fail(n, "expects an input of [steps, 1, features] streamed by steps");
-    if (n.text("direction", "forward") != "forward") unsupported(n, "only forward directions are supported");
+    const std::string direction = n.text("direction", "forward");
+    if (direction != "forward" && direction != "reverse" && direction != "bidirectional")
+        unsupported(n, "unknown direction '" + direction + "'; expected forward, reverse or bidirectional");
     if (n.integer("layout", 0) != 0) unsupported(n, "expected layout 0");
     if (n.has("clip")) unsupported(n, "cell clipping is not supported");
     for (std::size_t i = 4; i < n.inputs.size(); ++i)
@@ -628,34 +634,72 @@ void converter::recurrent(const node& n) {
     if (n.op == "LSTM" && n.inputs.size() > 7 && !n.inputs[7].empty()) unsupported(n, "peepholes are not supported");
     if (n.op == "GRU" && n.integer("linear_before_reset", 0) != 1)
         unsupported(n, "expected linear_before_reset = 1 (torch's GRU)");
+    const bool both = direction == "bidirectional";
     const std::vector<std::string> acts = n.texts("activations");
-    if (n.op == "RNN" && !acts.empty() && acts != std::vector<std::string>{"Tanh"})
+    if (n.op == "RNN" && !acts.empty() && acts != std::vector<std::string>(both ? 2 : 1, "Tanh"))
         unsupported(n, "expected the Tanh activation");
     if (n.op != "RNN" && !acts.empty()) unsupported(n, "expected the default activations");
     layer l;
-    l.name = n.name;
+    l.name = both ? n.name + ".forward" : n.name;
     l.kind = layer_kind::lstm;
     l.function = n.op == "LSTM" ? "lstm" : n.op == "GRU" ? "gru" : "rnn";
+    l.reverse = direction == "reverse";
     const dims_t& w = dims(n, n.inputs.at(1));
-    if (w.size() != 3 || w[0] != 1 || w[1] % l.gates())
-        fail(n, "expected a weight of [1, " + std::to_string(l.gates()) + " x hidden, features]");
+    if (w.size() != 3 || w[0] != (both ? 2 : 1) || w[1] % l.gates())
+        fail(n, "expected a weight of [" + std::string(both ? "2" : "1") + ", " + std::to_string(l.gates()) +
+                    " x hidden, features]");
     l.inputs = {x.layer};
     input_view v = x.view;
     v.shape = {unsigned(x.dims[2]), unsigned(x.dims[0]), 1};
     l.views = {v};
     l.out = unsigned(w[1] / l.gates());
     l.bias = constant_elements(n, 3) > 0;
-    const int index = add_layer(std::move(l), n);
-    if (!n.outputs.at(0).empty()) emit(n, 0, index, 0);
-    for (std::size_t o : {1, 2}) {  // the last hidden (and LSTM cell) states: the last step's output
-        if (o >= n.outputs.size() || n.outputs[o].empty()) continue;
-        flow last;
-        last.layer = index;
-        last.view.row0 = unsigned(x.dims[0] - 1);
-        last.view.rows = 1;
-        last.view.shape = {m_net->at(index).out};
-        set(n, o, last);
+    std::vector<int> directions = {add_layer(l, n)};
+    if (both) {
+        l.name = n.name + ".backward";
+        l.reverse = true;
+        directions.push_back(add_layer(l, n));
     }
+    const auto read = [&](std::size_t o) {  // a bidirectional output joins its directions only when read
+        if (o >= n.outputs.size() || n.outputs[o].empty()) return false;
+        return !both || m_consumers.count(n.outputs[o]) || n.outputs[o] == m_g.outputs.front();
+    };
+    if (read(0)) emit(n, 0, both ? joined(n, "", directions, {}) : directions.front(), 0);
+    for (std::size_t o : {1, 2}) {  // the last hidden (and LSTM cell) states: each direction's last step
+        if (!read(o)) continue;
+        std::vector<input_view> last;
+        for (int d : directions) {
+            input_view step;
+            step.row0 = m_net->at(d).reverse ? 0 : unsigned(x.dims[0] - 1);
+            step.rows = 1;
+            step.shape = {l.out};
+            last.push_back(step);
+        }
+        if (!both) {
+            flow f;
+            f.layer = directions.front();
+            f.view = last.front();
+            set(n, o, f);
+            continue;
+        }
+        emit(n, o, joined(n, o == 1 ? ".h" : ".c", directions, last), -1);
+    }
+}
+
+// A concat layer named after `n` (with `suffix`) of the layers' outputs (or `views` of them),
+// shaped as output 0 of `n` (or flat, given views).
+int converter::joined(const node& n, const std::string& suffix, const std::vector<int>& layers,
+                      const std::vector<input_view>& views) {
+    layer c;
+    c.name = n.name + suffix;
+    c.kind = layer_kind::concat;
+    c.inputs = layers;
+    c.views = views;
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        total += views.empty() ? elements(m_net->at(layers[i]).output_shape) : elements(views[i].shape);
+    c.output_shape = views.empty() ? canonical(dims(n, n.outputs.at(0)), 0) : tensor_shape{unsigned(total)};
+    return add_layer(std::move(c), n);
 }
 
 void converter::unary(const node& n) {

@@ -80,6 +80,7 @@ struct layer {
     unsigned out = 0;             // dense, matmul: output features; conv2d: output channels; lstm: hidden size
     unsigned groups = 1;          // conv2d: channel groups (depthwise: groups = input channels)
     bool bias = true;             // dense, conv2d, matmul: a bias vector of `out`; lstm: two of hidden per gate
+    bool reverse = false;         // lstm: steps run from the last to the first (output row 0 comes last)
     std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
     std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling

@@ -1,6 +1,6 @@
 // The ONNX front end on audio, video and segmentation networks: Conv1d and Conv3d with their
-// pooling, Resize / Upsample, and Mish (YOLO's activation), counted against an independent count
-// of each layer.
+// pooling, Resize / Upsample, Mish (YOLO's activation) and bidirectional recurrent layers, counted
+// against an independent count of each layer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -245,6 +245,76 @@ TEST(OnnxMedia, SoftplusAloneAndItsTanhUsedTwiceStayApart) {
     EXPECT_EQ(net.at(2).function, "tanh");
     EXPECT_EQ(net.at(3).kind, layer_kind::mul);
     EXPECT_EQ(ops_of(net, 1), (op_list{{"softplus", 6u}}));
+}
+
+// A torch.nn.GRU(bidirectional=True)-like layer: W [2, 3H, F], R [2, 3H, H], B [2, 6H].
+void bidirectional_gru(onnx_builder& b, const std::string& name, const std::string& x, std::int64_t features,
+                       std::int64_t hidden, const std::vector<std::string>& outputs) {
+    b.weight(name + "_w", {2, 3 * hidden, features}).weight(name + "_r", {2, 3 * hidden, hidden});
+    b.weight(name + "_b", {2, 6 * hidden});
+    b.node("GRU", {x, name + "_w", name + "_r", name + "_b"}, outputs, name,
+           {attr("hidden_size", hidden), attr("linear_before_reset", 1), attr("direction", "bidirectional")});
+}
+
+// Two bidirectional GRU layers, as torch exports them: Y [T, 2, 1, H] to [T, 1, 2H] between
+// layers; the classifier reads the second layer's last states, Y_h [2, 1, H].
+TEST(OnnxMedia, BidirectionalGruRunsBothDirectionsOnTiles) {
+    const std::int64_t steps = 6, features = 5, hidden = 4, classes = 3;
+    onnx_builder b;
+    b.input("x", {steps, 1, features}).output("y").ints("seq", {steps, 1, 2 * hidden}).ints("flat", {1, 2 * hidden});
+    bidirectional_gru(b, "gru1", "x", features, hidden, {"y1"});
+    b.node("Transpose", {"y1"}, {"t1"}, "t1", {attrs("perm", {0, 2, 1, 3})});
+    b.node("Reshape", {"t1", "seq"}, {"s1"}, "s1");
+    bidirectional_gru(b, "gru2", "s1", 2 * hidden, hidden, {"y2", "h2"});
+    b.node("Transpose", {"h2"}, {"th"}, "th", {attrs("perm", {1, 0, 2})});
+    b.node("Reshape", {"th", "flat"}, {"f"}, "f");
+    b.weight("fc", {classes, 2 * hidden});
+    b.node("Gemm", {"f", "fc"}, {"y"}, "fc", {attr("transB", 1)});
+    const network net = load_network_onnx(b.save(temp_file("bigru")));
+    const auto layer_macs = [&](std::int64_t f) { return std::uint64_t(2 * steps * 3 * hidden * (f + hidden)); };
+    const auto layer_weights = [&](std::int64_t f) { return std::uint64_t(2 * (3 * hidden * (f + hidden) + 6 * hidden)); };
+    EXPECT_EQ(net.static_macs(), layer_macs(features) + layer_macs(2 * hidden) + std::uint64_t(2 * hidden * classes));
+    EXPECT_EQ(net.weights(), layer_weights(features) + layer_weights(2 * hidden) + std::uint64_t(2 * hidden * classes));
+    const layer& forward = net.at(net.find("gru1.forward"));
+    const layer& backward = net.at(net.find("gru1.backward"));
+    EXPECT_FALSE(forward.reverse);
+    EXPECT_TRUE(backward.reverse);
+    EXPECT_EQ(backward.macs(), forward.macs());
+    const layer& y1 = net.at(net.find("gru1"));  // both directions' hidden states per step
+    EXPECT_EQ(y1.kind, layer_kind::concat);
+    EXPECT_EQ(y1.output_shape, (tensor_shape{2 * hidden, steps, 1}));
+    const int last = net.find("gru2.h");  // forward's last step and backward's first
+    ASSERT_GE(last, 0);
+    EXPECT_EQ(net.at(last).views[0].row0, unsigned(steps - 1));
+    EXPECT_EQ(net.at(last).views[1].row0, 0u);
+    EXPECT_EQ(net.find("gru2"), -1);  // its Y is not read
+    // The backward direction waits for the whole sequence, and its readers for all its steps.
+    const int bwd = net.find("gru1.backward"), y = net.find("gru1");
+    EXPECT_EQ(rows_read(net, bwd, 0, 0), (std::pair<int, int>{0, int(steps) - 1}));
+    EXPECT_EQ(rows_read(net, y, 0, 2), (std::pair<int, int>{2, 2}));
+    EXPECT_EQ(rows_read(net, y, 1, 2), (std::pair<int, int>{0, int(steps) - 1}));
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxMedia, BidirectionalLstmAndReverseRnn) {
+    const std::int64_t steps = 4, features = 3, hidden = 2;
+    onnx_builder b;
+    b.input("x", {steps, 1, features}).output("y");
+    b.weight("w", {2, 4 * hidden, features}).weight("r", {2, 4 * hidden, hidden});
+    b.node("LSTM", {"x", "w", "r"}, {"l"}, "lstm", {attr("hidden_size", hidden), attr("direction", "bidirectional")});
+    b.node("Squeeze", {"l"}, {"s"}, "squeeze", {attrs("axes", {2})});  // [T, 2, H]
+    b.ints("shape", {steps, 1, 2 * hidden});
+    b.node("Reshape", {"s", "shape"}, {"q"}, "q");
+    b.weight("rw", {1, hidden, 2 * hidden}).weight("rr", {1, hidden, hidden});
+    b.node("RNN", {"q", "rw", "rr"}, {"", "y"}, "rnn", {attr("hidden_size", hidden), attr("direction", "reverse")});
+    const network net = load_network_onnx(b.save(temp_file("bilstm")));
+    EXPECT_EQ(net.static_macs(), std::uint64_t(2 * steps * 4 * hidden * (features + hidden) +
+                                               steps * hidden * (2 * hidden + hidden)));
+    EXPECT_EQ(net.weights(), std::uint64_t(2 * 4 * hidden * (features + hidden) + hidden * 3 * hidden));
+    const layer& rnn = net.at(net.output());
+    EXPECT_EQ(rnn.kind, layer_kind::lstm);
+    EXPECT_TRUE(rnn.reverse);
+    EXPECT_TRUE(compiles_and_runs(net));
 }
 
 }  // namespace
