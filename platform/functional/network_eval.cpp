@@ -124,6 +124,8 @@ private:
         case layer_kind::concat: return concat(l);
         case layer_kind::elementwise: return elementwise(l);
         case layer_kind::resize: return resize(l);
+        case layer_kind::pad: return pad(l);
+        case layer_kind::reduce: return reduce(l);
         default: unsupported(l, "not modelled in functional mode");
         }
     }
@@ -247,6 +249,47 @@ private:
                     };
                     y[(c * Eigen::Index(out[1]) + r) * out[2] + k] = (1 - sr.t) * blend(sr.i0) + sr.t * blend(sr.i1);
                 }
+        return y;
+    }
+
+    // Zeros, the nearest edge or the mirror image (without the edge) around an image's rows and width.
+    VectorXf pad(const layer& l) {
+        const sw::tensor_shape& in = l.input_shape;
+        const sw::tensor_shape& out = l.output_shape;
+        const sw::window& w = l.win;
+        if (!sw::is_spatial(out) || out[0] != in[0] || out[1] != in[1] + w.pad_h + w.bottom() ||
+            out[2] != in[2] + w.pad_w + w.right())
+            unsupported(l, "functional mode pads an image's rows and width only");
+        if (l.function == "constant") unsupported(l, "a non-zero pad value is not modelled in functional mode");
+        const nm::feature_map x = as_map(in, operand(l, 0));
+        const auto source = [&](int i, int size) {  // -1: a zero
+            if (i >= 0 && i < size) return i;
+            if (l.function == "edge") return std::min(std::max(i, 0), size - 1);
+            if (l.function == "reflect") return i < 0 ? -i : 2 * (size - 1) - i;
+            return -1;
+        };
+        VectorXf y(Eigen::Index(sw::elements(out)));
+        for (int c = 0; c < int(out[0]); ++c)
+            for (int r = 0; r < int(out[1]); ++r)
+                for (int k = 0; k < int(out[2]); ++k) {
+                    const int sr = source(r - int(w.pad_h), x.height), sk = source(k - int(w.pad_w), x.width);
+                    y[(c * Eigen::Index(out[1]) + r) * out[2] + k] = sr < 0 || sk < 0 ? 0.0f : x.at(c, sr, sk);
+                }
+        return y;
+    }
+
+    // Mean, sum or max of each row's elements (a token's features; a vector's all).
+    VectorXf reduce(const layer& l) {
+        const sw::tensor_shape& in = l.input_shape;
+        const VectorXf& x = operand(l, 0);
+        const unsigned rows = sw::rows_of(in), inner = sw::is_spatial(in) ? in[2] : 1;
+        VectorXf y(rows);
+        for (unsigned r = 0; r < rows; ++r) {
+            VectorXf row(Eigen::Index(sw::row_elements(in)));
+            for (Eigen::Index e = 0; e < row.size(); ++e)  // element (c, w) of row r at (c * rows + r) * inner + w
+                row[e] = x[(e / inner * rows + r) * inner + e % inner];
+            y[r] = l.function == "max" ? row.maxCoeff() : l.function == "sum" ? row.sum() : row.mean();
+        }
         return y;
     }
 

@@ -931,8 +931,17 @@ void converter::pad(const node& n) {
     layer l;
     l.name = n.name;
     l.kind = layer_kind::pad;
+    l.function = mode == "constant" ? (zero ? "zero" : "constant") : mode;
     l.inputs = {x.layer};
     l.views = {x.view};
+    if (x.row_axis == 2 && (rank == 3 || rank == 4)) {  // an image's L, or H and W: the pads in its window
+        l.win.pad_h = unsigned(pads[2]);
+        l.win.pad_h_end = int(pads[2 + rank]);
+        if (rank == 4) {
+            l.win.pad_w = unsigned(pads[3]);
+            l.win.pad_w_end = int(pads[7]);
+        }
+    }
     l.output_shape = canonical(dims(n, n.outputs[0]), x.row_axis);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }

@@ -13,6 +13,7 @@ const char* const activation_functions[] = {
     "select",    "softplus",  "mish"};
 const char* const elementwise_functions[] = {"sub", "div", "equal", "less", "greater", "where"};
 const char* const recurrent_functions[] = {"lstm", "gru", "rnn"};
+const char* const pad_functions[] = {"zero", "constant", "reflect", "edge"};
 const char* const resize_functions[] = {"nearest", "linear_half_pixel", "linear_align_corners", "linear_asymmetric"};
 
 std::string describe(const layer& l) {
@@ -251,6 +252,8 @@ void network::infer(layer& l) const {
         break;
     }
     case layer_kind::pad:
+        if (!known(pad_functions, l.function))
+            fail(l, "unknown pad mode '" + l.function + "'; expected " + listed(pad_functions));
         if (elements(l.output_shape) < elements(l.input_shape))
             fail(l, "output " + to_string(l.output_shape) + " holds fewer elements than its input " +
                         to_string(l.input_shape));

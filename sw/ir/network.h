@@ -25,7 +25,8 @@ enum class layer_kind {
                      // step plus gate ops
     mul,             // element-wise product of two tensors
     concat,          // joins its inputs' elements (a copy on a core)
-    pad,             // its input copied into a larger, padded tensor (a copy on a core)
+    pad,             // its input copied into a larger, padded tensor (a copy on a core); function
+                     // zero|constant|reflect|edge, an image's row and width pads in `win`
     reduce,          // mean|sum|max of each row's elements (e.g. over features, per token)
     elementwise,     // sub|div|equal|less|greater|where of two or three tensors, the first the largest
     resize,          // an image upsampled by integer factors (nearest: a copy; linear: interpolation)
