@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "platform/functional/network_eval.h"
+#include "sw/frontend/onnx_network.h"
+#include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -122,6 +124,23 @@ TEST(ResizeNumerics, BilinearBlendsRowsAndColumns) {
     EXPECT_FLOAT_EQ(y[1 * 4 + 2], 8 * 0.25f + 4 * 0.75f);
     EXPECT_FLOAT_EQ(y[3 * 4 + 1], 8 + 4 * 0.25f);
     EXPECT_FLOAT_EQ(y[15], 12);
+}
+
+// From the file: a Conv1d with its weights and bias, a Relu and a 2x linear Resize.
+TEST(ResizeNumerics, OnnxConv1dReluAndLinearResize) {
+    test::onnx_builder b;
+    b.input("x", {1, 2, 4}).output("y").values("w", {1, 2, 2}, {1, 2, 3, -1}).values("bias", {1}, {0.5f});
+    b.values("scales", {3}, {1, 1, 2});
+    b.node("Conv", {"x", "w", "bias"}, {"c"}, "conv", {test::attrs("kernel_shape", {2})});
+    b.node("Relu", {"c"}, {"r"}, "relu");
+    b.node("Resize", {"r", "", "scales"}, {"y"}, "up", {test::attr("mode", "linear")});
+    const std::string path = b.save(testing::TempDir() + "aimcsim_conv1d_resize.onnx");
+    const sw::network net = sw::load_network_onnx(path);
+    exact_mvm mvm(read_layer_weights(net, sw::onnx_weights(path), 1));
+    // conv: x0[i] + 2 x0[i+1] + 3 x1[i] - x1[i+1] + 1/2 = -3.5, 8.5, 6.5; relu: 0, 8.5, 6.5; then
+    // each output blends its two nearest samples at (o + 1/2) / 2 - 1/2.
+    const Eigen::VectorXf y = evaluate(net, vec({1, -2, 3, 4, 0, 1, -1, 2}), mvm);
+    EXPECT_TRUE(y.isApprox(vec({0, 2.125f, 6.375f, 8.0f, 7.0f, 6.5f})));
 }
 
 }  // namespace
