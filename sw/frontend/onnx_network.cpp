@@ -246,7 +246,8 @@ void converter::start(const node& first) {
     f.dims = dims(first, name);
     const auto& d = f.dims;
     if (d.size() == 4) f.row_axis = 2;  // NCHW image
-    if (d.size() == 3) f.row_axis = feeds_conv(name) ? 2 : d[0] > 1 || d[1] == 1 ? 0 : 1;  // [N, C, L], [T, B, F] or [B, T, F]
+    if (d.size() == 3) f.row_axis = feeds_conv(name) ? 2 : d[0] > 1 || d[1] == 1 ? 0 : 1;  // [N, C, L]; [T, B, F]
+                                                                                           // or [B, T, F]
     if (d.size() == 2 && d[0] > 1) f.row_axis = 0;  // [T, F]
     if (d.size() == 5) f.row_axis = 3;  // NCDHW video
     if (d.size() > 5) throw input_error(m_g.path + ": graph input '" + name + "' has rank " +
@@ -686,8 +687,8 @@ void converter::recurrent(const node& n) {
     }
 }
 
-// A concat layer named after `n` (with `suffix`) of the layers' outputs (or `views` of them),
-// shaped as output 0 of `n` (or flat, given views).
+// A concat layer named after `n` (with `suffix`) of the layers' outputs, shaped as output 0 of
+// `n` and streamed by steps; or, given `views` of them, of those views, flat.
 int converter::joined(const node& n, const std::string& suffix, const std::vector<int>& layers,
                       const std::vector<input_view>& views) {
     layer c;
@@ -696,8 +697,7 @@ int converter::joined(const node& n, const std::string& suffix, const std::vecto
     c.inputs = layers;
     c.views = views;
     std::uint64_t total = 0;
-    for (std::size_t i = 0; i < layers.size(); ++i)
-        total += views.empty() ? elements(m_net->at(layers[i]).output_shape) : elements(views[i].shape);
+    for (const input_view& v : views) total += elements(v.shape);
     c.output_shape = views.empty() ? canonical(dims(n, n.outputs.at(0)), 0) : tensor_shape{unsigned(total)};
     return add_layer(std::move(c), n);
 }
@@ -865,8 +865,8 @@ void converter::where(const node& n) {
 void converter::pool(const node& n) {
     const flow& x = data(n, 0);
     const bool global = n.op.rfind("Global", 0) == 0;
-    const dims_t kernel = global ? dims_t(x.dims.begin() + std::min<std::ptrdiff_t>(2, std::ptrdiff_t(x.dims.size())), x.dims.end())
-                                 : n.integers("kernel_shape");
+    const auto spatial = x.dims.begin() + std::min<std::ptrdiff_t>(2, std::ptrdiff_t(x.dims.size()));
+    const dims_t kernel = global ? dims_t(spatial, x.dims.end()) : n.integers("kernel_shape");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::pooling;
@@ -1012,7 +1012,7 @@ void converter::hard_activation(const node& n) {
          x.row_axis);
 }
 
-// Resize (opsets 10-17) and Upsample (opset 10) of an image by integer factors of its spatial axes,
+// Resize (opsets 10-17) and Upsample (opsets 7-9) of an image by integer factors of its spatial axes,
 // in the modes torch exports: nearest (floor of output / factor) or linear (separable).
 void converter::resize(const node& n) {
     const flow& x = data(n, 0);

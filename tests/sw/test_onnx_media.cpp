@@ -265,7 +265,7 @@ TEST(OnnxMedia, BidirectionalGruRunsBothDirectionsOnTiles) {
     bidirectional_gru(b, "gru1", "x", features, hidden, {"y1"});
     b.node("Transpose", {"y1"}, {"t1"}, "t1", {attrs("perm", {0, 2, 1, 3})});
     b.node("Reshape", {"t1", "seq"}, {"s1"}, "s1");
-    bidirectional_gru(b, "gru2", "s1", 2 * hidden, hidden, {"y2", "h2"});
+    bidirectional_gru(b, "gru2", "s1", 2 * hidden, hidden, {"", "h2"});
     b.node("Transpose", {"h2"}, {"th"}, "th", {attrs("perm", {1, 0, 2})});
     b.node("Reshape", {"th", "flat"}, {"f"}, "f");
     b.weight("fc", {classes, 2 * hidden});
@@ -287,7 +287,7 @@ TEST(OnnxMedia, BidirectionalGruRunsBothDirectionsOnTiles) {
     ASSERT_GE(last, 0);
     EXPECT_EQ(net.at(last).views[0].row0, unsigned(steps - 1));
     EXPECT_EQ(net.at(last).views[1].row0, 0u);
-    EXPECT_EQ(net.find("gru2"), -1);  // its Y is not read
+    EXPECT_EQ(net.find("gru2"), -1);  // its Y is not an output
     // The backward direction waits for the whole sequence, and its readers for all its steps.
     const int bwd = net.find("gru1.backward"), y = net.find("gru1");
     EXPECT_EQ(rows_read(net, bwd, 0, 0), (std::pair<int, int>{0, int(steps) - 1}));
@@ -301,7 +301,8 @@ TEST(OnnxMedia, BidirectionalLstmAndReverseRnn) {
     onnx_builder b;
     b.input("x", {steps, 1, features}).output("y");
     b.weight("w", {2, 4 * hidden, features}).weight("r", {2, 4 * hidden, hidden});
-    b.node("LSTM", {"x", "w", "r"}, {"l"}, "lstm", {attr("hidden_size", hidden), attr("direction", "bidirectional")});
+    b.node("LSTM", {"x", "w", "r"}, {"l", "unread_h"}, "lstm",
+           {attr("hidden_size", hidden), attr("direction", "bidirectional")});
     b.node("Squeeze", {"l"}, {"s"}, "squeeze", {attrs("axes", {2})});  // [T, 2, H]
     b.ints("shape", {steps, 1, 2 * hidden});
     b.node("Reshape", {"s", "shape"}, {"q"}, "q");
@@ -311,6 +312,7 @@ TEST(OnnxMedia, BidirectionalLstmAndReverseRnn) {
     EXPECT_EQ(net.static_macs(), std::uint64_t(2 * steps * 4 * hidden * (features + hidden) +
                                                steps * hidden * (2 * hidden + hidden)));
     EXPECT_EQ(net.weights(), std::uint64_t(2 * 4 * hidden * (features + hidden) + hidden * 3 * hidden));
+    EXPECT_EQ(net.find("lstm.h"), -1);  // Y_h is not read: no concatenation of the last states
     const layer& rnn = net.at(net.output());
     EXPECT_EQ(rnn.kind, layer_kind::lstm);
     EXPECT_TRUE(rnn.reverse);
