@@ -108,7 +108,7 @@ struct layer {
     // Rows (K) and columns (N) of the constant weight matrix (one group's, for a grouped conv2d).
     unsigned matrix_rows() const;
     unsigned matrix_cols() const;
-    // Input elements a resize output interpolates: 2 per upsampled axis of a linear mode, 1 for nearest.
+    // Input elements a resize output weighs: 1 for nearest; linear: 2, 4 or 8 as 1, 2 or 3 axes upsample.
     unsigned interpolation_taps() const;
     // Multiply-accumulates with constant weights; digital layers have none.
     std::uint64_t macs() const;
