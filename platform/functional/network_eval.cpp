@@ -208,11 +208,27 @@ private:
         unsupported(l, "a Where of activations is not modelled in functional mode");
     }
 
+    // Over each frame's rows and width, then (a 3-D window) over the frames: the max of the maxima,
+    // or the mean of the means, as every frame's window holds the same inside elements.
     VectorXf pool(const layer& l) {
-        if (l.win.depth > 1) unsupported(l, "3-D pooling is not modelled in functional mode");
         const nm::feature_map in = as_map(l.input_shape, operand(l, 0));
         const nm::pool_window w = pool_window_of(l.win);
-        return (l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w)).data;
+        const nm::feature_map frames = l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w);
+        const sw::window& win = l.win;
+        if (win.depth == 1) return frames.data;
+        const Eigen::Index plane = Eigen::Index(frames.height) * frames.width, out_d = l.out_depth();
+        VectorXf y(Eigen::Index(sw::elements(l.output_shape)));
+        for (Eigen::Index c = 0; c < l.channels_in(); ++c)
+            for (Eigen::Index oz = 0; oz < out_d; ++oz) {
+                const Eigen::Index start = oz * win.stride_d - win.pad_d;
+                const Eigen::Index z0 = std::max<Eigen::Index>(0, start);
+                const Eigen::Index z1 = std::min<Eigen::Index>(win.depth, start + win.kernel_d);
+                const auto window = frames.data.segment((c * win.depth + z0) * plane, (z1 - z0) * plane);
+                const auto across = Eigen::Map<const MatrixXf>(window.data(), plane, z1 - z0);
+                y.segment((c * out_d + oz) * plane, plane) =
+                    l.function == "max" ? VectorXf(across.rowwise().maxCoeff()) : VectorXf(across.rowwise().mean());
+            }
+        return y;
     }
 
     // Along channels (or of flat tensors): the parts one after another.

@@ -82,6 +82,33 @@ TEST(ConvNumerics, OneDWindowIsAWindowOfHeight) {
     for (int r = 0; r < out; ++r) EXPECT_NEAR(y[r], d.at(0, r, 0), 1e-4f);
 }
 
+// Max and average pooling by 2 frames and 1 x 2 of one channel's [[1, 2], [3, 4]] then [[5, 6],
+// [7, 8]] (frame, row, column), with `stride` and `pad` frames on each side.
+std::vector<float> pooled_3d(const std::string& function, unsigned stride, unsigned pad) {
+    sw::network net("pool", {2, 2, 2});
+    sw::layer l;
+    l.name = "pool";
+    l.kind = sw::layer_kind::pooling;
+    l.function = function;
+    l.win.depth = 2;
+    l.win.kernel_d = 2, l.win.stride_d = stride, l.win.pad_d = pad, l.win.pad_d_end = pad;
+    l.win.kernel_w = 2, l.win.stride_w = 2;
+    net.add(l);
+    exact_mvm mvm({});
+    const std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8};
+    const Eigen::VectorXf y = evaluate(net, Eigen::Map<const Eigen::VectorXf>(x.data(), 8), mvm);
+    return {y.data(), y.data() + y.size()};
+}
+
+TEST(PoolNumerics, ThreeDWindowsReduceAcrossFramesAndSkipThePadding) {
+    // One output frame over both: rows max(1, 2, 5, 6), max(3, 4, 7, 8) and their means.
+    EXPECT_EQ(pooled_3d("max", 1, 0), (std::vector<float>{6, 8}));
+    EXPECT_EQ(pooled_3d("avg", 1, 0), (std::vector<float>{3.5f, 5.5f}));
+    // Stride 2, one frame of padding each side: output frame 0 holds frame 0 only, frame 1 frame 1.
+    EXPECT_EQ(pooled_3d("max", 2, 1), (std::vector<float>{2, 4, 6, 8}));
+    EXPECT_EQ(pooled_3d("avg", 2, 1), (std::vector<float>{1.5f, 3.5f, 5.5f, 7.5f}));
+}
+
 // A resize layer `function` of `in` ([C, H, W]) to `out`, evaluated by functional mode.
 Eigen::VectorXf resized(const std::string& function, const sw::tensor_shape& in, const sw::tensor_shape& out,
                         const std::vector<float>& values) {
