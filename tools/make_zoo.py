@@ -168,13 +168,7 @@ def fixtures():
     """Small graphs for the front end's error paths."""
     os.makedirs(FIXTURES, exist_ok=True)
     f = onnx.TensorProto.FLOAT
-    x = oh.make_tensor_value_info("x", f, [1, 4, 8, 8])
     y = oh.make_tensor_value_info("y", f, None)
-    save_fixture("unsupported_op", oh.make_graph(
-        [oh.make_node("Relu", ["x"], ["r"], name="relu0"),
-         oh.make_node("Resize", ["r", "", "scales"], ["y"], name="upsample1")],
-        "unsupported_op", [x], [y],
-        [oh.make_tensor("scales", f, [4], [1.0, 1.0, 2.0, 2.0])]))
     unknown = oh.make_tensor_value_info("x", f, None)
     save_fixture("missing_shapes", oh.make_graph(
         [oh.make_node("Relu", ["x"], ["y"], name="relu0")], "missing_shapes", [unknown], [y]))

@@ -38,6 +38,12 @@ const models::core_function sqrt_fn{"sqrt", 0.25, 8.5};
 // + 2 adds each) and a mult, at half the rate
 const models::core_function erf{"erf", 0.25, 4.1};
 const models::core_function pow_fn{"pow", 0.125, 9.3};
+// [assumed] linear Resize: per input element weighed, an int8 mult and an int32 add, as matmul's MAC
+const models::core_function interpolate{"interpolate", 1.0, 0.3};
+// [assumed] softplus ln(1 + e^x): an fp16 exp and a log series (3 mults + 2 adds each) and an add,
+// at half pow's rate; mish x * tanh(softplus(x)): the softplus, a tanh and an int8 mult (+0.23 +0.2 pJ)
+const models::core_function softplus{"softplus", 0.125, 8.6};
+const models::core_function mish{"mish", 0.125, 9.03};
 
 }  // namespace
 
@@ -47,7 +53,8 @@ std::vector<models::core_function> default_functions(models::core_kind kind) {
         return {matmul, softmax, layernorm, gelu, reduce, add, mul, copy, div, sqrt_fn, erf, pow_fn};
     case models::core_kind::light:
         return {reduce,      relu,      add,       mul,     maxpool, avgpool, copy,   sigmoid, tanh_fn,
-                hardsigmoid, hardswish, layernorm, compare, select,  silu,    div,    sqrt_fn};
+                hardsigmoid, hardswish, layernorm, compare, select,  silu,    div,    sqrt_fn, interpolate,
+                softplus,    mish};
     case models::core_kind::memory: return {copy};
     }
     return {};

@@ -23,24 +23,35 @@ nm::feature_map as_map(const sw::tensor_shape& s, const VectorXf& data) {
     return {int(s[0]), int(s[1]), int(s[2]), data};
 }
 
-// Column oy * out_w + ox holds the window of output position (oy, ox); row (c * kh + ky) * kw + kx
-// as the lowering orders the weights; padding reads zero.
-MatrixXf im2col(const nm::feature_map& in, const sw::window& w, unsigned out_h, unsigned out_w) {
-    const int kh = int(w.kernel_h), kw = int(w.kernel_w);
-    MatrixXf x = MatrixXf::Zero(in.channels * kh * kw, Eigen::Index(out_h) * out_w);
-    for (int c = 0; c < in.channels; ++c)
-        for (int ky = 0; ky < kh; ++ky)
-            for (int kx = 0; kx < kw; ++kx) {
-                const Eigen::Index row = (c * kh + ky) * kw + kx;
-                for (int oy = 0; oy < int(out_h); ++oy) {
-                    const int iy = oy * int(w.stride_h) - int(w.pad_h) + ky;
-                    if (iy < 0 || iy >= in.height) continue;
-                    for (int ox = 0; ox < int(out_w); ++ox) {
-                        const int ix = ox * int(w.stride_w) - int(w.pad_w) + kx;
-                        if (ix >= 0 && ix < in.width) x(row, oy * int(out_w) + ox) = in.at(c, iy, ix);
+// Column (oz * out_h + oy) * out_w + ox holds the window of output position (oz, oy, ox); row
+// ((c * kd + kz) * kh + ky) * kw + kx as the lowering orders the weights (kd = 1 but for a 3-D
+// window, whose frame z of channel c is the map's channel c * depth + z); padding reads zero.
+MatrixXf im2col(const nm::feature_map& in, const sw::window& w, int out_d, unsigned out_h, unsigned out_w) {
+    const int kd = int(w.kernel_d), kh = int(w.kernel_h), kw = int(w.kernel_w), depth = int(w.depth);
+    const Eigen::Index plane = Eigen::Index(out_h) * out_w;
+    MatrixXf x = MatrixXf::Zero(in.channels / depth * w.taps(), out_d * plane);
+    const auto at = [](int o, unsigned stride, unsigned pad, unsigned dilation, int k) {
+        return o * int(stride) - int(pad) + int(dilation) * k;
+    };
+    for (int c = 0; c < in.channels / depth; ++c)
+        for (int kz = 0; kz < kd; ++kz)
+            for (int ky = 0; ky < kh; ++ky)
+                for (int kx = 0; kx < kw; ++kx) {
+                    const Eigen::Index row = ((c * kd + kz) * kh + ky) * kw + kx;
+                    for (int oz = 0; oz < out_d; ++oz) {
+                        const int iz = at(oz, w.stride_d, w.pad_d, w.dilation_d, kz);
+                        if (iz < 0 || iz >= depth) continue;
+                        for (int oy = 0; oy < int(out_h); ++oy) {
+                            const int iy = at(oy, w.stride_h, w.pad_h, w.dilation_h, ky);
+                            if (iy < 0 || iy >= in.height) continue;
+                            for (int ox = 0; ox < int(out_w); ++ox) {
+                                const int ix = at(ox, w.stride_w, w.pad_w, w.dilation_w, kx);
+                                if (ix >= 0 && ix < in.width)
+                                    x(row, oz * plane + oy * int(out_w) + ox) = in.at(c * depth + iz, iy, ix);
+                            }
+                        }
                     }
                 }
-            }
     return x;
 }
 
@@ -56,9 +67,38 @@ VectorXf hard_sigmoid(const VectorXf& x) {
     return (x.array() / 6.0f + 0.5f).cwiseMax(0.0f).cwiseMin(1.0f).matrix();
 }
 
+// ln(1 + e^x), without overflow: max(x, 0) + ln(1 + e^-|x|).
+VectorXf softplus(const VectorXf& x) {
+    return x.unaryExpr([](float v) { return std::max(v, 0.0f) + std::log1p(std::exp(-std::abs(v))); });
+}
+
 nm::pool_window pool_window_of(const sw::window& w) {
     return {int(w.kernel_h), int(w.kernel_w), int(w.stride_h), int(w.stride_w),
             int(w.pad_h),    int(w.pad_w),    int(w.bottom()),  int(w.right())};
+}
+
+// Where output o of an axis upsampled from `in` to `out` elements reads: elements i0 and i1,
+// weighted 1 - t and t (Resize's coordinate transformations at integer factors).
+struct source {
+    int i0, i1;
+    float t;
+};
+std::vector<source> sources(const std::string& function, int in, int out) {
+    std::vector<source> s(std::size_t(out), {0, 0, 0.0f});
+    const float factor = float(out) / float(in);
+    for (int o = 0; o < out; ++o) {
+        if (function == "nearest") {
+            s[std::size_t(o)].i0 = s[std::size_t(o)].i1 = o * in / out;
+            continue;
+        }
+        float x = function == "linear_asymmetric" ? float(o) / factor
+                  : function == "linear_align_corners" ? (out > 1 ? float(o) * float(in - 1) / float(out - 1) : 0.0f)
+                                                       : (float(o) + 0.5f) / factor - 0.5f;
+        x = std::min(std::max(x, 0.0f), float(in - 1));
+        const int i0 = int(x);
+        s[std::size_t(o)] = {i0, std::min(i0 + 1, in - 1), x - float(i0)};
+    }
+    return s;
 }
 
 class evaluator {
@@ -83,6 +123,9 @@ private:
         case layer_kind::pooling: return pool(l);
         case layer_kind::concat: return concat(l);
         case layer_kind::elementwise: return elementwise(l);
+        case layer_kind::resize: return resize(l);
+        case layer_kind::pad: return pad(l);
+        case layer_kind::reduce: return reduce(l);
         default: unsupported(l, "not modelled in functional mode");
         }
     }
@@ -109,7 +152,8 @@ private:
     }
 
     VectorXf conv(int index, const layer& l) {
-        const MatrixXf x = im2col(as_map(l.input_shape, operand(l, 0)), l.win, l.output_shape[1], l.output_shape[2]);
+        const MatrixXf x =
+            im2col(as_map(l.input_shape, operand(l, 0)), l.win, int(l.out_depth()), l.output_shape[1], l.output_shape[2]);
         MatrixXf y;
         m_mvm.apply(index, x, y);
         return channel_major(y);
@@ -134,6 +178,8 @@ private:
         if (l.function == "hardsigmoid") return hard_sigmoid(x);
         if (l.function == "hardswish") return x.cwiseProduct(hard_sigmoid(x));
         if (l.function == "silu") return x.cwiseProduct(nm::sigmoid(x));
+        if (l.function == "softplus") return softplus(x);
+        if (l.function == "mish") return x.cwiseProduct(nm::tanh(softplus(x)));
         if (l.function == "neg") return -x;
         if (l.function == "square") return x.cwiseProduct(x);
         if (l.function == "sqrt") return x.cwiseSqrt();
@@ -162,10 +208,27 @@ private:
         unsupported(l, "a Where of activations is not modelled in functional mode");
     }
 
+    // Over each frame's rows and width, then (a 3-D window) over the frames: the max of the maxima,
+    // or the mean of the means, as every frame's window holds the same inside elements.
     VectorXf pool(const layer& l) {
         const nm::feature_map in = as_map(l.input_shape, operand(l, 0));
         const nm::pool_window w = pool_window_of(l.win);
-        return (l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w)).data;
+        const nm::feature_map frames = l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w);
+        const sw::window& win = l.win;
+        if (win.depth == 1) return frames.data;
+        const Eigen::Index plane = Eigen::Index(frames.height) * frames.width, out_d = l.out_depth();
+        VectorXf y(Eigen::Index(sw::elements(l.output_shape)));
+        for (Eigen::Index c = 0; c < l.channels_in(); ++c)
+            for (Eigen::Index oz = 0; oz < out_d; ++oz) {
+                const Eigen::Index start = oz * win.stride_d - win.pad_d;
+                const Eigen::Index z0 = std::max<Eigen::Index>(0, start);
+                const Eigen::Index z1 = std::min<Eigen::Index>(win.depth, start + win.kernel_d);
+                const auto window = frames.data.segment((c * win.depth + z0) * plane, (z1 - z0) * plane);
+                const auto across = Eigen::Map<const MatrixXf>(window.data(), plane, z1 - z0);
+                y.segment((c * out_d + oz) * plane, plane) =
+                    l.function == "max" ? VectorXf(across.rowwise().maxCoeff()) : VectorXf(across.rowwise().mean());
+            }
+        return y;
     }
 
     // Along channels (or of flat tensors): the parts one after another.
@@ -181,6 +244,69 @@ private:
             at += part.size();
         }
         return out;
+    }
+
+    // Separable: each output row and column blends two source rows and columns.
+    VectorXf resize(const layer& l) {
+        const sw::tensor_shape& in = l.input_shape;
+        const sw::tensor_shape& out = l.output_shape;
+        if (out[0] != in[0]) unsupported(l, "resizing frames (a 3-D resize) is not modelled in functional mode");
+        const nm::feature_map x = as_map(in, operand(l, 0));
+        const std::vector<source> rows = sources(l.function, int(in[1]), int(out[1]));
+        const std::vector<source> cols = sources(l.function, int(in[2]), int(out[2]));
+        VectorXf y(Eigen::Index(sw::elements(out)));
+        for (int c = 0; c < int(out[0]); ++c)
+            for (int r = 0; r < int(out[1]); ++r)
+                for (int k = 0; k < int(out[2]); ++k) {
+                    const source& sr = rows[std::size_t(r)];
+                    const source& sc = cols[std::size_t(k)];
+                    const auto blend = [&](int row) {
+                        return (1 - sc.t) * x.at(c, row, sc.i0) + sc.t * x.at(c, row, sc.i1);
+                    };
+                    y[(c * Eigen::Index(out[1]) + r) * out[2] + k] = (1 - sr.t) * blend(sr.i0) + sr.t * blend(sr.i1);
+                }
+        return y;
+    }
+
+    // Zeros, the nearest edge or the mirror image (without the edge) around an image's rows and width.
+    VectorXf pad(const layer& l) {
+        const sw::tensor_shape& in = l.input_shape;
+        const sw::tensor_shape& out = l.output_shape;
+        const sw::window& w = l.win;
+        if (!sw::is_spatial(out) || out[0] != in[0] || out[1] != in[1] + w.pad_h + w.bottom() ||
+            out[2] != in[2] + w.pad_w + w.right())
+            unsupported(l, "functional mode pads an image's rows and width only");
+        if (l.function == "constant") unsupported(l, "a non-zero pad value is not modelled in functional mode");
+        const nm::feature_map x = as_map(in, operand(l, 0));
+        const auto source = [&](int i, int size) {  // -1: a zero
+            if (i >= 0 && i < size) return i;
+            if (l.function == "edge") return std::min(std::max(i, 0), size - 1);
+            if (l.function == "reflect") return i < 0 ? -i : 2 * (size - 1) - i;
+            return -1;
+        };
+        VectorXf y(Eigen::Index(sw::elements(out)));
+        for (int c = 0; c < int(out[0]); ++c)
+            for (int r = 0; r < int(out[1]); ++r)
+                for (int k = 0; k < int(out[2]); ++k) {
+                    const int sr = source(r - int(w.pad_h), x.height), sk = source(k - int(w.pad_w), x.width);
+                    y[(c * Eigen::Index(out[1]) + r) * out[2] + k] = sr < 0 || sk < 0 ? 0.0f : x.at(c, sr, sk);
+                }
+        return y;
+    }
+
+    // Mean, sum or max of each row's elements (a token's features; a vector's all).
+    VectorXf reduce(const layer& l) {
+        const sw::tensor_shape& in = l.input_shape;
+        const VectorXf& x = operand(l, 0);
+        const unsigned rows = sw::rows_of(in), inner = sw::is_spatial(in) ? in[2] : 1;
+        VectorXf y(rows);
+        for (unsigned r = 0; r < rows; ++r) {
+            VectorXf row(Eigen::Index(sw::row_elements(in)));
+            for (Eigen::Index e = 0; e < row.size(); ++e)  // element (c, w) of row r at (c * rows + r) * inner + w
+                row[e] = x[(e / inner * rows + r) * inner + e % inner];
+            y[r] = l.function == "max" ? row.maxCoeff() : l.function == "sum" ? row.sum() : row.mean();
+        }
+        return y;
     }
 
     const sw::network& m_net;

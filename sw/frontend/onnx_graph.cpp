@@ -548,7 +548,7 @@ bool loader::same_shapes() {
     for (const auto& n : g->node()) {
         if (n.input_size() == 0 || n.output_size() == 0 || m_shapes.count(n.output(0))) continue;
         int_values dims;
-        if ((n.op_type() == "Gelu" || n.op_type() == "LayerNormalization") && m_shapes.count(n.input(0)))
+        if ((n.op_type() == "Gelu" || n.op_type() == "LayerNormalization" || n.op_type() == "Mish") && m_shapes.count(n.input(0)))
             dims = m_shapes.at(n.input(0));
         else if (n.op_type() == "Einsum")
             dims = einsum_shape(n, m_shapes);

@@ -42,11 +42,16 @@ std::uint64_t product(const dims_t& d, std::size_t begin, std::size_t end) {
 
 std::uint64_t numel(const dims_t& d) { return product(d, 0, d.size()); }
 
-// The IR shape of an ONNX tensor: an NCHW image streamed by rows is [N*C, H, W]; another tensor
-// streamed along an axis of T is [elements / T, T, 1]; an unstreamed one is flat.
+// The streamed axis of an image: L of [N, C, L], H of [N, C, H, W] and [N, C, D, H, W].
+int image_row_axis(std::size_t rank) { return rank == 5 ? 3 : 2; }
+
+// The IR shape of an ONNX tensor: an NCHW image streamed by rows is [N*C, H, W] (NCDHW:
+// [N*C*D, H, W]); another tensor streamed along an axis of T is [elements / T, T, 1] (NCL: [N*C,
+// L, 1]); an unstreamed one is flat.
 tensor_shape canonical(const dims_t& d, int row_axis) {
     if (row_axis < 0) return {unsigned(numel(d))};
-    if (d.size() == 4 && row_axis == 2) return {unsigned(d[0] * d[1]), unsigned(d[2]), unsigned(d[3])};
+    if (d.size() >= 4 && row_axis == image_row_axis(d.size()))
+        return {unsigned(product(d, 0, d.size() - 2)), unsigned(d[d.size() - 2]), unsigned(d.back())};
     const auto t = std::uint64_t(d[std::size_t(row_axis)]);
     return {unsigned(numel(d) / t), unsigned(t), 1};
 }
@@ -138,6 +143,8 @@ private:
     void dynamic_matmul(const node& n);
     void einsum(const node& n);
     void recurrent(const node& n);
+    int joined(const node& n, const std::string& suffix, const std::vector<int>& layers,
+               const std::vector<input_view>& views);
     void unary(const node& n);
     void batch_norm(const node& n);
     void binary(const node& n);
@@ -153,8 +160,10 @@ private:
     void pad(const node& n);
     void reduce(const node& n);
     void hard_activation(const node& n);
+    void resize(const node& n);
     std::vector<std::size_t> reduced_axes(const node& n, const flow& x) const;
-    window sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const;
+    window sliding(const node& n, const flow& in, const dims_t& kernel) const;
+    bool feeds_conv(const std::string& tensor) const;
     input_view image_view(const node& n, const flow& f) const;
 
     const graph& m_g;
@@ -194,9 +203,11 @@ const std::unordered_map<std::string, converter::handler>& converter::handlers()
         {"HardSigmoid", &converter::hard_activation}, {"HardSwish", &converter::hard_activation},
         {"Neg", &converter::unary},                 {"Sqrt", &converter::unary},
         {"Erf", &converter::unary},                 {"Pow", &converter::power},
+        {"Softplus", &converter::unary},            {"Mish", &converter::unary},
         {"Cast", &converter::cast},                 {"Equal", &converter::compare},
         {"Less", &converter::compare},              {"Greater", &converter::compare},
-        {"Where", &converter::where},
+        {"Where", &converter::where},               {"Resize", &converter::resize},
+        {"Upsample", &converter::resize},
     };
     return table;
 }
@@ -278,13 +289,22 @@ void converter::start(const node& first) {
     f.dims = dims(first, name);
     const auto& d = f.dims;
     if (d.size() == 4) f.row_axis = 2;  // NCHW image
-    if (d.size() == 3) f.row_axis = d[0] > 1 || d[1] == 1 ? 0 : 1;  // [T, B, F] or [B, T, F]
+    if (d.size() == 3) f.row_axis = feeds_conv(name) ? 2 : d[0] > 1 || d[1] == 1 ? 0 : 1;  // [N, C, L]; [T, B, F]
+                                                                                           // or [B, T, F]
     if (d.size() == 2 && d[0] > 1) f.row_axis = 0;  // [T, F]
-    if (d.size() > 4) throw input_error(m_g.path + ": graph input '" + name + "' has rank " +
-                                        std::to_string(d.size()) + "; expected at most 4 dimensions");
+    if (d.size() == 5) f.row_axis = 3;  // NCDHW video
+    if (d.size() > 5) throw input_error(m_g.path + ": graph input '" + name + "' has rank " +
+                                        std::to_string(d.size()) + "; expected at most 5 dimensions");
     m_net.emplace(std::filesystem::path(m_g.path).stem().string(), canonical(d, f.row_axis));
     f.view = whole(m_net->at(0).output_shape);
     m_flows[name] = f;
+}
+
+// Whether a Conv reads `tensor` (an audio input [N, C, L] rather than a sequence).
+bool converter::feeds_conv(const std::string& tensor) const {
+    const auto it = m_consumers.find(tensor);
+    if (it == m_consumers.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](std::size_t c) { return m_nodes[c].op == "Conv"; });
 }
 
 int converter::add_layer(layer l, const node& n) {
@@ -329,12 +349,12 @@ void converter::convert(const node& n) {
     const auto it = n.domain.empty() || n.domain == "com.microsoft" ? handlers().find(n.op) : handlers().end();
     if (!data || n.op == "Shape" || n.op == "Constant") {  // shape arithmetic: nothing to map
         if (it == handlers().end() && !constant_ops().count(n.op) && n.op != "Shape" && n.op != "Constant")
-            fail(n, "unsupported op type '" + n.op + "'");
+            fail(n, "unsupported op type '" + n.op + "' (opset " + std::to_string(m_g.opset) + ")");
         return;
     }
     if (it == handlers().end())
-        fail(n, "unsupported op type '" + (n.domain.empty() ? "" : n.domain + ".") + n.op +
-                    "'; see docs/network-format.md for the supported ops");
+        fail(n, "unsupported op type '" + (n.domain.empty() ? "" : n.domain + ".") + n.op + "' (opset " +
+                    std::to_string(m_g.opset) + "); see docs/network-format.md for the supported ops");
     (this->*(it->second))(n);
 }
 
@@ -483,41 +503,75 @@ void converter::plumb_expand(const node& n) {
 // ---------------------------------------------------------------------------------------------
 // Layers
 
+// [N*C, L, 1], [N*C, H, W] or [N*C*D, H, W].
 input_view converter::image_view(const node& n, const flow& f) const {
-    if (f.dims.size() != 4 || f.row_axis != 2)
-        fail(n, "expects an NCHW image streamed by rows, got " + std::to_string(f.dims.size()) + " dimensions");
+    const std::size_t rank = f.dims.size();
+    if (rank < 3 || rank > 5 || f.row_axis != image_row_axis(rank))
+        fail(n, "expects an NCL, NCHW or NCDHW image streamed by rows, got " + std::to_string(rank) + " dimensions");
     input_view v = f.view;
-    v.shape = {unsigned(f.dims[0] * f.dims[1]), unsigned(f.dims[2]), unsigned(f.dims[3])};
+    const auto row = std::size_t(f.row_axis);
+    v.shape = {unsigned(product(f.dims, 0, row)), unsigned(f.dims[row]), unsigned(product(f.dims, row + 1, rank))};
     return v;
 }
 
-// Kernel, strides and pads; the end pads follow from the inferred output size, which covers
-// auto_pad and ceil_mode.
-window converter::sliding(const node& n, const flow& in, std::int64_t kh, std::int64_t kw) const {
-    for (std::int64_t d : n.integers("dilations"))
-        if (d != 1) fail(n, "expected dilations of 1");
-    const auto strides = n.integers("strides");
-    const auto pads = n.integers("pads");
-    window w;
-    w.kernel_h = unsigned(kh);
-    w.kernel_w = unsigned(kw);
-    w.stride_h = strides.size() == 2 ? unsigned(strides[0]) : 1;
-    w.stride_w = strides.size() == 2 ? unsigned(strides[1]) : 1;
-    const dims_t& out = dims(n, n.outputs.at(0));
-    const auto begin_pad = [&](std::size_t i, std::int64_t size, std::int64_t o, std::int64_t k, unsigned s) {
-        if (pads.size() == 4) return pads[i];
-        const std::string mode = n.text("auto_pad", "NOTSET");
-        if (mode != "SAME_UPPER" && mode != "SAME_LOWER") return std::int64_t(0);
-        const std::int64_t total = std::max<std::int64_t>(0, (o - 1) * s + k - size);
-        return mode == "SAME_UPPER" ? total / 2 : total - total / 2;
+// Kernel, strides, dilations and pads of 1, 2 or 3 spatial axes (L; H, W; D, H, W); the end pads
+// follow from the inferred output size, which covers auto_pad and ceil_mode.
+window converter::sliding(const node& n, const flow& in, const dims_t& kernel) const {
+    const std::size_t axes = kernel.size();
+    if (axes < 1 || axes > 3 || in.dims.size() != axes + 2)
+        fail(n, "expected a kernel of " + std::to_string(in.dims.size() - 2) + " spatial dimensions");
+    const auto given = [&](const char* key, std::size_t size) {
+        const auto v = n.integers(key);
+        if (!v.empty() && v.size() != size) fail(n, std::string("expected ") + std::to_string(size) + " " + key);
+        return v;
     };
-    const std::int64_t height = in.dims[2] + in.pad[0] + in.pad[2], width = in.dims[3] + in.pad[1] + in.pad[3];
-    const std::int64_t ph = begin_pad(0, height, out[2], kh, w.stride_h) + in.pad[0];
-    const std::int64_t pw = begin_pad(1, width, out[3], kw, w.stride_w) + in.pad[1];
-    w.pad_h = unsigned(ph);
-    w.pad_w = unsigned(pw);
-    w.pad_h_end = int(std::max<std::int64_t>(0, (out[2] - 1) * w.stride_h + kh - in.dims[2] - ph));
-    w.pad_w_end = int(std::max<std::int64_t>(0, (out[3] - 1) * w.stride_w + kw - in.dims[3] - pw));
+    const auto strides = given("strides", axes), dilations = given("dilations", axes), pads = given("pads", 2 * axes);
+    if (n.op != "Conv" && std::any_of(dilations.begin(), dilations.end(), [](std::int64_t d) { return d != 1; }))
+        unsupported(n, "expected dilations of 1 for pooling");
+    const dims_t& out = dims(n, n.outputs.at(0));
+    struct axis_window {
+        unsigned kernel, stride, dilation, pad, pad_end;
+    };
+    // Axis a (0-based over the spatial axes); a zero Pad folded into an image pads H and W.
+    const auto along = [&](std::size_t a) {
+        const std::int64_t k = kernel[a], s = strides.empty() ? 1 : strides[a], dil = dilations.empty() ? 1 : dilations[a];
+        const std::int64_t folded = axes == 2 ? in.pad[a] : 0, folded_end = axes == 2 ? in.pad[2 + a] : 0;
+        const std::int64_t size = in.dims[2 + a] + folded + folded_end, o = out[2 + a], extent = dil * (k - 1) + 1;
+        std::int64_t begin = pads.empty() ? 0 : pads[a];
+        const std::string mode = n.text("auto_pad", "NOTSET");
+        if (pads.empty() && (mode == "SAME_UPPER" || mode == "SAME_LOWER")) {
+            const std::int64_t total = std::max<std::int64_t>(0, (o - 1) * s + extent - size);
+            begin = mode == "SAME_UPPER" ? total / 2 : total - total / 2;
+        }
+        begin += folded;
+        const std::int64_t end = std::max<std::int64_t>(0, (o - 1) * s + extent - in.dims[2 + a] - begin);
+        return axis_window{unsigned(k), unsigned(s), unsigned(dil), unsigned(begin), unsigned(end)};
+    };
+    window w;
+    const std::size_t h = axes == 3 ? 1 : 0;  // the streamed axis
+    const axis_window rows = along(h);
+    w.kernel_h = rows.kernel;
+    w.stride_h = rows.stride;
+    w.dilation_h = rows.dilation;
+    w.pad_h = rows.pad;
+    w.pad_h_end = int(rows.pad_end);
+    if (axes > 1) {
+        const axis_window cols = along(h + 1);
+        w.kernel_w = cols.kernel;
+        w.stride_w = cols.stride;
+        w.dilation_w = cols.dilation;
+        w.pad_w = cols.pad;
+        w.pad_w_end = int(cols.pad_end);
+    }
+    if (axes == 3) {
+        const axis_window frames = along(0);
+        w.depth = unsigned(in.dims[2]);
+        w.kernel_d = frames.kernel;
+        w.stride_d = frames.stride;
+        w.dilation_d = frames.dilation;
+        w.pad_d = frames.pad;
+        w.pad_d_end = frames.pad_end;
+    }
     return w;
 }
 
@@ -525,7 +579,8 @@ void converter::conv(const node& n) {
     const flow& x = data(n, 0);
     if (n.inputs.size() < 2 || is_data(n.inputs[1])) fail(n, "expected a constant weight");
     const dims_t& w = dims(n, n.inputs[1]);
-    if (w.size() != 4) fail(n, "expected a 2-D convolution (a weight of 4 dimensions)");
+    if (w.size() != x.dims.size() || w.size() < 3 || w.size() > 5)
+        fail(n, "expected a 1-D, 2-D or 3-D convolution (a weight of the input's rank)");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::conv2d;
@@ -533,7 +588,7 @@ void converter::conv(const node& n) {
     l.views = {image_view(n, x)};
     l.out = unsigned(w[0]);
     l.groups = unsigned(n.integer("group", 1));
-    l.win = sliding(n, x, w[2], w[3]);
+    l.win = sliding(n, x, dims_t(w.begin() + 2, w.end()));
     l.bias = constant_elements(n, 2) > 0;
     if (const node* bn = sole_consumer(n, "BatchNormalization")) {  // folded: scale and shift per channel
         l.extra_weights += parameters(*bn, 1) + parameters(*bn, 2);
@@ -546,7 +601,7 @@ void converter::conv(const node& n) {
             absorb(*add, n);
         }
     }
-    emit(n, 0, add_layer(std::move(l), n), 2);
+    emit(n, 0, add_layer(std::move(l), n), image_row_axis(x.dims.size()));
 }
 
 void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, std::uint64_t out, bool has_bias,
@@ -651,12 +706,16 @@ void converter::einsum(const node& n) {
     weighted_matmul(n, data(n, 0), std::uint64_t(w[transposed ? 1 : 0]), std::uint64_t(w[transposed ? 0 : 1]), false, 0);
 }
 
-// LSTM, GRU (torch's linear_before_reset = 1) and RNN (tanh), forward: W is [1, gates x H, F].
+// LSTM, GRU (torch's linear_before_reset = 1) and RNN (tanh), forward, reverse or bidirectional:
+// W is [directions, gates x H, F]. Each direction is a recurrent layer; a bidirectional node's Y
+// ([steps, 2, 1, H]) concatenates them per step, its Y_h and Y_c their last states.
 void converter::recurrent(const node& n) {
     const flow& x = data(n, 0);
     if (x.dims.size() != 3 || x.row_axis != 0 || x.dims[1] != 1)
         fail(n, "expects an input of [steps, 1, features] streamed by steps");
-    if (n.text("direction", "forward") != "forward") unsupported(n, "only forward directions are supported");
+    const std::string direction = n.text("direction", "forward");
+    if (direction != "forward" && direction != "reverse" && direction != "bidirectional")
+        unsupported(n, "unknown direction '" + direction + "'; expected forward, reverse or bidirectional");
     if (n.integer("layout", 0) != 0) unsupported(n, "expected layout 0");
     if (n.has("clip")) unsupported(n, "cell clipping is not supported");
     for (std::size_t i = 4; i < n.inputs.size(); ++i)
@@ -665,34 +724,71 @@ void converter::recurrent(const node& n) {
     if (n.op == "LSTM" && n.inputs.size() > 7 && !n.inputs[7].empty()) unsupported(n, "peepholes are not supported");
     if (n.op == "GRU" && n.integer("linear_before_reset", 0) != 1)
         unsupported(n, "expected linear_before_reset = 1 (torch's GRU)");
+    const bool both = direction == "bidirectional";
     const std::vector<std::string> acts = n.texts("activations");
-    if (n.op == "RNN" && !acts.empty() && acts != std::vector<std::string>{"Tanh"})
+    if (n.op == "RNN" && !acts.empty() && acts != std::vector<std::string>(both ? 2 : 1, "Tanh"))
         unsupported(n, "expected the Tanh activation");
     if (n.op != "RNN" && !acts.empty()) unsupported(n, "expected the default activations");
     layer l;
-    l.name = n.name;
+    l.name = both ? n.name + ".forward" : n.name;
     l.kind = layer_kind::lstm;
     l.function = n.op == "LSTM" ? "lstm" : n.op == "GRU" ? "gru" : "rnn";
+    l.reverse = direction == "reverse";
     const dims_t& w = dims(n, n.inputs.at(1));
-    if (w.size() != 3 || w[0] != 1 || w[1] % l.gates())
-        fail(n, "expected a weight of [1, " + std::to_string(l.gates()) + " x hidden, features]");
+    if (w.size() != 3 || w[0] != (both ? 2 : 1) || w[1] % l.gates())
+        fail(n, "expected a weight of [" + std::string(both ? "2" : "1") + ", " + std::to_string(l.gates()) +
+                    " x hidden, features]");
     l.inputs = {x.layer};
     input_view v = x.view;
     v.shape = {unsigned(x.dims[2]), unsigned(x.dims[0]), 1};
     l.views = {v};
     l.out = unsigned(w[1] / l.gates());
     l.bias = constant_elements(n, 3) > 0;
-    const int index = add_layer(std::move(l), n);
-    if (!n.outputs.at(0).empty()) emit(n, 0, index, 0);
-    for (std::size_t o : {1, 2}) {  // the last hidden (and LSTM cell) states: the last step's output
-        if (o >= n.outputs.size() || n.outputs[o].empty()) continue;
-        flow last;
-        last.layer = index;
-        last.view.row0 = unsigned(x.dims[0] - 1);
-        last.view.rows = 1;
-        last.view.shape = {m_net->at(index).out};
-        set(n, o, last);
+    std::vector<int> directions = {add_layer(l, n)};
+    if (both) {
+        l.name = n.name + ".backward";
+        l.reverse = true;
+        directions.push_back(add_layer(l, n));
     }
+    const auto read = [&](std::size_t o) {  // a bidirectional output joins its directions only when read
+        if (o >= n.outputs.size() || n.outputs[o].empty()) return false;
+        return !both || m_consumers.count(n.outputs[o]) || n.outputs[o] == m_g.outputs.front();
+    };
+    if (read(0)) emit(n, 0, both ? joined(n, "", directions, {}) : directions.front(), 0);
+    for (std::size_t o : {1, 2}) {  // the last hidden (and LSTM cell) states: each direction's last step
+        if (!read(o)) continue;
+        std::vector<input_view> last;
+        for (int d : directions) {
+            input_view step;
+            step.row0 = m_net->at(d).reverse ? 0 : unsigned(x.dims[0] - 1);
+            step.rows = 1;
+            step.shape = {l.out};
+            last.push_back(step);
+        }
+        if (!both) {
+            flow f;
+            f.layer = directions.front();
+            f.view = last.front();
+            set(n, o, f);
+            continue;
+        }
+        emit(n, o, joined(n, o == 1 ? ".h" : ".c", directions, last), -1);
+    }
+}
+
+// A concat layer named after `n` (with `suffix`) of the layers' outputs, shaped as output 0 of
+// `n` and streamed by steps; or, given `views` of them, of those views, flat.
+int converter::joined(const node& n, const std::string& suffix, const std::vector<int>& layers,
+                      const std::vector<input_view>& views) {
+    layer c;
+    c.name = n.name + suffix;
+    c.kind = layer_kind::concat;
+    c.inputs = layers;
+    c.views = views;
+    std::uint64_t total = 0;
+    for (const input_view& v : views) total += elements(v.shape);
+    c.output_shape = views.empty() ? canonical(dims(n, n.outputs.at(0)), 0) : tensor_shape{unsigned(total)};
+    return add_layer(std::move(c), n);
 }
 
 void converter::unary(const node& n) {
@@ -702,11 +798,20 @@ void converter::unary(const node& n) {
     static const std::unordered_map<std::string, std::string> functions = {
         {"Relu", "relu"}, {"Clip", "relu"}, {"Sigmoid", "sigmoid"}, {"Tanh", "tanh"},
         {"Softmax", "softmax"}, {"Gelu", "gelu"}, {"BatchNormalization", "affine"},
-        {"LayerNormalization", "layernorm"}, {"Neg", "neg"}, {"Sqrt", "sqrt"}, {"Erf", "erf"}};
+        {"LayerNormalization", "layernorm"}, {"Neg", "neg"}, {"Sqrt", "sqrt"}, {"Erf", "erf"},
+        {"Softplus", "softplus"}, {"Mish", "mish"}};
     layer l = activation_of(n.name, functions.at(n.op), x);
     if (const node* mul = n.op == "Sigmoid" ? sole_consumer(n, "Mul") : nullptr) {  // SiLU: x * sigmoid(x)
         if (mul->inputs.size() == 2 && (mul->inputs[0] == n.inputs[0] || mul->inputs[1] == n.inputs[0])) {
             l.function = "silu";
+            absorb(*mul, n);
+        }
+    }
+    if (const node* tanh = n.op == "Softplus" ? sole_consumer(n, "Tanh") : nullptr) {  // Mish: x * tanh(softplus(x))
+        const node* mul = sole_consumer(*tanh, "Mul");
+        if (mul && mul->inputs.size() == 2 && (mul->inputs[0] == n.inputs[0] || mul->inputs[1] == n.inputs[0])) {
+            l.function = "mish";
+            absorb(*tanh, n);
             absorb(*mul, n);
         }
     }
@@ -843,8 +948,8 @@ void converter::where(const node& n) {
 void converter::pool(const node& n) {
     const flow& x = data(n, 0);
     const bool global = n.op.rfind("Global", 0) == 0;
-    const auto kernel = n.integers("kernel_shape");
-    if (!global && kernel.size() != 2) fail(n, "expected a 2-D kernel_shape");
+    const auto spatial = x.dims.begin() + std::min<std::ptrdiff_t>(2, std::ptrdiff_t(x.dims.size()));
+    const dims_t kernel = global ? dims_t(spatial, x.dims.end()) : n.integers("kernel_shape");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::pooling;
@@ -858,8 +963,8 @@ void converter::pool(const node& n) {
         return emit(n, 0, add_layer(std::move(l), n), 2);
     }
     l.views = {image_view(n, x)};
-    l.win = sliding(n, x, global ? x.dims[2] : kernel[0], global ? x.dims[3] : kernel[1]);
-    emit(n, 0, add_layer(std::move(l), n), 2);
+    l.win = sliding(n, x, kernel);
+    emit(n, 0, add_layer(std::move(l), n), image_row_axis(x.dims.size()));
 }
 
 // Of activations and constants (a class token): the constants are held in memory.
@@ -923,8 +1028,17 @@ void converter::pad(const node& n) {
     layer l;
     l.name = n.name;
     l.kind = layer_kind::pad;
+    l.function = mode == "constant" ? (zero ? "zero" : "constant") : mode;
     l.inputs = {x.layer};
     l.views = {x.view};
+    if (x.row_axis == 2 && (rank == 3 || rank == 4)) {  // an image's L, or H and W: the pads in its window
+        l.win.pad_h = unsigned(pads[2]);
+        l.win.pad_h_end = int(pads[2 + rank]);
+        if (rank == 4) {
+            l.win.pad_w = unsigned(pads[3]);
+            l.win.pad_w_end = int(pads[7]);
+        }
+    }
     l.output_shape = canonical(dims(n, n.outputs[0]), x.row_axis);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
@@ -994,6 +1108,51 @@ void converter::hard_activation(const node& n) {
         unsupported(n, "expected torch's alpha 1/6 and beta 0.5");
     emit(n, 0, add_layer(activation_of(n.name, n.op == "HardSigmoid" ? "hardsigmoid" : "hardswish", x), n),
          x.row_axis);
+}
+
+// Resize (opsets 10-17) and Upsample (opsets 7-9) of an image by integer factors of its spatial axes,
+// in the modes torch exports: nearest (floor of output / factor) or linear (separable).
+void converter::resize(const node& n) {
+    const flow& x = data(n, 0);
+    for (std::size_t i = 1; i < n.inputs.size(); ++i)
+        if (!n.inputs[i].empty() && is_data(n.inputs[i])) unsupported(n, "expected constant scales or sizes");
+    const std::string mode = n.text("mode", "nearest");
+    const std::string coordinates = n.text("coordinate_transformation_mode", m_g.opset < 11 ? "asymmetric" : "half_pixel");
+    const std::string rounding = n.text("nearest_mode", m_g.opset < 11 ? "floor" : "round_prefer_floor");
+    std::string function;
+    if (mode == "nearest") {  // the modes that read input floor(o / factor) at integer factors
+        const bool floor = coordinates == "asymmetric" && rounding == "floor";
+        const bool rounded = (coordinates == "half_pixel" || coordinates == "pytorch_half_pixel") &&
+                             (rounding == "round_prefer_floor" || rounding == "round_prefer_ceil");
+        if (!floor && !rounded)
+            unsupported(n, "nearest with coordinate_transformation_mode '" + coordinates + "' and nearest_mode '" +
+                               rounding + "' is not supported; expected asymmetric with floor (torch's) or half_pixel");
+        function = "nearest";
+    } else if (mode == "linear" || mode == "bilinear") {  // "bilinear": opset 7 Upsample's name
+        if (coordinates == "half_pixel" || coordinates == "pytorch_half_pixel") function = "linear_half_pixel";
+        if (coordinates == "align_corners") function = "linear_align_corners";
+        if (coordinates == "asymmetric") function = "linear_asymmetric";
+        if (function.empty())
+            unsupported(n, "linear with coordinate_transformation_mode '" + coordinates +
+                               "' is not supported; expected half_pixel, pytorch_half_pixel, align_corners or asymmetric");
+    } else {
+        unsupported(n, "mode '" + mode + "' is not supported; expected nearest or linear");
+    }
+    const dims_t& out = dims(n, n.outputs.at(0));
+    if (out.size() != x.dims.size() || out[0] != x.dims[0] || out[1] != x.dims[1])
+        unsupported(n, "expected a resize of the spatial axes only");
+    for (std::size_t a = 2; a < out.size(); ++a)
+        if (out[a] < x.dims[a] || out[a] % x.dims[a])
+            unsupported(n, "expected integer upsampling factors, got " + std::to_string(x.dims[a]) + " -> " +
+                               std::to_string(out[a]) + " on axis " + std::to_string(a));
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::resize;
+    l.function = function;
+    l.inputs = {x.layer};
+    l.views = {image_view(n, x)};
+    l.output_shape = canonical(out, image_row_axis(out.size()));
+    emit(n, 0, add_layer(std::move(l), n), image_row_axis(out.size()));
 }
 
 }  // namespace

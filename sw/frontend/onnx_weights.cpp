@@ -46,7 +46,7 @@ std::int64_t attribute(const onnx::NodeProto& n, const char* name, std::int64_t 
 // Element (i, j) of the lowered matrix from the node's weight `w` (and an LSTM's recurrent `r`).
 float element(const layer& l, bool transposed, const std::vector<float>& w, const std::vector<float>& r, unsigned i,
               unsigned j) {
-    const unsigned k = l.matrix_rows(), taps = l.win.kernel_h * l.win.kernel_w;
+    const unsigned k = l.matrix_rows(), taps = l.win.taps();
     switch (l.kind) {
     case layer_kind::conv2d:  // W[o][c in its group][tap], row = c * taps + tap
         return w[(std::size_t(j) * (k / taps) + (i % k) / taps) * taps + i % taps];

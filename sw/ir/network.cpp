@@ -10,9 +10,11 @@ namespace {
 const char* const activation_functions[] = {
     "relu",      "sigmoid",   "tanh", "gelu", "softmax", "layernorm", "scale", "shift", "affine", "hardsigmoid",
     "hardswish", "neg",       "square", "sqrt", "pow", "reciprocal", "erf", "silu", "equal", "less", "greater",
-    "select"};
+    "select",    "softplus",  "mish"};
 const char* const elementwise_functions[] = {"sub", "div", "equal", "less", "greater", "where"};
 const char* const recurrent_functions[] = {"lstm", "gru", "rnn"};
+const char* const pad_functions[] = {"zero", "constant", "reflect", "edge"};
+const char* const resize_functions[] = {"nearest", "linear_half_pixel", "linear_align_corners", "linear_asymmetric"};
 
 std::string describe(const layer& l) {
     return "layer '" + l.name + "' (" + to_string(l.kind) + ")";
@@ -23,8 +25,10 @@ std::string describe(const layer& l) {
 }
 
 // Output size of a sliding window along one axis.
-unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, unsigned pad, unsigned pad_end) {
-    if (kernel == 0 || stride == 0) fail(l, "kernel and stride must be positive");
+unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, unsigned dilation, unsigned pad,
+               unsigned pad_end) {
+    if (kernel == 0 || stride == 0 || dilation == 0) fail(l, "kernel, stride and dilation must be positive");
+    kernel = dilation * (kernel - 1) + 1;
     if (size + pad + pad_end < kernel)
         fail(l, "kernel " + std::to_string(kernel) + " is larger than the padded input (" +
                     std::to_string(size + pad + pad_end) + ")");
@@ -33,14 +37,19 @@ unsigned slide(const layer& l, unsigned size, unsigned kernel, unsigned stride, 
 
 void require_spatial(const layer& l) {
     if (!is_spatial(l.input_shape)) fail(l, "expects a [C, H, W] input, got " + to_string(l.input_shape));
+    if (l.win.depth == 0 || l.input_shape[0] % l.win.depth)
+        fail(l, std::to_string(l.win.depth) + " frames do not divide the input's " + std::to_string(l.input_shape[0]) +
+                    " channels");
 }
 
+// [channels x output frames, Ho, Wo].
 tensor_shape windowed(const layer& l, unsigned channels) {
     require_spatial(l);
     const tensor_shape& in = l.input_shape;
     const window& w = l.win;
-    return {channels, slide(l, in[1], w.kernel_h, w.stride_h, w.pad_h, w.bottom()),
-            slide(l, in[2], w.kernel_w, w.stride_w, w.pad_w, w.right())};
+    const unsigned frames = slide(l, w.depth, w.kernel_d, w.stride_d, w.dilation_d, w.pad_d, w.pad_d_end);
+    return {channels * frames, slide(l, in[1], w.kernel_h, w.stride_h, w.dilation_h, w.pad_h, w.bottom()),
+            slide(l, in[2], w.kernel_w, w.stride_w, w.dilation_w, w.pad_w, w.right())};
 }
 
 template <std::size_t N>
@@ -69,7 +78,7 @@ void check_operands(const layer& l, const tensor_shape& first, const tensor_shap
 const char* to_string(layer_kind kind) {
     static const char* const names[] = {"input",  "dense",          "conv2d", "activation", "add", "pooling",
                                         "matmul", "dynamic_matmul", "lstm",   "mul",        "concat",
-                                        "pad",    "reduce", "elementwise"};
+                                        "pad",    "reduce", "elementwise", "resize"};
     return names[static_cast<int>(kind)];
 }
 
@@ -88,7 +97,7 @@ std::uint64_t elements(const tensor_shape& shape) {
 unsigned layer::matrix_rows() const {
     switch (kind) {
     case layer_kind::dense: return static_cast<unsigned>(elements(input_shape));
-    case layer_kind::conv2d: return input_shape[0] / groups * win.kernel_h * win.kernel_w;
+    case layer_kind::conv2d: return channels_in() / groups * win.taps();
     case layer_kind::matmul: return input_shape[0];
     case layer_kind::lstm: return input_shape[0] + out;
     default: return 0;
@@ -105,6 +114,13 @@ unsigned layer::matrix_cols() const {
     }
 }
 
+unsigned layer::interpolation_taps() const {
+    if (kind != layer_kind::resize || function == "nearest") return 1;
+    unsigned taps = 1;
+    for (std::size_t a = 0; a < 3; ++a) taps *= output_shape[a] > input_shape[a] ? 2 : 1;
+    return taps;
+}
+
 std::uint64_t layer::matrix_weights() const {
     return std::uint64_t(matrix_rows()) * matrix_cols() * (kind == layer_kind::conv2d ? groups : 1);
 }
@@ -112,7 +128,7 @@ std::uint64_t layer::matrix_weights() const {
 std::uint64_t layer::macs() const {
     switch (kind) {
     case layer_kind::dense: return matrix_weights();
-    case layer_kind::conv2d: return std::uint64_t(output_shape[1]) * output_shape[2] * matrix_weights();
+    case layer_kind::conv2d: return elements(output_shape) / out * matrix_weights();  // per output position
     case layer_kind::matmul: return std::uint64_t(input_shape[1]) * input_shape[2] * matrix_weights();
     case layer_kind::lstm: return std::uint64_t(input_shape[1]) * matrix_weights();
     default: return 0;
@@ -188,15 +204,16 @@ void network::infer(layer& l) const {
     case layer_kind::conv2d:
         if (l.out == 0) fail(l, "'out_channels' must be positive");
         require_spatial(l);
-        if (l.groups == 0 || l.input_shape[0] % l.groups || l.out % l.groups)
-            fail(l, std::to_string(l.groups) + " groups do not divide " + std::to_string(l.input_shape[0]) +
+        if (l.groups == 0 || l.channels_in() % l.groups || l.out % l.groups)
+            fail(l, std::to_string(l.groups) + " groups do not divide " + std::to_string(l.channels_in()) +
                         " input and " + std::to_string(l.out) + " output channels");
         l.output_shape = windowed(l, l.out);
         break;
     case layer_kind::pooling:
         if (l.function != "max" && l.function != "avg")
             fail(l, "unknown pooling mode '" + l.function + "'; expected max|avg");
-        l.output_shape = windowed(l, l.input_shape[0]);
+        require_spatial(l);
+        l.output_shape = windowed(l, l.channels_in());
         break;
     case layer_kind::activation:
         if (!known(activation_functions, l.function))
@@ -235,6 +252,8 @@ void network::infer(layer& l) const {
         break;
     }
     case layer_kind::pad:
+        if (!known(pad_functions, l.function))
+            fail(l, "unknown pad mode '" + l.function + "'; expected " + listed(pad_functions));
         if (elements(l.output_shape) < elements(l.input_shape))
             fail(l, "output " + to_string(l.output_shape) + " holds fewer elements than its input " +
                         to_string(l.input_shape));
@@ -255,6 +274,18 @@ void network::infer(layer& l) const {
             check_operands(l, l.input_shape, l.views[i].shape, at(l.inputs[0]).name, at(l.inputs[i]).name);
         l.output_shape = l.input_shape;
         break;
+    case layer_kind::resize: {
+        if (!known(resize_functions, l.function))
+            fail(l, "unknown resize mode '" + l.function + "'; expected " + listed(resize_functions));
+        require_spatial(l);
+        bool upsampled = is_spatial(l.output_shape);
+        for (std::size_t a = 0; a < 3 && upsampled; ++a)
+            upsampled = l.output_shape[a] >= l.input_shape[a] && l.output_shape[a] % l.input_shape[a] == 0;
+        if (!upsampled)
+            fail(l, "output " + to_string(l.output_shape) + " is not " + to_string(l.input_shape) +
+                        " upsampled by integer factors");
+        break;
+    }
     case layer_kind::input: break;
     }
 }

@@ -15,7 +15,7 @@ namespace aimcsim::sw {
 enum class layer_kind {
     input,
     dense,           // constant-weight MVM of a whole (flattened) tensor
-    conv2d,          // im2col MVMs, grouped or depthwise too
+    conv2d,          // im2col MVMs, grouped or depthwise too; 1-D and 3-D windows as well
     activation,      // element-wise function of one tensor (relu, softmax, layernorm, scale, ...)
     add,             // element-wise sum of two tensors
     pooling,         // max or average window
@@ -25,9 +25,11 @@ enum class layer_kind {
                      // step plus gate ops
     mul,             // element-wise product of two tensors
     concat,          // joins its inputs' elements (a copy on a core)
-    pad,             // its input copied into a larger, padded tensor (a copy on a core)
+    pad,             // its input copied into a larger, padded tensor (a copy on a core); function
+                     // zero|constant|reflect|edge, an image's row and width pads in `win`
     reduce,          // mean|sum|max|l2 of each row's elements (e.g. over features, per token)
     elementwise,     // sub|div|equal|less|greater|where of two or three tensors, the first the largest
+    resize,          // an image upsampled by integer factors (nearest: a copy; linear: interpolation)
 };
 const char* to_string(layer_kind kind);
 
@@ -41,15 +43,24 @@ inline std::uint64_t row_elements(const tensor_shape& shape) {
     return is_spatial(shape) ? std::uint64_t(shape[0]) * shape[2] : elements(shape);
 }
 
-// Kernel, stride and padding (height, width) of a conv2d or pooling layer. pad_h and pad_w pad
-// the start (top, left); the end pads (bottom, right) equal them unless set.
+// Kernel, stride, dilation and padding (height, width) of a conv2d or pooling layer. pad_h and
+// pad_w pad the start (top, left); the end pads (bottom, right) equal them unless set. A 1-D
+// window (Conv1d) is one of height: its [C, L, 1] input streams by L. A 3-D window (Conv3d) also
+// slides over `depth` frames, which its [C x depth, H, W] input and its output fold into their
+// channels (channel c, frame d at c x depth + d, as an NCDHW tensor's memory).
 struct window {
     unsigned kernel_h = 1, kernel_w = 1;
     unsigned stride_h = 1, stride_w = 1;
+    unsigned dilation_h = 1, dilation_w = 1;
     unsigned pad_h = 0, pad_w = 0;
     int pad_h_end = -1, pad_w_end = -1;  // -1: same as pad_h, pad_w
+    unsigned depth = 1;                  // input frames; 1: a 1-D or 2-D window
+    unsigned kernel_d = 1, stride_d = 1, dilation_d = 1, pad_d = 0, pad_d_end = 0;
     unsigned bottom() const { return pad_h_end < 0 ? pad_h : unsigned(pad_h_end); }
     unsigned right() const { return pad_w_end < 0 ? pad_w : unsigned(pad_w_end); }
+    unsigned taps() const { return kernel_d * kernel_h * kernel_w; }
+    // Rows of the input one output row reads: the dilated kernel's height.
+    unsigned extent_h() const { return dilation_h * (kernel_h - 1) + 1; }
 };
 
 // What a layer reads of one input: by default the producer's whole output, as it is. A view
@@ -70,6 +81,7 @@ struct layer {
     unsigned out = 0;             // dense, matmul: output features; conv2d: output channels; lstm: hidden size
     unsigned groups = 1;          // conv2d: channel groups (depthwise: groups = input channels)
     bool bias = true;             // dense, conv2d, matmul: a bias vector of `out`; lstm: two of hidden per gate
+    bool reverse = false;         // lstm: steps run from the last to the first (output row 0 comes last)
     std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
     std::uint64_t constant_inputs = 0;  // digital layers: elements of the constant operands they read
                                         // (a mask, a table, a class token), streamed from memory
@@ -77,10 +89,12 @@ struct layer {
     window win;                   // conv2d, pooling
     std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine|
                                   // hardsigmoid|hardswish|neg|square|sqrt|pow|reciprocal|erf|silu|equal|
-                                  // less|greater|select; pooling: max|avg; reduce: mean|sum|max|l2;
-                                  // elementwise: sub|div|equal|less|greater|where; lstm: lstm|gru|rnn
+                                  // less|greater|select|softplus|mish; pooling: max|avg; reduce: mean|sum|max|l2;
+                                  // elementwise: sub|div|equal|less|greater|where; lstm: lstm|gru|rnn;
+                                  // resize: nearest|linear_half_pixel|linear_align_corners|linear_asymmetric
     tensor_shape input_shape;     // inferred: shape of the view of inputs[0]
-    tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul, concat, pad, reduce
+    tensor_shape output_shape;    // inferred; given by the front end for dynamic_matmul, concat, pad, reduce,
+                                  // resize
 
     bool has_weights() const {
         return kind == layer_kind::dense || kind == layer_kind::conv2d || kind == layer_kind::matmul ||
@@ -88,10 +102,16 @@ struct layer {
     }
     // Gates of a recurrent layer: 4 (LSTM), 3 (GRU) or 1 (RNN).
     unsigned gates() const { return function == "gru" ? 3 : function == "rnn" ? 1 : 4; }
-    bool depthwise() const { return kind == layer_kind::conv2d && groups > 1 && input_shape[0] == groups; }
+    bool depthwise() const { return kind == layer_kind::conv2d && groups > 1 && channels_in() == groups; }
+    // Input channels of a conv2d or pooling layer: without the frames a 3-D window folds into them.
+    unsigned channels_in() const { return input_shape[0] / win.depth; }
+    // Output frames of a 3-D window (1 otherwise).
+    unsigned out_depth() const { return output_shape[0] / (kind == layer_kind::conv2d ? out : channels_in()); }
     // Rows (K) and columns (N) of the constant weight matrix (one group's, for a grouped conv2d).
     unsigned matrix_rows() const;
     unsigned matrix_cols() const;
+    // Input elements a resize output weighs: 1 for nearest; linear: 2, 4 or 8 as 1, 2 or 3 axes upsample.
+    unsigned interpolation_taps() const;
     // Multiply-accumulates with constant weights; digital layers have none.
     std::uint64_t macs() const;
     // Multiply-accumulates between two activations.

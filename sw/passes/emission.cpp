@@ -284,8 +284,9 @@ std::vector<int> emitter::emit_tiles(int index, unsigned replica) {
     const std::size_t count = p.blocks.size();
     std::vector<int> streams;
     std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<group>> groups;  // by the input elements needed
-    const std::uint64_t taps = l.kind == layer_kind::conv2d ? std::uint64_t(l.win.kernel_h) * l.win.kernel_w : 1;
+    const std::uint64_t taps = l.kind == layer_kind::conv2d ? l.win.taps() : 1;
     const std::uint64_t width = is_spatial(l.input_shape) ? l.input_shape[2] : 1;
+    const std::uint64_t channel = width * l.win.depth;  // a conv2d's elements of one input channel per row
     const unsigned features = l.kind == layer_kind::lstm ? l.input_shape[0] : p.k;
     for (std::size_t b = 0; b < count; ++b) {
         const std::size_t at = replica * count + b;
@@ -306,7 +307,7 @@ std::vector<int> emitter::emit_tiles(int index, unsigned replica) {
         if (block.row0 >= features) continue;  // an LSTM block reading only the hidden state
         const std::uint64_t end = std::min<std::uint64_t>(block.row0 + block.rows, features);
         std::pair<std::uint64_t, std::uint64_t> need{block.row0, end};  // dense: flattened features
-        if (l.kind == layer_kind::conv2d) need = {block.row0 / taps * width, (end + taps - 1) / taps * width};
+        if (l.kind == layer_kind::conv2d) need = {block.row0 / taps * channel, (end + taps - 1) / taps * channel};
         if (l.kind == layer_kind::matmul) need = {block.row0 * width, end * width};
         join(groups[need], s, need.first, need.second);
     }

@@ -10,7 +10,7 @@ void lower_analog(const layer& l, layer_plan& lp) {
     lp.k = l.matrix_rows() * (l.kind == layer_kind::conv2d ? l.groups : 1);
     lp.n = l.matrix_cols() * (l.kind == layer_kind::conv2d ? l.groups : 1);
     lp.groups = l.kind == layer_kind::conv2d ? l.groups : 1;
-    if (l.kind == layer_kind::conv2d) lp.positions = l.output_shape[2];
+    if (l.kind == layer_kind::conv2d) lp.positions = l.output_shape[2] * l.out_depth();  // per output row
     if (l.kind == layer_kind::matmul) lp.positions = l.input_shape[2];
 }
 
@@ -57,9 +57,12 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
             lp.ops = {{"mul", row_elements(l.input_shape), index}, lp.ops.front(), {"sqrt", per_row, index}};
         break;
     case layer_kind::pooling:  // every output reads its window
-        lp.ops = {{l.function + "pool", per_row * l.win.kernel_h * l.win.kernel_w, index}};
+        lp.ops = {{l.function + "pool", per_row * l.win.taps(), index}};
         break;
     case layer_kind::dynamic_matmul: lp.ops = {{"matmul", l.dynamic_macs() / lp.rows, index}}; break;
+    case layer_kind::resize:  // nearest: a copy per output; linear: a MAC per input element it weighs
+        lp.ops = {{l.function == "nearest" ? "copy" : "interpolate", per_row * l.interpolation_taps(), index}};
+        break;
     }
     set_chunks(lp, l.kind == layer_kind::lstm ? lp.rows : std::max(opt.max_chunks, 1u));  // steps recur
     return lp;

@@ -8,7 +8,10 @@ bool reads_rowed(const network& net, int consumer, std::size_t input) {
     const layer& l = net.at(consumer);
     const input_view& v = l.views.at(input);
     if (l.kind == layer_kind::dense || !is_spatial(v.shape)) return false;
-    if (l.kind == layer_kind::conv2d || l.kind == layer_kind::pooling) return true;  // windows over the rows
+    if (l.reverse || net.at(l.inputs.at(input)).reverse) return false;  // a reverse recurrence's first step reads
+                                                                        // the last row; its output row 0 comes last
+    if (l.kind == layer_kind::conv2d || l.kind == layer_kind::pooling || l.kind == layer_kind::resize)
+        return true;  // windows over the rows
     if (rows_of(v.shape) != rows_of(l.output_shape)) return false;
     if (l.kind == layer_kind::dynamic_matmul) return input == 0;
     if (l.kind == layer_kind::add || l.kind == layer_kind::mul) return v.shape == l.input_shape;
@@ -20,12 +23,17 @@ std::pair<int, int> rows_read(const network& net, int consumer, std::size_t inpu
     const input_view& v = l.views.at(input);
     if (!reads_rowed(net, consumer, input))
         return {static_cast<int>(v.row0), static_cast<int>(v.row0 + v.rows) - 1};
+    if (l.kind == layer_kind::resize) {  // row / factor, and its neighbours when interpolating
+        const unsigned factor = rows_of(l.output_shape) / rows_of(v.shape);
+        const int near = l.function == "nearest" ? 0 : 1, source = static_cast<int>(row / factor);
+        return {std::max(0, source - near), std::min(static_cast<int>(v.rows) - 1, source + near)};
+    }
     if (l.kind != layer_kind::conv2d && l.kind != layer_kind::pooling)
         return {static_cast<int>(row), static_cast<int>(row)};
     const long start = long(row) * l.win.stride_h - long(l.win.pad_h);
     const long last = long(v.rows) - 1;
     return {static_cast<int>(std::max(0L, start)),
-            static_cast<int>(std::max(-1L, std::min(last, start + long(l.win.kernel_h) - 1)))};
+            static_cast<int>(std::max(-1L, std::min(last, start + long(l.win.extent_h()) - 1)))};
 }
 
 int last_input_row(const network& net, int consumer, std::size_t input, unsigned row) {

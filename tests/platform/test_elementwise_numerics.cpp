@@ -1,11 +1,13 @@
 // Functional mode's numerics of the ONNX element-wise ops: unary activations (the hard ones of
-// MobileNet-V3 among them) and element-wise ops of two activations.
+// MobileNet-V3 among them), element-wise ops of two activations, pads and per-row reductions.
 #include <cmath>
 
 #include <gtest/gtest.h>
 
 #include "platform/functional/network_eval.h"
+#include "sw/frontend/onnx_network.h"
 #include "sw/ir/input_error.h"
+#include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -95,6 +97,81 @@ TEST(HardActivations, FollowTorchsDefinitions) {
     swish << 0.0f, 0.0f, 0.0f, 1.125f, 4.0f;   // x * hard sigmoid(x)
     EXPECT_TRUE(unary("hardsigmoid", x).isApprox(sigmoid));
     EXPECT_TRUE(unary("hardswish", x).isApprox(swish));
+}
+
+// ln(1 + e^x) and x tanh(ln(1 + e^x)), from their closed forms at a few points.
+TEST(ElementwiseNumerics, SoftplusAndMish) {
+    Eigen::VectorXf x(5);
+    x << -20.0f, -1.0f, 0.0f, 1.0f, 40.0f;
+    Eigen::VectorXf softplus(5), mish(5);
+    softplus << 2.0611537e-9f, 0.3132617f, 0.6931472f, 1.3132617f, 40.0f;  // e^40 overflows no float here
+    mish << -4.1223073e-8f, -0.3034015f, 0.0f, 0.8650984f, 40.0f;
+    const Eigen::VectorXf s = unary("softplus", x), m = unary("mish", x);
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_NEAR(s[i], softplus[i], 1e-6f * std::max(1.0f, softplus[i]));
+        EXPECT_NEAR(m[i], mish[i], 1e-6f * std::max(1.0f, mish[i]));
+    }
+}
+
+Eigen::VectorXf values(std::initializer_list<float> v) {
+    Eigen::VectorXf x(Eigen::Index(v.size()));
+    Eigen::Index i = 0;
+    for (float f : v) x[i++] = f;
+    return x;
+}
+
+// [[1, 2, 3], [4, 5, 6]] padded by one row on top, two columns left and one right.
+Eigen::VectorXf padded(const std::string& mode) {
+    sw::network net("pad", {1, 2, 3});
+    sw::layer l;
+    l.name = "pad";
+    l.kind = sw::layer_kind::pad;
+    l.function = mode;
+    l.win.pad_h = 1;
+    l.win.pad_h_end = 0;
+    l.win.pad_w = 2;
+    l.win.pad_w_end = 1;
+    l.output_shape = {1, 3, 6};
+    net.add(l);
+    exact_mvm mvm({});
+    return evaluate(net, values({1, 2, 3, 4, 5, 6}), mvm);
+}
+
+TEST(PadNumerics, ZeroEdgeAndReflect) {
+    EXPECT_EQ(padded("zero"), values({0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 4, 5, 6, 0}));
+    EXPECT_EQ(padded("edge"), values({1, 1, 1, 2, 3, 3, 1, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 6}));
+    EXPECT_EQ(padded("reflect"), values({6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5}));
+    EXPECT_THROW(padded("constant"), input_error);  // its value is not in the IR
+}
+
+// An ONNX reflect Pad of an image's H and W: the front end's pads reach the numerics.
+TEST(PadNumerics, OnnxReflectPadOfAnImage) {
+    test::onnx_builder b;
+    b.input("x", {1, 1, 2, 3}).output("y").ints("pads", {0, 0, 1, 2, 0, 0, 0, 1});
+    b.node("Pad", {"x", "pads"}, {"y"}, "pad", {test::attr("mode", "reflect")});
+    const sw::network net = sw::load_network_onnx(b.save(testing::TempDir() + "aimcsim_reflect_pad.onnx"));
+    exact_mvm mvm({});
+    EXPECT_EQ(evaluate(net, values({1, 2, 3, 4, 5, 6}), mvm),
+              values({6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5}));
+}
+
+// Two tokens of three features, [3, 2, 1]: token t's feature f at f * 2 + t.
+Eigen::VectorXf reduced(const std::string& function) {
+    sw::network net("reduce", {3, 2, 1});
+    sw::layer l;
+    l.name = "reduce";
+    l.kind = sw::layer_kind::reduce;
+    l.function = function;
+    l.output_shape = {1, 2, 1};
+    net.add(l);
+    exact_mvm mvm({});
+    return evaluate(net, values({1, 10, 2, 20, 3, 30}), mvm);
+}
+
+TEST(ReduceNumerics, MeanSumAndMaxOfEachToken) {
+    EXPECT_TRUE(reduced("mean").isApprox(values({2, 20})));
+    EXPECT_EQ(reduced("sum"), values({6, 60}));
+    EXPECT_EQ(reduced("max"), values({3, 30}));
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "support/run_cli.h"
+#include "support/run_report.h"
+#include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::test {
 namespace {
@@ -106,7 +108,6 @@ TEST(ZooCli, BadOnnxInputsExit2) {
         const char* file;
         const char* message;
     } cases[] = {
-        {"unsupported_op.onnx", "node 'upsample1' (Resize): unsupported op type 'Resize'"},
         {"malformed.onnx", "malformed ONNX file"},
         {"missing_shapes.onnx", "graph input 'x' has no static shape"},
         {"too_big.onnx", "network too_big needs 128 tiles, the chip has 48 (largest layer: fc1, 64 tiles)"},
@@ -129,6 +130,56 @@ TEST(ZooCli, BadCompileFlagsExit2) {
     EXPECT_EQ(depthwise.status, 2);
     EXPECT_NE(depthwise.err.find("--depthwise: \"gpu\"; expected cores or tiles"), std::string::npos) << depthwise.err;
     EXPECT_EQ(run_cli("run --network mlp --chunks 0", dir).status, 2);
+}
+
+// A model the test writes into `dir`.
+std::string saved(const onnx_builder& b, const std::filesystem::path& dir, const std::string& name) {
+    return b.save((dir / (name + ".onnx")).string());
+}
+
+TEST(OnnxCli, UnsupportedOpExits2NamingNodeOpTypeAndOpset) {
+    const auto dir = temp_dir("onnx_unsupported");
+    onnx_builder b(15);
+    b.input("x", {1, 4, 8, 8}).output("y");
+    b.node("Relu", {"x"}, {"r"}, "relu0");
+    b.node("DepthToSpace", {"r"}, {"y"}, "d2s", {attr("blocksize", 2)});
+    const auto r = run_cli("run --network " + saved(b, dir, "unsupported") + " -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("unsupported.onnx: node 'd2s' (DepthToSpace): unsupported op type 'DepthToSpace' (opset 15)"),
+              std::string::npos)
+        << r.err;
+}
+
+// Two inputs, each through its own weight into one sum: either could be the network input.
+onnx_builder two_branches() {
+    onnx_builder b;
+    b.input("a", {1, 4}).input("b", {1, 2}).output("y").weight("wa", {4, 8}).weight("wb", {2, 8});
+    b.node("MatMul", {"a", "wa"}, {"ha"}, "fa");
+    b.node("MatMul", {"b", "wb"}, {"hb"}, "fb");
+    b.node("Add", {"ha", "hb"}, {"y"}, "sum");
+    return b;
+}
+
+TEST(OnnxCli, SeveralCandidateInputsExit2NamingThem) {
+    const auto dir = temp_dir("onnx_two_inputs");
+    const auto r = run_cli("run --network " + saved(two_branches(), dir, "two") + " -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("several graph inputs could be the network input: 'a', 'b'; pick one with --input NAME"),
+              std::string::npos)
+        << r.err;
+}
+
+// The other input is a weight: its branch is a constant, added as 8 parameters.
+TEST(OnnxCli, InputPicksTheNetworkInput) {
+    const auto dir = temp_dir("onnx_pick_input");
+    const std::string file = saved(two_branches(), dir, "two");
+    const auto a = run_report("--network " + file + " --input a", "onnx_pick_a");
+    const auto b = run_report("--network " + file + " --input b", "onnx_pick_b");
+    EXPECT_EQ(a["network"]["name"], "two");
+    EXPECT_EQ(a["network"]["static_macs"], 4 * 8);
+    EXPECT_EQ(a["network"]["weights"], 4 * 8 + 8);
+    EXPECT_EQ(b["network"]["static_macs"], 2 * 8);
+    EXPECT_EQ(b["network"]["weights"], 2 * 8 + 8);
 }
 
 }  // namespace

@@ -190,4 +190,47 @@ TEST(Network, ElementwiseAndRecurrentLayersCheckTheirFunctionAndInputs) {
 }
 
 }  // namespace
+TEST(Network, WindowsResizesAndPadsCheckTheirShapesAndModes) {
+    network video("v", {4, 5, 5});  // 2 channels of 2 frames
+    layer conv;
+    conv.name = "conv";
+    conv.kind = layer_kind::conv2d;
+    conv.inputs = {0};
+    conv.out = 3;
+    conv.win.depth = 2;
+    conv.win.kernel_d = conv.win.kernel_h = conv.win.kernel_w = 2;
+    const layer& c = video.at(video.add(conv));
+    EXPECT_EQ(c.output_shape, (tensor_shape{3 * 1, 4, 4}));
+    EXPECT_EQ(c.matrix_rows(), 2u * 8);
+    EXPECT_EQ(c.macs(), 1u * 4 * 4 * 3 * 16);
+    conv.name = "conv3";
+    conv.win.depth = 3;
+    EXPECT_THAT(error_of([&] { video.add(conv); }),
+                HasSubstr("layer 'conv3' (conv2d): 3 frames do not divide the input's 4 channels"));
+    conv.win.depth = 2;
+    conv.win.dilation_h = 0;
+    EXPECT_THAT(error_of([&] { video.add(conv); }), HasSubstr("kernel, stride and dilation must be positive"));
+    layer up;
+    up.name = "up";
+    up.kind = layer_kind::resize;
+    up.inputs = {0};
+    up.function = "cubic";
+    up.output_shape = {4, 10, 10};
+    EXPECT_THAT(error_of([&] { video.add(up); }),
+                HasSubstr("layer 'up' (resize): unknown resize mode 'cubic'; expected "
+                          "nearest|linear_half_pixel|linear_align_corners|linear_asymmetric"));
+    up.function = "nearest";
+    up.output_shape = {4, 7, 5};
+    EXPECT_THAT(error_of([&] { video.add(up); }),
+                HasSubstr("layer 'up' (resize): output [4, 7, 5] is not [4, 5, 5] upsampled by integer factors"));
+    layer pad;
+    pad.name = "pad";
+    pad.kind = layer_kind::pad;
+    pad.inputs = {0};
+    pad.function = "wrap";
+    pad.output_shape = {4, 6, 6};
+    EXPECT_THAT(error_of([&] { video.add(pad); }),
+                HasSubstr("layer 'pad' (pad): unknown pad mode 'wrap'; expected zero|constant|reflect|edge"));
+}
+
 }  // namespace aimcsim::sw
