@@ -85,6 +85,7 @@ int sweep_command(const arguments& args) {
     if (a.jobs < 1 || a.jobs > 1024) throw input_error("-j: " + std::to_string(a.jobs) + " is out of range; expected 1..1024");
 
     const study s = load_study(a.study_file);
+    if (!a.merge && a.point < 0) check_study(s);
     if (a.dir.empty()) a.dir = "sweep_" + s.name;
     const sweep_options o{a.dir, a.jobs, isatty(STDERR_FILENO) == 1};
     if (!a.emit.empty()) {
