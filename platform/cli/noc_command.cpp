@@ -14,6 +14,7 @@
 #include "models/noc/make_noc.h"
 #include "models/noc/traffic_generator.h"
 #include "platform/cli/options.h"
+#include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 #include "traces/vcd_writer.h"
 
@@ -192,6 +193,7 @@ int noc_command(const arguments& args) {
     if (!parse_options("noc", "[options]", args, desc)) return 0;
 
     const arch_config arch = load_common(o.common);
+    if (!o.vcd.empty()) sw::check_writable(o.vcd, "the VCD");
     const models::noc_config n = noc_of(o, arch);
     const models::traffic_config t = traffic_of(o, n);
     models::energy_ledger ledger;
@@ -208,7 +210,8 @@ int noc_command(const arguments& args) {
     }
     sc_core::sc_start();
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!o.vcd.empty()) traces::write_vcd(activity, o.vcd, {});
+    if (!o.vcd.empty())
+        sw::write_file_atomically(o.vcd, "the VCD", [&](std::ostream& out) { traces::write_vcd(activity, out, {}); });
     const json r = results(n, t, o, stats, ledger, wall_s);
     if (o.json)
         std::cout << r.dump(2) << '\n';

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sw/common/json_file.h"
+#include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::sw {
@@ -544,10 +545,7 @@ schedule schedule_from_json(const nlohmann::json& j, const std::string& source) 
 }
 
 void save_schedule(const schedule& s, const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw input_error(path + ": cannot write the schedule");
-    writer(out).schedule_file(s);
-    if (!out) throw input_error(path + ": error while writing the schedule");
+    write_file_atomically(path, "the schedule", [&](std::ostream& out) { writer(out).schedule_file(s); });
 }
 
 schedule load_schedule(const std::string& path) {

@@ -194,5 +194,61 @@ TEST(Sweep, StudyOptionsReachEveryPoint) {
               read_json(plain / "report.json")["utilization"]["tiles_used"].get<int>());
 }
 
+
+// A point report that does not parse (empty, garbage, or JSON nested 10^5 deep) is reported and
+// counted missing, the merged CSV keeps a row for every point, and the point reruns on resume.
+TEST(Sweep, UnreadableReportIsCountedMissingAndRerun) {
+    const auto dir = temp_dir("bad_report");
+    const auto study = write_study(dir, 2);
+    const std::string common = study.string() + " --dir " + (dir / "points").string() + " -o " + (dir / "r.csv").string();
+    ASSERT_EQ(run_cli("sweep " + common + " -j 2", dir).status, 0);
+    ASSERT_EQ(lines_of(dir / "r.csv").size(), 13u);
+    std::ofstream(dir / "points" / "point_0003" / "report.json") << "{\"timing\": ";
+    std::ofstream(dir / "points" / "point_0007" / "report.json") << std::string(100000, '[');
+    auto r = run_cli("sweep " + common + " --merge", dir);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("point_0003/report.json: malformed JSON"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("point 3 counted missing"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("point_0007/report.json: JSON nested deeper than 64 levels"), std::string::npos) << r.err;
+    auto lines = lines_of(dir / "r.csv");
+    ASSERT_EQ(lines.size(), 13u);
+    EXPECT_EQ(lines[4].rfind("3,missing,", 0), 0u) << lines[4];
+    r = run_cli("sweep " + common, dir);  // resume: only the two points run again
+    EXPECT_EQ(r.status, 0) << r.err;
+    lines = lines_of(dir / "r.csv");
+    ASSERT_EQ(lines.size(), 13u);
+    for (std::size_t i = 1; i < lines.size(); ++i) EXPECT_NE(lines[i].find(",ok,"), std::string::npos) << lines[i];
+}
+
+// Paths in emitted job lines are single-quoted for sh: a study folder named with spaces, quotes,
+// $(...) and backticks runs its point and executes nothing embedded.
+TEST(Sweep, EmittedJobLinesQuoteEveryPath) {
+    const auto dir = temp_dir("quoting");
+    const auto odd = dir / "it's a $(touch pwned_dollar) `touch pwned_tick` \"study\"";
+    fs::create_directories(odd);
+    std::ofstream(odd / "study.yaml") << "network: mlp\ninferences: 2\ngrid:\n  tile.adc.bits: [6]\n";
+    const auto points = odd / "points $HOME";
+    const auto quote = [](const std::string& s) {
+        std::string out = "'";
+        for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return out + "'";
+    };
+    ASSERT_EQ(run_cli("sweep " + quote((odd / "study.yaml").string()) + " --emit parallel --dir " + quote(points.string()),
+                      dir).status, 0);
+    ASSERT_EQ(run_cli("sweep " + quote((odd / "study.yaml").string()) + " --emit slurm --dir " + quote(points.string()),
+                      dir).status, 0);
+    const auto jobs = lines_of(points / "jobs.txt");
+    ASSERT_EQ(jobs.size(), 1u);
+    const std::string run_job = "cd " + quote(dir.string()) + " && sh -c " + quote(jobs[0]) + " > /dev/null 2>&1";
+    EXPECT_EQ(std::system(run_job.c_str()), 0) << jobs[0];
+    EXPECT_TRUE(fs::exists(points / "point_0000" / "report.json")) << jobs[0];
+    for (const char* pwned : {"pwned_dollar", "pwned_tick"}) {
+        EXPECT_FALSE(fs::exists(dir / pwned)) << jobs[0];
+        EXPECT_FALSE(fs::exists(fs::current_path() / pwned)) << jobs[0];
+    }
+    const std::string script = slurp(points / "sweep.sbatch");
+    EXPECT_NE(script.find("--dir '" + dir.string() + "/it'\\''s a $(touch pwned_dollar)"), std::string::npos) << script;
+}
+
 }  // namespace
 }  // namespace aimcsim::test
