@@ -1,7 +1,6 @@
 // aimcsim sweep: run a study's points in parallel processes, resumable, and collect a CSV; or
 // emit the same points as a Slurm job array or a GNU parallel job list, then --merge.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <unistd.h>

@@ -1,7 +1,6 @@
 #include "sw/schedule/schedule.h"
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
