@@ -7,6 +7,9 @@
 
 namespace aimcsim::platform {
 
+// Arrays are refused beyond this many values (2 GiB as doubles); the file must hold them all.
+constexpr std::uint64_t max_npy_values = std::uint64_t(1) << 28;
+
 struct npy_array {
     std::vector<std::int64_t> shape;
     std::vector<double> values;  // row-major, converted from the stored type
@@ -15,7 +18,8 @@ struct npy_array {
     std::int64_t row_size() const;  // product of all but the first dimension
 };
 
-// Throws input_error naming the file and what was expected.
+// Throws input_error naming the file and what was expected: a negative, malformed or too large
+// shape, fewer values than the shape says, NaN or infinity (naming its index).
 npy_array read_npy(const std::string& path);
 
 }  // namespace aimcsim::platform

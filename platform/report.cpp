@@ -1,8 +1,6 @@
 #include "platform/report.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 
@@ -10,6 +8,7 @@
 #include "models/noc/circuit_noc.h"
 #include "platform/bottleneck.h"
 #include "platform/report_power.h"
+#include "sw/common/output_file.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -229,13 +228,7 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
 
 // Written to a temporary file and renamed, so a report that exists is complete.
 void write_json(const json& report, const std::string& path) {
-    const std::string partial = path + ".partial";
-    {
-        std::ofstream out(partial);
-        out << std::setw(2) << report << '\n';
-        if (!out) throw std::runtime_error("cannot write " + partial);
-    }
-    std::filesystem::rename(partial, path);
+    sw::write_file_atomically(path, "the report", [&](std::ostream& out) { out << std::setw(2) << report << '\n'; });
 }
 
 namespace {

@@ -1,10 +1,10 @@
 #include "platform/report_csv.h"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <stdexcept>
 #include <vector>
+
+#include "sw/common/output_file.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -26,15 +26,15 @@ void write_table(const json& rows, const std::string& path) {
     for (const auto& row : rows)
         for (const auto& [key, value] : row.items())
             if (value.is_primitive() && seen.insert(key).second) columns.push_back(key);
-    std::ofstream out(path);
-    for (std::size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
-    out << '\n';
-    for (const auto& row : rows) {
-        for (std::size_t c = 0; c < columns.size(); ++c)
-            out << (c ? "," : "") << (row.contains(columns[c]) ? cell(row[columns[c]]) : "");
+    sw::write_file_atomically(path, "the CSV", [&](std::ostream& out) {
+        for (std::size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
         out << '\n';
-    }
-    if (!out) throw std::runtime_error("cannot write " + path);
+        for (const auto& row : rows) {
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                out << (c ? "," : "") << (row.contains(columns[c]) ? cell(row[columns[c]]) : "");
+            out << '\n';
+        }
+    });
 }
 
 }  // namespace

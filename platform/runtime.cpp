@@ -1,5 +1,8 @@
 #include "platform/runtime.h"
 
+#include <iomanip>
+#include <sstream>
+
 #include <spdlog/spdlog.h>
 
 #include "models/common/units.h"
@@ -68,9 +71,13 @@ models::instruction translate(const chip& target, const sw::unit_program& u, con
     return out;
 }
 
+// Cell ranges of a block in its tile, in 64 bits: offsets and sizes are 32-bit.
+std::uint64_t row_end(const sw::weight_block& b) { return std::uint64_t(b.tile_row) + b.rows; }
+std::uint64_t col_end(const sw::weight_block& b, unsigned cpw) { return b.tile_col + std::uint64_t(b.cols) * cpw; }
+
 bool overlap(const sw::weight_block& a, const sw::weight_block& b, unsigned cpw) {
-    return a.tile_row < b.tile_row + b.rows && b.tile_row < a.tile_row + a.rows &&
-           a.tile_col < b.tile_col + b.cols * cpw && b.tile_col < a.tile_col + a.cols * cpw;
+    return a.tile_row < row_end(b) && b.tile_row < row_end(a) && a.tile_col < col_end(b, cpw) &&
+           b.tile_col < col_end(a, cpw);
 }
 
 // Adds the unit's blocks to its tile; returns the tile's index of the first (earlier phases'
@@ -82,7 +89,7 @@ int program_tile(chip& target, const sw::unit_program& u, const std::string& at)
     const int base = static_cast<int>(tile->block_count());
     for (std::size_t i = 0; i < u.blocks.size(); ++i) {
         const auto& b = u.blocks[i];
-        if (b.tile_row + b.rows > cfg.rows || (b.tile_col + b.cols * cpw) > cfg.cols)
+        if (row_end(b) > cfg.rows || col_end(b, cpw) > cfg.cols)
             throw input_error(at + ".blocks[" + std::to_string(i) + "]: block of " + std::to_string(b.rows) + "x" +
                               std::to_string(b.cols) + " weights at [" + std::to_string(b.tile_row) + ", " +
                               std::to_string(b.tile_col) + "] does not fit a " + std::to_string(cfg.rows) + "x" +
@@ -94,6 +101,58 @@ int program_tile(chip& target, const sw::unit_program& u, const std::string& at)
         tile->add_block(b.rows, b.cols);
     }
     return base;
+}
+
+// The simulated time one instruction asks for, from the models' cost figures: the work alone,
+// without waits (a tile's MVM time times the count bounds an NPU's pipelined passes from above).
+double work_ns(const chip& target, const sw::unit_costs& costs, const sw::unit_program& u, const sw::sched_instr& in,
+               const std::string& at) {
+    const double count = static_cast<double>(in.count), bytes = static_cast<double>(in.bytes);
+    switch (in.op) {
+    case sw::sched_op::mvm: {
+        const sw::weight_block& b = u.blocks[std::size_t(in.block)];
+        return costs.mvm_instruction_ns(b.rows, b.cols, 1) * count;
+    }
+    case sw::sched_op::op: {
+        const models::core_config& core = *target.core_config_at(u.node);
+        const auto& f = core.functions[std::size_t(function_index(target, u.node, in.function, at))];
+        return count / (core.lanes * f.elements_per_lane_cycle * core.clock_ghz);
+    }
+    case sw::sched_op::send: return bytes / costs.link_bytes_per_ns;
+    case sw::sched_op::load:
+    case sw::sched_op::store: return bytes / costs.memory_bytes_per_ns;
+    case sw::sched_op::recv: return 0;
+    }
+    return 0;
+}
+
+std::string seconds(double ns) {
+    std::ostringstream text;
+    text << std::setprecision(3) << ns * 1e-9 << " s";
+    return text.str();
+}
+
+// The work of all inferences, summed over every unit, must fit the simulated time a run may take
+// (sw::max_simulated_ns), so no time in the simulation can overflow sc_time.
+void check_work(const chip& target, const sw::schedule& sched, int inferences, const std::string& source) {
+    const sw::unit_costs costs = to_target(target.arch()).costs;
+    const std::string limit = "at most " + seconds(sw::max_simulated_ns) + " of simulated time per run";
+    double total = 0;
+    for (const auto& p : sched.phases) total += p.program_ns;
+    for (std::size_t i = 0; i < sched.units.size(); ++i)
+        for (std::size_t s = 0; s < sched.units[i].streams.size(); ++s)
+            for (std::size_t k = 0; k < sched.units[i].streams[s].size(); ++k) {
+                const std::string at = where(source, i, sched.units[i]) + ".streams[" + std::to_string(s) + "][" +
+                                       std::to_string(k) + "]";
+                const double ns = work_ns(target, costs, sched.units[i], sched.units[i].streams[s][k], at) * inferences;
+                total += ns;
+                if (ns > sw::max_simulated_ns)
+                    throw input_error(at + ": this instruction's work for " + std::to_string(inferences) +
+                                      " inferences takes " + seconds(ns) + "; expected " + limit);
+            }
+    if (total > sw::max_simulated_ns)
+        throw input_error(source + ": the work of all units for " + std::to_string(inferences) + " inferences takes " +
+                          seconds(total) + "; expected " + limit);
 }
 
 void check_unit(const chip& target, const sw::unit_program& u, const std::string& at) {
@@ -170,6 +229,7 @@ void load_schedule(chip& target, const sw::schedule& sched, int inferences, cons
     check_memory_buffers(arch, sched, source);
     if (arch.noc.switching == models::noc_switching::circuit) configure_circuits(target, sched, source);
     for (std::size_t i = 0; i < sched.units.size(); ++i) check_unit(target, sched.units[i], where(source, i, sched.units[i]));
+    check_work(target, sched, inferences, source);
     if (sched.phases.empty()) load_phase(target, sched, 0, inferences, source);
     spdlog::info("schedule {}: {} units programmed, {} inferences", source, sched.units.size(), inferences);
 }

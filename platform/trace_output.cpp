@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 #include "traces/gtkw_writer.h"
 #include "traces/timeline_writer.h"
@@ -68,6 +69,11 @@ void add_trace_options(po::options_description& desc, trace_options& o) {
 void check_trace_options(const trace_options& o) {
     parse_scopes(o.scopes);
     if (!o.window.empty()) parse_window(o.window);
+    if (!o.vcd.empty()) {
+        sw::check_writable(o.vcd, "the VCD");
+        sw::check_writable(o.vcd + ".gtkw", "the GTKWave save file");
+    }
+    if (!o.timeline.empty()) sw::check_writable(o.timeline, "the timeline");
 }
 
 namespace {
@@ -87,16 +93,22 @@ void write_traces(const chip& target, const sw::schedule& sched, const run_timin
                   const nlohmann::ordered_json& bottleneck) {
     const traces::trace_filter filter = filter_of(o, timing);
     if (!o.vcd.empty()) {
-        traces::write_vcd(target.activity(), o.vcd, filter);
-        traces::write_gtkw(target.activity(), o.vcd, o.vcd + ".gtkw", filter);
+        sw::write_file_atomically(o.vcd, "the VCD",
+                                  [&](std::ostream& out) { traces::write_vcd(target.activity(), out, filter); });
+        sw::write_file_atomically(o.vcd + ".gtkw", "the GTKWave save file", [&](std::ostream& out) {
+            traces::write_gtkw(target.activity(), o.vcd, out, filter);
+        });
     }
     if (o.timeline.empty()) return;
-    traces::write_timeline(target.activity(), o.timeline, filter, [&](int label) {
+    const auto label_name = [&](int label) {
         if (label < 0) return std::string("busy");  // an unlabelled interval
         const int layer = models::label_layer(label);
         const std::string what = models::to_string(models::label_opcode(label));
         return layer >= 0 && layer < int(sched.layers.size()) ? what + " " + sched.layers[layer].name : what;
-    }, ranks_of(bottleneck));
+    };
+    sw::write_file_atomically(o.timeline, "the timeline", [&](std::ostream& out) {
+        traces::write_timeline(target.activity(), out, filter, label_name, ranks_of(bottleneck));
+    });
 }
 
 }  // namespace aimcsim::platform

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -44,15 +43,13 @@ std::string zoom_to_fit(const trace_filter& f) {
 
 }  // namespace
 
-void write_gtkw(const models::activity_log& log, const std::string& vcd_path, const std::string& path,
+void write_gtkw(const models::activity_log& log, const std::string& vcd_path, std::ostream& out,
                 const trace_filter& filter) {
     std::map<std::tuple<int, std::string, int>, std::vector<std::string>> groups;  // (order, scope, row)
     for (const auto& t : log.tracks())
         if (filter.keeps(t.scope))  // a value track is a vector: GTKWave names it with its range
             groups[{scope_order(t.scope), t.scope, row_of(t.name)}].push_back(
                 t.bits ? t.name + "[" + std::to_string(t.bits - 1) + ":0]" : t.name);
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error("cannot write GTKWave save file " + path);
     out << "[*] aimcsim: signals grouped by unit kind and mesh row\n"
         << "[dumpfile] \"" << std::filesystem::absolute(vcd_path).string() << "\"\n"
         << "[timestart] " << filter.start_ps << "\n[size] 1600 900\n[pos] -1 -1\n"
@@ -64,7 +61,6 @@ void write_gtkw(const models::activity_log& log, const std::string& vcd_path, co
         for (const auto& name : names) out << "aimcsim." << scope << '.' << name << '\n';
         out << group_end << "\n-" << title << '\n';
     }
-    if (!out) throw std::runtime_error("error writing GTKWave save file " + path);
 }
 
 }  // namespace aimcsim::traces

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <unordered_map>
@@ -22,10 +21,8 @@ std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
 
 }  // namespace
 
-void write_timeline(const models::activity_log& log, const std::string& path, const trace_filter& filter,
+void write_timeline(const models::activity_log& log, std::ostream& out, const trace_filter& filter,
                     const label_namer& label_name, const track_ranks& ranked) {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error("cannot write timeline " + path);
     std::map<std::string, int> pid_of;  // scope -> process id
     for (const auto& t : log.tracks())
         if (filter.keeps(t.scope)) pid_of.emplace(t.scope, 0);
@@ -62,7 +59,6 @@ void write_timeline(const models::activity_log& log, const std::string& path, co
             << ",\"dur\":" << micros(end - start) << "}";
     }
     out << "\n]}\n";
-    if (!out) throw std::runtime_error("error writing timeline " + path);
 }
 
 }  // namespace aimcsim::traces

@@ -6,6 +6,7 @@
 // "[bottleneck N]".
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "models/common/activity_log.h"
@@ -16,7 +17,7 @@ namespace aimcsim::traces {
 using label_namer = std::function<std::string(int label)>;
 using track_ranks = std::map<std::string, int>;
 
-void write_timeline(const models::activity_log& log, const std::string& path, const trace_filter& filter,
+void write_timeline(const models::activity_log& log, std::ostream& out, const trace_filter& filter,
                     const label_namer& label_name, const track_ranks& ranked = {});
 
 }  // namespace aimcsim::traces

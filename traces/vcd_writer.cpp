@@ -1,7 +1,6 @@
 #include "traces/vcd_writer.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <vector>
@@ -85,9 +84,7 @@ void write_changes(std::ostream& out, const models::activity_log& log, const std
 
 }  // namespace
 
-void write_vcd(const models::activity_log& log, const std::string& path, const trace_filter& filter) {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error("cannot write VCD file " + path);
+void write_vcd(const models::activity_log& log, std::ostream& out, const trace_filter& filter) {
     std::vector<bool> kept(log.tracks().size());
     for (std::size_t t = 0; t < kept.size(); ++t) kept[t] = filter.keeps(log.tracks()[t].scope);
     write_header(out, log, kept);
@@ -101,7 +98,6 @@ void write_vcd(const models::activity_log& log, const std::string& path, const t
     const std::uint64_t last = changes.empty() ? filter.start_ps : changes.back().ps;
     if (filter.end_ps != std::numeric_limits<std::uint64_t>::max() && filter.end_ps > last)
         out << '#' << filter.end_ps << '\n';
-    if (!out) throw std::runtime_error("error writing VCD file " + path);
 }
 
 }  // namespace aimcsim::traces

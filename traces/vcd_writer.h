@@ -4,6 +4,7 @@
 // some scopes and a time window so that a large run's trace stays small.
 #include <cstdint>
 #include <limits>
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -19,7 +20,7 @@ struct trace_filter {
     bool keeps(const std::string& scope) const { return scopes.empty() || scopes.count(scope) > 0; }
 };
 
-// Throws std::runtime_error if the file cannot be written.
-void write_vcd(const models::activity_log& log, const std::string& path, const trace_filter& filter);
+// Files are opened by the caller (platform/, through sw/common/output_file.h).
+void write_vcd(const models::activity_log& log, std::ostream& out, const trace_filter& filter);
 
 }  // namespace aimcsim::traces

@@ -13,6 +13,7 @@ namespace {
 // When and whether a packet is measured, carried by its payload from source to sink.
 struct traffic_stamp : tlm::tlm_extension<traffic_stamp> {
     std::uint64_t cycle = 0;
+    int source = 0;
     bool measured = false;
 
     tlm::tlm_extension_base* clone() const override { return new traffic_stamp(*this); }
@@ -82,6 +83,7 @@ traffic_generator::traffic_generator(const sc_core::sc_module_name& name, int no
       m_pool(pool),
       m_period(period),
       m_failures(config.rate < 1 ? config.rate : 0.5) {  // unused at rate 1 (a packet every cycle)
+    m_stats.in_network.resize(std::size_t(config.cols) * config.rows);
     std::seed_seq seeds{config.seed, std::uint64_t(node)};
     m_random.seed(seeds);
     from_noc.register_nb_transport_fw(this, &traffic_generator::on_message);
@@ -98,8 +100,12 @@ std::uint64_t traffic_generator::gap() { return m_config.rate < 1 ? 1 + m_failur
 void traffic_generator::generate() {
     const std::uint64_t cycle = cycle_now();
     if (m_started) {
-        const bool window_over = cycle >= m_config.warmup_cycles + m_config.measure_cycles;
-        if (window_over && m_stats.outstanding() == 0) return;  // no trigger: the generator stops
+        const std::uint64_t window_end = m_config.warmup_cycles + m_config.measure_cycles;
+        const bool drain_over = cycle >= window_end + m_config.measure_cycles;
+        if (cycle >= window_end && (m_stats.outstanding() == 0 || drain_over)) {
+            m_stats.drain_limited = m_stats.drain_limited || m_stats.outstanding() > 0;
+            return;  // no trigger: the generator stops
+        }
         send(cycle);
     }
     const std::uint64_t wait = m_started ? gap() : gap() - 1;  // the first packet may come at cycle 0
@@ -109,11 +115,18 @@ void traffic_generator::generate() {
 
 void traffic_generator::send(std::uint64_t cycle) {
     const bool measured = cycle >= m_config.warmup_cycles && cycle < m_config.warmup_cycles + m_config.measure_cycles;
+    if (m_stats.in_network[std::size_t(m_node)] >= m_config.source_queue) {
+        ++m_stats.throttled;
+        m_stats.throttled_measured += measured;
+        return;
+    }
+    ++m_stats.in_network[std::size_t(m_node)];
     const int destination = traffic_destination(m_config, m_node, m_random);
     tlm::tlm_generic_payload* payload = m_pool.acquire();
     auto* stamp = payload->get_extension<traffic_stamp>();
     if (!stamp) payload->set_extension(stamp = new traffic_stamp);
     stamp->cycle = cycle;
+    stamp->source = m_node;
     stamp->measured = measured;
     message_ext& msg = message_of(*payload);
     msg.source = m_node;
@@ -137,6 +150,7 @@ void traffic_generator::send(std::uint64_t cycle) {
 tlm::tlm_sync_enum traffic_generator::on_message(tlm::tlm_generic_payload& payload, tlm::tlm_phase&, sc_time&) {
     const auto* stamp = payload.get_extension<traffic_stamp>();
     const std::uint64_t cycle = cycle_now();
+    if (stamp) --m_stats.in_network[std::size_t(stamp->source)];
     if (stamp && stamp->measured) {
         ++m_stats.delivered;
         m_stats.latency_cycles += cycle - stamp->cycle;

@@ -7,11 +7,19 @@
 // once, so latency counts the queueing at the source. Packets generated in the measurement
 // window [warmup, warmup + measure) cycles are measured: latency = delivery - generation (tail
 // ejection, in cycles). Generation goes on after the window until every measured packet has been
-// delivered, so they see a loaded network to the end. Measured packets charge their NoC energy
-// to ledger layer 0, the others to no layer.
+// delivered, so they see a loaded network to the end, but for at most another window ("drain
+// limit"): above saturation, round-robin arbitration starves the sources far from a bottleneck
+// (the parking-lot problem), whose measured packets would otherwise never leave; past the limit
+// the network only drains. Measured packets charge their NoC energy to ledger layer 0, the
+// others to no layer.
+//
+// The source queue is bounded, as in a real interface: a node with `source_queue` of its packets
+// in the network (queued at its interface or in flight) skips a generated packet and counts it
+// as throttled, so memory stays bounded above saturation.
 #include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -34,6 +42,7 @@ struct traffic_config {
     std::uint64_t measure_cycles = 10000;
     std::uint64_t seed = 1;
     double hotspot_fraction = 0.2;    // hotspot: share of packets to the centre node
+    std::uint64_t source_queue = 16;  // packets of one node in the network at most
 };
 
 // Where a pattern sends a packet from `node` (`random` for uniform and hotspot).
@@ -51,6 +60,9 @@ struct traffic_stats {
     std::uint64_t hops = 0;            // sum over measured packets
     std::uint64_t local = 0;           // measured packets to their own node
     std::uint64_t accepted_flits = 0;  // of packets delivered inside the window
+    std::uint64_t throttled = 0, throttled_measured = 0;  // generated while the source queue was full
+    bool drain_limited = false;        // the drain limit stopped generation with measured packets left
+    std::vector<std::uint64_t> in_network;  // per node: its packets sent and not yet delivered
     std::uint64_t outstanding() const { return measured - delivered; }
     double mean_latency() const { return delivered ? double(latency_cycles) / double(delivered) : 0.0; }
     double mean_hops() const { return measured ? double(hops) / double(measured) : 0.0; }

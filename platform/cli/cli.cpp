@@ -1,5 +1,8 @@
 #include "platform/cli/cli.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -31,7 +34,13 @@ void print_help(std::ostream& out) {
            "accelerators\n\nusage: aimcsim <command> [options]    (aimcsim <command> --help for details)\n\n"
            "commands:\n";
     for (const auto& [name, c] : commands()) out << "  " << name << std::string(14 - name.size(), ' ') << c.summary << '\n';
-    out << "\nexit status: 0 ok, 1 simulation failure, 2 bad input\n";
+    out << "\nexit status: 0 ok, 1 internal failure, 2 bad input\n";
+}
+
+// Output written to a full disk or a closed pipe (--json > /dev/full) is an error, not success.
+void check_stdout() {
+    std::cout.flush();
+    if (!std::cout) throw input_error(std::string("standard output: cannot write (") + std::strerror(errno) + ")");
 }
 
 }  // namespace
@@ -45,12 +54,21 @@ int cli_main(int argc, char** argv) {
     try {
         const auto it = commands().find(args[0]);
         if (it == commands().end()) throw input_error("unknown command \"" + args[0] + "\" (see aimcsim --help)");
-        return it->second.run(arguments(args.begin() + 1, args.end()));
+        const int status = it->second.run(arguments(args.begin() + 1, args.end()));
+        check_stdout();
+        return status;
     } catch (const input_error& e) {
         std::cerr << "aimcsim: error: " << e.what() << '\n';
         return 2;
+    } catch (const std::filesystem::filesystem_error& e) {  // the environment, not the tool: a path is named
+        std::cerr << "aimcsim: error: " << e.path1().string() << ": " << e.code().message() << '\n';
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "aimcsim: internal failure: out of memory\n";
+        return 1;
     } catch (const std::exception& e) {
-        std::cerr << "aimcsim: simulation failure: " << e.what() << '\n';
+        std::cerr << "aimcsim: internal failure (a bug in aimcsim, please report it with the command line): "
+                  << e.what() << '\n';
         return 1;
     }
 }

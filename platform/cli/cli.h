@@ -1,5 +1,5 @@
 #pragma once
-// The aimcsim command line: `aimcsim <command> [options]`. Exit codes: 0 ok, 1 simulation
+// The aimcsim command line: `aimcsim <command> [options]`. Exit codes: 0 ok, 1 internal
 // failure, 2 bad input (the message names the file, key or flag and what was expected).
 #include <string>
 #include <vector>

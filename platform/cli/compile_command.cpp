@@ -8,6 +8,7 @@
 
 #include "platform/circuits.h"
 #include "platform/cli/options.h"
+#include "sw/common/output_file.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/frontend/yaml_network.h"
 #include "sw/ir/input_error.h"
@@ -190,6 +191,7 @@ int compile_command(const arguments& args) {
     const sw::compile_options& copts = choices.options;
     const auto start = std::chrono::steady_clock::now();
     const sw::network net = load_network(resolve_network(network), choices.onnx);
+    sw::check_writable(output, "the schedule");  // before the compile, the long part
     const sw::target_desc target = to_target(arch);
     sw::balance_result balanced;
     const sw::schedule s = compile_for(net, arch, copts, &balanced);

@@ -14,6 +14,7 @@
 #include "models/noc/make_noc.h"
 #include "models/noc/traffic_generator.h"
 #include "platform/cli/options.h"
+#include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 #include "traces/vcd_writer.h"
 
@@ -29,7 +30,7 @@ struct noc_options {
     double rate = 0.01;
     unsigned packet_flits = 8;
     boost::optional<unsigned> flit_bits, buffer_flits, vcs;
-    std::uint64_t cycles = 10000, warmup = 1000;
+    std::uint64_t cycles = 10000, warmup = 1000, source_queue = 16;
     bool json = false;
 };
 
@@ -102,6 +103,7 @@ models::traffic_config traffic_of(const noc_options& o, const models::noc_config
     check_range("--packet-flits", o.packet_flits, 1, 65536);
     check_range("--cycles", double(o.cycles), 1, 1e9);
     check_range("--warmup", double(o.warmup), 0, 1e9);
+    check_range("--source-queue", double(o.source_queue), 1, 1e6);
     models::traffic_config t;
     t.cols = n.cols;
     t.rows = n.rows;
@@ -114,6 +116,7 @@ models::traffic_config traffic_of(const noc_options& o, const models::noc_config
     t.warmup_cycles = o.warmup;
     t.measure_cycles = o.cycles;
     t.seed = o.common.seed;
+    t.source_queue = o.source_queue;
     return t;
 }
 
@@ -135,6 +138,8 @@ json results(const models::noc_config& n, const models::traffic_config& t, const
             {"offered_flits_per_node_cycle", t.rate * double(t.packet_flits)},
             {"accepted_flits_per_node_cycle",
              double(stats.accepted_flits) / (double(n.cols) * n.rows * double(t.measure_cycles))},
+            {"source_queue_packets", t.source_queue}, {"throttled_packets", stats.throttled},
+            {"throttled_in_window", stats.throttled_measured}, {"drain_limited", stats.drain_limited},
             {"energy_pj", ledger.by_kind()[noc]},
             {"energy_per_packet_pj", stats.measured ? measured_pj / double(stats.measured) : 0.0},
             {"simulated_cycles", std::llround(sc_core::sc_time_stamp() / period)}, {"wall_s", wall_s}};
@@ -153,6 +158,10 @@ void print(const json& r, std::ostream& out) {
         << r["mean_hops"].get<double>() << ")\n"
         << "  accepted throughput  " << std::setprecision(4) << r["accepted_flits_per_node_cycle"].get<double>()
         << " flits/node/cycle (offered " << r["offered_flits_per_node_cycle"].get<double>() << ")\n"
+        << "  throttled            " << r["throttled_in_window"] << " packets in the window, " << r["throttled_packets"]
+        << " in all (source queue of " << r["source_queue_packets"] << ")"
+        << (r["drain_limited"].get<bool>() ? "; saturated: measured packets still queued at the drain limit" : "")
+        << "\n"
         << std::setprecision(3) << "  energy               " << r["energy_per_packet_pj"].get<double>()
         << " pJ/packet, " << r["energy_pj"].get<double>() / 1e3 << " nJ in all\n"
         << "  simulated cycles     " << r["simulated_cycles"] << "\n"
@@ -176,12 +185,15 @@ int noc_command(const arguments& args) {
         ("vcs", po::value(&o.vcs)->value_name("V"), "virtual channels (default: noc.virtual_channels)")
         ("cycles", po::value(&o.cycles)->value_name("N"), "measured cycles (default: 10000)")
         ("warmup", po::value(&o.warmup)->value_name("N"), "warm-up cycles before measuring (default: 1000)")
+        ("source-queue", po::value(&o.source_queue)->value_name("N"),
+         "packets of one node in the network at most; more are throttled and counted (default: 16)")
         ("fidelity", po::value(&o.fidelity)->value_name("F"), "fast|cycle (default: noc.fidelity)")
         ("vcd", po::value(&o.vcd)->value_name("FILE"), "write link activity (and buffer occupancy, cycle) as VCD")
         ("json", po::bool_switch(&o.json), "print JSON");
     if (!parse_options("noc", "[options]", args, desc)) return 0;
 
     const arch_config arch = load_common(o.common);
+    if (!o.vcd.empty()) sw::check_writable(o.vcd, "the VCD");
     const models::noc_config n = noc_of(o, arch);
     const models::traffic_config t = traffic_of(o, n);
     models::energy_ledger ledger;
@@ -198,7 +210,8 @@ int noc_command(const arguments& args) {
     }
     sc_core::sc_start();
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!o.vcd.empty()) traces::write_vcd(activity, o.vcd, {});
+    if (!o.vcd.empty())
+        sw::write_file_atomically(o.vcd, "the VCD", [&](std::ostream& out) { traces::write_vcd(activity, out, {}); });
     const json r = results(n, t, o, stats, ledger, wall_s);
     if (o.json)
         std::cout << r.dump(2) << '\n';

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <set>
 
+#include <boost/optional.hpp>
+
 #include "platform/logging.h"
 #include "sw/ir/input_error.h"
 
@@ -24,11 +26,32 @@ void add_common_options(po::options_description& desc, common_options& common) {
          "trace|debug|info|warn|error|off");
 }
 
+namespace {
+
+bool is_unsigned(const boost::any& value) {
+    const std::type_info& t = value.type();
+    return t == typeid(unsigned) || t == typeid(unsigned long) || t == typeid(unsigned long long) ||
+           t == typeid(boost::optional<unsigned>);
+}
+
+// Boost converts "-3" to an unsigned option by wrapping it to 2^64 - 3: refused instead.
+void refuse_negative_unsigned(const po::parsed_options& parsed, const po::variables_map& vm) {
+    for (const auto& option : parsed.options)
+        for (const auto& token : option.value)
+            if (!token.empty() && token.front() == '-' && vm.count(option.string_key) &&
+                is_unsigned(vm[option.string_key].value()))
+                throw input_error("--" + option.string_key + ": " + token + "; expected a non-negative integer");
+}
+
+}  // namespace
+
 bool parse_options(const std::string& command, const std::string& usage, const arguments& args,
                    po::options_description& desc, const po::positional_options_description& positional) {
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+        const po::parsed_options parsed = po::command_line_parser(args).options(desc).positional(positional).run();
+        po::store(parsed, vm);
+        refuse_negative_unsigned(parsed, vm);
         if (vm.count("help")) {
             std::cout << "usage: aimcsim " << command << ' ' << usage << "\n\n" << desc << '\n';
             return false;

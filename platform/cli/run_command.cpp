@@ -9,6 +9,7 @@
 #include "platform/report.h"
 #include "platform/report_csv.h"
 #include "platform/runtime.h"
+#include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 #include "platform/trace_output.h"
 
@@ -81,6 +82,8 @@ int run_command(const arguments& args) {
     if (!parse_options("run", "[options]", args, desc)) return 0;
     check(o);
     check_trace_options(o.traces);
+    for (const char* file : {"report.json", "layers.csv", "tiles.csv"})
+        sw::check_writable((std::filesystem::path(o.out_dir) / file).string(), "the report");
 
     const auto wall_start = std::chrono::steady_clock::now();
     const arch_config arch = load_common(o.common);
@@ -96,7 +99,6 @@ int run_command(const arguments& args) {
     load_schedule(target, sched, o.inferences, source);
     const run_timing timing = run_schedule(target, sched, o.inferences, source);
 
-    std::filesystem::create_directories(o.out_dir);
     run_info info{arch.source, source, o.inferences, o.common.seed, 0.0, o.mode, {}};
     info.balance = o.schedule.empty() ? balanced.stop : "schedule given (--schedule)";
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -1,13 +1,13 @@
 // aimcsim sweep: run a study's points in parallel processes, resumable, and collect a CSV; or
 // emit the same points as a Slurm job array or a GNU parallel job list, then --merge.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <unistd.h>
 
 #include "platform/cli/options.h"
 #include "platform/study/sweep_runner.h"
+#include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::platform {
@@ -24,7 +24,15 @@ struct sweep_args {
     bool merge = false;
 };
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+// A word for sh: in single quotes, each ' written as '\'' (nothing inside is expanded). A newline
+// would end an #SBATCH line, so paths with one are refused.
+std::string quoted(const std::string& s) {
+    if (s.find_first_of("\n\r") != std::string::npos)
+        throw input_error("\"" + s + "\": a path with a line break; expected one that a job script can hold");
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
 
 std::string point_line(const sweep_args& a, const std::string& point) {
     return quoted(fs::read_symlink("/proc/self/exe").string()) + " sweep " + quoted(fs::absolute(a.study_file).string()) +
@@ -40,16 +48,19 @@ void emit(const study& s, const sweep_args& a) {
     fs::create_directories(a.dir);
     if (a.emit == "parallel") {
         const std::string jobs = (fs::path(a.dir) / "jobs.txt").string();
-        std::ofstream out(jobs);
-        for (const auto& p : s.points) out << point_line(a, std::to_string(p.id)) << '\n';
+        sw::write_file_atomically(jobs, "the job list", [&](std::ostream& out) {
+            for (const auto& p : s.points) out << point_line(a, std::to_string(p.id)) << '\n';
+        });
         std::cout << "wrote " << jobs << " (" << s.points.size() << " points); run:\n  parallel -j N < " << jobs
                   << "\n  " << merge_line(a) << '\n';
     } else if (a.emit == "slurm") {
         const std::string script = (fs::path(a.dir) / "sweep.sbatch").string();
-        std::ofstream out(script);
-        out << "#!/bin/bash\n#SBATCH --job-name=aimcsim-" << s.name << "\n#SBATCH --array=0-" << s.points.size() - 1
-            << "\n#SBATCH --output=" << fs::absolute(a.dir).string() << "/slurm-%A_%a.out\n"
-            << point_line(a, "\"$SLURM_ARRAY_TASK_ID\"") << '\n';
+        const std::string line = point_line(a, "\"$SLURM_ARRAY_TASK_ID\"");
+        sw::write_file_atomically(script, "the Slurm script", [&](std::ostream& out) {
+            out << "#!/bin/bash\n#SBATCH --job-name=aimcsim-" << s.name << "\n#SBATCH --array=0-" << s.points.size() - 1
+                << "\n#SBATCH --output=" << quoted(fs::absolute(a.dir).string() + "/slurm-%A_%a.out") << "\n"
+                << line << '\n';
+        });
         std::cout << "wrote " << script << " (" << s.points.size() << " array tasks); run:\n  sbatch " << script
                   << "\n  then: " << merge_line(a) << '\n';
     } else {
@@ -85,6 +96,7 @@ int sweep_command(const arguments& args) {
     if (a.jobs < 1 || a.jobs > 1024) throw input_error("-j: " + std::to_string(a.jobs) + " is out of range; expected 1..1024");
 
     const study s = load_study(a.study_file);
+    if (!a.merge && a.point < 0) check_study(s);
     if (a.dir.empty()) a.dir = "sweep_" + s.name;
     const sweep_options o{a.dir, a.jobs, isatty(STDERR_FILENO) == 1};
     if (!a.emit.empty()) {

@@ -57,6 +57,8 @@ Eigen::MatrixXf uniform_matrix(Eigen::Index rows, Eigen::Index cols, std::mt1993
     return m;
 }
 
+constexpr unsigned max_tile_samples = 1000000;  // a few minutes of MVMs on the largest tile
+
 // Uniform random weights in [-1, 1] on the whole array and `samples` uniform random input vectors:
 // RMS error against the exact product, relative to the output full scale (rows x max|w| x max|x|)
 // and to the RMS exact output.
@@ -126,7 +128,8 @@ int tile_report_command(const arguments& args) {
         "also run the numerics on random weights and inputs and report the MVM error")(
         "samples", po::value(&samples)->value_name("N")->default_value(100), "input vectors for --functional");
     if (!parse_options("tile-report", "[options]", args, desc)) return 0;
-    if (samples == 0) throw input_error("--samples: 0; expected at least 1");
+    if (samples == 0 || samples > max_tile_samples)
+        throw input_error("--samples: " + std::to_string(samples) + "; expected 1.." + std::to_string(max_tile_samples));
     const arch_config arch = load_common(common);
     if (arch.tile_type != tile_kind::aimc)
         throw input_error(arch.source + ": tile.type: npu; expected aimc (tile-report derives an AIMC tile)");

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iomanip>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "models/aimc/technology.h"
 #include "models/aimc/tile_cost.h"
@@ -22,8 +24,13 @@ namespace {
 
 using models::core_kind;
 
-constexpr double max_clock_ghz = 100;  // catches clocks given in MHz or Hz
+constexpr double min_clock_ghz = 1e-3;  // 1 MHz
+constexpr double max_clock_ghz = 100;   // catches clocks given in MHz or Hz
 constexpr double max_bytes = 1ull << 40;
+// Limits on times and rates, so that no derived time overflows (docs/architecture.md).
+constexpr double max_step_ns = 1e6;     // one ADC step, pulse, settling or reconfiguration: 1 ms
+constexpr double min_rate = 1e-6;       // bytes or elements per cycle or per ns
+constexpr double max_mvm_ns = 1e9;      // one MVM of the tile, derived from its keys: 1 s
 
 const enum_names<models::technology> technologies = {
     {"pcm", models::technology::pcm},   {"rram", models::technology::rram},
@@ -42,7 +49,9 @@ const enum_names<models::adc_kind> adc_kinds = {{"sar", models::adc_kind::sar},
                                                 {"cco", models::adc_kind::cco},
                                                 {"flash", models::adc_kind::flash}};
 
-const limits clock_range = limits::positive(max_clock_ghz);
+const limits clock_range = limits::between(min_clock_ghz, max_clock_ghz);
+const limits step_range = limits::positive(max_step_ns);
+const limits rate_range = limits::at_least(min_rate);
 const limits non_negative = limits::non_negative();
 const limits positive = limits::positive();
 
@@ -66,7 +75,7 @@ void read_adc(yaml_map m, models::adc_config& adc, unsigned tile_cols) {
     m.read("type", adc.kind, adc_kinds);
     m.read("bits", adc.bits, limits::between(1, 16));
     m.read("columns_per_adc", adc.columns_per_adc, limits::between(1, tile_cols));
-    m.read("step_ns", adc.step_ns, positive);
+    m.read("step_ns", adc.step_ns, step_range);
     read_optional(m, "fom_fj_per_step", adc.fom_fj_per_step, non_negative);
     read_optional(m, "area_um2", adc.area_um2, non_negative);
     m.read("integrating", adc.integrating, booleans);
@@ -119,6 +128,15 @@ void check_device(yaml_map& m, const models::tile_config& t) {
     if (t.levels && *t.levels == 1) m.get("levels").fail("1 level", "0 (analogue) or at least 2");
 }
 
+// Each key is bounded, but an MVM multiplies several of them (2^16 - 1 pulses of pulse_ns, ...).
+void check_mvm_time(yaml_map& m, const models::tile_config& t) {
+    const double ns = models::to_ns(models::compute_mvm_cost(t, 0, 0).total);
+    if (ns > max_mvm_ns)
+        m.get("pulse_ns").fail("an MVM of this tile takes " + (std::ostringstream() << std::setprecision(3) << ns).str() +
+                                   " ns (input_bits, pulse_ns, settle_ns, adc.step_ns, adc.bits, clock_ghz)",
+                               "an MVM of at most 1e9 ns (1 s)");
+}
+
 const enum_names<tile_kind> tile_kinds = {{"aimc", tile_kind::aimc}, {"npu", tile_kind::npu}};
 
 void read_npu(yaml_map m, models::npu_config& n) {
@@ -129,7 +147,7 @@ void read_npu(yaml_map m, models::npu_config& n) {
     m.read("sram_kib", n.sram_kib, limits::between(0, max_bytes / 1024));
     m.read("sram_pj_per_byte", n.sram_pj_per_byte, non_negative);
     m.read("dram_pj_per_byte", n.dram_pj_per_byte, non_negative);
-    m.read("dram_bytes_per_ns", n.dram_bytes_per_ns, positive);
+    m.read("dram_bytes_per_ns", n.dram_bytes_per_ns, rate_range);
     m.read("static_mw", n.static_mw, non_negative);
     m.read("area_mm2", n.area_mm2, non_negative);
     m.done();
@@ -157,9 +175,9 @@ void read_tile(yaml_map m, arch_config& a) {
     read_adc(m.map("adc"), t.adc, t.cols);
     read_noise(m.map("noise"), t.noise);
     m.read("clock_ghz", t.clock_ghz, clock_range);
-    m.read("pulse_ns", t.pulse_ns, positive);
-    m.read("settle_ns", t.settle_ns, non_negative);
-    m.read("digital_cycles", t.digital_cycles, non_negative);
+    m.read("pulse_ns", t.pulse_ns, step_range);
+    m.read("settle_ns", t.settle_ns, limits::between(0, max_step_ns));
+    m.read("digital_cycles", t.digital_cycles, limits::between(0, max_step_ns));
     m.read("read_voltage", t.read_voltage, limits::positive(5));
     m.read("mean_weight_fraction", t.mean_weight_fraction, fraction);
     m.read("mean_input_fraction", t.mean_input_fraction, fraction);
@@ -176,6 +194,7 @@ void read_tile(yaml_map m, arch_config& a) {
     if (t.inputs == models::input_encoding::bit_serial && t.input_bits < 2)
         m.get("input_bits").fail("1-bit bit-serial inputs", "at least 2 bits (two's complement passes)");
     check_device(m, t);
+    check_mvm_time(m, t);
     m.done();
 }
 
@@ -207,7 +226,7 @@ void read_noc(yaml_map m, models::noc_config& n) {
     m.read("credit_cycles", n.credit_cycles, limits::between(0, 1000));
     m.read("circuit_lanes", n.circuit_lanes, limits::between(1, 64));
     m.read("circuit_contexts", n.circuit_contexts, limits::between(1, 64));
-    m.read("circuit_reconfig_ns", n.circuit_reconfig_ns, non_negative);
+    m.read("circuit_reconfig_ns", n.circuit_reconfig_ns, limits::between(0, max_step_ns));
     m.read("circuit_reconfig_pj", n.circuit_reconfig_pj, non_negative);
     m.read("trace", n.trace, noc_traces);
     m.done();
@@ -220,40 +239,65 @@ bool is_function_name(const std::string& name) {
            });
 }
 
+// A core's function table while its `functions` map is read; found by name in log time, so a
+// table of any size is read in n log n.
+class function_table {
+public:
+    explicit function_table(std::vector<models::core_function> defaults) {
+        for (auto& f : defaults) add(std::move(f));
+    }
+    std::optional<models::core_function>* find(const std::string& name) {
+        const auto it = m_index.find(name);
+        return it == m_index.end() || !m_slots[it->second] ? nullptr : &m_slots[it->second];
+    }
+    void add(models::core_function f) {
+        const auto [it, added] = m_index.emplace(f.name, m_slots.size());
+        if (added) m_slots.emplace_back();
+        m_slots[it->second] = std::move(f);
+    }
+    // In the defaults' order, then in the order added.
+    std::vector<models::core_function> functions() const {
+        std::vector<models::core_function> out;
+        for (const auto& f : m_slots)
+            if (f) out.push_back(*f);
+        return out;
+    }
+
+private:
+    std::vector<std::optional<models::core_function>> m_slots;  // nullopt: removed
+    std::map<std::string, std::size_t> m_index;
+};
+
 // One entry of a `functions` map: a map updates (or adds) the function, null removes it.
-void read_function(const std::string& name, const yaml_value& value, std::vector<models::core_function>& functions) {
+void read_function(const std::string& name, const yaml_value& value, function_table& table) {
     if (!is_function_name(name)) value.fail("invalid function name", "a lower-case identifier such as relu");
-    const auto it = std::find_if(functions.begin(), functions.end(), [&](const auto& f) { return f.name == name; });
+    std::optional<models::core_function>* known = table.find(name);
     if (!value.present()) {
-        if (it != functions.end()) functions.erase(it);
+        if (known) known->reset();
         return;
     }
-    const bool known = it != functions.end();
-    models::core_function f = known ? *it : models::core_function{name};
+    models::core_function f = known ? **known : models::core_function{name};
     yaml_map m(value);
     if (!known) {  // a new function has no defaults to fall back on
         m.require("elements_per_lane_cycle", "a number > 0 (new function)");
         m.require("pj_per_element", "a number >= 0 (new function)");
     }
-    m.read("elements_per_lane_cycle", f.elements_per_lane_cycle, positive);
+    m.read("elements_per_lane_cycle", f.elements_per_lane_cycle, rate_range);
     m.read("pj_per_element", f.pj_per_element, non_negative);
     m.done();
-    if (known)
-        *it = f;
-    else
-        functions.push_back(f);
+    table.add(f);
 }
 
 void read_functions(const yaml_value& value, models::core_config& core) {
-    core.functions = default_functions(core.kind);
+    function_table table(default_functions(core.kind));
     if (value.present()) {
-        yaml_map table(value);
-        for (const auto& [name, entry] : table.entries()) read_function(name, entry, core.functions);
+        yaml_map entries(value);
+        for (const auto& [name, entry] : entries.entries()) read_function(name, entry, table);
     }
+    core.functions = table.functions();
     std::vector<std::string> missing;
     for (const auto& name : required_functions(core.kind))
-        if (std::none_of(core.functions.begin(), core.functions.end(), [&](const auto& f) { return f.name == name; }))
-            missing.push_back(name);
+        if (!table.find(name)) missing.push_back(name);
     if (!missing.empty())
         value.fail("lacks " + join_names(missing), "at least " + join_names(required_functions(core.kind)));
 }
@@ -272,7 +316,7 @@ void read_core(yaml_map m, models::core_config& c, core_kind kind) {
 void read_scratchpad(yaml_map m, models::scratchpad_config& s) {
     m.read("bytes", s.bytes, limits::between(1, max_bytes));
     m.read("banks", s.banks, limits::between(1, 1024));
-    m.read("bytes_per_cycle", s.bytes_per_cycle, positive);
+    m.read("bytes_per_cycle", s.bytes_per_cycle, rate_range);
     m.read("ports", s.ports, limits::between(1, 16));
     m.read("double_buffered", s.double_buffered, booleans);
     m.read("clock_ghz", s.clock_ghz, clock_range);

@@ -74,6 +74,8 @@ grid read_pattern(const yaml_value& value, unsigned cols, unsigned rows) {
 void apply_place(const yaml_value& value, grid& g) {
     const auto cols = static_cast<unsigned>(g[0].size());
     const auto rows = static_cast<unsigned>(g.size());
+    if (value.node().IsSequence() && value.node().size() > std::size_t(cols) * rows)
+        value.fail(count_of(value.node().size(), "entries"), "at most one per node (" + count_of(cols * rows, "nodes") + ")");
     for (const auto& item : value.items()) {
         yaml_map entry(item);
         const yaml_value at = entry.require("at", "[x, y]");

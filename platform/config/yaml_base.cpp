@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 namespace aimcsim::platform {
@@ -34,13 +36,12 @@ std::optional<map_entry> find_entry(const YAML::Node& map, const std::string& ke
 // The reader's key rules, checked here because merging would hide a duplicate key.
 void check_keys(const YAML::Node& map, const std::string& path, const std::string& file) {
     const yaml_origin where(file);
-    std::vector<std::string> seen;
+    std::set<std::string> seen;
     for (const auto& kv : map) {
         if (!kv.first.IsScalar()) where.fail(path, kv.first.Mark(), "a key is not a scalar", "plain key names");
         const std::string& key = kv.first.Scalar();
-        if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        if (!seen.insert(key).second)
             where.fail(child_path(path, key), kv.first.Mark(), "duplicate key", "each key at most once");
-        seen.push_back(key);
     }
 }
 
@@ -56,18 +57,22 @@ public:
         }
         check_keys(base, path, m_origin.file_of(path));
         check_keys(over, path, m_file);
+        std::map<std::string, map_entry> mine;  // keys checked above: scalars, each once
+        for (const auto& kv : over) mine.emplace(kv.first.Scalar(), map_entry{kv.first, kv.second});
+        std::set<std::string> inherited;
         YAML::Node out(YAML::NodeType::Map);
         for (const auto& kv : base) {  // in the base's order
             const std::string at = child_path(path, kv.first.Scalar());
-            if (const auto mine = find_entry(over, kv.first.Scalar())) {
-                out.force_insert(mine->key, merge(kv.second, mine->value, at));
+            inherited.insert(kv.first.Scalar());
+            if (const auto it = mine.find(kv.first.Scalar()); it != mine.end()) {
+                out.force_insert(it->second.key, merge(kv.second, it->second.value, at));
             } else {
                 m_origin.add_source(at, m_origin.file_of(at));  // before `path` becomes m_file's
                 out.force_insert(kv.first, kv.second);
             }
         }
         for (const auto& kv : over)
-            if (!find_entry(base, kv.first.Scalar())) {
+            if (!inherited.count(kv.first.Scalar())) {
                 m_origin.set_source(child_path(path, kv.first.Scalar()), m_file);
                 out.force_insert(kv.first, kv.second);
             }
@@ -100,6 +105,10 @@ std::optional<std::string> read_text(const std::string& path, std::string& probl
     if (fs::is_regular_file(path, error)) in.open(path);
     if (!in.is_open()) {
         problem = exists ? "cannot read the file" : "no such file";
+        return std::nullopt;
+    }
+    if (const auto size = fs::file_size(path, error); !error && size > max_yaml_bytes) {
+        problem = "a file of " + std::to_string(size) + " bytes, larger than " + std::to_string(max_yaml_bytes);
         return std::nullopt;
     }
     std::ostringstream text;

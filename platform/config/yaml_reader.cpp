@@ -255,15 +255,15 @@ yaml_map::yaml_map(const yaml_value& value)
         const YAML::Mark mark = kv.first.Mark();
         if (!kv.first.IsScalar()) m_origin->fail(m_path, mark, "a key is not a scalar", "plain key names");
         const std::string key = kv.first.Scalar();
-        if (find(key)) m_origin->fail(child_path(key), mark, "duplicate key", "each key at most once");
+        if (!m_index.emplace(key, m_entries.size()).second)
+            m_origin->fail(child_path(key), mark, "duplicate key", "each key at most once");
         m_entries.push_back({key, mark, kv.second});
     }
 }
 
 const yaml_map::entry* yaml_map::find(const std::string& key) const {
-    for (const auto& e : m_entries)
-        if (e.key == key) return &e;
-    return nullptr;
+    const auto it = m_index.find(key);
+    return it == m_index.end() ? nullptr : &m_entries[it->second];
 }
 
 std::string yaml_map::child_path(const std::string& key) const { return m_path.empty() ? key : m_path + "." + key; }
@@ -271,7 +271,7 @@ std::string yaml_map::child_path(const std::string& key) const { return m_path.e
 bool yaml_map::has(const std::string& key) const { return find(key) != nullptr; }
 
 yaml_value yaml_map::get(const std::string& key) {
-    if (std::find(m_known.begin(), m_known.end(), key) == m_known.end()) m_known.push_back(key);
+    if (m_known_set.insert(key).second) m_known.push_back(key);
     if (const entry* e = find(key)) return yaml_value(*m_origin, e->value, child_path(key), e->mark);
     return yaml_value(*m_origin, YAML::Node(), child_path(key), m_mark);
 }
@@ -310,7 +310,7 @@ std::vector<std::pair<std::string, yaml_value>> yaml_map::entries() {
 
 void yaml_map::done() const {
     for (const auto& e : m_entries)
-        if (std::find(m_known.begin(), m_known.end(), e.key) == m_known.end())
+        if (!m_known_set.count(e.key))
             m_origin->fail(child_path(e.key), e.mark, "unknown key", "one of " + join_names(m_known));
 }
 

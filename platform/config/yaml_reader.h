@@ -4,6 +4,8 @@
 // "--set <override>: <key.path>: ..." when the offending node came from a --set override.
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -129,7 +131,9 @@ private:
     std::string m_path;
     YAML::Mark m_mark;
     std::vector<entry> m_entries;
+    std::map<std::string, std::size_t> m_index;  // key -> entry: maps of any size read in n log n
     std::vector<std::string> m_known;  // in the order they were asked for
+    std::set<std::string> m_known_set;
 };
 
 std::string join_names(const std::vector<std::string>& names);

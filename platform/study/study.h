@@ -7,6 +7,8 @@
 
 namespace aimcsim::platform {
 
+constexpr std::size_t max_study_points = 100000;  // per study, counted before a grid is expanded
+
 struct study_point {
     std::size_t id = 0;
     std::vector<std::string> values;  // one per study axis, as given
@@ -28,7 +30,13 @@ struct study {
 };
 
 // Throws input_error naming the file, line and key: unknown key, empty grid or list, a point
-// whose keys differ from the others, bad types.
+// whose keys differ from the others, more than max_study_points points, a name that is not a
+// plain file name, bad types.
 study load_study(const std::string& path);
+
+// Before any point runs: the network exists, and the architecture takes the overrides of every
+// point that is the first with some value of some axis (so every value is tried once). Throws
+// input_error naming the study and the point.
+void check_study(const study& s);
 
 }  // namespace aimcsim::platform

@@ -12,6 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sw/common/json_file.h"
+#include "sw/common/output_file.h"
+#include "sw/ir/input_error.h"
+
 namespace aimcsim::platform {
 namespace {
 
@@ -60,8 +64,9 @@ int record_outcome(const sweep_options& o, std::size_t id, int raw_status) {
     const int status = WEXITSTATUS(raw_status);
     if (status != 0) {
         const std::string dir = point_dir(o, id);
-        std::ofstream(dir + "/failed.json") << json{{"status", status}, {"message", last_line(dir + "/stderr.txt")}}.dump()
-                                            << '\n';
+        const json failure = {{"status", status}, {"message", last_line(dir + "/stderr.txt")}};
+        sw::write_file_atomically(dir + "/failed.json", "the failure record",
+                                  [&](std::ostream& out) { out << failure.dump() << '\n'; });
     }
     return status;
 }
@@ -81,9 +86,28 @@ std::string point_dir(const sweep_options& o, std::size_t id) {
     return (fs::path(o.dir) / name.str()).string();
 }
 
+namespace {
+
+// The object in a point's report.json or failed.json; null, with `problem` set, if it is absent or
+// does not parse (an empty or garbage file counts as missing, so the point runs again).
+json read_point_file(const fs::path& path, std::string* problem = nullptr) {
+    std::error_code error;
+    if (!fs::exists(path, error)) return json();
+    try {
+        json j = sw::read_json_file(path.string(), "a point's JSON record");
+        if (j.is_object()) return j;
+        if (problem) *problem = path.string() + ": not a JSON object";
+    } catch (const input_error& e) {
+        if (problem) *problem = e.what();
+    }
+    return json();
+}
+
+}  // namespace
+
 bool point_finished(const sweep_options& o, std::size_t id) {
     const fs::path dir = point_dir(o, id);
-    return fs::exists(dir / "report.json") || fs::exists(dir / "failed.json");
+    return read_point_file(dir / "report.json").is_object() || read_point_file(dir / "failed.json").is_object();
 }
 
 int run_point(const study& s, std::size_t id, const sweep_options& o) {
@@ -154,16 +178,16 @@ std::string csv_field(const std::string& text) {
     return quoted + "\"";
 }
 
-json read_json_file(const fs::path& path) {
-    std::ifstream in(path);
-    return json::parse(in, nullptr, false);
+// A metric as its CSV cell: empty when the report lacks it.
+std::string metric_cell(const json& report, const char* pointer) {
+    const json::json_pointer at(pointer);
+    return report.contains(at) ? csv_field(report.at(at).dump()) : "";
 }
 
 }  // namespace
 
 std::size_t write_results_csv(const study& s, const sweep_options& o, const std::string& csv_path) {
-    std::ofstream csv(csv_path);
-    if (!csv) throw std::runtime_error("cannot write " + csv_path);
+    std::ostringstream csv;  // built whole first: the file is replaced only by a complete table
     csv << "point,status";
     for (const auto& axis : s.axes) csv << ',' << csv_field(axis);
     for (const auto& [column, pointer] : metrics) csv << ',' << column;
@@ -171,19 +195,21 @@ std::size_t write_results_csv(const study& s, const sweep_options& o, const std:
     std::size_t failed = 0;
     for (const auto& p : s.points) {
         const fs::path dir = point_dir(o, p.id);
-        const json report = read_json_file(dir / "report.json");
+        std::string problem;
+        const json report = read_point_file(dir / "report.json", &problem);
         const bool ok = report.is_object();
-        const json failure = ok ? json() : read_json_file(dir / "failed.json");
+        const json failure = ok ? json() : read_point_file(dir / "failed.json", &problem);
         const std::string status = ok ? "ok" : failure.is_object() ? "failed" : "missing";
+        if (!ok && !failure.is_object() && !problem.empty())
+            std::cerr << "aimcsim: warning: " << problem << "; point " << p.id << " counted missing (it reruns when the sweep runs again)\n";
         failed += ok ? 0 : 1;
         csv << p.id << ',' << status;
         for (const auto& v : p.values) csv << ',' << csv_field(v);
-        for (const auto& [column, pointer] : metrics) {
-            csv << ',';
-            if (ok && report.contains(json::json_pointer(pointer))) csv << report.at(json::json_pointer(pointer)).dump();
-        }
-        csv << ',' << csv_field(failure.is_object() ? failure.value("message", "") : "") << '\n';
+        for (const auto& [column, pointer] : metrics) csv << ',' << (ok ? metric_cell(report, pointer) : "");
+        const json message = failure.is_object() ? failure.value("message", json()) : json();
+        csv << ',' << csv_field(message.is_string() ? message.get<std::string>() : problem) << '\n';
     }
+    sw::write_file_atomically(csv_path, "the results CSV", [&](std::ostream& out) { out << csv.str(); });
     return failed;
 }
 

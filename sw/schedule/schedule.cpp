@@ -1,11 +1,13 @@
 #include "sw/schedule/schedule.h"
 
 #include <algorithm>
-#include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "sw/common/json_file.h"
+#include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::sw {
@@ -77,7 +79,11 @@ private:
     void object(const json& j, const std::string& path, std::initializer_list<const char*> keys) const;
     const json& member(const json& j, const std::string& path, const char* key) const;
     const json& array(const json& j, const std::string& path) const;
-    std::uint64_t whole(const json& j, const std::string& path, std::uint64_t min = 0) const;
+    std::uint64_t whole(const json& j, const std::string& path, std::uint64_t min = 0,
+                        std::uint64_t max = max_schedule_count) const;
+    unsigned dimension(const json& j, const std::string& path, unsigned min = 0) const {
+        return static_cast<unsigned>(whole(j, path, min, max_schedule_dimension));
+    }
     int index(const json& j, const std::string& path, int min, std::size_t end, const char* what) const;
     std::string text(const json& j, const std::string& path) const;
 
@@ -87,7 +93,7 @@ private:
     int node(const json& j, const std::string& path) const {
         return index(j, path, 0, std::size_t(m_sched.mesh_cols) * m_sched.mesh_rows, "mesh nodes");
     }
-    double number(const json& j, const std::string& path) const;
+    double number(const json& j, const std::string& path, double max) const;
     void read_header(const json& j);
     void read_layers(const json& j);
     void read_phases(const json& j);
@@ -127,10 +133,10 @@ const json& reader::array(const json& j, const std::string& path) const {
     return j;
 }
 
-std::uint64_t reader::whole(const json& j, const std::string& path, std::uint64_t min) const {
+std::uint64_t reader::whole(const json& j, const std::string& path, std::uint64_t min, std::uint64_t max) const {
     const bool ok = j.is_number_unsigned() || (j.is_number_integer() && j.get<std::int64_t>() >= 0);
-    if (!ok || j.get<std::uint64_t>() < min)
-        fail(path, "expected an integer >= " + std::to_string(min) + ", got " + j.dump());
+    if (!ok || j.get<std::uint64_t>() < min || j.get<std::uint64_t>() > max)
+        fail(path, "expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " + j.dump());
     return j.get<std::uint64_t>();
 }
 
@@ -143,8 +149,9 @@ int reader::index(const json& j, const std::string& path, int min, std::size_t e
     return static_cast<int>(v);
 }
 
-double reader::number(const json& j, const std::string& path) const {
-    if (!j.is_number() || j.get<double>() < 0) fail(path, "expected a non-negative number, got " + j.dump());
+double reader::number(const json& j, const std::string& path, double max) const {
+    if (!j.is_number() || !(j.get<double>() >= 0 && j.get<double>() <= max))
+        fail(path, "expected a number in [0, " + json(max).dump() + "], got " + j.dump());
     return j.get<double>();
 }
 
@@ -161,14 +168,14 @@ void reader::read_header(const json& j) {
     const json& net = member(j, "", "network");
     object(net, "network", {"name", "static_macs", "dynamic_macs", "weights"});
     m_sched.network = text(member(net, "network", "name"), "network.name");
-    m_sched.static_macs = whole(member(net, "network", "static_macs"), "network.static_macs");
-    m_sched.dynamic_macs = whole(member(net, "network", "dynamic_macs"), "network.dynamic_macs");
-    m_sched.weights = whole(member(net, "network", "weights"), "network.weights");
+    m_sched.static_macs = whole(member(net, "network", "static_macs"), "network.static_macs", 0, max_schedule_macs);
+    m_sched.dynamic_macs = whole(member(net, "network", "dynamic_macs"), "network.dynamic_macs", 0, max_schedule_macs);
+    m_sched.weights = whole(member(net, "network", "weights"), "network.weights", 0, max_schedule_macs);
     m_sched.arch = text(member(j, "", "arch"), "arch");
     const json& mesh = member(j, "", "mesh");
     object(mesh, "mesh", {"cols", "rows"});
-    m_sched.mesh_cols = static_cast<unsigned>(whole(member(mesh, "mesh", "cols"), "mesh.cols", 1));
-    m_sched.mesh_rows = static_cast<unsigned>(whole(member(mesh, "mesh", "rows"), "mesh.rows", 1));
+    m_sched.mesh_cols = dimension(member(mesh, "mesh", "cols"), "mesh.cols", 1);
+    m_sched.mesh_rows = dimension(member(mesh, "mesh", "rows"), "mesh.rows", 1);
 }
 
 void reader::read_layers(const json& j) {
@@ -180,9 +187,9 @@ void reader::read_layers(const json& j) {
         layer_summary s;
         s.name = text(member(l, path, "name"), at(path, "name"));
         s.kind = text(member(l, path, "kind"), at(path, "kind"));
-        s.macs = whole(member(l, path, "macs"), at(path, "macs"));
-        s.weights = whole(member(l, path, "weights"), at(path, "weights"));
-        s.tiles = static_cast<unsigned>(whole(member(l, path, "tiles"), at(path, "tiles")));
+        s.macs = whole(member(l, path, "macs"), at(path, "macs"), 0, max_schedule_macs);
+        s.weights = whole(member(l, path, "weights"), at(path, "weights"), 0, max_schedule_macs);
+        s.tiles = dimension(member(l, path, "tiles"), at(path, "tiles"));
         const json& u = member(l, path, "spatial_utilization");
         if (!u.is_number() || u.get<double>() < 0 || u.get<double>() > 1)
             fail(at(path, "spatial_utilization"), "expected a number in [0, 1], got " + u.dump());
@@ -198,8 +205,9 @@ void reader::read_phases(const json& j) {
     for (std::size_t i = 0; i < phases.size(); ++i) {
         const std::string path = at("phases", i);
         object(phases[i], path, {"program_ns", "program_pj"});
-        m_sched.phases.push_back({number(member(phases[i], path, "program_ns"), at(path, "program_ns")),
-                                  number(member(phases[i], path, "program_pj"), at(path, "program_pj"))});
+        m_sched.phases.push_back(
+            {number(member(phases[i], path, "program_ns"), at(path, "program_ns"), max_simulated_ns),
+             number(member(phases[i], path, "program_pj"), at(path, "program_pj"), std::numeric_limits<double>::max())});
     }
 }
 
@@ -207,17 +215,17 @@ weight_block reader::read_block(const json& j, const std::string& path) const {
     object(j, path, {"layer", "row0", "rows", "col0", "cols", "at", "groups"});
     weight_block b;
     b.layer = layer_index(member(j, path, "layer"), at(path, "layer"));
-    b.row0 = static_cast<unsigned>(whole(member(j, path, "row0"), at(path, "row0")));
-    b.rows = static_cast<unsigned>(whole(member(j, path, "rows"), at(path, "rows"), 1));
-    b.col0 = static_cast<unsigned>(whole(member(j, path, "col0"), at(path, "col0")));
-    b.cols = static_cast<unsigned>(whole(member(j, path, "cols"), at(path, "cols"), 1));
+    b.row0 = dimension(member(j, path, "row0"), at(path, "row0"));
+    b.rows = dimension(member(j, path, "rows"), at(path, "rows"), 1);
+    b.col0 = dimension(member(j, path, "col0"), at(path, "col0"));
+    b.cols = dimension(member(j, path, "cols"), at(path, "cols"), 1);
     if (j.contains("at")) {
         const json& a = array(j["at"], at(path, "at"));
         if (a.size() != 2) fail(at(path, "at"), "expected [tile_row, tile_col]");
-        b.tile_row = static_cast<unsigned>(whole(a[0], at(at(path, "at"), 0)));
-        b.tile_col = static_cast<unsigned>(whole(a[1], at(at(path, "at"), 1)));
+        b.tile_row = dimension(a[0], at(at(path, "at"), 0));
+        b.tile_col = dimension(a[1], at(at(path, "at"), 1));
     }
-    if (j.contains("groups")) b.groups = static_cast<unsigned>(whole(j["groups"], at(path, "groups"), 1));
+    if (j.contains("groups")) b.groups = dimension(j["groups"], at(path, "groups"), 1);
     if (b.rows % b.groups || b.cols % b.groups)
         fail(at(path, "groups"), std::to_string(b.groups) + " groups do not divide the block's rows and columns");
     return b;
@@ -300,6 +308,8 @@ unit_program reader::read_unit(const json& j, const std::string& path) const {
     }
     const std::string spath = at(path, "streams");
     const json& streams = array(member(j, path, "streams"), spath);
+    if (streams.size() > max_unit_streams)
+        fail(spath, std::to_string(streams.size()) + " streams; expected at most " + std::to_string(max_unit_streams));
     for (std::size_t s = 0; s < streams.size(); ++s) {
         const json& code = array(streams[s], at(spath, s));
         if (code.empty()) fail(at(spath, s), "expected at least one instruction");
@@ -549,22 +559,11 @@ schedule schedule_from_json(const nlohmann::json& j, const std::string& source) 
 }
 
 void save_schedule(const schedule& s, const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw input_error(path + ": cannot write the schedule");
-    writer(out).schedule_file(s);
-    if (!out) throw input_error(path + ": error while writing the schedule");
+    write_file_atomically(path, "the schedule", [&](std::ostream& out) { writer(out).schedule_file(s); });
 }
 
 schedule load_schedule(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw input_error(path + ": cannot open the schedule");
-    json j;
-    try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
-        throw input_error(path + ": malformed JSON: " + e.what());
-    }
-    return schedule_from_json(j, path);
+    return schedule_from_json(read_json_file(path, "a schedule (aimcsim.schedule/1)"), path);
 }
 
 }  // namespace aimcsim::sw

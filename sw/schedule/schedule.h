@@ -14,6 +14,15 @@
 
 namespace aimcsim::sw {
 
+// Limits of a schedule file (docs/schedule.md): larger values are refused when it is read, so sums
+// and products of counts, bytes and times cannot overflow.
+constexpr std::uint64_t max_schedule_count = std::uint64_t(1) << 40;  // per instruction: messages, MVMs, elements, bytes
+constexpr std::uint64_t max_schedule_macs = std::uint64_t(1) << 53;   // network and layer totals: exact in a double
+constexpr std::uint64_t max_schedule_dimension = 0xffffffffu;         // block rows, columns, offsets, groups; tiles
+constexpr std::size_t max_unit_streams = 1 << 16;                      // streams of one unit
+// The simulated time a run may ask for (10^6 s): sc_time, in ps, ends at 1.8e19 ps.
+constexpr double max_simulated_ns = 1e15;
+
 enum class sched_op { recv, send, mvm, op, load, store };
 
 struct sched_instr {

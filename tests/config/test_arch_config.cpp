@@ -1,5 +1,6 @@
 // Architecture YAML -> validated arch_config: presets, shorthand, overrides and every bad-input class.
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "platform/config/arch_config.h"
+#include "platform/config/core_functions.h"
 #include "sw/ir/input_error.h"
 #include "tests/config/config_test_support.h"
 
@@ -301,7 +303,7 @@ TEST(ArchConfigError, StringWhereIntegerExpected) {
 
 TEST(ArchConfigError, WrongNodeTypes) {
     EXPECT_THAT(parse_error(minimal("noc:\n  clock_ghz: {a: 1}\n")),
-                HasSubstr("inline.yaml:8: noc.clock_ghz: got a map; expected a number in (0, 100]"));
+                HasSubstr("inline.yaml:8: noc.clock_ghz: got a map; expected a number in [0.001, 100]"));
     EXPECT_THAT(parse_error(minimal("tile: [1, 2]\n")), HasSubstr("inline.yaml:7: tile: got a sequence; expected a map"));
     EXPECT_THAT(parse_error(minimal("tile: {rows: 1.5}\n")), HasSubstr("tile.rows: got \"1.5\"; expected an integer"));
     EXPECT_THAT(parse_error(minimal("tile: {adc: {bits: \"8\"}}\n")), HasSubstr("tile.adc.bits: got \"8\""));
@@ -341,7 +343,7 @@ TEST(ArchConfigError, OutOfRange) {
                 HasSubstr("tile.adc.columns_per_adc: 65 is out of range; expected an integer in [1, 64]"));
     EXPECT_THAT(parse_error(minimal("noc: {link_bits: 4}\n")), HasSubstr("noc.link_bits: 4 is out of range"));
     EXPECT_THAT(parse_error(minimal("tile: {clock_ghz: 0}\n")),
-                HasSubstr("tile.clock_ghz: 0 is out of range; expected a number in (0, 100]"));
+                HasSubstr("tile.clock_ghz: 0 is out of range; expected a number in [0.001, 100]"));
     EXPECT_THAT(parse_error(minimal("scratchpad: {pj_per_byte_read: -1}\n")),
                 HasSubstr("scratchpad.pj_per_byte_read: -1 is out of range; expected a number >= 0"));
     EXPECT_THAT(parse_error(minimal("cores: {heavy: {lanes: 0}}\n")), HasSubstr("cores.heavy.lanes: 0 is out of range"));
@@ -463,6 +465,55 @@ TEST(ArchConfigError, OverrideBreakingTheLayoutBlamesTheFileLayout) {
     // Growing the mesh leaves the file's 2-row layout short: the error points at that layout.
     EXPECT_THAT(load_error("minimal.yaml", {"mesh.rows=3"}),
                 HasSubstr("minimal.yaml:7: mesh.layout.rows: has 2 rows; expected 3 rows"));
+}
+
+
+// Each time and rate is bounded so that no derived time overflows: a clock of 1e-308 GHz or a pulse
+// of 1e308 ns ran and reported overflowed times.
+TEST(ArchConfigError, TimesAndRatesThatOverflowAreRefused) {
+    EXPECT_THAT(load_error("minimal.yaml", {"noc.clock_ghz=1e-308"}),
+                HasSubstr("--set noc.clock_ghz=1e-308: noc.clock_ghz: 1e-308 is out of range; expected a number in [0.001, 100]"));
+    EXPECT_THAT(load_error("minimal.yaml", {"tile.pulse_ns=1e308"}),
+                HasSubstr("tile.pulse_ns: 1e308 is out of range; expected a number in (0, 1e+06]"));
+    EXPECT_THAT(load_error("minimal.yaml", {"tile.adc.step_ns=1e300"}), HasSubstr("tile.adc.step_ns: 1e300 is out of range"));
+    EXPECT_THAT(load_error("minimal.yaml", {"scratchpad.bytes_per_cycle=1e-300"}),
+                HasSubstr("scratchpad.bytes_per_cycle: 1e-300 is out of range; expected a number >= 1e-06"));
+    EXPECT_THAT(load_error("minimal.yaml", {"cores.light.functions.relu.elements_per_lane_cycle=1e-300"}),
+                HasSubstr("cores.light.functions.relu.elements_per_lane_cycle: 1e-300 is out of range"));
+    EXPECT_THAT(load_error("minimal.yaml", {"tile.npu.dram_bytes_per_ns=1e-300"}), HasSubstr("tile.npu.dram_bytes_per_ns"));
+    // Within their limits, 2^16 - 1 pulses of 10^5 ns make an MVM of 3.3 s: the derived time is named.
+    EXPECT_THAT(load_error("minimal.yaml", {"tile.pulse_ns=1e5", "tile.input_bits=16"}),
+                HasSubstr("tile.pulse_ns: an MVM of this tile takes 3.28e+09 ns (input_bits, pulse_ns, settle_ns, "
+                          "adc.step_ns, adc.bits, clock_ghz); expected an MVM of at most 1e9 ns (1 s)"));
+}
+
+// Many functions are read by name in log time (a linear search made 150,000 quadratic).
+TEST(ArchConfig, ManyCoreFunctionsAreAllRead) {
+    std::string text = minimal("cores:\n  light:\n    functions:\n");
+    for (int i = 0; i < 20000; ++i) text += "      f" + std::to_string(i) + ": {elements_per_lane_cycle: 1, pj_per_element: 0.5}\n";
+    text += "      add: {pj_per_element: 2}\n      relu: null\n";
+    EXPECT_THAT(parse_error(text), HasSubstr("cores.light.functions: lacks relu"));
+    const std::string without_removal = text.substr(0, text.find("      relu: null"));
+    const arch_config a = parse_arch(without_removal, "inline.yaml");
+    EXPECT_EQ(a.light.functions.size(), default_functions(models::core_kind::light).size() + 20000);
+    ASSERT_NE(function(a.light, "f19999"), nullptr);
+    EXPECT_EQ(function(a.light, "add")->pj_per_element, 2);
+    EXPECT_EQ(a.light.functions.back().name, "f19999");
+}
+
+TEST(ArchConfigError, PlaceWithMoreEntriesThanNodes) {
+    std::string text = "name: x\nmesh:\n  cols: 2\n  rows: 2\n  layout:\n    pattern: [MT]\n    place:\n";
+    for (int i = 0; i < 5; ++i) text += "      - {at: [0, 0], unit: tile}\n";
+    EXPECT_THAT(parse_error(text), HasSubstr("mesh.layout.place: 5 entries; expected at most one per node (4 nodes)"));
+}
+
+TEST(ArchConfigError, FileLargerThanTheLimitIsRefused) {
+    const std::string path = testing::TempDir() + "huge_arch.yaml";
+    const std::string text = minimal() + "# " + std::string(17u << 20, 'x') + "\n";
+    std::ofstream(path) << text;
+    EXPECT_THAT(error_of([&] { load_arch(path); }),
+                HasSubstr("huge_arch.yaml: a file of " + std::to_string(text.size()) +
+                          " bytes, larger than 16777216; expected a readable architecture YAML file"));
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ TEST(NocCli, BadInputExits2NamingTheFlag) {
         {"--mesh 3x3 --traffic bitreversal", "--traffic"}, {"--fidelity exact", "--fidelity"},
         {"--buffer-flits 0", "--buffer-flits"}, {"--vcs 0", "--vcs"},        {"--flit-bits 12", "--flit-bits"},
         {"--packet-flits 0", "--packet-flits"}, {"--cycles 0", "--cycles"},  {"--rate abc", "rate"},
+        {"--cycles -3", "--cycles"},       {"--source-queue 0", "--source-queue"},
     };
     for (const auto& [args, flag] : cases) {
         const auto r = run_cli("noc " + args, dir);
@@ -142,6 +143,43 @@ TEST(NocRun, BadNocKeysNameTheKey) {
         const auto r = run_cli("info --set " + set, dir);
         EXPECT_EQ(r.status, 2) << set;
         EXPECT_NE(r.err.find(set.substr(0, set.find('='))), std::string::npos) << set << ": " << r.err;
+    }
+}
+
+
+// Above saturation (a 16-node line's middle link carries 0.32 flits per cycle each way at rate
+// 0.05 per node), round-robin arbitration starves the far sources, and the drain of their measured
+// packets never ended while the sources kept injecting into unbounded queues (64x1 at the default
+// rate, the same class, ran out of 12 GB). The drain limit and the source queue bound both.
+TEST(NocCli, SaturatedLineFinishesWithBoundedSourceQueues) {
+    const auto dir = temp_dir("noc_saturated");
+    const auto r = run_cli("noc --mesh 16x1 --traffic uniform --fidelity cycle --cycles 200 --rate 0.05 --json", dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_TRUE(j["drain_limited"].get<bool>());
+    EXPECT_GT(j["throttled_in_window"].get<int>(), 0);
+    EXPECT_EQ(j["source_queue_packets"], 16);
+    // The drain limit is one more window: generation stops by cycle 1000 + 2 x 200.
+    EXPECT_LT(j["simulated_cycles"].get<double>(), 1400 + 16 * 16 * 8 * 2);
+}
+
+TEST(NocCli, FullRateInjectionIsThrottledNotQueued) {
+    const auto dir = temp_dir("noc_rate1");
+    const auto r = run_cli("noc --rate 1 --cycles 2000 --json", dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_GT(j["throttled_packets"].get<double>(), 0.5 * 64 * 2000);  // most of 64 nodes x 2000 cycles
+    EXPECT_LT(j["accepted_flits_per_node_cycle"].get<double>(), j["offered_flits_per_node_cycle"].get<double>());
+}
+
+TEST(NocCli, BelowSaturationNothingIsThrottled) {
+    const auto dir = temp_dir("noc_unthrottled");
+    for (const char* fidelity : {"fast", "cycle"}) {
+        const auto r = run_cli(std::string("noc --cycles 2000 --json --fidelity ") + fidelity, dir);
+        ASSERT_EQ(r.status, 0) << r.err;
+        const auto j = nlohmann::json::parse(r.out);
+        EXPECT_EQ(j["throttled_packets"], 0) << fidelity;
+        EXPECT_FALSE(j["drain_limited"].get<bool>()) << fidelity;
     }
 }
 

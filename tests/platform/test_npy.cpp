@@ -1,4 +1,6 @@
 // The .npy reader behind --inputs and --labels.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "platform/npy_file.h"
@@ -34,6 +36,68 @@ TEST(BadInput, NpyThatIsNotOneNamesTheFile) {
                                      << "{'descr': '<f4', 'fortran_order': False, 'shape': (10, 4), }" << std::string(5, ' ') << '\n'
                                      << "abcd";
     EXPECT_THROW(platform::read_npy((dir / "short.npy").string()), input_error);
+}
+
+
+// A version-1 .npy file with this shape text and these float32 values.
+std::filesystem::path write_npy(const std::filesystem::path& path, const std::string& shape, const std::vector<float>& values) {
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+    header += std::string(63 - (10 + header.size()) % 64, ' ') + '\n';  // 10 + header: a multiple of 64
+    std::ofstream out(path, std::ios::binary);
+    out << std::string("\x93NUMPY\x01\x00", 8) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
+    out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
+    return path;
+}
+
+std::string npy_error(const std::filesystem::path& path) {
+    try {
+        platform::read_npy(path.string());
+    } catch (const input_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Npy, WrittenFixtureReads) {
+    const auto dir = temp_dir("npy_good");
+    const auto a = platform::read_npy(write_npy(dir / "a.npy", "(2, 3)", {1, 2, 3, 4, 5, 6}).string());
+    EXPECT_EQ(a.shape, (std::vector<std::int64_t>{2, 3}));
+    EXPECT_EQ(a.values.back(), 6);
+    EXPECT_EQ(platform::read_npy(write_npy(dir / "b.npy", "(3,)", {1, 2, 3}).string()).shape, std::vector<std::int64_t>{3});
+}
+
+// -450 was read as 450; a product past 2^63 overflowed and a huge one threw bad_alloc.
+TEST(BadInput, NpyShapeThatIsNegativeOrHugeIsRefused) {
+    const auto dir = temp_dir("npy_shape");
+    EXPECT_NE(npy_error(write_npy(dir / "neg.npy", "(-2, 3)", {1, 2, 3, 4, 5, 6}))
+                  .find("neg.npy: shape dimension \"-2\" is not a non-negative integer"), std::string::npos);
+    EXPECT_NE(npy_error(write_npy(dir / "wrap.npy", "(4294967296, 4294967296)", {1}))
+                  .find("wrap.npy: a shape of more than 268435456 values"), std::string::npos);
+    EXPECT_NE(npy_error(write_npy(dir / "big.npy", "(4000, 5000)", {1, 2, 3}))
+                  .find("big.npy: fewer values than its shape says (20000000)"), std::string::npos);
+}
+
+// NaN or infinity in the inputs made the accuracy block claim perfect agreement.
+TEST(BadInput, NpyWithNanOrInfinityNamesTheValue) {
+    const auto dir = temp_dir("npy_nan");
+    EXPECT_NE(npy_error(write_npy(dir / "nan.npy", "(2, 3)", {1, 2, 3, 4, std::nanf(""), 6}))
+                  .find("nan.npy: NaN at value 4 (row 1); expected finite numbers"), std::string::npos);
+    EXPECT_NE(npy_error(write_npy(dir / "inf.npy", "(2, 3)", {HUGE_VALF, 2, 3, 4, 5, 6}))
+                  .find("inf.npy: infinity at value 0 (row 0)"), std::string::npos);
+    const auto r = run_cli("run --mode functional --network " + source_path("sw/zoo/digits/cnn.onnx") + " --inputs " +
+                               write_npy(dir / "x.npy", "(1, 1, 8, 8)", std::vector<float>(64, NAN)).string() + " -o " +
+                               dir.string(), dir);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find("x.npy: NaN at value 0 (row 0); expected finite numbers"), std::string::npos) << r.err;
+}
+
+TEST(BadInput, NegativeSampleCountsAreRefused) {
+    const auto dir = temp_dir("negative_samples");
+    const auto r = run_cli("tile-report --functional --samples -3", dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--samples: -3; expected a non-negative integer"), std::string::npos) << r.err;
+    EXPECT_EQ(run_cli("tile-report --functional --samples 2000000", dir).status, 2);
+    EXPECT_EQ(run_cli("noc --cycles -1", dir).status, 2);
 }
 
 }  // namespace

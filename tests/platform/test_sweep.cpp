@@ -95,18 +95,67 @@ TEST(Sweep, SlurmScriptIsAJobArrayOverThePoints) {
     EXPECT_NE(script.find("--point \"$SLURM_ARRAY_TASK_ID\""), std::string::npos) << script;
 }
 
-TEST(Sweep, InvalidPointIsRecordedNotFatal) {
+// Every value is tried before the sweep starts; a point invalid only through the combination of its
+// values (bit slices without bit slicing) is recorded as failed, and the others run.
+TEST(Sweep, InvalidCombinationIsRecordedNotFatal) {
     const auto dir = temp_dir("invalid_point");
     const auto path = dir / "study.yaml";
-    std::ofstream(path) << "network: mlp\ninferences: 2\npoints:\n  - {tile.adc.bits: 8}\n  - {tile.adc.bits: 99}\n";
+    std::ofstream(path) << "network: mlp\ninferences: 2\npoints:\n"
+                        << "  - {tile.weight_encoding: bit_sliced, tile.bit_slices: 2}\n"
+                        << "  - {tile.weight_encoding: differential, tile.bit_slices: 1}\n"
+                        << "  - {tile.weight_encoding: differential, tile.bit_slices: 2}\n";
     const auto r = run_cli("sweep " + path.string() + " --dir " + (dir / "p").string() + " -o " +
                            (dir / "r.csv").string(), dir);
     EXPECT_EQ(r.status, 1);
     const auto lines = lines_of(dir / "r.csv");
-    ASSERT_EQ(lines.size(), 3u);
-    EXPECT_EQ(lines[1].rfind("0,ok,8,", 0), 0u) << lines[1];
-    EXPECT_EQ(lines[2].rfind("1,failed,99,", 0), 0u) << lines[2];
-    EXPECT_NE(lines[2].find("tile.adc.bits"), std::string::npos) << lines[2];
+    ASSERT_EQ(lines.size(), 4u);
+    EXPECT_EQ(lines[1].rfind("0,ok,bit_sliced,2,", 0), 0u) << lines[1];
+    EXPECT_EQ(lines[3].rfind("2,failed,differential,2,", 0), 0u) << lines[3];
+    EXPECT_NE(lines[3].find("tile.bit_slices"), std::string::npos) << lines[3];
+}
+
+// Unknown grid keys, bad values, a missing network or architecture: exit 2 before any point runs,
+// naming the study, the point and the key.
+TEST(BadInput, StudyPointsAreCheckedBeforeTheSweep) {
+    const auto dir = temp_dir("study_checked");
+    const auto expect_refused = [&](const std::string& name, const std::string& text, const std::string& message) {
+        const auto path = dir / (name + ".yaml");
+        std::ofstream(path) << text;
+        const auto r = run_cli("sweep " + path.string() + " --dir " + (dir / name).string(), dir);
+        EXPECT_EQ(r.status, 2) << name << ": " << r.err;
+        EXPECT_NE(r.err.find(name + ".yaml: " + message), std::string::npos) << r.err;
+        EXPECT_FALSE(fs::exists(dir / name / "point_0000")) << name;
+    };
+    expect_refused("unknown_key", "network: mlp\ngrid:\n  tile.adcc.bits: [4, 5]\n",
+                   "point 0 (tile.adcc.bits: 4, the first with that value): --set tile.adcc.bits=4: tile.adcc: unknown key");
+    expect_refused("bad_value", "network: mlp\npoints:\n  - {tile.adc.bits: 8}\n  - {tile.adc.bits: 99}\n",
+                   "point 1 (tile.adc.bits: 99, the first with that value): --set tile.adc.bits=99: tile.adc.bits: 99 is out of range");
+    expect_refused("no_network", "network: nosuch.onnx\ngrid:\n  tile.adc.bits: [4]\n", "network: --network: \"nosuch.onnx\"");
+    expect_refused("no_arch", "network: mlp\narch: nosuch.yaml\ngrid:\n  tile.adc.bits: [4]\n", "arch and set: ");
+}
+
+// 100^6 points were expanded (bad_alloc after 11 GB); they are counted first.
+TEST(BadInput, HugeGridIsCountedBeforeItIsExpanded) {
+    const auto dir = temp_dir("huge_grid");
+    std::ofstream study(dir / "huge.yaml");
+    study << "network: mlp\ngrid:\n";
+    for (int k = 0; k < 6; ++k) {
+        study << "  k" << k << ": [0";
+        for (int v = 1; v < 100; ++v) study << ", " << v;
+        study << "]\n";
+    }
+    study.close();
+    const auto r = run_cli("sweep " + (dir / "huge.yaml").string() + " --emit parallel --dir " + (dir / "p").string(), dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("huge.yaml:2: grid: more than 100000 points"), std::string::npos) << r.err;
+}
+
+TEST(BadInput, StudyNameThatIsAPathIsRefused) {
+    const auto dir = temp_dir("study_name");
+    std::ofstream(dir / "s.yaml") << "name: ../../x\nnetwork: mlp\ngrid:\n  tile.adc.bits: [4]\n";
+    const auto r = run_cli("sweep " + (dir / "s.yaml").string() + " --emit parallel", dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("s.yaml:1: name: \"../../x\" is not a plain name"), std::string::npos) << r.err;
 }
 
 TEST(BadInput, StudyWithUnknownKeyOrEmptyGridExit2) {
@@ -143,6 +192,62 @@ TEST(Sweep, StudyOptionsReachEveryPoint) {
     const auto replicated = read_json(dir / "p" / "point_0000" / "report.json");
     EXPECT_GT(replicated["utilization"]["tiles_used"].get<int>(),
               read_json(plain / "report.json")["utilization"]["tiles_used"].get<int>());
+}
+
+
+// A point report that does not parse (empty, garbage, or JSON nested 10^5 deep) is reported and
+// counted missing, the merged CSV keeps a row for every point, and the point reruns on resume.
+TEST(Sweep, UnreadableReportIsCountedMissingAndRerun) {
+    const auto dir = temp_dir("bad_report");
+    const auto study = write_study(dir, 2);
+    const std::string common = study.string() + " --dir " + (dir / "points").string() + " -o " + (dir / "r.csv").string();
+    ASSERT_EQ(run_cli("sweep " + common + " -j 2", dir).status, 0);
+    ASSERT_EQ(lines_of(dir / "r.csv").size(), 13u);
+    std::ofstream(dir / "points" / "point_0003" / "report.json") << "{\"timing\": ";
+    std::ofstream(dir / "points" / "point_0007" / "report.json") << std::string(100000, '[');
+    auto r = run_cli("sweep " + common + " --merge", dir);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("point_0003/report.json: malformed JSON"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("point 3 counted missing"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("point_0007/report.json: JSON nested deeper than 64 levels"), std::string::npos) << r.err;
+    auto lines = lines_of(dir / "r.csv");
+    ASSERT_EQ(lines.size(), 13u);
+    EXPECT_EQ(lines[4].rfind("3,missing,", 0), 0u) << lines[4];
+    r = run_cli("sweep " + common, dir);  // resume: only the two points run again
+    EXPECT_EQ(r.status, 0) << r.err;
+    lines = lines_of(dir / "r.csv");
+    ASSERT_EQ(lines.size(), 13u);
+    for (std::size_t i = 1; i < lines.size(); ++i) EXPECT_NE(lines[i].find(",ok,"), std::string::npos) << lines[i];
+}
+
+// Paths in emitted job lines are single-quoted for sh: a study folder named with spaces, quotes,
+// $(...) and backticks runs its point and executes nothing embedded.
+TEST(Sweep, EmittedJobLinesQuoteEveryPath) {
+    const auto dir = temp_dir("quoting");
+    const auto odd = dir / "it's a $(touch pwned_dollar) `touch pwned_tick` \"study\"";
+    fs::create_directories(odd);
+    std::ofstream(odd / "study.yaml") << "network: mlp\ninferences: 2\ngrid:\n  tile.adc.bits: [6]\n";
+    const auto points = odd / "points $HOME";
+    const auto quote = [](const std::string& s) {
+        std::string out = "'";
+        for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return out + "'";
+    };
+    ASSERT_EQ(run_cli("sweep " + quote((odd / "study.yaml").string()) + " --emit parallel --dir " + quote(points.string()),
+                      dir).status, 0);
+    ASSERT_EQ(run_cli("sweep " + quote((odd / "study.yaml").string()) + " --emit slurm --dir " + quote(points.string()),
+                      dir).status, 0);
+    const auto jobs = lines_of(points / "jobs.txt");
+    ASSERT_EQ(jobs.size(), 1u);
+    const std::string run_job = "cd " + quote(dir.string()) + " && sh -c " + quote(jobs[0]) + " > /dev/null 2>&1";
+    EXPECT_EQ(std::system(run_job.c_str()), 0) << jobs[0];
+    EXPECT_TRUE(fs::exists(points / "point_0000" / "report.json")) << jobs[0];
+    for (const char* pwned : {"pwned_dollar", "pwned_tick"}) {
+        EXPECT_FALSE(fs::exists(dir / pwned)) << jobs[0];
+        EXPECT_FALSE(fs::exists(fs::current_path() / pwned)) << jobs[0];
+    }
+    const std::string script = slurp(points / "sweep.sbatch");
+    EXPECT_NE(script.find("--dir '" + dir.string() + "/it'\\''s a $(touch pwned_dollar)"), std::string::npos) << script;
 }
 
 }  // namespace

@@ -113,8 +113,9 @@ TEST(ZooCli, BadOnnxInputsExit2) {
         {"too_big.onnx", "network too_big needs 128 tiles, the chip has 48 (largest layer: fc1, 64 tiles)"},
     };
     for (const auto& c : cases)
-        for (const char* command : {"compile ", "run --network "}) {
-            const auto r = run_cli(std::string(command) + data + c.file + " -o " + (dir / "out").string(), dir);
+        for (const std::string command : {"compile ", "run --network "}) {
+            const auto out = dir / (command == "compile " ? "schedule.json" : "out");  // a file, a folder
+            const auto r = run_cli(command + data + c.file + " -o " + out.string(), dir);
             EXPECT_EQ(r.status, 2) << command << c.file;
             EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
         }

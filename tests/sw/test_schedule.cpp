@@ -13,6 +13,7 @@ namespace aimcsim::sw {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using json = nlohmann::json;
 
 const std::string data = std::string(AIMCSIM_TEST_DATA) + "/net/";
@@ -183,6 +184,63 @@ TEST(Schedule, MalformedJsonFile) {
     } catch (const input_error& e) {
         EXPECT_THAT(e.what(), HasSubstr("malformed_schedule.json: malformed JSON"));
     }
+}
+
+
+// Counts and bytes beyond the documented limits, which would overflow simulated time or the
+// scratchpad arithmetic, are refused with the key named.
+TEST(Schedule, CountsAndBytesBeyondLimitsAreRefused) {
+    const auto with = [](const char* pointer, const json& value) {
+        json j = tiny();
+        j[json::json_pointer(pointer)] = value;
+        return error_of(j);
+    };
+    for (const json& count : {json(9007199254740993ull), json(1ull << 63), json(1000000000000000ull)})
+        EXPECT_THAT(with("/units/1/streams/0/1/count", count),
+                    HasSubstr("units[1].streams[0][1].count: expected an integer in [1, 1099511627776], got " + count.dump()));
+    EXPECT_THAT(with("/units/0/streams/0/0/bytes", 1ull << 62), HasSubstr("units[0].streams[0][0].bytes: expected an integer in [0, 1099511627776]"));
+    EXPECT_THAT(with("/units/0/streams/0/0/bytes", 1ull << 63), HasSubstr("units[0].streams[0][0].bytes"));
+    EXPECT_EQ(with("/units/1/streams/0/1/count", 1ull << 40), "");  // the limit itself is allowed
+}
+
+// 2^32 groups wrapped to 0 in 32 bits and divided by zero.
+TEST(Schedule, HugeGroupsAreRefused) {
+    json j = tiny();
+    j["units"][1]["blocks"][0]["groups"] = 1ull << 32;
+    EXPECT_THAT(error_of(j), HasSubstr("units[1].blocks[0].groups: expected an integer in [1, 4294967295], got 4294967296"));
+    j["units"][1]["blocks"][0]["groups"] = 4294967295u;
+    EXPECT_THAT(error_of(j), HasSubstr("4294967295 groups do not divide"));
+}
+
+TEST(Schedule, ProgrammingTimeBeyondTheSimulatedLimitIsRefused) {
+    json j = tiny();
+    j["phases"] = {{{"program_ns", 1e300}, {"program_pj", 1}}};
+    EXPECT_THAT(error_of(j), HasSubstr("phases[0].program_ns: expected a number in [0, 1e+15], got 1e+300"));
+}
+
+std::string load_error(const std::string& text) {
+    const std::string path = testing::TempDir() + "schedule_bad.json";
+    std::ofstream(path) << text;
+    try {
+        load_schedule(path);
+    } catch (const input_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// 10^5 nested arrays overflowed the stack; the reader stops at the documented depth.
+TEST(Schedule, DeepNestingIsRefused) {
+    EXPECT_THAT(load_error(std::string(100000, '[') + std::string(100000, ']')),
+                HasSubstr("schedule_bad.json: JSON nested deeper than 64 levels"));
+    EXPECT_THAT(load_error("{\"units\": " + std::string(70, '[') + std::string(70, ']') + "}"),
+                HasSubstr("nested deeper than 64"));
+}
+
+TEST(Schedule, NumberThatDoesNotFitIsRefused) {
+    const std::string e = load_error("{\"schema\": 1e400}");
+    EXPECT_THAT(e, HasSubstr("schedule_bad.json: malformed JSON: number overflow parsing '1e400'"));
+    EXPECT_THAT(e, Not(HasSubstr("json.exception")));
 }
 
 }  // namespace
