@@ -163,7 +163,7 @@ class Elementwise(torch.nn.Module):
 
 
 def fixture_networks():
-    """name -> (constructor, input shape, preset) of the committed breadth fixtures."""
+    """name -> (constructor, input shape, preset[, run options]) of the committed breadth fixtures."""
     tv = lambda name: (lambda: tvm.get_model(name, weights=None))
     return {
         "pad_reduce": (PadReduce, (1, 3, 32, 32), "default"),
@@ -177,6 +177,9 @@ def fixture_networks():
         "shufflenet_v2_x0_5": (tv("shufflenet_v2_x0_5"), (1, 3, 224, 224), "large"),
         "mnasnet0_5": (tv("mnasnet0_5"), (1, 3, 224, 224), "large"),
         "squeezenet1_1": (tv("squeezenet1_1"), (1, 3, 224, 224), "large"),
+        "vit_b_16": (tv("vit_b_16"), (1, 3, 224, 224), "xlarge"),
+        "efficientnet_b5": (tv("efficientnet_b5"), (1, 3, 456, 456), "xlarge", "--weight-reload"),
+        "gpt2_small": (Gpt2Small, (64, 1, 768), "xlarge", "--weight-reload"),
     }
 
 
@@ -186,11 +189,12 @@ def cmd_fixtures(args):
     out = os.path.join(ROOT, "tests", "data", "onnx", "breadth")
     os.makedirs(out, exist_ok=True)
     expected = {}
-    for name, (make, shape, preset) in fixture_networks().items():
+    for name, (make, shape, preset, *options) in fixture_networks().items():
         entry = export(name, make, shape, out)
         counts = graph_counts(os.path.join(out, name + ".onnx"))
         expected[name] = {"static_macs": counts["static_macs"], "dynamic_macs": counts["dynamic_macs"],
-                          "weights": counts["weights"], "preset": preset, "opset": entry["opset"]}
+                          "weights": counts["weights"], "preset": preset, "options": " ".join(options),
+                          "opset": entry["opset"]}
         print(f"{name:22s} {expected[name]}", flush=True)
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)

@@ -30,7 +30,7 @@ TEST_P(BreadthRun, RunsWithTheGraphsCounts) {
     const auto dir = temp_dir("breadth_" + net);
     const auto r = run_cli("run --network " + breadth + net + ".onnx --arch " +
                                source_path("platform/configs/" + e["preset"].get<std::string>() + ".yaml") +
-                               " --inferences 2 -o " + dir.string(),
+                               " --inferences 2 " + e["options"].get<std::string>() + " -o " + dir.string(),
                            dir);
     ASSERT_EQ(r.status, 0) << r.err;
     const auto j = read_json(dir / "report.json");
