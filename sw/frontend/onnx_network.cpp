@@ -483,9 +483,16 @@ void converter::plumb_expand(const node& n) {
 // ---------------------------------------------------------------------------------------------
 // Layers
 
+// An NCHW image streamed by rows, or held in one row of its producer (a window reverse leaves it
+// flat): its rows then arrive at once.
 input_view converter::image_view(const node& n, const flow& f) const {
-    if (f.dims.size() != 4 || f.row_axis != 2)
-        fail(n, "expects an NCHW image streamed by rows, got " + std::to_string(f.dims.size()) + " dimensions");
+    if (f.dims.size() != 4) fail(n, "expects an NCHW image, got " + std::to_string(f.dims.size()) + " dimensions");
+    const bool one_row = f.view.rows == 1 && rows_of(m_net->at(f.layer).output_shape) == 1;
+    if (f.row_axis != 2 && !one_row)
+        fail(n, "expects an NCHW image streamed by rows or held in one row, got one " +
+                    (f.row_axis >= 0 ? "streamed along axis " + std::to_string(f.row_axis)
+                                     : "read flat from " + std::to_string(f.view.rows) + " rows of layer '" +
+                                           m_net->at(f.layer).name + "'"));
     input_view v = f.view;
     v.shape = {unsigned(f.dims[0] * f.dims[1]), unsigned(f.dims[2]), unsigned(f.dims[3])};
     return v;
