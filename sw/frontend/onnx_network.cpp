@@ -473,11 +473,19 @@ void converter::plumb_split(const node& n) {
     }
 }
 
+// Of the same size, a view; to more elements (F.normalize's norm), a broadcast the element-wise
+// ops reading it make themselves: they read the unexpanded tensor as their repeated operand.
 void converter::plumb_expand(const node& n) {
     const flow& f = data(n, 0);
     const dims_t& to = dims(n, n.outputs.at(0));
-    if (numel(to) != numel(f.dims)) fail(n, "broadcasting an activation to more elements is not supported");
-    set(n, 0, reshaped(f, to));
+    if (numel(to) == numel(f.dims)) return set(n, 0, reshaped(f, to));
+    static const std::set<std::string> broadcasting = {"Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "Where"};
+    const auto it = m_consumers.find(n.outputs[0]);
+    for (std::size_t c : it == m_consumers.end() ? std::vector<std::size_t>{} : it->second)
+        if (!broadcasting.count(m_nodes[c].op))
+            unsupported(n, "broadcasting an activation to more elements is supported into element-wise ops, not " +
+                               m_nodes[c].describe());
+    m_flows[n.outputs[0]] = f;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -890,5 +890,35 @@ TEST(OnnxFrontEnd, ImageFromSeveralRowsIsRefused) {
                           "read flat from 4 rows of layer 'input'"));
 }
 
+// F.normalize(x, dim=-1): x / Expand(Clip(ReduceL2(x), eps), x's shape).
+onnx_builder normalized(const std::string& consumer) {
+    onnx_builder b;
+    b.input("x", {1, 6, 16}).output("y").scalar("eps", 1e-12f);
+    b.node("ReduceL2", {"x"}, {"n"}, "norm", {attrs("axes", {-1}), attr("keepdims", 1)});
+    b.node("Clip", {"n", "eps"}, {"c"}, "clamp");
+    b.node("Shape", {"x"}, {"shape"}, "shape");
+    b.node("Expand", {"c", "shape"}, {"e"}, "expand");
+    if (consumer == "Div") b.node("Div", {"x", "e"}, {"y"}, "div");
+    if (consumer == "Relu") b.node("Relu", {"e"}, {"y"}, "relu");
+    return b;
+}
+
+TEST(OnnxFrontEnd, ExpandOfAnActivationIsTheRepeatedOperandOfItsDiv) {
+    const network net = load_network_onnx(normalized("Div").save(temp_file("normalize")));
+    ASSERT_EQ(net.size(), 4);  // the norm, its clamp, the division: no copy for the expand
+    const layer& div = net.at(3);
+    EXPECT_EQ(div.kind, layer_kind::elementwise);
+    EXPECT_EQ(div.function, "div");
+    EXPECT_EQ(div.inputs, (std::vector<int>{0, 2}));  // x by its token's clamped norm
+    EXPECT_EQ(elements(div.views[0].shape), 6u * 16);
+    EXPECT_EQ(elements(div.views[1].shape), 6u);       // one per token, repeated over its features
+    EXPECT_EQ(div.output_shape, (tensor_shape{16, 6, 1}));
+    EXPECT_EQ(ops_of(net, 3), (op_list{{"div", 16u}}));  // per token
+    EXPECT_TRUE(compiles_and_runs(net));
+    EXPECT_THAT(error_of([&] { load_network_onnx(normalized("Relu").save(temp_file("expand_relu"))); }),
+                HasSubstr("node 'expand' (Expand): broadcasting an activation to more elements is supported into "
+                          "element-wise ops, not node 'relu' (Relu) (opset 13)"));
+}
+
 }  // namespace
 }  // namespace aimcsim::sw
