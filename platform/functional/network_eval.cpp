@@ -83,6 +83,7 @@ private:
         case layer_kind::pooling: return pool(l);
         case layer_kind::concat: return concat(l);
         case layer_kind::elementwise: return elementwise(l);
+        case layer_kind::reduce: return reduce(l);
         default: unsupported(l, "not modelled in functional mode");
         }
     }
@@ -160,6 +161,27 @@ private:
         if (l.function == "less") return broadcast(l, [](float a, float b) { return float(a < b); });
         if (l.function == "greater") return broadcast(l, [](float a, float b) { return float(a > b); });
         unsupported(l, "a Where of activations is not modelled in functional mode");
+    }
+
+    // Each output element reduces `group` input elements: consecutive channels of the same
+    // position when the channels shrink (a token's features, [F, T, 1] -> [1, T, 1]), else
+    // consecutive elements (a flat tensor's last axis).
+    VectorXf reduce(const layer& l) {
+        const VectorXf& x = operand(l, 0);
+        const Eigen::Index n = Eigen::Index(sw::elements(l.output_shape)), group = x.size() / n;
+        const bool channels = sw::is_spatial(l.input_shape) && l.input_shape[0] != l.output_shape[0];
+        const Eigen::Index plane = channels ? Eigen::Index(l.input_shape[1]) * l.input_shape[2] : 1;
+        VectorXf out(n);
+        for (Eigen::Index o = 0; o < n; ++o) {
+            const Eigen::Index first = channels ? o / plane * group * plane + o % plane : o * group;
+            const VectorXf part = Eigen::Map<const VectorXf, 0, Eigen::InnerStride<>>(x.data() + first, group,
+                                                                                     Eigen::InnerStride<>(plane));
+            out[o] = l.function == "max"    ? part.maxCoeff()
+                     : l.function == "mean" ? part.mean()
+                     : l.function == "sum"  ? part.sum()
+                                            : part.norm();  // l2
+        }
+        return out;
     }
 
     VectorXf pool(const layer& l) {
