@@ -142,6 +142,9 @@ private:
     void batch_norm(const node& n);
     void binary(const node& n);
     void constant_operand(const node& n, std::size_t constant);
+    // Fails unless activation `x` holds every output element of element-wise `n`: the other
+    // operands may broadcast, it may not.
+    void require_every_element(const node& n, const flow& x) const;
     void elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
                      const std::vector<std::size_t>& constants = {});
     void power(const node& n);
@@ -742,6 +745,7 @@ void converter::binary(const node& n) {
     const flow* a = &data(n, 0);
     const flow* b = &data(n, 1);
     if (numel(b->dims) > numel(a->dims)) std::swap(a, b);
+    require_every_element(n, *a);
     layer l;
     l.name = n.name;
     l.kind = n.op == "Add" ? layer_kind::add : layer_kind::mul;
@@ -759,6 +763,7 @@ void converter::binary(const node& n) {
 // constant of more than one element is held in memory (hold_constant).
 void converter::constant_operand(const node& n, std::size_t constant) {
     const flow& x = data(n, 1 - constant);
+    require_every_element(n, x);
     const std::uint64_t k = constant_elements(n, constant);
     const bool shift = n.op == "Add" || n.op == "Sub";
     if (n.op != "Div" || constant == 1) {
@@ -779,6 +784,11 @@ void converter::constant_operand(const node& n, std::size_t constant) {
     emit(n, 0, index, x.row_axis);
 }
 
+void converter::require_every_element(const node& n, const flow& x) const {
+    if (numel(x.dims) != numel(dims(n, n.outputs.at(0))))
+        unsupported(n, "expected one operand to hold every output element (a broadcast of one side only)");
+}
+
 // An element-wise op of activations `operands` (input indices), ordered so that the first holds
 // the most elements; the others repeat.
 void converter::elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
@@ -790,8 +800,7 @@ void converter::elementwise(const node& n, std::string function, std::vector<std
         if (function == "less" || function == "greater") function = function == "less" ? "greater" : "less";
     }
     std::stable_sort(operands.begin(), operands.end(), [&](std::size_t i, std::size_t j) { return size(i) > size(j); });
-    if (size(operands[0]) != numel(dims(n, n.outputs.at(0))))
-        unsupported(n, "expected one operand to hold every output element (a broadcast of one side only)");
+    require_every_element(n, data(n, operands[0]));
     layer l;
     l.name = n.name;
     l.kind = layer_kind::elementwise;
@@ -837,6 +846,7 @@ void converter::compare(const node& n) {
     const std::size_t c = is_data(n.inputs[0]) ? 1 : 0;
     if (c == 0 && function != "equal") function = function == "less" ? "greater" : "less";  // c < x is x > c
     const flow& x = data(n, 1 - c);
+    require_every_element(n, x);
     layer l = activation_of(n.name, function, x);
     hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
@@ -850,6 +860,7 @@ void converter::where(const node& n) {
     for (std::size_t i = 0; i < 3; ++i) (is_data(n.inputs[i]) ? operands : constants).push_back(i);
     if (operands.size() > 1) return elementwise(n, "where", operands, constants);
     const flow& x = data(n, operands.front());
+    require_every_element(n, x);
     layer l = activation_of(n.name, "select", x);
     for (std::size_t c : constants) hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);

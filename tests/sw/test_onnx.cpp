@@ -900,6 +900,8 @@ onnx_builder normalized(const std::string& consumer) {
     b.node("Expand", {"c", "shape"}, {"e"}, "expand");
     if (consumer == "Div") b.node("Div", {"x", "e"}, {"y"}, "div");
     if (consumer == "Relu") b.node("Relu", {"e"}, {"y"}, "relu");
+    if (consumer == "Add") b.node("Add", {"e", "c"}, {"y"}, "add");  // both sides broadcast
+    if (consumer == "Mul") b.weight("g", {1, 6, 16}).node("Mul", {"e", "g"}, {"y"}, "mul");  // by a larger constant
     return b;
 }
 
@@ -918,6 +920,10 @@ TEST(OnnxFrontEnd, ExpandOfAnActivationIsTheRepeatedOperandOfItsDiv) {
     EXPECT_THAT(error_of([&] { load_network_onnx(normalized("Relu").save(temp_file("expand_relu"))); }),
                 HasSubstr("node 'expand' (Expand): broadcasting an activation to more elements is supported into "
                           "element-wise ops, not node 'relu' (Relu) (opset 13)"));
+    for (const std::string op : {"Add", "Mul"})
+        EXPECT_THAT(error_of([&] { load_network_onnx(normalized(op).save(temp_file("expand_" + op))); }),
+                    HasSubstr("(" + op + "): expected one operand to hold every output element (a broadcast of one "
+                              "side only) (opset 13)"));
 }
 
 }  // namespace
