@@ -208,6 +208,27 @@ private:
         unsupported(l, "a Where of activations is not modelled in functional mode");
     }
 
+    // Each output element reduces `group` input elements: consecutive channels of the same
+    // position when the channels shrink (a token's features, [F, T, 1] -> [1, T, 1]), else
+    // consecutive elements (a flat tensor's last axis).
+    VectorXf reduce(const layer& l) {
+        const VectorXf& x = operand(l, 0);
+        const Eigen::Index n = Eigen::Index(sw::elements(l.output_shape)), group = x.size() / n;
+        const bool channels = sw::is_spatial(l.input_shape) && l.input_shape[0] != l.output_shape[0];
+        const Eigen::Index plane = channels ? Eigen::Index(l.input_shape[1]) * l.input_shape[2] : 1;
+        VectorXf out(n);
+        for (Eigen::Index o = 0; o < n; ++o) {
+            const Eigen::Index first = channels ? o / plane * group * plane + o % plane : o * group;
+            const VectorXf part = Eigen::Map<const VectorXf, 0, Eigen::InnerStride<>>(x.data() + first, group,
+                                                                                     Eigen::InnerStride<>(plane));
+            out[o] = l.function == "max"    ? part.maxCoeff()
+                     : l.function == "mean" ? part.mean()
+                     : l.function == "sum"  ? part.sum()
+                                            : part.norm();  // l2
+        }
+        return out;
+    }
+
     // Over each frame's rows and width, then (a 3-D window) over the frames: the max of the maxima,
     // or the mean of the means, as every frame's window holds the same inside elements.
     VectorXf pool(const layer& l) {
@@ -291,21 +312,6 @@ private:
                     const int sr = source(r - int(w.pad_h), x.height), sk = source(k - int(w.pad_w), x.width);
                     y[(c * Eigen::Index(out[1]) + r) * out[2] + k] = sr < 0 || sk < 0 ? 0.0f : x.at(c, sr, sk);
                 }
-        return y;
-    }
-
-    // Mean, sum or max of each row's elements (a token's features; a vector's all).
-    VectorXf reduce(const layer& l) {
-        const sw::tensor_shape& in = l.input_shape;
-        const VectorXf& x = operand(l, 0);
-        const unsigned rows = sw::rows_of(in), inner = sw::is_spatial(in) ? in[2] : 1;
-        VectorXf y(rows);
-        for (unsigned r = 0; r < rows; ++r) {
-            VectorXf row(Eigen::Index(sw::row_elements(in)));
-            for (Eigen::Index e = 0; e < row.size(); ++e)  // element (c, w) of row r at (c * rows + r) * inner + w
-                row[e] = x[(e / inner * rows + r) * inner + e % inner];
-            y[r] = l.function == "max" ? row.maxCoeff() : l.function == "sum" ? row.sum() : row.mean();
-        }
         return y;
     }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Evaluates a network IR on one input (functional mode, docs/functional.md): constant-weight
 // layers (dense, conv2d by im2col, matmul per position) through a weight_mvm; pooling, element-wise
-// and concatenation layers with the cores' numerics (models/digital/core_numerics.h). Tensors are
-// laid out as the IR says: [C, H, W] channel-major.
+// and concatenation layers with the cores' numerics (models/digital/core_numerics.h); reductions
+// (mean, sum, max, l2) of each row's groups of elements. Tensors are laid out as the IR says:
+// [C, H, W] channel-major.
 #include <Eigen/Dense>
 
 #include "platform/functional/weight_mvm.h"

@@ -149,6 +149,9 @@ private:
     void batch_norm(const node& n);
     void binary(const node& n);
     void constant_operand(const node& n, std::size_t constant);
+    // Fails unless activation `x` holds every output element of element-wise `n`: the other
+    // operands may broadcast, it may not.
+    void require_every_element(const node& n, const flow& x) const;
     void elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
                      const std::vector<std::size_t>& constants = {});
     void power(const node& n);
@@ -493,23 +496,38 @@ void converter::plumb_split(const node& n) {
     }
 }
 
+// Of the same size, a view; to more elements (F.normalize's norm), a broadcast the element-wise
+// ops reading it make themselves: they read the unexpanded tensor as their repeated operand.
 void converter::plumb_expand(const node& n) {
     const flow& f = data(n, 0);
     const dims_t& to = dims(n, n.outputs.at(0));
-    if (numel(to) != numel(f.dims)) fail(n, "broadcasting an activation to more elements is not supported");
-    set(n, 0, reshaped(f, to));
+    if (numel(to) == numel(f.dims)) return set(n, 0, reshaped(f, to));
+    static const std::set<std::string> broadcasting = {"Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "Where"};
+    const auto it = m_consumers.find(n.outputs[0]);
+    for (std::size_t c : it == m_consumers.end() ? std::vector<std::size_t>{} : it->second)
+        if (!broadcasting.count(m_nodes[c].op))
+            unsupported(n, "broadcasting an activation to more elements is supported into element-wise ops, not " +
+                               m_nodes[c].describe());
+    m_flows[n.outputs[0]] = f;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Layers
 
-// [N*C, L, 1], [N*C, H, W] or [N*C*D, H, W].
+// [N*C, L, 1], [N*C, H, W] or [N*C*D, H, W], streamed by rows, or held in one row of its
+// producer (a window reverse leaves it flat): its rows then arrive at once.
 input_view converter::image_view(const node& n, const flow& f) const {
     const std::size_t rank = f.dims.size();
-    if (rank < 3 || rank > 5 || f.row_axis != image_row_axis(rank))
-        fail(n, "expects an NCL, NCHW or NCDHW image streamed by rows, got " + std::to_string(rank) + " dimensions");
+    if (rank < 3 || rank > 5)
+        fail(n, "expects an NCL, NCHW or NCDHW image, got " + std::to_string(rank) + " dimensions");
+    const bool one_row = f.view.rows == 1 && rows_of(m_net->at(f.layer).output_shape) == 1;
+    if (f.row_axis != image_row_axis(rank) && !one_row)
+        fail(n, "expects an image streamed by rows or held in one row, got one " +
+                    (f.row_axis >= 0 ? "streamed along axis " + std::to_string(f.row_axis)
+                                     : "read flat from " + std::to_string(f.view.rows) + " rows of layer '" +
+                                           m_net->at(f.layer).name + "'"));
     input_view v = f.view;
-    const auto row = std::size_t(f.row_axis);
+    const auto row = std::size_t(image_row_axis(rank));
     v.shape = {unsigned(product(f.dims, 0, row)), unsigned(f.dims[row]), unsigned(product(f.dims, row + 1, rank))};
     return v;
 }
@@ -832,6 +850,7 @@ void converter::binary(const node& n) {
     const flow* a = &data(n, 0);
     const flow* b = &data(n, 1);
     if (numel(b->dims) > numel(a->dims)) std::swap(a, b);
+    require_every_element(n, *a);
     layer l;
     l.name = n.name;
     l.kind = n.op == "Add" ? layer_kind::add : layer_kind::mul;
@@ -849,6 +868,7 @@ void converter::binary(const node& n) {
 // constant of more than one element is held in memory (hold_constant).
 void converter::constant_operand(const node& n, std::size_t constant) {
     const flow& x = data(n, 1 - constant);
+    require_every_element(n, x);
     const std::uint64_t k = constant_elements(n, constant);
     const bool shift = n.op == "Add" || n.op == "Sub";
     if (n.op != "Div" || constant == 1) {
@@ -869,6 +889,11 @@ void converter::constant_operand(const node& n, std::size_t constant) {
     emit(n, 0, index, x.row_axis);
 }
 
+void converter::require_every_element(const node& n, const flow& x) const {
+    if (numel(x.dims) != numel(dims(n, n.outputs.at(0))))
+        unsupported(n, "expected one operand to hold every output element (a broadcast of one side only)");
+}
+
 // An element-wise op of activations `operands` (input indices), ordered so that the first holds
 // the most elements; the others repeat.
 void converter::elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
@@ -880,8 +905,7 @@ void converter::elementwise(const node& n, std::string function, std::vector<std
         if (function == "less" || function == "greater") function = function == "less" ? "greater" : "less";
     }
     std::stable_sort(operands.begin(), operands.end(), [&](std::size_t i, std::size_t j) { return size(i) > size(j); });
-    if (size(operands[0]) != numel(dims(n, n.outputs.at(0))))
-        unsupported(n, "expected one operand to hold every output element (a broadcast of one side only)");
+    require_every_element(n, data(n, operands[0]));
     layer l;
     l.name = n.name;
     l.kind = layer_kind::elementwise;
@@ -927,6 +951,7 @@ void converter::compare(const node& n) {
     const std::size_t c = is_data(n.inputs[0]) ? 1 : 0;
     if (c == 0 && function != "equal") function = function == "less" ? "greater" : "less";  // c < x is x > c
     const flow& x = data(n, 1 - c);
+    require_every_element(n, x);
     layer l = activation_of(n.name, function, x);
     hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
@@ -940,6 +965,7 @@ void converter::where(const node& n) {
     for (std::size_t i = 0; i < 3; ++i) (is_data(n.inputs[i]) ? operands : constants).push_back(i);
     if (operands.size() > 1) return elementwise(n, "where", operands, constants);
     const flow& x = data(n, operands.front());
+    require_every_element(n, x);
     layer l = activation_of(n.name, "select", x);
     for (std::size_t c : constants) hold_constant(l, n, c);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);

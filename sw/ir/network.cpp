@@ -183,7 +183,7 @@ void network::resolve_views(layer& l) const {
         if (v.rows == 0) v.rows = rows_of(from) - std::min(v.row0, rows_of(from));
         if (v.elems == 0) v.elems = row_elements(from) - std::min<std::uint64_t>(v.elem0, row_elements(from));
         const bool inside = v.row0 + v.rows <= rows_of(from) && v.elem0 + v.elems <= row_elements(from);
-        const bool rowed_ok = !is_spatial(v.shape) ||
+        const bool rowed_ok = !is_spatial(v.shape) || (arrives_at_once(v) && rows_of(from) == 1) ||
                               (v.rows == rows_of(from) && rows_of(v.shape) == v.rows && row_elements(v.shape) == v.elems);
         if (!inside || !rowed_ok || elements(v.shape) != std::uint64_t(v.rows) * v.elems)
             fail(l, "view " + to_string(v.shape) + " of input '" + at(l.inputs[i]).name + "' " + to_string(from) +

@@ -66,12 +66,16 @@ struct window {
 // What a layer reads of one input: by default the producer's whole output, as it is. A view
 // reshapes it (its elements per row may be ordered differently, e.g. after a transpose), or
 // reads part of it: rows [row0, row0 + rows) and, of each row, elements [elem0, elem0 + elems).
-// A rowed view keeps the producer's rows; a flat one reads its selection as one chunk.
+// A rowed view keeps the producer's rows; a flat one reads its selection as one chunk. A rowed
+// view of a producer with one row (a flat tensor read as an image) may hold more rows: they all
+// arrive at once, with the producer's row.
 struct input_view {
     tensor_shape shape;          // empty: the producer's output shape
     unsigned row0 = 0, rows = 0;  // rows 0: all
     std::uint64_t elem0 = 0, elems = 0;  // elems 0: all
 };
+// Whether the view gives rows to a producer's single row: its reader waits for all of it.
+inline bool arrives_at_once(const input_view& v) { return is_spatial(v.shape) && rows_of(v.shape) != v.rows; }
 
 struct layer {
     std::string name;

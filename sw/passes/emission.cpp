@@ -286,7 +286,9 @@ std::vector<int> emitter::emit_tiles(int index, unsigned replica) {
     std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<group>> groups;  // by the input elements needed
     const std::uint64_t taps = l.kind == layer_kind::conv2d ? l.win.taps() : 1;
     const std::uint64_t width = is_spatial(l.input_shape) ? l.input_shape[2] : 1;
-    const std::uint64_t channel = width * l.win.depth;  // a conv2d's elements of one input channel per row
+    // A convolution's input elements per channel in each message: a row's (of every frame), or
+    // the whole plane's when the rows arrive at once.
+    const std::uint64_t plane = reads_rowed(m_net, index, 0) ? width * l.win.depth : width * l.win.depth * rows_of(l.input_shape);
     const unsigned features = l.kind == layer_kind::lstm ? l.input_shape[0] : p.k;
     for (std::size_t b = 0; b < count; ++b) {
         const std::size_t at = replica * count + b;
@@ -307,7 +309,7 @@ std::vector<int> emitter::emit_tiles(int index, unsigned replica) {
         if (block.row0 >= features) continue;  // an LSTM block reading only the hidden state
         const std::uint64_t end = std::min<std::uint64_t>(block.row0 + block.rows, features);
         std::pair<std::uint64_t, std::uint64_t> need{block.row0, end};  // dense: flattened features
-        if (l.kind == layer_kind::conv2d) need = {block.row0 / taps * channel, (end + taps - 1) / taps * channel};
+        if (l.kind == layer_kind::conv2d) need = {block.row0 / taps * plane, (end + taps - 1) / taps * plane};
         if (l.kind == layer_kind::matmul) need = {block.row0 * width, end * width};
         join(groups[need], s, need.first, need.second);
     }

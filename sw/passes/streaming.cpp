@@ -7,7 +7,7 @@ namespace aimcsim::sw {
 bool reads_rowed(const network& net, int consumer, std::size_t input) {
     const layer& l = net.at(consumer);
     const input_view& v = l.views.at(input);
-    if (l.kind == layer_kind::dense || !is_spatial(v.shape)) return false;
+    if (l.kind == layer_kind::dense || !is_spatial(v.shape) || arrives_at_once(v)) return false;
     if (l.reverse || net.at(l.inputs.at(input)).reverse) return false;  // a reverse recurrence's first step reads
                                                                         // the last row; its output row 0 comes last
     if (l.kind == layer_kind::conv2d || l.kind == layer_kind::pooling || l.kind == layer_kind::resize)

@@ -12,7 +12,7 @@ namespace aimcsim::sw {
 // Whether `consumer` reads input `input` row by row along with its own output rows (else it
 // needs the whole input, flattened, before its first output): a convolution or pooling window
 // over a rowed view, or a rowed view of as many rows as the output, except for a dense layer, a
-// dynamic matmul's second operand and a broadcast operand.
+// dynamic matmul's second operand, a broadcast operand and a view whose rows arrive at once.
 bool reads_rowed(const network& net, int consumer, std::size_t input);
 
 // The producer rows [first, last] of input `input` that output row `row` of `consumer` reads:

@@ -1,5 +1,5 @@
 // Functional mode's numerics of the ONNX element-wise ops: unary activations (the hard ones of
-// MobileNet-V3 among them), element-wise ops of two activations, pads and per-row reductions.
+// MobileNet-V3 among them), element-wise ops of two activations, pads and reductions.
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -172,6 +172,37 @@ TEST(ReduceNumerics, MeanSumAndMaxOfEachToken) {
     EXPECT_TRUE(reduced("mean").isApprox(values({2, 20})));
     EXPECT_EQ(reduced("sum"), values({6, 60}));
     EXPECT_EQ(reduced("max"), values({3, 30}));
+}
+
+// A reduce layer of `function` from `in` to `out` on input x.
+Eigen::VectorXf reduction(const std::string& function, const sw::tensor_shape& in, const sw::tensor_shape& out,
+                          const Eigen::VectorXf& x) {
+    sw::network net("reduce", in);
+    sw::layer l;
+    l.name = function;
+    l.kind = sw::layer_kind::reduce;
+    l.function = function;
+    l.output_shape = out;
+    net.add(l);
+    exact_mvm mvm({});
+    return evaluate(net, x, mvm);
+}
+
+TEST(ReduceNumerics, EachTokensFeaturesOfASequence) {
+    Eigen::VectorXf x(6);  // [3 features, 2 tokens, 1] channel-major: token 0 is (1, 2, 2), token 1 (4, 0, 3)
+    x << 1.0f, 4.0f, 2.0f, 0.0f, 2.0f, 3.0f;
+    const sw::tensor_shape in = {3, 2, 1}, out = {1, 2, 1};
+    EXPECT_TRUE(reduction("l2", in, out, x).isApprox(Eigen::Vector2f(3.0f, 5.0f)));
+    EXPECT_TRUE(reduction("sum", in, out, x).isApprox(Eigen::Vector2f(5.0f, 7.0f)));
+    EXPECT_TRUE(reduction("mean", in, out, x).isApprox(Eigen::Vector2f(5.0f / 3, 7.0f / 3)));
+    EXPECT_TRUE(reduction("max", in, out, x).isApprox(Eigen::Vector2f(2.0f, 4.0f)));
+}
+
+TEST(ReduceNumerics, ConsecutiveElementsOfAFlatTensor) {
+    Eigen::VectorXf x(6);  // two vectors of three: (1, 4, 2), (0, 2, 3)
+    x << 1.0f, 4.0f, 2.0f, 0.0f, 2.0f, 3.0f;
+    EXPECT_TRUE(reduction("l2", {6}, {2}, x).isApprox(Eigen::Vector2f(std::sqrt(21.0f), std::sqrt(13.0f))));
+    EXPECT_TRUE(reduction("max", {6}, {2}, x).isApprox(Eigen::Vector2f(4.0f, 3.0f)));
 }
 
 }  // namespace

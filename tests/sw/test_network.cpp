@@ -189,6 +189,26 @@ TEST(Network, ElementwiseAndRecurrentLayersCheckTheirFunctionAndInputs) {
                 HasSubstr("layer 'cell2' (lstm): unknown recurrent cell 'elman'; expected lstm|gru|rnn"));
 }
 
+TEST(Network, ImageViewsOfOneRowArriveAtOnce) {
+    network net("x", {32});  // a flat tensor: one row
+    layer conv;
+    conv.name = "conv";
+    conv.kind = layer_kind::conv2d;
+    conv.out = 4;
+    conv.win.kernel_h = conv.win.kernel_w = 2;
+    conv.inputs = {0};
+    conv.views = {{{2, 4, 4}}};  // read as a 2 x 4 x 4 image
+    const layer& c = net.at(net.add(conv));
+    EXPECT_TRUE(arrives_at_once(c.views[0]));
+    EXPECT_EQ(c.output_shape, (tensor_shape{4, 3, 3}));
+    EXPECT_EQ(c.macs(), 4u * 3 * 3 * 2 * 2 * 2);
+    network image("y", {2, 4, 4});  // four rows: a view must keep them
+    conv.views = {{{4, 2, 4}}};
+    EXPECT_THAT(error_of([&] { image.add(conv); }),
+                HasSubstr("layer 'conv' (conv2d): view [4, 2, 4] of input 'input' [2, 4, 4] does not match the rows "
+                          "and elements it selects"));
+}
+
 }  // namespace
 TEST(Network, WindowsResizesAndPadsCheckTheirShapesAndModes) {
     network video("v", {4, 5, 5});  // 2 channels of 2 frames

@@ -769,5 +769,143 @@ TEST(OnnxFrontEnd, EinsumThatIsNoMatmulIsRefused) {
     }
 }
 
+
+TEST(OnnxFrontEnd, ReduceL2SquaresSumsAndTakesARootPerRow) {
+    onnx_builder b;
+    b.input("x", {1, 6, 16}).output("y").ints("axes", {-1});
+    b.node("ReduceL2", {"x"}, {"y"}, "norm", {attrs("axes", {-1}), attr("keepdims", 0)});
+    const network net = load_network_onnx(b.save(temp_file("reduce_l2")));
+    ASSERT_EQ(net.size(), 2);
+    EXPECT_EQ(net.at(1).kind, layer_kind::reduce);
+    EXPECT_EQ(net.at(1).function, "l2");
+    EXPECT_EQ(net.at(1).output_shape, (tensor_shape{1, 6, 1}));
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"mul", 16u}, {"reduce", 16u}, {"sqrt", 1u}}));  // per token
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+// x[:, :, start::2, start::2] of an NCHW image, as Swin's patch merging takes every other pixel.
+onnx_builder strided(std::int64_t start, std::int64_t step) {
+    onnx_builder b;
+    b.input("x", {1, 4, 8, 8}).output("y");
+    b.ints("starts", {start, start}).ints("ends", {8, 8}).ints("axes", {2, 3}).ints("steps", {step, step});
+    b.node("Slice", {"x", "starts", "ends", "axes", "steps"}, {"s"}, "slice");
+    b.node("Relu", {"s"}, {"y"}, "relu");
+    return b;
+}
+
+TEST(OnnxFrontEnd, StridedSliceReadsAsManyElementsAsItSelects) {
+    for (const std::int64_t start : {0, 1}) {
+        SCOPED_TRACE(start);
+        const network net = load_network_onnx(strided(start, 2).save(temp_file("slice_step")));
+        ASSERT_EQ(net.size(), 2);  // the slice is a view
+        const input_view& v = net.at(1).views[0];
+        EXPECT_EQ(v.row0, unsigned(start));
+        EXPECT_EQ(v.rows, 4u);        // half the rows
+        EXPECT_EQ(v.elems, 4u * 4);   // of each, half the width of every channel
+        EXPECT_EQ(net.at(1).output_shape, (tensor_shape{4 * 4 * 4}));
+        EXPECT_EQ(ops_of(net, 1), (op_list{{"relu", 4u * 4 * 4}}));  // flat: one chunk
+        EXPECT_TRUE(compiles_and_runs(net));
+    }
+    EXPECT_THAT(error_of([&] { load_network_onnx(strided(7, -2).save(temp_file("slice_back"))); }),
+                HasSubstr("node 'slice' (Slice): expected positive steps (opset 13)"));
+}
+
+TEST(OnnxFrontEnd, AllZeroPadIsAView) {
+    onnx_builder b;
+    b.input("x", {1, 2, 6, 6}).output("y").ints("pads", {0, 0, 0, 0, 0, 0, 0, 0});
+    b.node("Pad", {"x", "pads"}, {"p"}, "pad", {attr("mode", "reflect")});
+    b.node("Relu", {"p"}, {"y"}, "relu");
+    const network net = load_network_onnx(b.save(temp_file("pad_zero")));
+    ASSERT_EQ(net.size(), 2);  // no pad layer
+    EXPECT_EQ(net.at(1).inputs, (std::vector<int>{0}));
+    EXPECT_EQ(net.at(1).input_shape, (tensor_shape{2, 6, 6}));  // still streamed by rows
+}
+
+// Conv, then windows of 4 x 4 pixels (a partition to [windows, tokens, C]), a matmul per token,
+// the reverse back to NCHW, an element-wise op (MaxViT's BatchNorm) and a 3 x 3 Conv, as MaxViT's
+// blocks do.
+onnx_builder window_round_trip() {
+    onnx_builder b;
+    b.input("x", {1, 8, 8, 8}).output("y").weight("w0", {8, 8, 1, 1}).weight("w", {8, 8}).weight("w1", {4, 8, 3, 3});
+    b.ints("split", {1, 2, 4, 2, 4, 8}).ints("windows", {4, 16, 8}).ints("nhwc", {1, 8, 8, 8});
+    b.node("Conv", {"x", "w0"}, {"c0"}, "conv0", {attrs("kernel_shape", {1, 1})});
+    b.node("Transpose", {"c0"}, {"t0"}, "to_nhwc", {attrs("perm", {0, 2, 3, 1})});
+    b.node("Reshape", {"t0", "split"}, {"r0"}, "split");
+    b.node("Transpose", {"r0"}, {"t1"}, "partition", {attrs("perm", {0, 1, 3, 2, 4, 5})});
+    b.node("Reshape", {"t1", "windows"}, {"win"}, "windows");
+    b.node("MatMul", {"win", "w"}, {"m"}, "mix");
+    b.node("Reshape", {"m", "split"}, {"r1"}, "unwindows");
+    b.node("Transpose", {"r1"}, {"t2"}, "reverse", {attrs("perm", {0, 1, 3, 2, 4, 5})});
+    b.node("Reshape", {"t2", "nhwc"}, {"r2"}, "merge");
+    b.node("Transpose", {"r2"}, {"t3"}, "to_nchw", {attrs("perm", {0, 3, 1, 2})});
+    b.node("Relu", {"t3"}, {"a"}, "relu");
+    b.node("Conv", {"a", "w1"}, {"y"}, "conv1", {attrs("kernel_shape", {3, 3}), attrs("pads", {1, 1, 1, 1})});
+    return b;
+}
+
+TEST(OnnxFrontEnd, ConvAfterAWindowReverseWaitsForTheWholeImageWithExactMacs) {
+    const network net = load_network_onnx(window_round_trip().save(temp_file("window_reverse")));
+    ASSERT_EQ(net.size(), 5);  // conv0, mix, relu, conv1: the partition and its reverse are views
+    const int conv1 = net.find("conv1");
+    const layer& c = net.at(conv1);
+    EXPECT_EQ(net.at(c.inputs[0]).name, "relu");
+    EXPECT_EQ(net.at(c.inputs[0]).output_shape, (tensor_shape{8 * 64}));  // flat: one row
+    EXPECT_EQ(c.input_shape, (tensor_shape{8, 8, 8}));  // read as the image it is
+    EXPECT_TRUE(arrives_at_once(c.views[0]));
+    EXPECT_FALSE(reads_rowed(net, conv1, 0));
+    EXPECT_EQ(last_input_row(net, conv1, 0, 0), 0);  // its first row waits for the whole tensor
+    EXPECT_EQ(c.output_shape, (tensor_shape{4, 8, 8}));
+    EXPECT_EQ(c.macs(), 4u * 8 * 8 * 8 * 9);
+    EXPECT_EQ(net.static_macs(), 64u * 8 * 8 + 64u * 8 * 8 + 4u * 8 * 8 * 8 * 9);
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxFrontEnd, ImageFromSeveralRowsIsRefused) {
+    onnx_builder b;
+    b.input("x", {1, 2, 8, 8}).output("y").weight("w", {2, 2, 1, 1}).ints("starts", {2}).ints("ends", {6});
+    b.ints("axes", {2});
+    b.node("Slice", {"x", "starts", "ends", "axes"}, {"s"}, "crop");  // rows 2..5: flat
+    b.node("Conv", {"s", "w"}, {"y"}, "conv", {attrs("kernel_shape", {1, 1})});
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("conv_rows"))); }),
+                HasSubstr("node 'conv' (Conv): expects an image streamed by rows or held in one row, got one "
+                          "read flat from 4 rows of layer 'input'"));
+}
+
+// F.normalize(x, dim=-1): x / Expand(Clip(ReduceL2(x), eps), x's shape).
+onnx_builder normalized(const std::string& consumer) {
+    onnx_builder b;
+    b.input("x", {1, 6, 16}).output("y").scalar("eps", 1e-12f);
+    b.node("ReduceL2", {"x"}, {"n"}, "norm", {attrs("axes", {-1}), attr("keepdims", 1)});
+    b.node("Clip", {"n", "eps"}, {"c"}, "clamp");
+    b.node("Shape", {"x"}, {"shape"}, "shape");
+    b.node("Expand", {"c", "shape"}, {"e"}, "expand");
+    if (consumer == "Div") b.node("Div", {"x", "e"}, {"y"}, "div");
+    if (consumer == "Relu") b.node("Relu", {"e"}, {"y"}, "relu");
+    if (consumer == "Add") b.node("Add", {"e", "c"}, {"y"}, "add");  // both sides broadcast
+    if (consumer == "Mul") b.weight("g", {1, 6, 16}).node("Mul", {"e", "g"}, {"y"}, "mul");  // by a larger constant
+    return b;
+}
+
+TEST(OnnxFrontEnd, ExpandOfAnActivationIsTheRepeatedOperandOfItsDiv) {
+    const network net = load_network_onnx(normalized("Div").save(temp_file("normalize")));
+    ASSERT_EQ(net.size(), 4);  // the norm, its clamp, the division: no copy for the expand
+    const layer& div = net.at(3);
+    EXPECT_EQ(div.kind, layer_kind::elementwise);
+    EXPECT_EQ(div.function, "div");
+    EXPECT_EQ(div.inputs, (std::vector<int>{0, 2}));  // x by its token's clamped norm
+    EXPECT_EQ(elements(div.views[0].shape), 6u * 16);
+    EXPECT_EQ(elements(div.views[1].shape), 6u);       // one per token, repeated over its features
+    EXPECT_EQ(div.output_shape, (tensor_shape{16, 6, 1}));
+    EXPECT_EQ(ops_of(net, 3), (op_list{{"div", 16u}}));  // per token
+    EXPECT_TRUE(compiles_and_runs(net));
+    EXPECT_THAT(error_of([&] { load_network_onnx(normalized("Relu").save(temp_file("expand_relu"))); }),
+                HasSubstr("node 'expand' (Expand): broadcasting an activation to more elements is supported into "
+                          "element-wise ops, not node 'relu' (Relu) (opset 13)"));
+    for (const std::string op : {"Add", "Mul"})
+        EXPECT_THAT(error_of([&] { load_network_onnx(normalized(op).save(temp_file("expand_" + op))); }),
+                    HasSubstr("(" + op + "): expected one operand to hold every output element (a broadcast of one "
+                              "side only) (opset 13)"));
+}
+
 }  // namespace
 }  // namespace aimcsim::sw
