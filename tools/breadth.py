@@ -436,6 +436,18 @@ def graph_weights(proto, shapes, weights):
     return sum(numel(shapes[w]) for w in floats - folded if numel(shapes[w]) > 1)
 
 
+def computed_per_inference(proto, weights):
+    """The nodes that read the data input: the others compute from constants once, at load time
+    (Swin-V2's position-bias MLP on its coordinate table), and cost no MACs per inference."""
+    constant, nodes = set(weights), []
+    for node in proto.graph.node:
+        if all(not name or name in constant for name in node.input):
+            constant.update(node.output)
+        else:
+            nodes.append(node)
+    return nodes
+
+
 def graph_counts(path):
     proto = onnx.load(path)
     data = [i.name for i in proto.graph.input if i.name not in {x.name for x in proto.graph.initializer}]
@@ -443,7 +455,7 @@ def graph_counts(path):
     shapes = shapes_of(proto)
     weights = weight_names(proto, data_input)
     static = dynamic = 0
-    for node in proto.graph.node:
+    for node in computed_per_inference(proto, weights):
         s, d = node_macs(node, shapes, weights)
         static += s
         dynamic += d
