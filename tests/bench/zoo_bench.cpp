@@ -40,6 +40,8 @@ const zoo_entry zoo[] = {
      "compile and run target 10 s"},
     {"gpt2_small", "tests/data/onnx/breadth/gpt2_small.onnx", "xlarge", " --weight-reload",
      "compile and run target 10 s"},
+    {"regnet_y_128gf", "tests/data/onnx/breadth/regnet_y_128gf.onnx", "xlarge", " --weight-reload",
+     "compile and run target 10 s"},
 };
 constexpr int zoo_size = int(sizeof zoo / sizeof zoo[0]);
 
