@@ -10,7 +10,9 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include "sw/frontend/onnx_tensor.h"
 #include "sw/ir/input_error.h"
+#include "sw/ir/network.h"
 
 namespace aimcsim::sw::onnx_import {
 namespace {
@@ -38,14 +40,8 @@ bool is_integer(int type) {
     return type == onnx::TensorProto::INT64 || type == onnx::TensorProto::INT32 || type == onnx::TensorProto::BOOL;
 }
 
-bool has_data(const onnx::TensorProto& t) {
-    return t.data_location() != onnx::TensorProto::EXTERNAL &&
-           (!t.raw_data().empty() || t.float_data_size() || t.int64_data_size() || t.int32_data_size() ||
-            t.double_data_size() || t.uint64_data_size());
-}
-
 std::optional<folded> integer_values(const onnx::TensorProto& t) {
-    if (!is_integer(t.data_type()) || !has_data(t)) return std::nullopt;
+    if (!is_integer(t.data_type()) || !stores_data(t)) return std::nullopt;
     folded f;
     f.dims.assign(t.dims().begin(), t.dims().end());
     f.type = t.data_type();
@@ -65,9 +61,8 @@ std::optional<folded> integer_values(const onnx::TensorProto& t) {
         f.values.insert(f.values.end(), t.int32_data().begin(), t.int32_data().end());
     }
     if (f.values.size() > max_folded) return std::nullopt;
-    std::uint64_t size = 1;
-    for (std::int64_t d : f.dims) size *= std::uint64_t(d);
-    if (size != f.values.size()) return std::nullopt;
+    const auto size = element_count(f.dims);
+    if (!size || *size != f.values.size()) return std::nullopt;
     return f;
 }
 
@@ -121,11 +116,13 @@ std::int64_t modulo(std::int64_t x, std::int64_t y, bool fmod) {
     return !fmod && r != 0 && (r < 0) != (y < 0) ? r + y : r;
 }
 
+// nullopt for a division by zero or a result that does not fit 64 bits: not folded.
 std::optional<std::int64_t> binary_value(const std::string& op, std::int64_t x, std::int64_t y, bool fmod) {
-    if ((op == "Div" || op == "Mod") && y == 0) return std::nullopt;
-    if (op == "Add") return x + y;
-    if (op == "Sub") return x - y;
-    if (op == "Mul") return x * y;
+    if ((op == "Div" || op == "Mod") && (y == 0 || (y == -1 && x == INT64_MIN))) return std::nullopt;
+    std::int64_t r = 0;
+    if (op == "Add") return __builtin_add_overflow(x, y, &r) ? std::nullopt : std::optional<std::int64_t>(r);
+    if (op == "Sub") return __builtin_sub_overflow(x, y, &r) ? std::nullopt : std::optional<std::int64_t>(r);
+    if (op == "Mul") return __builtin_mul_overflow(x, y, &r) ? std::nullopt : std::optional<std::int64_t>(r);
     if (op == "Div") return x / y;
     if (op == "Mod") return modulo(x, y, fmod);
     if (op == "Min") return std::min(x, y);
@@ -166,10 +163,10 @@ std::optional<int_values> broadcast_dims(const std::vector<const folded*>& in) {
     return largest->dims;
 }
 
+// Elements of a folded shape; SIZE_MAX beyond the IR's limit (never a folded size).
 std::size_t count(const int_values& dims) {
-    std::size_t n = 1;
-    for (std::int64_t d : dims) n *= std::size_t(d);
-    return n;
+    const auto n = element_count(dims);
+    return n ? std::size_t(*n) : SIZE_MAX;
 }
 
 // Add, Sub, Mul, Div, Mod, Min, Max, comparisons and logic of two operands, broadcast.
@@ -187,7 +184,10 @@ std::optional<folded> binary(const node& n, const folded& a, const folded& b) {
 }
 
 std::optional<folded> unary(const std::string& op, folded a) {
-    for (std::int64_t& v : a.values) v = op == "Not" ? !v : op == "Neg" ? -v : std::abs(v);
+    for (std::int64_t& v : a.values) {
+        if (op != "Not" && v == INT64_MIN) return std::nullopt;  // -v does not fit
+        v = op == "Not" ? !v : op == "Neg" ? -v : std::abs(v);
+    }
     return a;
 }
 
@@ -204,17 +204,20 @@ std::optional<folded> where(const folded& c, const folded& a, const folded& b) {
 std::optional<folded> range(const folded& start, const folded& limit, const folded& delta) {
     if (!start.scalar() || !limit.scalar() || !delta.scalar() || delta.values[0] == 0) return std::nullopt;
     const std::int64_t s = start.values[0], l = limit.values[0], d = delta.values[0];
-    const std::int64_t count = std::max<std::int64_t>(0, (l - s + d - (d > 0 ? 1 : -1)) / d);
+    std::int64_t span = 0;  // limit - start rounded away from zero, if it fits 64 bits
+    if (__builtin_sub_overflow(l, s, &span) || __builtin_add_overflow(span, d - (d > 0 ? 1 : -1), &span) ||
+        span == INT64_MIN)
+        return std::nullopt;
+    const std::int64_t count = std::max<std::int64_t>(0, span / d);
     if (std::uint64_t(count) > max_folded) return std::nullopt;
     int_values values;
-    for (std::int64_t i = 0; i < count; ++i) values.push_back(s + i * d);
+    for (std::int64_t i = 0; i < count; ++i) values.push_back(s + i * d);  // within [s, l]
     return vector_of(std::move(values), start.type);
 }
 
 // `value` repeated to `shape`.
 std::optional<folded> filled(const folded& value, const int_values& shape) {
-    if (value.values.size() != 1 || std::any_of(shape.begin(), shape.end(), [](std::int64_t d) { return d < 0; }) ||
-        count(shape) > max_folded)
+    if (value.values.size() != 1 || count(shape) > max_folded)
         return std::nullopt;
     return folded{int_values(count(shape), value.values[0]), shape, value.type};
 }
@@ -242,16 +245,16 @@ std::optional<folded> tiled(const folded& x, const folded& repeats) {
 
 // Reshape to `shape` (0 keeps a dimension, -1 takes the rest).
 std::optional<folded> reshaped(const folded& x, const int_values& shape) {
-    int_values dims = shape;
-    std::size_t known = 1, rest = dims.size();
+    int_values dims = shape, others;
+    std::size_t rest = dims.size();
     for (std::size_t i = 0; i < dims.size(); ++i) {
         if (dims[i] == 0 && i < x.dims.size()) dims[i] = x.dims[i];
         if (dims[i] == -1) rest = i;
-        else if (dims[i] < 0) return std::nullopt;
-        else known *= std::size_t(dims[i]);
+        else others.push_back(dims[i]);
     }
     if (rest < dims.size()) {
-        if (known == 0 || x.values.size() % known) return std::nullopt;
+        const std::size_t known = count(others);
+        if (known == 0 || known == SIZE_MAX || x.values.size() % known) return std::nullopt;
         dims[rest] = std::int64_t(x.values.size() / known);
     }
     if (count(dims) != x.values.size()) return std::nullopt;
@@ -282,9 +285,9 @@ folded take(const folded& x, std::size_t axis, const int_values& indices) {
 std::optional<folded> transposed(const folded& x, int_values perm) {
     if (perm.empty())
         for (std::size_t i = x.dims.size(); i-- > 0;) perm.push_back(std::int64_t(i));
-    if (perm.size() != x.dims.size()) return std::nullopt;
+    if (x.values.empty() || !is_axis_permutation(perm, x.dims.size())) return std::nullopt;
     folded out{{}, {}, x.type};
-    for (std::int64_t p : perm) out.dims.push_back(x.dims.at(std::size_t(p)));
+    for (std::int64_t p : perm) out.dims.push_back(x.dims[std::size_t(p)]);
     const int_values from = strides(x.dims), to = strides(out.dims);
     out.values.resize(x.values.size());
     for (std::size_t i = 0; i < out.values.size(); ++i) {
@@ -299,7 +302,7 @@ std::optional<folded> transposed(const folded& x, int_values perm) {
 // Slice with starts, ends and optional axes and steps (negative steps walk backwards).
 std::optional<folded> sliced(folded x, const int_values& starts, const int_values& ends, const int_values& axes,
                              const int_values& steps) {
-    if (x.scalar() || ends.size() != starts.size() || (!axes.empty() && axes.size() != starts.size()) ||
+    if (x.scalar() || x.values.empty() || ends.size() != starts.size() || (!axes.empty() && axes.size() != starts.size()) ||
         (!steps.empty() && steps.size() != starts.size()))
         return std::nullopt;
     for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -336,6 +339,8 @@ public:
 private:
     [[noreturn]] void fail(const std::string& what) const { throw input_error(m_path + ": " + what); }
     void parse();
+    void check_opset() const;
+    void check_window(const onnx::NodeProto& n) const;
     void infer();
     bool fold();  // true if a node was folded
     bool same_shapes();  // true if a shape was given to an op ONNX does not know
@@ -361,6 +366,52 @@ void loader::parse() {
     if (!in) fail("cannot open the network file");
     if (!m_model.ParseFromIstream(&in) || !m_model.has_graph() || m_model.graph().node_size() == 0)
         fail("malformed ONNX file: expected a protobuf ModelProto with a graph of at least one node");
+    check_opset();
+    const auto& g = m_model.graph();
+    for (const auto& v : g.input()) {
+        int_values dims;
+        for (const auto& d : v.type().tensor_type().shape().dim())
+            if (d.has_dim_value()) dims.push_back(d.dim_value());
+        check_dims(m_path, v.name(), dims);
+    }
+    for (const auto& t : g.initializer()) check_data(m_path, t.name(), t);
+    for (const auto& n : g.node()) {
+        for (const auto& a : n.attribute())
+            if (a.has_t()) check_data(m_path, n.output_size() ? n.output(0) : n.name(), a.t());
+        check_window(n);
+    }
+}
+
+// Before shape inference, which reads the opset's schemas.
+void loader::check_opset() const {
+    std::optional<std::int64_t> opset;
+    for (const auto& o : m_model.opset_import())
+        if (o.domain().empty() || o.domain() == "ai.onnx") opset = o.version();
+    if (!opset || *opset < min_opset || *opset > max_opset)
+        fail((opset ? "opset " + std::to_string(*opset) : std::string("no opset")) +
+             " of the default ONNX domain; expected one in [" + std::to_string(min_opset) + ", " +
+             std::to_string(max_opset) + "] (docs/network-format.md)");
+}
+
+// Before shape inference, which divides by strides and block sizes: the window attributes of a
+// convolution or pooling (and a block size) are positive, pads not negative, all at most 2^31.
+void loader::check_window(const onnx::NodeProto& n) const {
+    static const std::set<std::string> windowed = {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "MaxPool",
+                                                   "AveragePool", "LpPool", "MaxUnpool"};
+    const bool blocks = n.op_type() == "DepthToSpace" || n.op_type() == "SpaceToDepth";
+    if (!windowed.count(n.op_type()) && !blocks) return;
+    for (const auto& a : n.attribute()) {
+        const bool positive = a.name() == "kernel_shape" || a.name() == "strides" || a.name() == "dilations" ||
+                              a.name() == "group" || a.name() == "blocksize";
+        if (!positive && a.name() != "pads") continue;
+        const std::int64_t least = positive ? 1 : 0;
+        int_values values(a.ints().begin(), a.ints().end());
+        if (a.type() == onnx::AttributeProto::INT) values = {a.i()};
+        for (std::int64_t v : values)
+            if (v < least || std::uint64_t(v) > max_tensor_elements)
+                fail(read_node(n).describe() + ": " + a.name() + " " + std::to_string(v) + "; expected integers in [" +
+                     std::to_string(least) + ", 2^31]");
+    }
 }
 
 void loader::infer() {
@@ -379,6 +430,7 @@ void loader::infer() {
             if (!d.has_dim_value()) return;
             dims.push_back(d.dim_value());
         }
+        check_dims(m_path, v.name(), dims);
         m_shapes[v.name()] = std::move(dims);
     };
     const auto& g = m_model.graph();
@@ -660,7 +712,7 @@ void loader::collect_shapes(graph& g) const {
         tensor_info& t = g.tensors[init.name()];
         t.constant = true;
         t.elem_type = init.data_type();
-        t.weights_absent = !has_data(init);
+        t.weights_absent = !stores_data(init);
         if (const auto v = integer_values(init)) {
             t.has_ints = true;
             t.ints = v->values;
@@ -740,6 +792,15 @@ std::uint64_t tensor_info::elements() const {
     std::uint64_t n = 1;
     for (std::int64_t d : dims) n *= std::uint64_t(std::max<std::int64_t>(d, 0));
     return n;
+}
+
+bool is_axis_permutation(const std::vector<std::int64_t>& perm, std::size_t rank) {
+    std::vector<bool> seen(rank);
+    for (std::int64_t p : perm) {
+        if (p < 0 || std::uint64_t(p) >= rank || seen[std::size_t(p)]) return false;
+        seen[std::size_t(p)] = true;
+    }
+    return perm.size() == rank;
 }
 
 const tensor_info& graph::tensor(const std::string& name) const {

@@ -11,6 +11,11 @@
 
 namespace aimcsim::sw::onnx_import {
 
+// The opsets of the default ONNX domain read: from Upsample's opset 7 to Mish's 18 (libonnx 1.12's
+// shape inference knows opsets up to 17; 18's forms the front end reads are in
+// docs/network-format.md).
+constexpr std::int64_t min_opset = 7, max_opset = 18;
+
 struct attribute {
     std::int64_t i = 0;
     float f = 0;
@@ -60,8 +65,13 @@ struct graph {
     bool is_constant(const std::string& name) const;
 };
 
+// Whether `perm` holds each axis of a tensor of `rank` once (a Transpose's perm).
+bool is_axis_permutation(const std::vector<std::int64_t>& perm, std::size_t rank);
+
 // Reads, folds and infers shapes. Throws input_error naming the file: malformed protobuf, no
-// graph, not exactly one data input, shape inference failure. `input` names the data input;
+// graph, not exactly one data input, shape inference failure, an opset outside [min_opset,
+// max_opset], a window attribute out of range, a tensor beyond the IR's limits or an initializer
+// whose data does not match its dims (onnx_tensor.h). `input` names the data input;
 // empty: the one graph input that is not a weight (docs/network-format.md). Graph inputs other
 // than the data input are weights without data, like graph-only initializers.
 graph load_graph(const std::string& path, const std::string& input = "");

@@ -119,6 +119,7 @@ private:
     void absorb(const node& consumer, const node& into);
 
     void start(const node& first);
+    void check_axes(const node& n) const;
     void convert(const node& n);
     int add_layer(layer l, const node& n);
     void emit(const node& n, std::size_t output, int layer, int row_axis);
@@ -345,8 +346,44 @@ void converter::emit(const node& n, std::size_t output, int layer, int row_axis)
         if (into == n.outputs.at(output)) m_flows[absorbed] = m_flows[into];
 }
 
+// The axes a node names, as an attribute or a constant input (Squeeze, Unsqueeze, Slice, Reduce*
+// from opsets 13 and 18), lie in [-r, r - 1] for its input of rank r (Unsqueeze: r plus the axes
+// it adds; Flatten: [-r, r]); a Transpose's perm holds each axis once.
+void converter::check_axes(const node& n) const {
+    const auto in = n.inputs.empty() ? m_g.tensors.end() : m_g.tensors.find(n.inputs[0]);
+    if (in == m_g.tensors.end() || !in->second.shape_known) return;
+    const auto rank = std::int64_t(in->second.dims.size());
+    const std::string of = " for input '" + n.inputs[0] + "' of rank " + std::to_string(rank);
+    if (n.op == "Transpose") {
+        const auto perm = n.integers("perm");
+        if (!perm.empty() && !onnx_import::is_axis_permutation(perm, std::size_t(rank)))
+            fail(n, "perm is not a permutation of the axes" + of + "; expected each of 0.." +
+                        std::to_string(rank - 1) + " once");
+        return;
+    }
+    static const std::set<std::string> single = {"Gather", "Concat", "Split", "Softmax", "LogSoftmax", "Flatten",
+                                                  "LayerNormalization"};
+    static const std::unordered_map<std::string, std::size_t> listed = {{"Squeeze", 1}, {"Unsqueeze", 1}, {"Slice", 3}};
+    const bool reduce = n.op.rfind("Reduce", 0) == 0;
+    std::vector<std::int64_t> axes;
+    if (single.count(n.op)) axes = {n.integer("axis", n.op == "Softmax" || n.op == "LogSoftmax" ? -1 : n.op == "Flatten" ? 1 : 0)};
+    else if (listed.count(n.op) || reduce) axes = n.integers("axes");
+    const std::size_t slot = reduce ? 1 : listed.count(n.op) ? listed.at(n.op) : 0;
+    if (slot && slot < n.inputs.size() && !n.inputs[slot].empty()) {
+        const auto t = m_g.tensors.find(n.inputs[slot]);
+        if (t != m_g.tensors.end() && t->second.has_ints) axes = t->second.ints;
+    }
+    const std::int64_t r = n.op == "Unsqueeze" ? rank + std::int64_t(axes.size()) : rank;
+    const std::int64_t last = n.op == "Flatten" ? r : r - 1;
+    for (std::int64_t a : axes)
+        if (a < -r || a > last)
+            fail(n, "axis " + std::to_string(a) + " is out of range" + of + "; expected an axis in [" +
+                        std::to_string(-r) + ", " + std::to_string(last) + "]");
+}
+
 void converter::convert(const node& n) {
     if (m_absorbed.count(&n)) return;
+    check_axes(n);
     bool data = false;
     for (const auto& in : n.inputs) data = data || (!in.empty() && is_data(in));
     const auto it = n.domain.empty() || n.domain == "com.microsoft" ? handlers().find(n.op) : handlers().end();
@@ -449,10 +486,14 @@ void converter::plumb_gather(const node& n) {
     const std::int64_t rank = std::int64_t(f.dims.size()), at = n.integer("axis", 0);
     const auto axis = std::size_t(at < 0 ? at + rank : at);
     const std::int64_t size = f.dims.at(axis);
+    for (std::int64_t i : indices)
+        if (i < -size || i >= size)
+            fail(n, "index " + std::to_string(i) + " is out of range; expected one in [" + std::to_string(-size) + ", " +
+                        std::to_string(size - 1) + "]");
+    if (indices.empty()) fail(n, "expected indices of a contiguous range");
     const auto [lo, hi] = std::minmax_element(indices.begin(), indices.end());
     const std::int64_t first = *lo < 0 ? *lo + size : *lo, last = *hi < 0 ? *hi + size : *hi;
-    if (indices.empty() || std::int64_t(indices.size()) != last - first + 1)
-        fail(n, "expected indices of a contiguous range");
+    if (std::int64_t(indices.size()) != last - first + 1) fail(n, "expected indices of a contiguous range");
     flow g = selected(n, f, axis, first, last - first + 1);
     if (scalar) {  // the axis disappears
         if (g.row_axis < 0 && axis + 1 == g.dims.size()) g.last_in_row = false;
@@ -468,17 +509,20 @@ void converter::plumb_slice(const node& n) {
     const auto starts = ints(n, 1), ends = ints(n, 2);
     std::vector<std::int64_t> axes = n.inputs.size() > 3 && !n.inputs[3].empty() ? ints(n, 3) : std::vector<std::int64_t>{};
     const auto steps = n.inputs.size() > 4 && !n.inputs[4].empty() ? ints(n, 4) : std::vector<std::int64_t>{};
+    const auto matches = [&](const std::vector<std::int64_t>& v) { return v.empty() || v.size() == starts.size(); };
+    if (ends.size() != starts.size() || !matches(axes) || !matches(steps))
+        fail(n, "expected as many ends, axes and steps as starts (" + std::to_string(starts.size()) + ")");
     for (std::size_t i = 0; i < starts.size(); ++i) {
-        const std::int64_t rank = std::int64_t(f.dims.size()), a = axes.empty() ? std::int64_t(i) : axes.at(i);
+        const std::int64_t rank = std::int64_t(f.dims.size()), a = axes.empty() ? std::int64_t(i) : axes[i];
         const auto axis = std::size_t(a < 0 ? a + rank : a);
-        const std::int64_t step = steps.empty() ? 1 : steps.at(i);
+        const std::int64_t step = steps.empty() ? 1 : steps[i];
         if (step < 1) unsupported(n, "expected positive steps");
         const std::int64_t size = f.dims.at(axis);
         const auto clamp = [&](std::int64_t v) { return std::max<std::int64_t>(0, std::min(v < 0 ? v + size : v, size)); };
-        const std::int64_t b = clamp(starts[i]), e = clamp(ends.at(i));
+        const std::int64_t b = clamp(starts[i]), e = clamp(ends[i]);
         if (e <= b) fail(n, "the slice is empty");
         // Every step-th element: read as the same number of elements taken in one run.
-        const std::int64_t count = (e - b + step - 1) / step;
+        const std::int64_t count = 1 + (e - b - 1) / step;
         f = selected(n, f, axis, std::min(b, size - count), count);
     }
     set(n, 0, f);

@@ -8,6 +8,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "sw/frontend/onnx_tensor.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::sw {
@@ -20,16 +21,6 @@ struct onnx_weights::model {
 };
 
 namespace {
-
-// A float tensor's values; empty when the file holds none.
-std::vector<float> values_of(const onnx::TensorProto* t) {
-    if (!t || t->data_type() != onnx::TensorProto::FLOAT || t->data_location() == onnx::TensorProto::EXTERNAL)
-        return {};
-    if (t->float_data_size()) return {t->float_data().begin(), t->float_data().end()};
-    std::vector<float> out(t->raw_data().size() / sizeof(float));
-    if (!out.empty()) std::memcpy(out.data(), t->raw_data().data(), out.size() * sizeof(float));
-    return out;
-}
 
 std::uint64_t fnv1a(const std::string& s) {
     std::uint64_t h = 1469598103934665603ull;
@@ -76,6 +67,23 @@ onnx_weights::onnx_weights(const std::string& path) : m_model(std::make_unique<m
 
 onnx_weights::~onnx_weights() = default;
 
+// A float tensor's values; empty when the file holds none. Throws input_error when its data does
+// not match its dims (onnx_import::check_data), or when it holds data of another type.
+std::vector<float> onnx_weights::values_of(const onnx::NodeProto& n, int i) const {
+    const onnx::TensorProto* t = input(n, i);
+    if (!t || t->data_location() == onnx::TensorProto::EXTERNAL) return {};
+    onnx_import::check_data(m_path, n.input(i), *t);
+    if (!onnx_import::stores_data(*t)) return {};
+    if (t->data_type() != onnx::TensorProto::FLOAT)
+        throw input_error(m_path + ": initializer '" + n.input(i) + "' holds " +
+                          onnx::TensorProto::DataType_Name(onnx::TensorProto::DataType(t->data_type())) +
+                          " data; expected FLOAT weights");
+    if (t->float_data_size()) return {t->float_data().begin(), t->float_data().end()};
+    std::vector<float> out(t->raw_data().size() / sizeof(float));
+    if (!out.empty()) std::memcpy(out.data(), t->raw_data().data(), out.size() * sizeof(float));
+    return out;
+}
+
 weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
     const auto it = m_model->nodes.find(l.name.substr(0, l.name.rfind('#')));
     if (!l.has_weights() || it == m_model->nodes.end())
@@ -86,8 +94,8 @@ weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
     m.rows = l.matrix_rows() * groups;
     m.cols = l.matrix_cols() * groups;
     m.values.assign(std::size_t(m.rows) * m.cols, 0.0f);
-    const std::vector<float> w = values_of(input(n, 1));
-    const std::vector<float> r = l.kind == layer_kind::lstm ? values_of(input(n, 2)) : std::vector<float>{};
+    const std::vector<float> w = values_of(n, 1);
+    const std::vector<float> r = l.kind == layer_kind::lstm ? values_of(n, 2) : std::vector<float>{};
     m.random = w.empty() || (l.kind == layer_kind::lstm && r.empty());
     std::mt19937_64 rng(seed ^ fnv1a(l.name));
     const float bound = 1.0f / std::sqrt(float(m.rows));
@@ -127,10 +135,10 @@ const onnx::NodeProto* onnx_weights::sole_consumer(const onnx::NodeProto& n, con
 // The node's bias input (Conv, Gemm: input 2), else a constant Add of one value per column that
 // alone consumes it (as the front end folds it). A single value broadcasts.
 void onnx_weights::add_bias(const onnx::NodeProto& n, weight_matrix& m) const {
-    std::vector<float> b = values_of(input(n, 2));
+    std::vector<float> b = values_of(n, 2);
     if (b.empty())
         if (const onnx::NodeProto* add = sole_consumer(n, "Add"))
-            b = values_of(input(*add, add->input(0) == n.output(0) ? 1 : 0));
+            b = values_of(*add, add->input(0) == n.output(0) ? 1 : 0);
     if (b.size() != 1 && b.size() != m.cols) return;
     for (unsigned j = 0; j < m.cols; ++j) m.bias[j] = b[b.size() == 1 ? 0 : j];
 }
@@ -141,8 +149,8 @@ void onnx_weights::fold_batch_norm(const onnx::NodeProto& conv, weight_matrix& m
     const onnx::NodeProto* found = sole_consumer(conv, "BatchNormalization");
     if (!found) return;
     const onnx::NodeProto& bn = *found;
-    const std::vector<float> gamma = values_of(input(bn, 1)), beta = values_of(input(bn, 2)),
-                             mean = values_of(input(bn, 3)), var = values_of(input(bn, 4));
+    const std::vector<float> gamma = values_of(bn, 1), beta = values_of(bn, 2), mean = values_of(bn, 3),
+                             var = values_of(bn, 4);
     float eps = 1e-5f;
     for (const auto& a : bn.attribute())
         if (a.name() == "epsilon") eps = a.f();

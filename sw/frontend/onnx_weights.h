@@ -45,6 +45,7 @@ public:
 private:
     struct model;
     const onnx::TensorProto* input(const onnx::NodeProto& n, int i) const;
+    std::vector<float> values_of(const onnx::NodeProto& n, int i) const;
     const onnx::NodeProto* sole_consumer(const onnx::NodeProto& n, const char* op) const;
     void add_bias(const onnx::NodeProto& n, weight_matrix& m) const;
     void fold_batch_norm(const onnx::NodeProto& conv, weight_matrix& m) const;

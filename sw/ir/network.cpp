@@ -237,6 +237,9 @@ void network::infer(layer& l) const {
         if (l.out == 0) fail(l, "the hidden size must be positive");
         require_spatial(l);
         if (l.input_shape[2] != 1) fail(l, "expects a [features, steps, 1] input, got " + to_string(l.input_shape));
+        if (l.input_shape[1] > max_recurrent_steps)
+            fail(l, std::to_string(l.input_shape[1]) + " steps; expected at most " +
+                        std::to_string(max_recurrent_steps) + " (the schedule holds instructions per step)");
         l.output_shape = {l.out, l.input_shape[1], 1};
         break;
     case layer_kind::dynamic_matmul:

@@ -33,6 +33,12 @@ enum class layer_kind {
 };
 const char* to_string(layer_kind kind);
 
+// Limits of what the IR holds (docs/network-format.md#limits): a tensor's elements, so that every
+// size and product of sizes fits the IR's 32-bit dimensions and 64-bit counts; a recurrent layer's
+// steps, since the schedule holds instructions per step (10^5 steps: 0.45 GB and 5 s to compile).
+constexpr std::uint64_t max_tensor_elements = std::uint64_t(1) << 31;
+constexpr unsigned max_recurrent_steps = 100000;
+
 using tensor_shape = std::vector<unsigned>;
 std::string to_string(const tensor_shape& shape);
 std::uint64_t elements(const tensor_shape& shape);

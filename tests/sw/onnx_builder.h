@@ -62,6 +62,16 @@ public:
         for (float x : v) t->add_float_data(x);
         return *this;
     }
+    // An initializer of `dims` and `type` whose raw data is `bytes` zero bytes (too few: damaged data).
+    onnx_builder& raw(const std::string& name, const std::vector<std::int64_t>& dims, std::size_t bytes,
+                      int type = onnx::TensorProto::FLOAT) {
+        auto* t = m_model.mutable_graph()->add_initializer();
+        t->set_name(name);
+        t->set_data_type(type);
+        for (auto d : dims) t->add_dims(d);
+        t->set_raw_data(std::string(bytes, '\0'));
+        return *this;
+    }
     onnx_builder& ints(const std::string& name, const std::vector<std::int64_t>& values, bool with_data = true) {
         auto* t = m_model.mutable_graph()->add_initializer();
         t->set_name(name);
