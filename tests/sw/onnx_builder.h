@@ -47,7 +47,7 @@ public:
         std::int64_t n = 1;
         for (auto d : dims) {
             t->add_dims(d);
-            n *= d;
+            if (with_data) n *= d;  // graph-only dims may be hostile (overflowing)
         }
         for (std::int64_t i = 0; with_data && i < n; ++i) t->add_float_data(0.0f);
         return *this;
