@@ -512,6 +512,9 @@ void converter::plumb_slice(const node& n) {
     const auto matches = [&](const std::vector<std::int64_t>& v) { return v.empty() || v.size() == starts.size(); };
     if (ends.size() != starts.size() || !matches(axes) || !matches(steps))
         fail(n, "expected as many ends, axes and steps as starts (" + std::to_string(starts.size()) + ")");
+    if (axes.empty() && starts.size() > f.dims.size())  // the axes default to 0, 1, ...
+        fail(n, std::to_string(starts.size()) + " starts without axes; expected at most one per axis of the input's " +
+                    std::to_string(f.dims.size()));
     for (std::size_t i = 0; i < starts.size(); ++i) {
         const std::int64_t rank = std::int64_t(f.dims.size()), a = axes.empty() ? std::int64_t(i) : axes[i];
         const auto axis = std::size_t(a < 0 ? a + rank : a);

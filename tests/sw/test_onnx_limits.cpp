@@ -80,6 +80,10 @@ TEST(OnnxLimits, AxesOutOfRangeNameTheNodeAndTheRange) {
                 HasSubstr("node 'n' (Gather): axis -4 is out of range " + range));
     EXPECT_THAT(refusal(axis_graph("Slice", {}, {"s", "e", "a"}), "slice"),
                 HasSubstr("node 'n' (Slice): axis 9 is out of range " + range));
+    onnx_builder starts = axis_graph("Slice", {}, {"s4", "e4"});
+    starts.ints("s4", {0, 0, 0, 0}).ints("e4", {1, 1, 1, 1});
+    EXPECT_THAT(refusal(starts, "slice_starts"),
+                HasSubstr("node 'n' (Slice): 4 starts without axes; expected at most one per axis of the input's 3"));
     EXPECT_THAT(refusal(axis_graph("Concat", {attr("axis", 3)}, {"x"}), "concat"),
                 HasSubstr("node 'n' (Concat): axis 3 is out of range " + range));
     EXPECT_THAT(refusal(axis_graph("Split", {attr("axis", -9)}), "split"),
