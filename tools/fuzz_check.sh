@@ -19,6 +19,11 @@ declare -A seeds=(
   [study]="studies/*.yaml tests/data/fuzz/study/*"
 )
 targets="arch network_yaml onnx schedule npy study"
+# Known findings not fixed yet (their inputs in tests/data/fuzz/onnx), by what their report says: a
+# run that finds one again stops there and is listed, not failed. Remove an entry with its fix.
+declare -A known=(
+  [onnx]="output holds [0-9]+ elements, its view"  # a Reshape target larger than its input (sw/frontend)
+)
 
 # A saved schedule of a convolutional network: what `aimcsim compile` writes.
 mkdir -p "$fuzz_dir/saved"
@@ -36,6 +41,8 @@ for t in $targets; do
        -artifact_prefix="$findings/" -print_final_stats=1 > "$log" 2>&1; then
     echo "fuzz_$t: no finding in ${seconds} s, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') inputs," \
          "$(grep -o 'cov: [0-9]*' "$log" | tail -1)"
+  elif [ -n "${known[$t]:-}" ] && grep -qE "${known[$t]}" "$log"; then
+    echo "fuzz_$t: a known finding again (\"${known[$t]}\", tests/data/fuzz/$t), not failed; saved in $findings/"
   else
     echo "fuzz_$t: FINDING, saved in $findings/ (log: $log)"
     grep -E 'ERROR|SUMMARY|runtime error|terminate|Test unit written' "$log" | head -5 | sed 's/^/  /'
