@@ -17,6 +17,7 @@ std::vector<std::pair<std::string, std::filesystem::path>> base_files() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const aimcsim::fuzz::input_file file("input.yaml", base_files());
     const std::string& path = file.write(data, size);
-    aimcsim::fuzz::read_expecting_input_errors([&] { aimcsim::platform::to_target(aimcsim::platform::load_arch(path)); });
+    using namespace aimcsim::platform;
+    aimcsim::fuzz::read_expecting_input_errors([&] { to_target(load_arch(path)); });
     return 0;
 }

@@ -36,7 +36,8 @@ input_file::~input_file() {
 }
 
 const std::string& input_file::write(const std::uint8_t* data, std::size_t size) const {
-    std::ofstream(m_path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), std::streamsize(size));
+    std::ofstream(m_path, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(data), std::streamsize(size));
     return m_path;
 }
 

@@ -9,6 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         "studies/input.yaml",
         {{"platform", aimcsim::fuzz::source_path("platform")}, {"sw", aimcsim::fuzz::source_path("sw")}});
     const std::string& path = file.write(data, size);
-    aimcsim::fuzz::read_expecting_input_errors([&] { aimcsim::platform::check_study(aimcsim::platform::load_study(path)); });
+    using namespace aimcsim::platform;
+    aimcsim::fuzz::read_expecting_input_errors([&] { check_study(load_study(path)); });
     return 0;
 }

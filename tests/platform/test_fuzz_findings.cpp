@@ -35,11 +35,13 @@ const std::vector<finding>& findings() {
 // The command that reads a file of the target's kind.
 std::string command_for(const std::string& target, const std::string& file, const fs::path& dir) {
     const std::string out = " -o " + dir.string();
+    const std::string arch = std::string(AIMCSIM_TEST_DATA) + "/arch/minimal.yaml";
     if (target == "arch") return "info --arch " + file;
     if (target == "network_yaml") return "compile " + file + " -o " + (dir / "schedule.json").string();
-    if (target == "schedule") return "run --arch " + std::string(AIMCSIM_TEST_DATA) + "/arch/minimal.yaml --schedule " + file + out;
+    if (target == "schedule") return "run --arch " + arch + " --schedule " + file + out;
     if (target == "npy") return "run --mode functional --network digits/cnn --inputs " + file + out;
-    if (target == "study") return "sweep " + file + " --dir " + (dir / "sweep").string() + " -o " + (dir / "r.csv").string();
+    if (target == "study")
+        return "sweep " + file + " --dir " + (dir / "sweep").string() + " -o " + (dir / "results.csv").string();
     throw std::invalid_argument("no command for fuzz target " + target);
 }
 
