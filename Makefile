@@ -1,6 +1,9 @@
 # Quick start: `make run` (default study) and `make test` (whole suite).
 # Both install any missing Debian package first, then configure and build (Release).
+# `make asan`: the suite under ASan+UBSan; `make fuzz`, `make fuzz-check`: the readers' fuzz targets.
 BUILD_DIR  ?= build
+FUZZ_DIR   ?= build-fuzz
+FUZZ_SECONDS ?= 60
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp -o $(BUILD_DIR)/out \
@@ -8,12 +11,14 @@ RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp -o $(BUILD_
 
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libboost-dev libboost-program-options-dev \
   libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev libeigen3-dev libonnx-dev libprotobuf-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev parallel python3-matplotlib
+  libgtest-dev libgmock-dev libbenchmark-dev parallel python3-matplotlib clang libfuzzer-14-dev
 
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE := 1
+# A UBSan report stops the process with its stack, so it fails the test or fuzz run it happens in.
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 MAKEFLAGS += --no-print-directory
 
-.PHONY: deps configure build run test bench bench-zoo asan clean
+.PHONY: deps configure build run test bench bench-zoo asan fuzz fuzz-check clean
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -48,5 +53,12 @@ bench-zoo: build   # compile and run wall times of the ONNX zoo (tests/bench/zoo
 asan:
 	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Asan
 
+fuzz: deps   # libFuzzer targets of the readers, clang with ASan+UBSan (tests/fuzz)
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DAIMCSIM_FUZZ=ON -DBUILD_TESTING=OFF > /dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz
+
+fuzz-check: fuzz build   # every target FUZZ_SECONDS from the repo's fixtures; fails on a finding
+	@tools/fuzz_check.sh $(FUZZ_DIR) $(BUILD_DIR)/bin/aimcsim $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan $(FUZZ_DIR)

@@ -21,11 +21,16 @@ namespace {
 std::string read_header(std::ifstream& in, const std::string& path) {
     char magic[8];
     if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) fail(path, "not a .npy file");
+    if (magic[6] != 1 && magic[6] != 2)
+        fail(path, "format version " + std::to_string(int(magic[6])) + " (1.0 or 2.0 are read)");
     std::uint32_t length = 0;
     unsigned char bytes[4] = {0, 0, 0, 0};
     const int width = magic[6] == 1 ? 2 : 4;
     if (!in.read(reinterpret_cast<char*>(bytes), width)) fail(path, "truncated header");
     for (int i = width - 1; i >= 0; --i) length = length << 8 | bytes[i];
+    if (length > max_npy_header_bytes)
+        fail(path, "a header of " + std::to_string(length) + " bytes, longer than " +
+                       std::to_string(max_npy_header_bytes));
     std::string header(length, ' ');
     if (!in.read(header.data(), length)) fail(path, "truncated header");
     return header;

@@ -77,6 +77,16 @@ TEST(BadInput, NpyShapeThatIsNegativeOrHugeIsRefused) {
                   .find("big.npy: fewer values than its shape says (20000000)"), std::string::npos);
 }
 
+// A header length is read from the file: 2^31 - 1 in a 12-byte file was allocated before the read
+// failed (tests/data/fuzz/npy has that file). Versions other than 1 and 2 are refused.
+TEST(BadInput, NpyHeaderOfAnotherVersionOrTooLongIsRefused) {
+    const auto dir = temp_dir("npy_header");
+    std::ofstream(dir / "v9.npy") << std::string("\x93NUMPY\x09\x00\x10\x00\x00\x00", 12);
+    EXPECT_NE(npy_error(dir / "v9.npy").find("v9.npy: format version 9 (1.0 or 2.0 are read)"), std::string::npos);
+    std::ofstream(dir / "long.npy") << std::string("\x93NUMPY\x01\x00\x11\x27", 10) << std::string(10001, ' ');
+    EXPECT_NE(npy_error(dir / "long.npy").find("long.npy: a header of 10001 bytes, longer than 10000"), std::string::npos);
+}
+
 // NaN or infinity in the inputs made the accuracy block claim perfect agreement.
 TEST(BadInput, NpyWithNanOrInfinityNamesTheValue) {
     const auto dir = temp_dir("npy_nan");
