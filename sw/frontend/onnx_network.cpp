@@ -433,7 +433,14 @@ flow converter::reshaped(flow f, const dims_t& to) const {
 
 void converter::plumb_identity(const node& n) { set(n, 0, data(n, 0)); }
 
-void converter::plumb_reshape(const node& n) { set(n, 0, reshaped(data(n, 0), dims(n, n.outputs.at(0)))); }
+void converter::plumb_reshape(const node& n) {
+    const flow& x = data(n, 0);
+    const dims_t& to = dims(n, n.outputs.at(0));
+    if (numel(to) != numel(x.dims))
+        fail(n, "reshapes " + std::to_string(numel(x.dims)) + " elements into " + std::to_string(numel(to)) +
+                    "; expected the same number");
+    set(n, 0, reshaped(x, to));
+}
 
 void converter::plumb_transpose(const node& n) {
     flow f = data(n, 0);
