@@ -30,6 +30,10 @@ const std::vector<finding>& findings() {
         // A Reshape whose target holds more elements than its input: the converter threw logic_error.
         {"onnx", "reshape_target_larger_than_input.onnx",
          "node '/layers.0/self_attn/Reshape_3' (Reshape): reshapes 98304 elements into 106659840; expected the same number"},
+        // A Pad of 2^62 + 1 rows: MaxPool's inferred output of 2^61 elements reached the converter.
+        {"onnx", "pad_amount_2_62.onnx",
+         "tensor '/Pad_output_0' has dimensions [1, 16, 18014398509482016, 32]; expected sizes of 0 or more and at "
+         "most 2^31 elements"},
     };
     return all;
 }
