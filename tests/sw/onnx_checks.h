@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "sw/ir/input_error.h"
+#include "tests/sw/error_of.h"
 #include "sw/ir/network.h"
 #include "sw/passes/compiler.h"
 #include "sw/passes/lowering.h"
@@ -17,16 +18,6 @@ namespace aimcsim::sw {
 
 inline std::string temp_file(const std::string& name) { return testing::TempDir() + "aimcsim_" + name + ".onnx"; }
 
-// The message of the input_error `f` throws; empty when it throws none.
-template <typename F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 using op_list = std::vector<std::pair<std::string, std::uint64_t>>;
 

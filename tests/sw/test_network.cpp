@@ -6,6 +6,7 @@
 
 #include "sw/frontend/yaml_network.h"
 #include "sw/ir/input_error.h"
+#include "tests/sw/error_of.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -15,16 +16,6 @@ using ::testing::HasSubstr;
 const std::string zoo = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/";
 const std::string data = std::string(AIMCSIM_TEST_DATA) + "/net/";
 
-// The message of the input_error that `f` throws ("" if none).
-template <typename F>
-std::string error_of(F f) {
-    try {
-        f();
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // MACs and weights of a conv2d with 'same' output size H x W, from the textbook formula.
 std::uint64_t conv_macs(std::uint64_t h, std::uint64_t w, std::uint64_t cout, std::uint64_t cin, std::uint64_t k) {
