@@ -9,6 +9,7 @@
 #include "platform/circuits.h"
 #include "platform/memory_buffers.h"
 #include "sw/ir/input_error.h"
+#include "sw/schedule/dataflow.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -229,6 +230,8 @@ void load_schedule(chip& target, const sw::schedule& sched, int inferences, cons
     check_memory_buffers(arch, sched, source);
     if (arch.noc.switching == models::noc_switching::circuit) configure_circuits(target, sched, source);
     for (std::size_t i = 0; i < sched.units.size(); ++i) check_unit(target, sched.units[i], where(source, i, sched.units[i]));
+    const sw::target_desc desc = to_target(arch);
+    sw::check_dataflow(sched, {desc.activation_bytes, desc.partial_sum_bytes}, source);
     check_work(target, sched, inferences, source);
     if (sched.phases.empty()) load_phase(target, sched, 0, inferences, source);
     spdlog::info("schedule {}: {} units programmed, {} inferences", source, sched.units.size(), inferences);

@@ -64,6 +64,28 @@ public:
 
 private:
     const layer_plan& lp(int layer) const { return m_plan.layers[std::size_t(layer)]; }
+    // How a layer's output streams: in the chunks of the layer that computes it (an activation
+    // fused into its producer has that producer's, which balancing may have re-chunked).
+    const layer_plan& chunking(int layer) const {
+        return lp(layer).fused_into >= 0 ? lp(lp(layer).fused_into) : lp(layer);
+    }
+    // Output rows [first, first + count) a chunk of a layer computes: a reverse recurrence's
+    // chunk 0 computes its last row.
+    std::pair<unsigned, unsigned> output_rows(int layer, unsigned chunk) const;
+    // Slices of a layer's output: all of it, or the rows of a chunk.
+    tensor_slice whole(int layer) const;
+    tensor_slice chunk_slice(int layer, unsigned chunk) const;
+    // What output rows [r0, r0 + count) of `consumer` read of input `input`: elements [a, b) of
+    // each row of its view when read by rows, else its flattened features [a, b).
+    tensor_slice needed(int consumer, std::size_t input, std::pair<unsigned, unsigned> rows, std::uint64_t a,
+                        std::uint64_t b) const;
+    // What a digital layer reads per input for a chunk: a row's elements of its view when read
+    // by rows, else all of it; then its constants.
+    std::uint64_t view_extent(int consumer, std::size_t input) const;
+    std::vector<tensor_slice> digital_reads(int index, unsigned chunk) const;
+    tensor_slice constants(int index) const { return {index, -1, true, {{0, 1, 0, m_net.at(index).constant_inputs}}}; }
+    // The partial products a block of a layer computes in a chunk (before its core reduces them).
+    tensor_slice block_output(int layer, const weight_block& b, unsigned chunk, bool partial) const;
     int add_stream(int phase, int node, std::vector<unsigned> chunks);
     std::vector<unsigned> chunks_of(const layer_plan& p, unsigned replica) const;
     // Adds stream `s` to the first of `groups` with no stream on its node (a unit receives a tag
@@ -115,6 +137,59 @@ private:
     int m_next_group = 0;          // guard groups: scatters and concatenations
 };
 
+std::pair<unsigned, unsigned> emitter::output_rows(int layer, unsigned chunk) const {
+    const layer_plan& p = chunking(layer);
+    const unsigned first = chunk * p.chunk_rows, count = p.rows_in(chunk);
+    return {m_net.at(layer).reverse ? p.rows - first - count : first, count};
+}
+
+tensor_slice emitter::whole(int layer) const {
+    const row_extent e = extent_of(m_net.at(layer).output_shape);
+    return {layer, -1, false, {{0, e.rows, 0, e.row_elements}}};
+}
+
+tensor_slice emitter::chunk_slice(int layer, unsigned chunk) const {
+    const auto [r0, count] = output_rows(layer, chunk);
+    return {layer, -1, false, {{r0, count, 0, row_elements(m_net.at(layer).output_shape)}}};
+}
+
+tensor_slice emitter::needed(int consumer, std::size_t input, std::pair<unsigned, unsigned> rows, std::uint64_t a,
+                             std::uint64_t b) const {
+    const int producer = m_net.at(consumer).inputs[input];
+    const tensor_shape& shape = m_net.at(producer).output_shape;
+    const bool rowed = reads_rowed(m_net, consumer, input);
+    std::set<int> read;  // a strided window skips rows
+    for (unsigned row = rows.first; row < rows.first + rows.second; ++row) {
+        const auto [first, last] = rows_read(m_net, consumer, input, row);
+        for (int r = first; r <= last; ++r) read.insert(r);
+    }
+    tensor_slice out{producer, -1, false, {}};
+    for (int r : read)
+        append_overlap(out.boxes, shape, m_net.at(consumer).views[input], rowed, unsigned(r), 0, channels(shape), a, b);
+    return out;
+}
+
+std::uint64_t emitter::view_extent(int consumer, std::size_t input) const {
+    const tensor_shape& v = m_net.at(consumer).views[input].shape;
+    return reads_rowed(m_net, consumer, input) ? row_elements(v) : elements(v);
+}
+
+std::vector<tensor_slice> emitter::digital_reads(int index, unsigned chunk) const {
+    std::vector<tensor_slice> reads;
+    for (std::size_t i = 0; i < m_net.at(index).inputs.size(); ++i)
+        reads.push_back(needed(index, i, output_rows(index, chunk), 0, view_extent(index, i)));
+    if (m_net.at(index).constant_inputs) reads.push_back(constants(index));
+    return reads;
+}
+
+tensor_slice emitter::block_output(int layer, const weight_block& b, unsigned chunk, bool partial) const {
+    const layer_plan& p = lp(layer);
+    const auto [r0, count] = output_rows(layer, chunk);
+    const int attributed = p.fused_activation >= 0 && !partial ? p.fused_activation : layer;
+    return {attributed, partial ? int(b.row0) : -1, false,
+            {{r0, count, std::uint64_t(b.col0) * p.positions, std::uint64_t(b.cols) * p.positions}}};
+}
+
 int emitter::add_stream(int phase, int node, std::vector<unsigned> chunks) {
     unit_program& u = m_units[{phase, node}];
     u.node = node;
@@ -160,6 +235,7 @@ void emitter::emit_input() {
     m_input = {m_plan.memory_core, static_cast<int>(m_units[{0, m_plan.memory_core}].streams.size()) - 1};
     sched_instr load = instr(sched_op::load, 0);
     load.bytes = elements(shape) * m_target.activation_bytes;
+    load.slice = whole(0);
     m_streams[std::size_t(s)].work[0].push_back(load);
     m_parts[0] = {{s, 0, channels(shape), 0}};
 }
@@ -170,11 +246,12 @@ const std::vector<part>& emitter::parts_in(int producer, int phase) {
     if (loaded.empty()) {  // stored in the producer's phase, loaded back here
         store_stream(producer, spill_core(producer));
         const tensor_shape& shape = m_net.at(producer).output_shape;
-        std::vector<unsigned> every(lp(producer).chunks);
+        std::vector<unsigned> every(chunking(producer).chunks);
         std::iota(every.begin(), every.end(), 0u);
         const int s = add_stream(phase, spill_core(producer), every);
         sched_instr load = instr(sched_op::load, producer);
         load.bytes = elements(shape) * m_target.activation_bytes;
+        load.slice = whole(producer);
         m_streams[std::size_t(s)].work[0].push_back(load);
         loaded = {{s, 0, channels(shape), producer}};
     }
@@ -207,13 +284,14 @@ int emitter::store_stream(int producer, int node) {
     const int s = add_stream(lp(producer).phase, node, {0});
     sched_instr store = instr(sched_op::store, producer);
     store.bytes = elements(m_net.at(producer).output_shape) * m_target.activation_bytes;
+    store.slice = whole(producer);
     m_streams[std::size_t(s)].work[0].push_back(store);
     connect(-1, 0, producer, {{s}, 0, elements(m_net.at(producer).output_shape)});
     return m_stored[producer] = s;
 }
 
 void emitter::connect(int consumer, std::size_t input, int producer, const group& g) {
-    const layer_plan& from = lp(producer);
+    const layer_plan& from = chunking(producer);
     const tensor_shape& shape = m_net.at(producer).output_shape;
     const input_view whole{shape, 0, rows_of(shape), 0, row_elements(shape)};
     const input_view& view = consumer < 0 ? whole : m_net.at(consumer).views[input];
@@ -229,9 +307,11 @@ void emitter::connect(int consumer, std::size_t input, int producer, const group
         const std::vector<unsigned> chunks = m_streams[std::size_t(p.stream)].chunks;
         for (std::size_t k = 0; k < chunks.size(); ++k) {
             const unsigned c = chunks[k];
-            std::uint64_t n = 0;
-            for (unsigned r = c * from.chunk_rows; r < c * from.chunk_rows + from.rows_in(c); ++r)
-                n += needed[r] ? overlap(shape, view, rowed, r, p.c0, p.c1, g.a, g.b) : 0;
+            send.slice = {producer, -1, false, {}};
+            const auto [r0, count] = output_rows(producer, c);
+            for (unsigned r = r0; r < r0 + count; ++r)
+                if (needed[r]) append_overlap(send.slice.boxes, shape, view, rowed, r, p.c0, p.c1, g.a, g.b);
+            const std::uint64_t n = send.slice.elements();
             if (!n) continue;
             if (send.tag < 0) send.tag = m_next_tag++;
             send.bytes = n * m_target.activation_bytes;
@@ -262,7 +342,7 @@ std::vector<bool> emitter::rows_needed(int consumer, std::size_t input, int prod
 // chunks holding the rows that chunk needs (cumulative counts `sent`), and for all of them at its end.
 void emitter::wait(int s, int consumer, std::size_t input, int producer, int tag,
                    const std::vector<std::uint64_t>& sent) {
-    const layer_plan& from = lp(producer);
+    const layer_plan& from = chunking(producer);
     stream_build& to = m_streams[std::size_t(s)];
     recv_edge edge{tag, consumer < 0 ? producer : consumer, {}};
     for (std::size_t k = 0; k < to.chunks.size(); ++k) {
@@ -299,19 +379,26 @@ std::vector<int> emitter::emit_tiles(int index, unsigned replica) {
         block.tile_row = p.slots[at].row;
         block.tile_col = p.slots[at].col;
         u.blocks.push_back(block);
-        stream_build& st = m_streams[std::size_t(s)];
-        for (std::size_t k = 0; k < st.chunks.size(); ++k) {
-            sched_instr mvm = compute(sched_op::mvm, index, std::uint64_t(p.positions) * p.rows_in(st.chunks[k]));
-            mvm.block = static_cast<int>(u.blocks.size()) - 1;
-            st.work[k].push_back(mvm);
-        }
-        streams.push_back(s);
-        if (block.row0 >= features) continue;  // an LSTM block reading only the hidden state
+        const bool reads_input = block.row0 < features;  // else an LSTM block reading only the hidden state
         const std::uint64_t end = std::min<std::uint64_t>(block.row0 + block.rows, features);
         std::pair<std::uint64_t, std::uint64_t> need{block.row0, end};  // dense: flattened features
         if (l.kind == layer_kind::conv2d) need = {block.row0 / taps * plane, (end + taps - 1) / taps * plane};
         if (l.kind == layer_kind::matmul) need = {block.row0 * width, end * width};
-        join(groups[need], s, need.first, need.second);
+        if (l.kind == layer_kind::lstm && !reads_rowed(m_net, index, 0))  // every step's features at once
+            need = {std::uint64_t(block.row0) * rows_of(l.input_shape), end * rows_of(l.input_shape)};
+        stream_build& st = m_streams[std::size_t(s)];
+        for (std::size_t k = 0; k < st.chunks.size(); ++k) {
+            sched_instr mvm = compute(sched_op::mvm, index, std::uint64_t(p.positions) * p.rows_in(st.chunks[k]));
+            mvm.block = static_cast<int>(u.blocks.size()) - 1;
+            mvm.slice = block_output(index, block, st.chunks[k], !p.cores.empty());
+            if (reads_input) {
+                const auto rows = output_rows(index, st.chunks[k]);
+                mvm.reads.push_back(needed(index, 0, rows, need.first, need.second));
+            }
+            st.work[k].push_back(mvm);
+        }
+        streams.push_back(s);
+        if (reads_input) join(groups[need], s, need.first, need.second);
     }
     for (const group& g : flatten(groups)) connect(index, 0, l.inputs.front(), g);
     return streams;
@@ -332,6 +419,7 @@ int emitter::emit_core_stream(int index, unsigned replica, const std::vector<int
         stream_build& tile = m_streams[std::size_t(tiles[b])];
         for (std::size_t k = 0; k < tile.chunks.size(); ++k) {
             send.bytes = std::uint64_t(p.blocks[b].cols) * p.positions * p.rows_in(tile.chunks[k]) * bytes;
+            send.slice = block_output(index, p.blocks[b], tile.chunks[k], true);
             tile.sends[k].push_back(send);
             edge.counts.push_back(k + 1);
         }
@@ -339,8 +427,15 @@ int emitter::emit_core_stream(int index, unsigned replica, const std::vector<int
     }
     stream_build& red = m_streams[std::size_t(r)];
     for (std::size_t k = 0; k < red.chunks.size(); ++k)
-        for (const core_op& op : core_work(m_plan, index))
-            red.work[k].push_back(compute(sched_op::op, op.layer, op.per_row * p.rows_in(red.chunks[k]), op.function));
+        for (const core_op& op : core_work(m_plan, index)) {
+            sched_instr in = compute(sched_op::op, op.layer, op.per_row * p.rows_in(red.chunks[k]), op.function);
+            in.slice = chunk_slice(op.layer, red.chunks[k]);
+            if (op.layer == index)
+                for (const weight_block& b : p.blocks) in.reads.push_back(block_output(index, b, red.chunks[k], true));
+            else
+                in.reads.push_back(chunk_slice(index, red.chunks[k]));
+            red.work[k].push_back(std::move(in));
+        }
     return r;
 }
 
@@ -363,7 +458,11 @@ void emitter::emit_recurrent(int index, int gates, const std::vector<int>& tiles
         send.guard_group = scatter_group(gates);
         send.bytes = (g.b - g.a) * m_target.activation_bytes;
         for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
-        for (std::size_t k = 0; k + 1 < src.chunks.size(); ++k) src.sends[k].push_back(send);
+        for (std::size_t k = 0; k + 1 < src.chunks.size(); ++k) {
+            send.slice = {index, -1, false, {{output_rows(index, src.chunks[k]).first, 1, g.a, g.b - g.a}}};
+            src.sends[k].push_back(send);
+            for (int s : g.streams) m_streams[std::size_t(s)].work[k + 1].front().reads.push_back(send.slice);
+        }
         for (int s : g.streams) {
             recv_edge edge{send.tag, index, {}};
             for (std::size_t k = 0; k < src.chunks.size(); ++k) edge.counts.push_back(k);
@@ -400,15 +499,15 @@ void emitter::emit_digital(int index) {
         const int s = add_stream(p.phase, p.cores[r], chunks_of(p, r));
         stream_build& st = m_streams[std::size_t(s)];
         for (std::size_t k = 0; k < st.chunks.size(); ++k)
-            for (const core_op& op : core_work(m_plan, index))
-                st.work[k].push_back(compute(sched_op::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function));
+            for (const core_op& op : core_work(m_plan, index)) {
+                sched_instr in = compute(sched_op::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function);
+                in.slice = chunk_slice(op.layer, st.chunks[k]);
+                in.reads = digital_reads(index, st.chunks[k]);
+                st.work[k].push_back(std::move(in));
+            }
         m_parts[std::size_t(index)].push_back({s, 0, channels(l.output_shape), index});
         streams.push_back(s);
-        for (std::size_t i = 0; i < l.inputs.size(); ++i) {
-            const tensor_shape& v = l.views[i].shape;
-            const bool rowed = reads_rowed(m_net, index, i);
-            connect(index, i, l.inputs[i], {{s}, 0, rowed ? row_elements(v) : elements(v)});
-        }
+        for (std::size_t i = 0; i < l.inputs.size(); ++i) connect(index, i, l.inputs[i], {{s}, 0, view_extent(index, i)});
     }
     emit_constants(index, streams);
 }
@@ -423,10 +522,12 @@ void emitter::emit_constants(int index, const std::vector<int>& streams) {
     const int s = add_stream(lp(index).phase, least_loaded_memory_core(m_net.at(index).constant_inputs), {0});
     sched_instr load = instr(sched_op::load, index);
     load.bytes = bytes;
+    load.slice = constants(index);
     sched_instr send = instr(sched_op::send, index);
     send.tag = m_next_tag++;
     send.guard_group = scatter_group(s);
     send.bytes = bytes;
+    send.slice = load.slice;
     std::set<int> nodes;
     for (int c : streams) nodes.insert(m_streams[std::size_t(c)].node);
     send.destinations.assign(nodes.begin(), nodes.end());
@@ -484,6 +585,9 @@ void emitter::summarize(schedule& out) const {
         std::uint64_t cells = 0;
         for (const auto& b : p.blocks) cells += weight_cells(b, m_target.columns_per_weight) * p.replicas;
         if (s.tiles) s.spatial_utilization = double(cells) / (double(s.tiles) * m_target.tile_rows * m_target.tile_cols);
+        s.shape = l.output_shape;
+        if (p.analog && !p.cores.empty()) s.partial_shape = {p.n, p.rows, p.positions};
+        s.constants = l.constant_inputs;
         out.layers.push_back(std::move(s));
     }
 }

@@ -44,6 +44,14 @@ void split(int index, unsigned max_rows, unsigned max_cols, layer_plan& lp) {
 
 bool tile_activation(const layer& l) { return l.kind == layer_kind::activation && l.function == "relu"; }
 
+// Whether a layer reads its input as the producer made it: same shape, every row and element (an
+// activation fused into its producer streams in the producer's rows and channels).
+bool reads_as_it_is(const network& net, int index) {
+    const layer& l = net.at(index);
+    const input_view& v = l.views.front();
+    return v.shape == net.at(l.inputs.front()).output_shape && v.row0 == 0 && v.elem0 == 0;
+}
+
 }  // namespace
 
 std::uint64_t weight_cells(const weight_block& b, unsigned columns_per_weight) {
@@ -59,7 +67,7 @@ void partition(const network& net, const target_desc& target, bool fuse_activati
         const auto& next = consumers[std::size_t(i)];
         const bool lstm = net.at(i).kind == layer_kind::lstm;
         if (!fuse_activations || lstm || next.size() != 1 || net.at(next.front()).kind != layer_kind::activation ||
-            (!lp.row_split && !tile_activation(net.at(next.front()))))
+            (!lp.row_split && !tile_activation(net.at(next.front()))) || !reads_as_it_is(net, next.front()))
             continue;
         lp.fused_activation = next.front();
         p.layers[std::size_t(next.front())].fused_into = i;

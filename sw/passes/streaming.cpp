@@ -42,37 +42,43 @@ int last_input_row(const network& net, int consumer, std::size_t input, unsigned
     return rows_read(net, consumer, input, row).second;
 }
 
-std::uint64_t overlap(const tensor_shape& producer, const input_view& view, bool rowed, unsigned row, unsigned c0,
-                      unsigned c1, std::uint64_t a, std::uint64_t b) {
-    if (row < view.row0 || row >= view.row0 + view.rows) return 0;
+namespace {
+
+// Appends the flattened features [lo, hi) of a view whose rows x elements read as a [channels,
+// rows, w] tensor that lie in view row `row`, as elements of the producer's row (the view starts
+// at element `elem0`): a partial first channel, the whole channels between, a partial last one.
+void append_features(std::vector<slice_box>& boxes, unsigned producer_row, unsigned row, unsigned rows,
+                     std::uint64_t w, std::uint64_t elem0, std::uint64_t lo, std::uint64_t hi) {
+    const std::uint64_t plane = std::uint64_t(rows) * w;
+    const std::uint64_t first = lo / plane, last = (hi - 1) / plane;
+    const auto channel = [&](std::uint64_t ch) {  // the part of channel ch's row in [lo, hi)
+        const std::uint64_t start = ch * plane + std::uint64_t(row) * w;
+        const std::uint64_t u0 = std::max(lo, start), u1 = std::min(hi, start + w);
+        if (u1 > u0) append_range(boxes, producer_row, elem0 + ch * w + (u0 - start), elem0 + ch * w + (u1 - start));
+    };
+    channel(first);
+    if (last > first + 1) append_range(boxes, producer_row, elem0 + (first + 1) * w, elem0 + last * w);
+    if (last > first) channel(last);
+}
+
+}  // namespace
+
+void append_overlap(std::vector<slice_box>& boxes, const tensor_shape& producer, const input_view& view, bool rowed,
+                    unsigned row, unsigned c0, unsigned c1, std::uint64_t a, std::uint64_t b) {
+    if (row < view.row0 || row >= view.row0 + view.rows) return;
     const std::uint64_t width = is_spatial(producer) ? producer[2] : 1;
     const std::uint64_t lo = c0 * width, hi = c1 * width;  // the part's elements of each row
     if (rowed) {
-        const std::uint64_t from = std::max(lo, view.elem0 + a), to = std::min(hi, view.elem0 + b);
-        return to > from ? to - from : 0;
+        append_range(boxes, row, std::max(lo, view.elem0 + a), std::min(hi, view.elem0 + b));
+        return;
     }
     // The view flattens its rows x elements channel-major, as a [elems / w, rows, w] tensor.
     const bool aligned = view.elem0 % width == 0 && view.elems % width == 0;
     const std::uint64_t w = aligned ? width : 1;
-    const auto channel = [&](std::uint64_t e) {
-        return static_cast<unsigned>(std::min(view.elems, e > view.elem0 ? e - view.elem0 : 0) / w);
-    };
-    const tensor_shape flat = {static_cast<unsigned>(view.elems / w), view.rows, static_cast<unsigned>(w)};
-    return row_overlap(flat, row - view.row0, channel(lo), channel(hi), a, b);
-}
-
-std::uint64_t row_overlap(const tensor_shape& shape, unsigned row, unsigned c0, unsigned c1, std::uint64_t f0,
-                          std::uint64_t f1) {
-    const std::uint64_t width = is_spatial(shape) ? shape[2] : 1;
-    const std::uint64_t plane = is_spatial(shape) ? shape[1] * width : 1;
-    const std::uint64_t lo = std::max(f0, c0 * plane), hi = std::min(f1, c1 * plane);
-    if (lo >= hi) return 0;
-    // Features below x whose position in their channel's plane is in row `row`.
-    const auto below = [&](std::uint64_t x) {
-        const std::uint64_t start = row * width, in_plane = x % plane;
-        return x / plane * width + std::min(width, in_plane > start ? in_plane - start : 0);
-    };
-    return below(hi) - below(lo);
+    const auto channel = [&](std::uint64_t e) { return std::min(view.elems, e > view.elem0 ? e - view.elem0 : 0) / w; };
+    const std::uint64_t plane = std::uint64_t(view.rows) * w;
+    const std::uint64_t from = std::max(a, channel(lo) * plane), to = std::min(b, channel(hi) * plane);
+    if (from < to) append_features(boxes, row, row - view.row0, view.rows, w, view.elem0, from, to);
 }
 
 }  // namespace aimcsim::sw

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "sw/ir/network.h"
+#include "sw/schedule/tensor_slice.h"
 
 namespace aimcsim::sw {
 
@@ -24,14 +25,10 @@ std::pair<int, int> rows_read(const network& net, int consumer, std::size_t inpu
 // every row the view reads for the last output row.
 int last_input_row(const network& net, int consumer, std::size_t input, unsigned row);
 
-// Elements of producer row `row` in producer channels [c0, c1) that a reader of `view` needs:
-// elements [a, b) of each of its rows when `rowed`, else flattened features [a, b) of the view.
-std::uint64_t overlap(const tensor_shape& producer, const input_view& view, bool rowed, unsigned row, unsigned c0,
-                      unsigned c1, std::uint64_t a, std::uint64_t b);
-
-// Elements of row `row` of a tensor of `shape` (flattened channel-major, a flat tensor being
-// [features, 1, 1]) that lie in channels [c0, c1) and in flattened features [f0, f1).
-std::uint64_t row_overlap(const tensor_shape& shape, unsigned row, unsigned c0, unsigned c1, std::uint64_t f0,
-                          std::uint64_t f1);
+// Appends to `boxes` the elements of producer row `row` in producer channels [c0, c1) that a
+// reader of `view` needs, in increasing order: elements [a, b) of each of its rows when `rowed`,
+// else flattened features [a, b) of the view. Their count is what a message of them costs.
+void append_overlap(std::vector<slice_box>& boxes, const tensor_shape& producer, const input_view& view, bool rowed,
+                    unsigned row, unsigned c0, unsigned c1, std::uint64_t a, std::uint64_t b);
 
 }  // namespace aimcsim::sw

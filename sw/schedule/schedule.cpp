@@ -20,44 +20,13 @@ constexpr sched_op all_ops[] = {sched_op::recv, sched_op::send, sched_op::mvm,
 constexpr node_kind all_kinds[] = {node_kind::empty, node_kind::tile, node_kind::heavy_core,
                                    node_kind::light_core, node_kind::memory_core};
 
-json to_json(const sched_instr& in) {
-    json j = {{"op", to_string(in.op)}};
-    switch (in.op) {
-    case sched_op::recv: j["tag"] = in.tag; j["count"] = in.count; break;
-    case sched_op::send:
-        j["destinations"] = in.destinations;
-        j["bytes"] = in.bytes;
-        j["tag"] = in.tag;
-        if (in.guard_group >= 0) j["guard_group"] = in.guard_group;
-        break;
-    case sched_op::mvm: j["block"] = in.block; j["count"] = in.count; break;
-    case sched_op::op: j["function"] = in.function; j["count"] = in.count; break;
-    case sched_op::load:
-    case sched_op::store:
-        j["bytes"] = in.bytes;
-        if (in.dram_chunk_bytes > 0) j["dram_chunk_bytes"] = in.dram_chunk_bytes;
-        break;
-    }
-    if (in.layer >= 0) j["layer"] = in.layer;
-    return j;
-}
-
-json to_json(const unit_program& u) {
-    json blocks = json::array();
-    for (const auto& b : u.blocks) {
-        json j = {{"layer", b.layer}, {"row0", b.row0}, {"rows", b.rows}, {"col0", b.col0}, {"cols", b.cols}};
-        if (b.tile_row || b.tile_col) j["at"] = {b.tile_row, b.tile_col};
-        if (b.groups > 1) j["groups"] = b.groups;
-        blocks.push_back(std::move(j));
-    }
-    json streams = json::array();
-    for (const auto& code : u.streams) {
-        json s = json::array();
-        for (const auto& in : code) s.push_back(to_json(in));
-        streams.push_back(std::move(s));
-    }
-    json j = {{"node", u.node}, {"kind", to_string(u.kind)}, {"blocks", blocks}, {"streams", streams}};
-    if (u.phase > 0) j["phase"] = u.phase;
+json to_json(const tensor_slice& slice) {
+    json boxes = json::array();
+    for (const slice_box& b : slice.boxes) boxes.push_back({b.row0, b.rows, b.elem0, b.elems});
+    json j = {{"tensor", slice.tensor}};
+    if (slice.partial >= 0) j["partial"] = slice.partial;
+    if (slice.constants) j["constants"] = true;
+    j["boxes"] = std::move(boxes);
     return j;
 }
 
@@ -76,7 +45,7 @@ private:
     }
     static std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
-    void object(const json& j, const std::string& path, std::initializer_list<const char*> keys) const;
+    void object(const json& j, const std::string& path, const std::vector<const char*>& keys) const;
     const json& member(const json& j, const std::string& path, const char* key) const;
     const json& array(const json& j, const std::string& path) const;
     std::uint64_t whole(const json& j, const std::string& path, std::uint64_t min = 0,
@@ -94,6 +63,9 @@ private:
         return index(j, path, 0, std::size_t(m_sched.mesh_cols) * m_sched.mesh_rows, "mesh nodes");
     }
     double number(const json& j, const std::string& path, double max) const;
+    std::vector<unsigned> shape(const json& j, const std::string& path, std::size_t dims = 0) const;
+    tensor_slice slice(const json& j, const std::string& path) const;
+    slice_box box(const json& j, const std::string& path, const row_extent& extent) const;
     void read_header(const json& j);
     void read_layers(const json& j);
     void read_phases(const json& j);
@@ -109,7 +81,7 @@ private:
     std::map<std::pair<int, int>, std::size_t> m_unit_of_node;  // (phase, node) -> unit
 };
 
-void reader::object(const json& j, const std::string& path, std::initializer_list<const char*> keys) const {
+void reader::object(const json& j, const std::string& path, const std::vector<const char*>& keys) const {
     if (!j.is_object()) fail(path, "expected an object");
     for (auto it = j.begin(); it != j.end(); ++it) {
         bool known = false;
@@ -155,6 +127,58 @@ double reader::number(const json& j, const std::string& path, double max) const 
     return j.get<double>();
 }
 
+std::vector<unsigned> reader::shape(const json& j, const std::string& path, std::size_t dims) const {
+    const json& a = array(j, path);
+    if (dims ? a.size() != dims : a.size() != 1 && a.size() != 3)
+        fail(path, dims ? "expected " + std::to_string(dims) + " dimensions" : "expected [features] or [C, H, W]");
+    std::vector<unsigned> out;
+    std::uint64_t product = 1;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        out.push_back(dimension(a[i], at(path, i), 1));
+        product *= out.back();
+        if (product > max_schedule_count) fail(path, "more than " + std::to_string(max_schedule_count) + " elements");
+    }
+    return out;
+}
+
+slice_box reader::box(const json& j, const std::string& path, const row_extent& extent) const {
+    const json& a = array(j, path);
+    if (a.size() != 4) fail(path, "expected [row0, rows, elem0, elems]");
+    slice_box b{dimension(a[0], at(path, 0)), dimension(a[1], at(path, 1), 1), whole(a[2], at(path, 2)),
+                whole(a[3], at(path, 3), 1)};
+    if (std::uint64_t(b.row0) + b.rows > extent.rows || b.elem0 + b.elems > extent.row_elements)
+        fail(path, "rows [" + std::to_string(b.row0) + ", " + std::to_string(std::uint64_t(b.row0) + b.rows) +
+                       ") x elements [" + std::to_string(b.elem0) + ", " + std::to_string(b.elem0 + b.elems) +
+                       ") exceed the tensor's " + std::to_string(extent.rows) + " rows x " +
+                       std::to_string(extent.row_elements) + " elements");
+    return b;
+}
+
+tensor_slice reader::slice(const json& j, const std::string& path) const {
+    object(j, path, {"tensor", "partial", "constants", "boxes"});
+    tensor_slice out;
+    out.tensor = index(member(j, path, "tensor"), at(path, "tensor"), 0, m_sched.layers.size(), "layers[] entries");
+    const layer_summary& l = m_sched.layers[std::size_t(out.tensor)];
+    if (j.contains("partial")) {
+        if (l.partial_shape.empty()) fail(at(path, "partial"), "layer " + std::to_string(out.tensor) + " has no partial_shape");
+        out.partial = int(dimension(j["partial"], at(path, "partial")));
+    }
+    if (j.contains("constants")) {
+        if (!j["constants"].is_boolean()) fail(at(path, "constants"), "expected true or false, got " + j["constants"].dump());
+        out.constants = j["constants"].get<bool>();
+        if (out.constants && !l.constants) fail(at(path, "constants"), "layer " + std::to_string(out.tensor) + " has no constants");
+        if (out.constants && out.partial >= 0) fail(path, "a slice holds partial products or constants, not both");
+    }
+    const json& boxes = array(member(j, path, "boxes"), at(path, "boxes"));
+    if (boxes.empty() || boxes.size() > max_slice_boxes)
+        fail(at(path, "boxes"), "expected 1 to " + std::to_string(max_slice_boxes) + " boxes");
+    const row_extent extent = extent_of(m_sched, out);
+    for (std::size_t i = 0; i < boxes.size(); ++i) out.boxes.push_back(box(boxes[i], at(at(path, "boxes"), i), extent));
+    if (const int dup = first_overlap(out.boxes); dup >= 0)
+        fail(at(at(path, "boxes"), std::size_t(dup)), "overlaps an earlier box of the slice");
+    return out;
+}
+
 std::string reader::text(const json& j, const std::string& path) const {
     if (!j.is_string()) fail(path, "expected a string, got " + j.dump());
     return j.get<std::string>();
@@ -163,8 +187,10 @@ std::string reader::text(const json& j, const std::string& path) const {
 void reader::read_header(const json& j) {
     object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output", "phases"});
     const std::string schema = text(member(j, "", "schema"), "schema");
-    if (schema != schedule::schema)
-        fail("schema", "expected \"" + std::string(schedule::schema) + "\", got \"" + schema + "\"");
+    if (schema != schedule::schema && schema != schedule::schema_v1)
+        fail("schema", "expected \"" + std::string(schedule::schema) + "\" or \"" + schedule::schema_v1 + "\", got \"" +
+                           schema + "\"");
+    m_sched.version = schema == schedule::schema ? 2 : 1;
     const json& net = member(j, "", "network");
     object(net, "network", {"name", "static_macs", "dynamic_macs", "weights"});
     m_sched.network = text(member(net, "network", "name"), "network.name");
@@ -183,7 +209,8 @@ void reader::read_layers(const json& j) {
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const std::string path = at("layers", i);
         const json& l = layers[i];
-        object(l, path, {"name", "kind", "macs", "weights", "tiles", "spatial_utilization"});
+        object(l, path, {"name", "kind", "macs", "weights", "tiles", "spatial_utilization", "shape", "partial_shape",
+                         "constants"});
         layer_summary s;
         s.name = text(member(l, path, "name"), at(path, "name"));
         s.kind = text(member(l, path, "kind"), at(path, "kind"));
@@ -194,6 +221,11 @@ void reader::read_layers(const json& j) {
         if (!u.is_number() || u.get<double>() < 0 || u.get<double>() > 1)
             fail(at(path, "spatial_utilization"), "expected a number in [0, 1], got " + u.dump());
         s.spatial_utilization = u.get<double>();
+        if (m_sched.version >= 2) {
+            s.shape = shape(member(l, path, "shape"), at(path, "shape"));
+            if (l.contains("partial_shape")) s.partial_shape = shape(l["partial_shape"], at(path, "partial_shape"), 3);
+            if (l.contains("constants")) s.constants = whole(l["constants"], at(path, "constants"), 1);
+        }
         m_sched.layers.push_back(std::move(s));
     }
 }
@@ -248,13 +280,23 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
     if (in.op == sched_op::op && tile) fail(at(path, "op"), "op runs on a core, not on a tile");
     if ((in.op == sched_op::load || in.op == sched_op::store) && u.kind != node_kind::memory_core)
         fail(at(path, "op"), name + " runs on a memory_core, not on a " + to_string(u.kind));
+    const bool v2 = m_sched.version >= 2;
+    std::vector<const char*> keys = {"op", "layer"};
     switch (in.op) {
-    case sched_op::recv: object(j, path, {"op", "layer", "tag", "count"}); break;
-    case sched_op::send: object(j, path, {"op", "layer", "destinations", "bytes", "tag", "guard_group"}); break;
-    case sched_op::mvm: object(j, path, {"op", "layer", "block", "count"}); break;
-    case sched_op::op: object(j, path, {"op", "layer", "function", "count"}); break;
+    case sched_op::recv: keys.insert(keys.end(), {"tag", "count"}); break;
+    case sched_op::send: keys.insert(keys.end(), {"destinations", "bytes", "tag", "guard_group"}); break;
+    case sched_op::mvm: keys.insert(keys.end(), {"block", "count"}); break;
+    case sched_op::op: keys.insert(keys.end(), {"function", "count"}); break;
     case sched_op::load:
-    case sched_op::store: object(j, path, {"op", "layer", "bytes", "dram_chunk_bytes"}); break;
+    case sched_op::store: keys.insert(keys.end(), {"bytes", "dram_chunk_bytes"}); break;
+    }
+    if (v2 && in.op != sched_op::recv) keys.push_back("slice");
+    if (v2 && (in.op == sched_op::mvm || in.op == sched_op::op)) keys.push_back("reads");
+    object(j, path, keys);
+    if (v2 && in.op != sched_op::recv) in.slice = slice(member(j, path, "slice"), at(path, "slice"));
+    if (j.contains("reads")) {
+        const json& reads = array(j["reads"], at(path, "reads"));
+        for (std::size_t i = 0; i < reads.size(); ++i) in.reads.push_back(slice(reads[i], at(at(path, "reads"), i)));
     }
     if (j.contains("layer")) in.layer = layer_index(j["layer"], at(path, "layer"));
     if (j.contains("count")) in.count = whole(j["count"], at(path, "count"), 1);
@@ -451,6 +493,12 @@ void writer::instruction(const sched_instr& in) {
         if (in.dram_chunk_bytes > 0) field("dram_chunk_bytes", in.dram_chunk_bytes);
         break;
     }
+    if (!in.slice.empty()) field("slice", to_json(in.slice).dump());
+    if (!in.reads.empty()) {
+        json reads = json::array();
+        for (const tensor_slice& r : in.reads) reads.push_back(to_json(r));
+        field("reads", reads.dump());
+    }
     m_out << " }";
 }
 
@@ -479,7 +527,8 @@ void writer::unit(const unit_program& u) {
 }
 
 void writer::schedule_file(const schedule& s) {
-    m_out << "{\n  \"schema\": " << text(schedule::schema) << ",\n  \"network\": { ";
+    m_out << "{\n  \"schema\": " << text(s.version >= 2 ? schedule::schema : schedule::schema_v1)
+          << ",\n  \"network\": { ";
     field("name", text(s.network), true);
     field("static_macs", s.static_macs);
     field("dynamic_macs", s.dynamic_macs);
@@ -508,6 +557,9 @@ void writer::schedule_file(const schedule& s) {
         field("weights", l.weights);
         field("tiles", l.tiles);
         field("spatial_utilization", json(l.spatial_utilization).dump());
+        if (s.version >= 2) field("shape", json(l.shape).dump());
+        if (!l.partial_shape.empty()) field("partial_shape", json(l.partial_shape).dump());
+        if (l.constants) field("constants", l.constants);
         m_out << " }";
     });
     m_out << ",\n  \"units\": ";
@@ -516,6 +568,12 @@ void writer::schedule_file(const schedule& s) {
 }
 
 }  // namespace
+
+row_extent extent_of(const schedule& s, const tensor_slice& slice) {
+    const layer_summary& l = s.layers.at(std::size_t(slice.tensor));
+    if (slice.constants) return {1, l.constants, 1};
+    return extent_of(slice.partial >= 0 ? l.partial_shape : l.shape);
+}
 
 std::uint64_t staging_bytes(const std::vector<sched_instr>& stream) {
     std::uint64_t largest = 0;
@@ -531,27 +589,9 @@ const char* to_string(sched_op op) {
 }
 
 nlohmann::json to_json(const schedule& s) {
-    json layers = json::array();
-    for (const auto& l : s.layers)
-        layers.push_back({{"name", l.name}, {"kind", l.kind}, {"macs", l.macs}, {"weights", l.weights},
-                          {"tiles", l.tiles}, {"spatial_utilization", l.spatial_utilization}});
-    json units = json::array();
-    for (const auto& u : s.units) units.push_back(to_json(u));
-    json j = {{"schema", schedule::schema},
-              {"network", {{"name", s.network}, {"static_macs", s.static_macs},
-                           {"dynamic_macs", s.dynamic_macs}, {"weights", s.weights}}},
-              {"arch", s.arch},
-              {"mesh", {{"cols", s.mesh_cols}, {"rows", s.mesh_rows}}},
-              {"layers", layers},
-              {"units", units},
-              {"input", {{"node", s.input.node}, {"stream", s.input.stream}}},
-              {"output", {{"node", s.output.node}, {"stream", s.output.stream}}}};
-    if (!s.phases.empty()) {
-        json phases = json::array();
-        for (const auto& p : s.phases) phases.push_back({{"program_ns", p.program_ns}, {"program_pj", p.program_pj}});
-        j["phases"] = std::move(phases);
-    }
-    return j;
+    std::ostringstream text;
+    writer(text).schedule_file(s);
+    return json::parse(text.str());
 }
 
 schedule schedule_from_json(const nlohmann::json& j, const std::string& source) {
@@ -563,7 +603,7 @@ void save_schedule(const schedule& s, const std::string& path) {
 }
 
 schedule load_schedule(const std::string& path) {
-    return schedule_from_json(read_json_file(path, "a schedule (aimcsim.schedule/1)"), path);
+    return schedule_from_json(read_json_file(path, "a schedule (aimcsim.schedule/2)"), path);
 }
 
 }  // namespace aimcsim::sw

@@ -1,6 +1,6 @@
 #pragma once
 // The schedule: what the compiler hands the platform, and a file a user can read, edit and run
-// (schema "aimcsim.schedule/1", documented in docs/schedule.md).
+// (schema "aimcsim.schedule/2", documented in docs/schedule.md; v1, without slices, still loads).
 //
 // Every unit at a mesh node holds weight blocks (tiles) and runs one or more instruction streams,
 // each repeated once per inference. See models/common/processing_unit.h for the semantics.
@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sw/ir/target.h"
+#include "sw/schedule/tensor_slice.h"
 
 namespace aimcsim::sw {
 
@@ -20,6 +21,7 @@ constexpr std::uint64_t max_schedule_count = std::uint64_t(1) << 40;  // per ins
 constexpr std::uint64_t max_schedule_macs = std::uint64_t(1) << 53;   // network and layer totals: exact in a double
 constexpr std::uint64_t max_schedule_dimension = 0xffffffffu;         // block rows, columns, offsets, groups; tiles
 constexpr std::size_t max_unit_streams = 1 << 16;                      // streams of one unit
+constexpr std::size_t max_slice_boxes = 1 << 16;                       // boxes of one slice
 // The simulated time a run may ask for (10^6 s): sc_time, in ps, ends at 1.8e19 ps.
 constexpr double max_simulated_ns = 1e15;
 
@@ -38,6 +40,10 @@ struct sched_instr {
     std::vector<int> destinations;  // send
     int guard_group = -1;         // send, optional: the border-guard collective (concatenation or
                                   // scatter) whose circuits share a lane; circuit switching only
+    // Schedule v2 (empty in v1): send, load, store: the values it moves; mvm, op: the values it
+    // computes, from those of `reads`.
+    tensor_slice slice;
+    std::vector<tensor_slice> reads;
 };
 
 // A block of a layer's weight matrix (K inputs x N outputs) held by one tile.
@@ -64,6 +70,10 @@ struct layer_summary {
     std::uint64_t weights = 0;
     unsigned tiles = 0;
     double spatial_utilization = 0;  // weight cells / cells of its tiles
+    // v2: the extents slices of its tensors are checked against. Its output's shape; the
+    // [N, rows, positions] of its partial products (empty: it has none); its constant operands.
+    std::vector<unsigned> shape, partial_shape;
+    std::uint64_t constants = 0;
 };
 
 struct stream_ref {
@@ -78,7 +88,9 @@ struct phase_cost {
 };
 
 struct schedule {
-    static constexpr const char* schema = "aimcsim.schedule/1";
+    static constexpr const char* schema = "aimcsim.schedule/2";
+    static constexpr const char* schema_v1 = "aimcsim.schedule/1";  // no slices: timing only
+    int version = 2;
     std::string network;
     std::uint64_t static_macs = 0;
     std::uint64_t dynamic_macs = 0;
@@ -95,6 +107,8 @@ struct schedule {
 };
 
 const char* to_string(sched_op op);
+// The extent of the tensor a slice names, from the schedule's layers (v2).
+row_extent extent_of(const schedule& s, const tensor_slice& slice);
 // The scratchpad buffer a memory-core stream stages through: its largest load or store, or for
 // one off chip its chunk (0: the stream neither loads nor stores).
 std::uint64_t staging_bytes(const std::vector<sched_instr>& stream);

@@ -2,6 +2,7 @@
 // preset with the counts of the generating script, compile prints the mapping, saved schedules
 // run alike, weight reload runs what does not fit, and every bad input exits 2.
 #include <cmath>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -55,6 +56,43 @@ TEST_P(ZooRun, ReportsTheGraphsCountsAndTilesNearTheMinimum) {
 
 INSTANTIATE_TEST_SUITE_P(Zoo, ZooRun, testing::Values("resnet18", "resnet50", "mobilenetv2", "lstm2", "bert_base"),
                          [](const testing::TestParamInfo<std::string>& p) { return p.param; });
+
+// The schedule's v1 form: no slices, no tensor shapes.
+nlohmann::json as_v1(nlohmann::json j) {
+    j["schema"] = "aimcsim.schedule/1";
+    for (auto& l : j["layers"])
+        for (const char* key : {"shape", "partial_shape", "constants"}) l.erase(key);
+    for (auto& u : j["units"])
+        for (auto& code : u["streams"])
+            for (auto& in : code)
+                for (const char* key : {"slice", "reads"}) in.erase(key);
+    return j;
+}
+
+nlohmann::json without_wall_clock_and_source(nlohmann::json report) {
+    report.erase("wall_s");
+    report["network"].erase("source");
+    return report;
+}
+
+// Slices name what moves; they change no time or energy.
+TEST_P(ZooRun, AV2ScheduleTimesExactlyAsItsV1Form) {
+    const std::string net = GetParam();
+    const auto dir = temp_dir("zoo_v2_" + net);
+    const auto compiled = run_cli("compile --network " + net + " --arch " + preset(net) + " -o " +
+                                      (dir / "v2.json").string(), dir);
+    ASSERT_EQ(compiled.status, 0) << compiled.err;
+    const nlohmann::json v2 = read_json(dir / "v2.json");
+    ASSERT_EQ(v2["schema"], "aimcsim.schedule/2");
+    std::ofstream(dir / "v1.json") << as_v1(v2).dump();
+    for (const char* version : {"v1", "v2"}) {
+        const auto r = run_cli("run --arch " + preset(net) + " --schedule " + (dir / (std::string(version) + ".json")).string() +
+                                   " --inferences 3 -o " + (dir / version).string(), dir);
+        ASSERT_EQ(r.status, 0) << r.err;
+    }
+    EXPECT_EQ(without_wall_clock_and_source(read_json(dir / "v1" / "report.json")).dump(),
+              without_wall_clock_and_source(read_json(dir / "v2" / "report.json")).dump());
+}
 
 TEST(ZooCli, CompilePrintsTheMappingAndItsScheduleRunsAlike) {
     const auto dir = temp_dir("zoo_compile");
