@@ -66,7 +66,16 @@ vector layernorm(const vector& x, const vector& gamma, const vector& beta, float
     return (centred / std::sqrt(variance + eps)).cwiseProduct(gamma) + beta;
 }
 
+vector rmsnorm(const vector& x, const vector& gamma, float eps) {
+    same_size(x, gamma, "rmsnorm");
+    return (x / std::sqrt(x.squaredNorm() / float(x.size()) + eps)).cwiseProduct(gamma);
+}
+
 vector gelu(const vector& x) {
+    return x.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::erf(v * float(M_SQRT1_2))); });
+}
+
+vector gelu_tanh(const vector& x) {
     const float k = std::sqrt(2.0f / float(M_PI));
     return (0.5f * x.array() * (1.0f + (k * (x.array() + 0.044715f * x.array().cube())).tanh())).matrix();
 }
@@ -76,6 +85,10 @@ vector relu(const vector& x) { return x.cwiseMax(0.0f); }
 vector sigmoid(const vector& x) { return (1.0f / (1.0f + (-x.array()).exp())).matrix(); }
 
 vector tanh(const vector& x) { return x.array().tanh().matrix(); }
+
+vector silu(const vector& x) { return x.cwiseProduct(sigmoid(x)); }
+
+vector clip(const vector& x, float low, float high) { return x.cwiseMax(low).cwiseMin(high); }
 
 vector add(const vector& a, const vector& b) {
     same_size(a, b, "add");
@@ -100,12 +113,56 @@ feature_map avg_pool(const feature_map& in, const pool_window& w) {
 lstm_state lstm_cell(const vector& gates, const vector& c) {
     const Eigen::Index h = c.size();
     if (gates.size() != 4 * h) throw std::invalid_argument("lstm_cell: expected 4 x hidden gate values");
-    const vector i = sigmoid(gates.segment(0, h)), f = sigmoid(gates.segment(h, h));
-    const vector g = tanh(gates.segment(2 * h, h)), o = sigmoid(gates.segment(3 * h, h));
+    const vector i = sigmoid(gates.segment(0, h)), o = sigmoid(gates.segment(h, h));
+    const vector f = sigmoid(gates.segment(2 * h, h)), candidate = tanh(gates.segment(3 * h, h));
     lstm_state next;
-    next.c = f.cwiseProduct(c) + i.cwiseProduct(g);
+    next.c = f.cwiseProduct(c) + i.cwiseProduct(candidate);
     next.h = o.cwiseProduct(tanh(next.c));
     return next;
+}
+
+namespace {
+
+void check_gru(const vector& gates, const vector& part, const vector& h) {
+    if (gates.size() != 3 * h.size() || part.size() != h.size())
+        throw std::invalid_argument("gru_cell: expected 3 x hidden gate values and hidden candidate values");
+}
+
+// (1 - z) n + z h.
+vector gru_update(const vector& gates, const vector& n, const vector& h) {
+    const vector z = sigmoid(gates.head(h.size()));
+    return n + z.cwiseProduct(h - n);
+}
+
+}  // namespace
+
+vector gru_reset(const vector& gates) { return sigmoid(gates.segment(gates.size() / 3, gates.size() / 3)); }
+
+vector gru_cell_linear_before_reset(const vector& gates, const vector& recurrent_n, const vector& input_bias_n,
+                                    const vector& h) {
+    check_gru(gates, recurrent_n, h);
+    same_size(recurrent_n, input_bias_n, "gru_cell");
+    const Eigen::Index n = h.size();
+    const vector input_n = gates.segment(2 * n, n) - recurrent_n + input_bias_n;
+    return gru_update(gates, tanh(input_n + gru_reset(gates).cwiseProduct(recurrent_n)), h);
+}
+
+vector gru_cell(const vector& gates, const vector& candidate_n, const vector& h) {
+    check_gru(gates, candidate_n, h);
+    return gru_update(gates, tanh(candidate_n), h);
+}
+
+vector rnn_cell(const vector& gates) { return tanh(gates); }
+
+matrix attention_head(const matrix& q, const matrix& k, const matrix& v, float scale, const matrix& mask) {
+    if (q.cols() != k.cols() || k.rows() != v.rows()) throw std::invalid_argument("attention_head: shapes differ");
+    matrix scores = matmul(q, k.transpose()) * scale;
+    if (mask.size()) {
+        if (mask.rows() != scores.rows() || mask.cols() != scores.cols())
+            throw std::invalid_argument("attention_head: the mask is not queries x keys");
+        scores += mask;
+    }
+    return matmul(softmax_rows(scores), v);
 }
 
 vector accumulate(const std::vector<vector>& partials) {

@@ -80,23 +80,27 @@ void check_functional_support(const sw::onnx_weights& file) {
         "Conv", "Gemm", "MatMul", "Relu", "Sigmoid", "Tanh", "Gelu", "Softmax", "Add", "Mul", "MaxPool",
         "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
         "Identity", "Dropout", "BatchNormalization", "Concat", "Constant", "HardSigmoid", "HardSwish", "Neg", "Sqrt",
-        "Pow", "Erf", "Sub", "Div", "Cast", "Equal", "Less", "Greater"};
+        "Pow", "Erf", "Sub", "Div", "Cast", "Equal", "Less", "Greater", "LSTM", "GRU", "RNN", "Clip",
+        "LayerNormalization", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceL2", "Pad", "Resize", "Upsample",
+        "Where", "Softplus", "Mish", "Expand", "Shape", "Gather", "Slice", "Split", "Einsum", "Transpose"};
     for (const auto& n : file.nodes())
         if (!computed.count(n.op))
             throw input_error("functional mode cannot compute node '" + n.name + "' (" + n.op +
-                              "); it computes Conv, Gemm, MatMul, Relu, Sigmoid, Tanh, Gelu, Softmax, HardSigmoid, "
-                              "HardSwish, Neg, Sqrt, Pow, Erf, Add, Sub, Mul, Div, Equal, Less, Greater, Cast, "
-                              "pooling, Concat and shape-only nodes");
+                              "); it computes Conv, Gemm, MatMul, LSTM, GRU, RNN, Relu, Clip, Sigmoid, Tanh, "
+                              "Gelu, Softmax, HardSigmoid, HardSwish, Softplus, Mish, Neg, Sqrt, Pow, Erf, Add, Sub, "
+                              "Mul, Div, Equal, Less, Greater, Where, Cast, LayerNormalization, pooling, Reduce*, "
+                              "Pad, Resize, Concat and views that keep element order");
 }
 
 functional_run::functional_run(sw::network net, const sw::onnx_weights& file, functional_data data,
                                std::uint64_t seed)
     : m_net(std::move(net)),
       m_weights(read_layer_weights(m_net, file, seed)),
+      m_constants(read_layer_constants(m_net, file, seed)),
       m_exact(m_weights),
       m_data(std::move(data)),
       m_seed(seed) {
-    for (const auto& x : m_data.inputs) m_reference.push_back(evaluate(m_net, x, m_exact));
+    for (const auto& x : m_data.inputs) m_reference.push_back(evaluate(m_net, x, m_exact, m_constants));
 }
 
 json functional_run::accuracy(chip& target, const sw::schedule& sched) {
@@ -104,7 +108,7 @@ json functional_run::accuracy(chip& target, const sw::schedule& sched) {
     std::size_t hits = 0, reference_hits = 0, agree = 0;
     double max_error = 0, max_reference = 0, squared_error = 0, squared_reference = 0;
     for (std::size_t s = 0; s < m_data.inputs.size(); ++s) {
-        const Eigen::VectorXf y = evaluate(m_net, m_data.inputs[s], on_chip);
+        const Eigen::VectorXf y = evaluate(m_net, m_data.inputs[s], on_chip, m_constants);
         const Eigen::VectorXf& ref = m_reference[s];
         agree += top1(y) == top1(ref);
         if (!m_data.labels.empty()) {

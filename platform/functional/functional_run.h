@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/chip.h"
+#include "platform/functional/network_eval.h"
 #include "platform/functional/weight_mvm.h"
 #include "sw/frontend/onnx_weights.h"
 #include "sw/ir/network.h"
@@ -43,6 +44,7 @@ public:
 private:
     sw::network m_net;
     std::vector<sw::weight_matrix> m_weights;
+    layer_constants m_constants;
     exact_mvm m_exact;
     functional_data m_data;
     std::uint64_t m_seed;

@@ -103,20 +103,17 @@ std::vector<source> sources(const std::string& function, int in, int out) {
 
 class evaluator {
 public:
-    evaluator(const sw::network& net, weight_mvm& mvm) : m_net(net), m_mvm(mvm), m_out(std::size_t(net.size())) {}
+    evaluator(const sw::network& net, const std::vector<const VectorXf*>& inputs, weight_mvm& mvm,
+              const std::vector<VectorXf>& constants)
+        : m_net(net), m_inputs(inputs), m_mvm(mvm), m_constants(constants) {}
 
-    VectorXf run(const VectorXf& input) {
-        m_out[0] = input;
-        for (int i = 1; i < m_net.size(); ++i) m_out[std::size_t(i)] = compute(i, m_net.at(i));
-        return m_out.back();
-    }
-
-private:
     VectorXf compute(int index, const layer& l) {
+        if (m_inputs.size() != l.inputs.size()) throw std::invalid_argument("evaluate_layer: one input per producer");
         switch (l.kind) {
         case layer_kind::dense: return product(index, operand(l, 0));
         case layer_kind::conv2d: return conv(index, l);
         case layer_kind::matmul: return per_position(index, l);
+        case layer_kind::lstm: return recurrent(index, l);
         case layer_kind::activation: return activation(l);
         case layer_kind::add: return broadcast(l, [](float a, float b) { return a + b; });
         case layer_kind::mul: return broadcast(l, [](float a, float b) { return a * b; });
@@ -130,16 +127,26 @@ private:
         }
     }
 
+private:
     // Input i as the layer views it: the producer's values when the view keeps their order.
     const VectorXf& operand(const layer& l, std::size_t i) {
         const sw::input_view& v = l.views[i];
         const sw::tensor_shape& from = m_net.at(l.inputs[i]).output_shape;
-        const VectorXf& values = m_out[std::size_t(l.inputs[i])];
+        const VectorXf& values = *m_inputs[i];
         const bool whole = v.row0 == 0 && v.rows == sw::rows_of(from) && v.elem0 == 0 && v.elems == sw::row_elements(from);
         const bool reordered = sw::is_spatial(from) && sw::is_spatial(v.shape) && from != v.shape;
         if (whole && !reordered) return values;
         if (!sw::is_spatial(from)) {
             m_slice = values.segment(Eigen::Index(v.elem0), Eigen::Index(v.elems));
+            return m_slice;
+        }
+        if (v.rows == 1 && !sw::is_spatial(v.shape)) {  // one row (a sequence's last step): its elements c x W + w
+            const Eigen::Index rows = from[1], width = from[2];
+            m_slice.resize(Eigen::Index(v.elems));
+            for (Eigen::Index e = 0; e < m_slice.size(); ++e) {
+                const Eigen::Index at = Eigen::Index(v.elem0) + e;
+                m_slice[e] = values[(at / width * rows + v.row0) * width + at % width];
+            }
             return m_slice;
         }
         unsupported(l, "its view " + sw::to_string(v.shape) + " of " + sw::to_string(from) + " reorders or selects rows");
@@ -169,15 +176,170 @@ private:
         return channel_major(y);
     }
 
+    // Steps in order (a reverse layer's from the last); output row t holds the state after step t.
+    // A GRU's second MVM, of [0, h], gives its h gate's recurrent part (the schedule times one).
+    VectorXf recurrent(int index, const layer& l) {
+        const VectorXf& in = operand(l, 0);
+        const Eigen::Index hidden = l.out, steps = l.input_shape[1], features = l.input_shape[0];
+        VectorXf h = initial_state(l, 1), c = initial_state(l, 2);
+        const bool gru = l.function == "gru";
+        MatrixXf x = MatrixXf::Zero(features + hidden, gru ? 2 : 1), y;
+        VectorXf out(hidden * steps);
+        for (Eigen::Index k = 0; k < steps; ++k) {
+            const Eigen::Index t = l.reverse ? steps - 1 - k : k;
+            for (Eigen::Index f = 0; f < features; ++f) x(f, 0) = in[f * steps + t];
+            x.col(0).tail(hidden) = h;
+            if (gru) x.col(1).tail(hidden) = h;
+            m_mvm.apply(index, x, y);
+            if (l.function == "lstm") {
+                nm::lstm_state next = nm::lstm_cell(y.col(0), c);
+                h = std::move(next.h);
+                c = std::move(next.c);
+            } else if (gru) {
+                const VectorXf input_bias = l.bias ? VectorXf(constant(l, 0).segment(2 * hidden, hidden)) : VectorXf::Zero(hidden);
+                h = nm::gru_cell_linear_before_reset(y.col(0), y.col(1).tail(hidden), input_bias, h);
+            } else {
+                h = nm::rnn_cell(y.col(0));
+            }
+            for (Eigen::Index j = 0; j < hidden; ++j) out[j * steps + t] = h[j];
+        }
+        return out;
+    }
+
+    // Initial hidden (slot 1) or cell (slot 2) state: the node's constant, else zeros.
+    VectorXf initial_state(const layer& l, std::size_t slot) {
+        const VectorXf& given = constant(l, slot);
+        const Eigen::Index hidden = l.out;
+        if (given.size() == 0) return VectorXf::Zero(hidden);
+        if (given.size() % hidden) unsupported(l, "its initial state does not hold the hidden size");
+        const Eigen::Index directions = given.size() / hidden;
+        const bool backward = directions == 2 && l.name.find(".backward") != std::string::npos;
+        return given.segment(backward ? hidden : 0, hidden);
+    }
+
+    // Constant `slot` of the layer; empty when absent.
+    const VectorXf& constant(const layer& l, std::size_t slot) {
+        static const VectorXf none;
+        if (slot >= m_constants.size()) return none;
+        if (slot >= l.constants.size()) unsupported(l, "its constants were not read");
+        return m_constants[slot];
+    }
+
+    // Element i of x (IR shape `shape`) combined with a constant of c.size() values, broadcast as
+    // ONNX does in the IR's layout: one value; every element; one per channel (a [C, 1, 1]
+    // constant, a sequence's features); one per element of a flat tensor's last axis or an image row.
+    Eigen::Index constant_index(const layer& l, const sw::tensor_shape& shape, Eigen::Index i, Eigen::Index n) {
+        const Eigen::Index all = Eigen::Index(sw::elements(shape));
+        if (n == 1 || n == all) return n == 1 ? 0 : i;
+        if (!sw::is_spatial(shape)) return all % n ? unsupported_index(l) : i % n;
+        const Eigen::Index plane = Eigen::Index(shape[1]) * shape[2];
+        if (n == Eigen::Index(shape[0])) return i / plane;
+        if (n == Eigen::Index(shape[2])) return i % n;
+        return unsupported_index(l);
+    }
+    [[noreturn]] Eigen::Index unsupported_index(const layer& l) {
+        unsupported(l, "its constant broadcasts along an axis functional mode does not model");
+    }
+
+    template <class Op>
+    VectorXf with_constant(const layer& l, const VectorXf& x, const VectorXf& c, Op op) {
+        if (c.size() == 0) unsupported(l, "its constant operand has no values");
+        VectorXf out(x.size());
+        for (Eigen::Index i = 0; i < x.size(); ++i) out[i] = op(x[i], c[constant_index(l, l.input_shape, i, c.size())]);
+        return out;
+    }
+
+    // Scale and shift: x * c, x / c, x + c, x - c or c - x, as the ONNX op and the constant's side say.
+    VectorXf scale_or_shift(const layer& l, const VectorXf& x) {
+        const VectorXf& c = constant(l, 0);
+        if (l.constants.size() != 3) {  // a ReduceSum's scale by the window's H x W
+            if (l.function == "scale" && m_net.at(l.inputs[0]).kind == layer_kind::pooling)
+                return x * float(m_net.at(l.inputs[0]).win.kernel_h * m_net.at(l.inputs[0]).win.kernel_w);
+            unsupported(l, "its constant is not known");
+        }
+        const std::string& op = l.constants[1];
+        const bool first = l.constants[2] == "first";
+        if (op == "Mul") return with_constant(l, x, c, [](float a, float b) { return a * b; });
+        if (op == "Div") return with_constant(l, x, c, [](float a, float b) { return a / b; });
+        if (op == "Add") return with_constant(l, x, c, [](float a, float b) { return a + b; });
+        if (first) return with_constant(l, x, c, [](float a, float b) { return b - a; });
+        return with_constant(l, x, c, [](float a, float b) { return a - b; });
+    }
+
+    // Each token's features (a sequence [F, T, 1]) or a flat vector, normalised.
+    VectorXf layernorm(const layer& l, const VectorXf& x) {
+        const sw::tensor_shape& s = l.input_shape;
+        const Eigen::Index features = sw::is_spatial(s) ? s[0] : x.size(), tokens = x.size() / features;
+        if (sw::is_spatial(s) && s[2] != 1) unsupported(l, "a norm over an image's width is not modelled");
+        const VectorXf gamma = per_feature(l, constant(l, 0), features, 1.0f);
+        const VectorXf beta = per_feature(l, constant(l, 1), features, 0.0f);
+        VectorXf out(x.size());
+        for (Eigen::Index t = 0; t < tokens; ++t) {
+            const VectorXf token = Eigen::Map<const VectorXf, 0, Eigen::InnerStride<>>(x.data() + t, features,
+                                                                                      Eigen::InnerStride<>(tokens));
+            const VectorXf y = nm::layernorm(token, gamma, beta, l.epsilon);
+            for (Eigen::Index f = 0; f < features; ++f) out[f * tokens + t] = y[f];
+        }
+        return out;
+    }
+
+    // A per-feature constant; `fallback` for every feature when absent.
+    VectorXf per_feature(const layer& l, const VectorXf& c, Eigen::Index features, float fallback) {
+        if (c.size() == 0) return VectorXf::Constant(features, fallback);
+        if (c.size() == 1) return VectorXf::Constant(features, c[0]);
+        if (c.size() != features) unsupported(l, "its scale or bias is not one per feature");
+        return c;
+    }
+
+    // An unfolded BatchNormalization: per channel (x - mean) / sqrt(var + eps) x scale + B.
+    VectorXf affine(const layer& l, const VectorXf& x) {
+        const Eigen::Index channels = sw::is_spatial(l.input_shape) ? l.input_shape[0] : x.size();
+        const VectorXf scale = per_feature(l, constant(l, 0), channels, 1.0f), shift = per_feature(l, constant(l, 1), channels, 0.0f);
+        const VectorXf mean = per_feature(l, constant(l, 2), channels, 0.0f), var = per_feature(l, constant(l, 3), channels, 1.0f);
+        const VectorXf k = scale.array() / (var.array() + l.epsilon).sqrt();
+        const VectorXf b = shift.array() - mean.array() * k.array();
+        return with_constant(l, with_constant(l, x, k, [](float a, float c) { return a * c; }), b,
+                             [](float a, float c) { return a + c; });
+    }
+
+    // Where(condition, a, b) with the activation in one slot and constants in the others.
+    VectorXf select(const layer& l, const VectorXf& x) {
+        const auto slot = [&](std::size_t i, Eigen::Index e) {
+            return l.constants[i].empty() ? x[e] : constant(l, i)[constant_index(l, l.input_shape, e, constant(l, i).size())];
+        };
+        VectorXf out(x.size());
+        for (Eigen::Index e = 0; e < x.size(); ++e) out[e] = slot(0, e) != 0.0f ? slot(1, e) : slot(2, e);
+        return out;
+    }
+
     VectorXf activation(const layer& l) {
         const VectorXf& x = operand(l, 0);
+        if (l.function == "relu" && !l.constants.empty()) {  // a Clip: its bounds (absent: unbounded)
+            const VectorXf& low = constant(l, 0);
+            const VectorXf& high = constant(l, 1);
+            return nm::clip(x, low.size() ? low[0] : -INFINITY, high.size() ? high[0] : INFINITY);
+        }
         if (l.function == "relu") return nm::relu(x);
         if (l.function == "sigmoid") return nm::sigmoid(x);
         if (l.function == "tanh") return nm::tanh(x);
         if (l.function == "gelu") return nm::gelu(x);
+        if (l.function == "layernorm") return layernorm(l, x);
+        if (l.function == "affine") return affine(l, x);
+        if (l.function == "scale" || l.function == "shift") return scale_or_shift(l, x);
+        if (l.function == "select") return select(l, x);
+        if (l.function == "pow") {
+            const float e = constant(l, 0).size() ? constant(l, 0)[0] : 1.0f;
+            return x.unaryExpr([e](float v) { return std::pow(v, e); });
+        }
+        if (l.function == "equal" || l.function == "less" || l.function == "greater") {
+            const std::string& f = l.function;
+            return with_constant(l, x, constant(l, 0), [&f](float a, float b) {
+                return float(f == "equal" ? a == b : f == "less" ? a < b : a > b);
+            });
+        }
         if (l.function == "hardsigmoid") return hard_sigmoid(x);
         if (l.function == "hardswish") return x.cwiseProduct(hard_sigmoid(x));
-        if (l.function == "silu") return x.cwiseProduct(nm::sigmoid(x));
+        if (l.function == "silu") return nm::silu(x);
         if (l.function == "softplus") return softplus(x);
         if (l.function == "mish") return x.cwiseProduct(nm::tanh(softplus(x)));
         if (l.function == "neg") return -x;
@@ -316,15 +478,45 @@ private:
     }
 
     const sw::network& m_net;
+    const std::vector<const VectorXf*>& m_inputs;
     weight_mvm& m_mvm;
-    std::vector<VectorXf> m_out;
+    const std::vector<VectorXf>& m_constants;
     VectorXf m_slice;
 };
 
 }  // namespace
 
-VectorXf evaluate(const sw::network& net, const VectorXf& input, weight_mvm& mvm) {
-    return evaluator(net, mvm).run(input);
+layer_constants read_layer_constants(const sw::network& net, const sw::onnx_weights& file, std::uint64_t seed) {
+    layer_constants out(std::size_t(net.size()));
+    for (int i = 0; i < net.size(); ++i) {
+        const layer& l = net.at(i);
+        const bool tagged = l.function == "scale" || l.function == "shift";  // the constant, then two tags
+        for (std::size_t c = 0; c < l.constants.size(); ++c) {
+            const std::string& name = l.constants[c];
+            std::vector<float> v = name.empty() || (tagged && c > 0) ? std::vector<float>{} : file.constant(name, seed);
+            out[std::size_t(i)].push_back(Eigen::Map<const VectorXf>(v.data(), Eigen::Index(v.size())));
+        }
+    }
+    return out;
+}
+
+VectorXf evaluate_layer(const sw::network& net, int index, const std::vector<const VectorXf*>& inputs, weight_mvm& mvm,
+                        const std::vector<VectorXf>& constants) {
+    return evaluator(net, inputs, mvm, constants).compute(index, net.at(index));
+}
+
+VectorXf evaluate(const sw::network& net, const VectorXf& input, weight_mvm& mvm, const layer_constants& constants) {
+    std::vector<VectorXf> out(std::size_t(net.size()));
+    out[0] = input;
+    std::vector<const VectorXf*> inputs;
+    for (int i = 1; i < net.size(); ++i) {
+        inputs.clear();
+        for (int producer : net.at(i).inputs) inputs.push_back(&out[std::size_t(producer)]);
+        static const std::vector<VectorXf> none;
+        const auto& own = std::size_t(i) < constants.size() ? constants[std::size_t(i)] : none;
+        out[std::size_t(i)] = evaluate_layer(net, i, inputs, mvm, own);
+    }
+    return out.back();
 }
 
 }  // namespace aimcsim::platform

@@ -1,18 +1,34 @@
 #pragma once
 // Evaluates a network IR on one input (functional mode, docs/functional.md): constant-weight
-// layers (dense, conv2d by im2col, matmul per position) through a weight_mvm; pooling, element-wise
-// and concatenation layers with the cores' numerics (models/digital/core_numerics.h); reductions
-// (mean, sum, max, l2) of each row's groups of elements. Tensors are laid out as the IR says:
-// [C, H, W] channel-major.
+// layers (dense, conv2d by im2col, matmul per position, recurrent steps) through a weight_mvm;
+// the digital layers with the cores' numerics (models/digital/core_numerics.h), reading the values
+// of their constant operands. Tensors are laid out as the IR says: [C, H, W] channel-major (a
+// sequence [F, T, 1] feature-major).
+#include <vector>
+
 #include <Eigen/Dense>
 
 #include "platform/functional/weight_mvm.h"
+#include "sw/frontend/onnx_weights.h"
 #include "sw/ir/network.h"
 
 namespace aimcsim::platform {
 
-// The output layer's values. Throws input_error naming the first layer it cannot compute
-// (LSTM, attention products, normalisations and constants it does not model, reordering views).
-Eigen::VectorXf evaluate(const sw::network& net, const Eigen::VectorXf& input, weight_mvm& mvm);
+// Per layer, the values of its constant operands (sw::layer::constants; empty where a name is
+// absent or is not a tensor: a scale's op tags, a select's activation).
+using layer_constants = std::vector<std::vector<Eigen::VectorXf>>;
+layer_constants read_layer_constants(const sw::network& net, const sw::onnx_weights& file, std::uint64_t seed);
+
+// Layer `index`'s output from its producers' whole outputs (inputs[i]: that of net.at(index).inputs[i]),
+// its constants and the weight products. Depends on nothing else, so a unit can compute its layer
+// from what it holds. Throws input_error naming the layer when it cannot compute it (attention
+// products, reordering views, softmax or norms over other axes: docs/functional.md).
+Eigen::VectorXf evaluate_layer(const sw::network& net, int index, const std::vector<const Eigen::VectorXf*>& inputs,
+                               weight_mvm& mvm, const std::vector<Eigen::VectorXf>& constants);
+
+// The output layer's values: every layer in order through evaluate_layer (`constants` may be empty
+// for a network without constant operands).
+Eigen::VectorXf evaluate(const sw::network& net, const Eigen::VectorXf& input, weight_mvm& mvm,
+                         const layer_constants& constants = {});
 
 }  // namespace aimcsim::platform

@@ -147,6 +147,8 @@ private:
     int joined(const node& n, const std::string& suffix, const std::vector<int>& layers,
                const std::vector<input_view>& views);
     void unary(const node& n);
+    // An activation of input 0; inputs 1 .. counted - 1 are its parameters.
+    void unary_of(const node& n, std::size_t counted);
     void batch_norm(const node& n);
     void binary(const node& n);
     void constant_operand(const node& n, std::size_t constant);
@@ -816,6 +818,7 @@ void converter::recurrent(const node& n) {
     l.views = {v};
     l.out = unsigned(w[1] / l.gates());
     l.bias = constant_elements(n, 3) > 0;
+    for (std::size_t i : {3, 5, 6}) l.constants.push_back(i < n.inputs.size() ? n.inputs[i] : "");  // B, initial h, c
     std::vector<int> directions = {add_layer(l, n)};
     if (both) {
         l.name = n.name + ".backward";
@@ -863,7 +866,9 @@ int converter::joined(const node& n, const std::string& suffix, const std::vecto
     return add_layer(std::move(c), n);
 }
 
-void converter::unary(const node& n) {
+void converter::unary(const node& n) { unary_of(n, n.inputs.size()); }
+
+void converter::unary_of(const node& n, std::size_t counted) {
     const flow& x = data(n, 0);
     for (std::size_t i = 1; i < n.inputs.size(); ++i)
         if (!n.inputs[i].empty() && is_data(n.inputs[i])) fail(n, "expected constant bounds");
@@ -887,14 +892,14 @@ void converter::unary(const node& n) {
             absorb(*mul, n);
         }
     }
-    for (std::size_t i = 1; i < n.inputs.size() && n.op != "Clip"; ++i) hold_constant(l, n, i);
+    for (std::size_t i = 1; i < counted && n.op != "Clip"; ++i) hold_constant(l, n, i);
+    l.constants.assign(n.inputs.begin() + 1, n.inputs.end());  // a Clip's bounds, a norm's scale and bias
+    l.epsilon = n.real("epsilon", 1e-5f);
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
 void converter::batch_norm(const node& n) {
-    node affine = n;
-    affine.inputs.resize(std::min<std::size_t>(3, n.inputs.size()));  // scale and shift; mean and variance fold into them
-    unary(affine);
+    unary_of(n, 3);  // scale and shift are parameters; mean and variance fold into them
 }
 
 void converter::binary(const node& n) {
@@ -928,6 +933,8 @@ void converter::constant_operand(const node& n, std::size_t constant) {
     if (n.op != "Div" || constant == 1) {
         layer l = activation_of(n.name, shift ? "shift" : "scale", x);
         hold_constant(l, n, constant);
+        // functional mode reads the op and the constant's side: x - c, c - x, x / c, ...
+        l.constants = {n.inputs[constant], n.op, constant == 0 ? "first" : "second"};
         return emit(n, 0, add_layer(std::move(l), n), x.row_axis);
     }
     int index = add_layer(activation_of(n.name, "reciprocal", x), n);
@@ -938,6 +945,7 @@ void converter::constant_operand(const node& n, std::size_t constant) {
         r.view = whole(m_net->at(index).output_shape);
         layer l = activation_of(n.name + ".scale", "scale", r);
         hold_constant(l, n, constant);
+        l.constants = {n.inputs[constant], "Mul", "second"};
         index = add_layer(std::move(l), n);
     }
     emit(n, 0, index, x.row_axis);
@@ -981,7 +989,9 @@ void converter::power(const node& n) {
         unsupported(n, "expected a constant scalar exponent");
     const flow& x = data(n, 0);
     const float e = p->second.real;
-    emit(n, 0, add_layer(activation_of(n.name, e == 2 ? "square" : e == 0.5f ? "sqrt" : "pow", x), n), x.row_axis);
+    layer l = activation_of(n.name, e == 2 ? "square" : e == 0.5f ? "sqrt" : "pow", x);
+    l.constants = {n.inputs[1]};  // the exponent
+    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
 // onnx::TensorProto's FLOAT, FLOAT16, DOUBLE, BFLOAT16.
@@ -1008,6 +1018,7 @@ void converter::compare(const node& n) {
     require_every_element(n, x);
     layer l = activation_of(n.name, function, x);
     hold_constant(l, n, c);
+    l.constants = {n.inputs[c]};
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
@@ -1022,6 +1033,7 @@ void converter::where(const node& n) {
     require_every_element(n, x);
     layer l = activation_of(n.name, "select", x);
     for (std::size_t c : constants) hold_constant(l, n, c);
+    for (const auto& in : n.inputs) l.constants.push_back(is_data(in) ? "" : in);  // condition, a, b; "": x
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 

@@ -98,6 +98,9 @@ void fuser::layer_norm(std::size_t mean) {
     node fused;
     fused.op = "LayerNormalization";
     fused.inputs = {x};
+    const std::string eps_value = other_input(eps, m_nodes[var].outputs.at(0));
+    const auto value = m_graph.tensors.find(eps_value);
+    if (value != m_graph.tensors.end() && value->second.has_real) fused.attributes["epsilon"].f = value->second.real;
     for (const char* affine : {"Mul", "Add"}) {  // optional scale, then optional bias
         const std::size_t next = only_consumer(m_nodes[pattern.back()].outputs.at(0), affine);
         if (next == none || data_operand(next) != m_nodes[pattern.back()].outputs.at(0)) break;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include <onnx/onnx_pb.h>
@@ -41,7 +42,7 @@ float element(const layer& l, bool transposed, const std::vector<float>& w, cons
     switch (l.kind) {
     case layer_kind::conv2d:  // W[o][c in its group][tap], row = c * taps + tap
         return w[(std::size_t(j) * (k / taps) + (i % k) / taps) * taps + i % taps];
-    case layer_kind::lstm: {  // W[0][j][i] for x, R[0][j][i - F] for h
+    case layer_kind::lstm: {  // W[d][j][i] for x, R[d][j][i - F] for h (w and r: direction d's)
         const unsigned features = k - l.out;
         return i < features ? w[std::size_t(j) * features + i] : r[std::size_t(j) * l.out + (i - features)];
     }
@@ -74,18 +75,73 @@ std::vector<float> onnx_weights::values_of(const onnx::NodeProto& n, int i) cons
     if (!t || t->data_location() == onnx::TensorProto::EXTERNAL) return {};
     onnx_import::check_data(m_path, n.input(i), *t);
     if (!onnx_import::stores_data(*t)) return {};
-    if (t->data_type() != onnx::TensorProto::FLOAT)
-        throw input_error(m_path + ": initializer '" + n.input(i) + "' holds " +
-                          onnx::TensorProto::DataType_Name(onnx::TensorProto::DataType(t->data_type())) +
+    return tensor_values(n.input(i), *t);
+}
+
+// A stored FLOAT tensor's values.
+std::vector<float> onnx_weights::tensor_values(const std::string& name, const onnx::TensorProto& t) const {
+    if (t.data_type() != onnx::TensorProto::FLOAT)
+        throw input_error(m_path + ": initializer '" + name + "' holds " +
+                          onnx::TensorProto::DataType_Name(onnx::TensorProto::DataType(t.data_type())) +
                           " data; expected FLOAT weights");
-    if (t->float_data_size()) return {t->float_data().begin(), t->float_data().end()};
-    std::vector<float> out(t->raw_data().size() / sizeof(float));
-    if (!out.empty()) std::memcpy(out.data(), t->raw_data().data(), out.size() * sizeof(float));
+    if (t.float_data_size()) return {t.float_data().begin(), t.float_data().end()};
+    std::vector<float> out(t.raw_data().size() / sizeof(float));
+    if (!out.empty()) std::memcpy(out.data(), t.raw_data().data(), out.size() * sizeof(float));
     return out;
 }
 
+std::vector<float> onnx_weights::constant(const std::string& name, std::uint64_t seed) const {
+    if (const auto t = m_model->tensors.find(name); t != m_model->tensors.end()) {
+        const onnx::TensorProto& tensor = *t->second;
+        if (tensor.data_location() != onnx::TensorProto::EXTERNAL) {
+            onnx_import::check_data(m_path, name, tensor);
+            if (onnx_import::stores_data(tensor)) return tensor_values(name, tensor);
+        }
+        std::uint64_t size = 1;
+        for (const auto d : tensor.dims()) size *= std::uint64_t(d);
+        std::mt19937_64 rng(seed ^ fnv1a(name));
+        std::normal_distribution<float> normal(0.0f, 1.0f);
+        std::vector<float> out(size);
+        for (float& v : out) v = normal(rng);
+        return out;
+    }
+    static const std::set<std::string> views = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Cast", "Expand"};
+    for (const auto& n : m_model->proto.graph().node())
+        if (n.output_size() && n.output(0) == name && views.count(n.op_type()) && n.input_size())
+            return constant(n.input(0), seed);  // an Expand's single value or row broadcasts where it is read
+    throw input_error(m_path + ": constant '" + name + "' is neither stored in the file nor a reshaped or "
+                      "expanded stored tensor; functional mode needs its values");
+}
+
+namespace {
+
+// A bidirectional recurrent node's layers are named after it with ".forward" and ".backward".
+std::string node_name(const layer& l, unsigned& direction) {
+    std::string name = l.name.substr(0, l.name.rfind('#'));
+    direction = 0;
+    for (const char* suffix : {".forward", ".backward"}) {
+        const std::size_t n = std::strlen(suffix);
+        if (l.kind == layer_kind::lstm && name.size() > n && name.compare(name.size() - n, n, suffix) == 0) {
+            direction = suffix[1] == 'b' ? 1 : 0;
+            return name.substr(0, name.size() - n);
+        }
+    }
+    return name;
+}
+
+// Direction d's part of a recurrent weight holding `directions` equal parts.
+std::vector<float> direction_of(const std::vector<float>& all, unsigned d, unsigned directions) {
+    if (all.empty()) return all;
+    const std::size_t part = all.size() / directions;
+    return {all.begin() + std::ptrdiff_t(d * part), all.begin() + std::ptrdiff_t((d + 1) * part)};
+}
+
+}  // namespace
+
 weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
-    const auto it = m_model->nodes.find(l.name.substr(0, l.name.rfind('#')));
+    unsigned direction = 0;
+    const std::string name = node_name(l, direction);
+    const auto it = m_model->nodes.find(name);
     if (!l.has_weights() || it == m_model->nodes.end())
         throw input_error(m_path + ": layer '" + l.name + "' has no constant weight matrix in the file");
     const onnx::NodeProto& n = *it->second;
@@ -94,8 +150,12 @@ weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
     m.rows = l.matrix_rows() * groups;
     m.cols = l.matrix_cols() * groups;
     m.values.assign(std::size_t(m.rows) * m.cols, 0.0f);
-    const std::vector<float> w = values_of(n, 1);
-    const std::vector<float> r = l.kind == layer_kind::lstm ? values_of(n, 2) : std::vector<float>{};
+    const unsigned directions = l.kind == layer_kind::lstm && n.input_size() > 1 && input(n, 1) && input(n, 1)->dims_size()
+                                    ? unsigned(std::max<std::int64_t>(1, input(n, 1)->dims(0)))
+                                    : 1;
+    const std::vector<float> w = direction_of(values_of(n, 1), direction, directions);
+    const std::vector<float> r =
+        l.kind == layer_kind::lstm ? direction_of(values_of(n, 2), direction, directions) : std::vector<float>{};
     m.random = w.empty() || (l.kind == layer_kind::lstm && r.empty());
     std::mt19937_64 rng(seed ^ fnv1a(l.name));
     const float bound = 1.0f / std::sqrt(float(m.rows));
@@ -106,6 +166,7 @@ weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
             if (i / l.matrix_rows() == j / l.matrix_cols())  // a grouped matrix is block-diagonal
                 m.values[std::size_t(i) * m.cols + j] = m.random ? uniform(rng) : element(l, transposed, w, r, i, j);
     m.bias.assign(m.cols, 0.0f);
+    if (l.kind == layer_kind::lstm) add_recurrent_bias(l, n, direction, m);
     if (m.random || l.kind == layer_kind::lstm) return m;
     add_bias(n, m);
     if (l.kind == layer_kind::conv2d) fold_batch_norm(n, m);
@@ -117,6 +178,17 @@ std::vector<onnx_weights::node_ref> onnx_weights::nodes() const {
     for (const auto& n : m_model->proto.graph().node())
         out.push_back({n.name().empty() && n.output_size() ? n.output(0) : n.name(), n.op_type()});
     return out;
+}
+
+// B = [Wb, Rb] of each direction (ONNX), 2 x gates x H values.
+void onnx_weights::add_recurrent_bias(const layer& l, const onnx::NodeProto& n, unsigned direction,
+                                      weight_matrix& m) const {
+    if (n.input_size() <= 3 || n.input(3).empty()) return;
+    const std::vector<float> all = values_of(n, 3);  // none stored (graph-only): zero, as for random weights
+    if (all.empty() || all.size() % (2 * m.cols)) return;
+    const std::vector<float> b = direction_of(all, direction, unsigned(all.size() / (2 * m.cols)));
+    const unsigned h_gate = l.function == "gru" ? 2 * l.out : m.cols;  // a GRU's h gate keeps Rb only
+    for (unsigned j = 0; j < m.cols; ++j) m.bias[j] = (j < h_gate ? b[j] : 0.0f) + b[m.cols + j];
 }
 
 const onnx::TensorProto* onnx_weights::input(const onnx::NodeProto& n, int i) const {

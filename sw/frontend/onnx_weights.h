@@ -32,10 +32,18 @@ public:
     ~onnx_weights();
 
     // The matrix of a dense, matmul, conv2d or lstm layer of the network read from this file
-    // (a BatchNormalization folded into a convolution scales its columns and shifts its bias).
+    // (a BatchNormalization folded into a convolution scales its columns and shifts its bias). A
+    // recurrent layer's bias is per gate column Wb + Rb (a GRU's h gate: Rb alone, the gate's Wb
+    // being applied outside the reset, numerics::gru_cell_linear_before_reset); a bidirectional
+    // node's ".backward" layer reads direction 1 of W, R and B.
     // Random values depend only on `seed` and the layer's name; their bias is zero. Throws
     // input_error for another layer.
     weight_matrix matrix(const layer& l, std::uint64_t seed) const;
+    // The values of constant tensor `name` (an initializer, a Constant, or one of those through
+    // Reshape, Flatten, Squeeze, Unsqueeze, Identity, Cast or Expand), row-major. A tensor stored
+    // without data (graph-only) gets seeded normal values, mean 0 and standard deviation 1, that
+    // depend only on `seed` and the name. Throws input_error when the file cannot give them.
+    std::vector<float> constant(const std::string& name, std::uint64_t seed) const;
     // The graph's nodes in file order: name (or first output) and operator.
     struct node_ref {
         std::string name, op;
@@ -46,6 +54,8 @@ private:
     struct model;
     const onnx::TensorProto* input(const onnx::NodeProto& n, int i) const;
     std::vector<float> values_of(const onnx::NodeProto& n, int i) const;
+    std::vector<float> tensor_values(const std::string& name, const onnx::TensorProto& t) const;
+    void add_recurrent_bias(const layer& l, const onnx::NodeProto& n, unsigned direction, weight_matrix& m) const;
     const onnx::NodeProto* sole_consumer(const onnx::NodeProto& n, const char* op) const;
     void add_bias(const onnx::NodeProto& n, weight_matrix& m) const;
     void fold_batch_norm(const onnx::NodeProto& conv, weight_matrix& m) const;

@@ -95,6 +95,14 @@ struct layer {
     std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
     std::uint64_t constant_inputs = 0;  // digital layers: elements of the constant operands they read
                                         // (a mask, a table, a class token), streamed from memory
+    // Functional mode: the file's tensors of the constant operands its function reads, in the order
+    // it reads them ("" for an absent one; docs/functional.md): a scale or shift's constant, a
+    // norm's scale and bias, a Clip's bounds, a comparison's or select's constants, a recurrent
+    // layer's bias and initial states (B, initial_h, initial_c). A scale or shift names, after its
+    // constant, the ONNX op (Add, Sub, Mul, Div) and whether the constant was its "first" or
+    // "second" operand. Timing never reads them.
+    std::vector<std::string> constants;
+    float epsilon = 1e-5f;            // layernorm, affine (an unfolded batch norm)
     std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling
     std::string function;         // activation: relu|sigmoid|tanh|gelu|softmax|layernorm|scale|shift|affine|

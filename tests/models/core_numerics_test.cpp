@@ -70,20 +70,37 @@ TEST(CoreNumerics, LayerNormMatchesDefinition) {
 
 TEST(CoreNumerics, ActivationsMatchFormulas) {
     const nm::vector x = random_vector(20, 5, 4.0f);
-    const nm::vector g = nm::gelu(x), r = nm::relu(x), s = nm::sigmoid(x), t = nm::tanh(x);
+    const nm::vector g = nm::gelu_tanh(x), e = nm::gelu(x), r = nm::relu(x), s = nm::sigmoid(x), t = nm::tanh(x);
+    const nm::vector silu = nm::silu(x), clipped = nm::clip(x, -1.0f, 0.5f);
     for (int i = 0; i < x.size(); ++i) {
         const double v = x[i];
         EXPECT_NEAR(g[i], 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v))), 1e-5);
+        EXPECT_NEAR(e[i], 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))), 1e-5);
+        EXPECT_NEAR(silu[i], v * sigmoid_ref(v), 1e-5);
+        EXPECT_EQ(clipped[i], std::min(std::max(x[i], -1.0f), 0.5f));
         EXPECT_EQ(r[i], v > 0 ? x[i] : 0.0f);
         EXPECT_NEAR(s[i], sigmoid_ref(v), 1e-6);
         EXPECT_NEAR(t[i], std::tanh(v), 1e-6);
     }
     nm::vector probe(3);
     probe << -1, 0, 1;
-    const nm::vector gp = nm::gelu(probe);
+    const nm::vector gp = nm::gelu_tanh(probe), exact = nm::gelu(probe);
     EXPECT_NEAR(gp[0], -0.158808, 1e-5);  // published GELU (tanh form) values
     EXPECT_EQ(gp[1], 0.0f);
     EXPECT_NEAR(gp[2], 0.841192, 1e-5);
+    EXPECT_NEAR(exact[0], -0.158655, 1e-5);  // x Phi(x): Phi(1) = 0.841345 from a normal table
+    EXPECT_EQ(exact[1], 0.0f);
+    EXPECT_NEAR(exact[2], 0.841345, 1e-5);
+}
+
+TEST(CoreNumerics, RmsNormByHand) {
+    nm::vector x(2), gamma(2);
+    x << 3, 4;  // mean square 12.5
+    gamma << 1, 2;
+    const nm::vector y = nm::rmsnorm(x, gamma, 0.0f);
+    EXPECT_NEAR(y[0], 3 / std::sqrt(12.5), 1e-6);
+    EXPECT_NEAR(y[1], 2 * 4 / std::sqrt(12.5), 1e-6);
+    EXPECT_THROW(nm::rmsnorm(x, nm::vector(3)), std::invalid_argument);
 }
 
 TEST(CoreNumerics, ElementWiseAddMulAndPartialSums) {
@@ -137,12 +154,54 @@ TEST(CoreNumerics, LstmCellMatchesGateEquations) {
     const int h = 6;
     const nm::vector gates = random_vector(4 * h, 9), c = random_vector(h, 10);
     const nm::lstm_state next = nm::lstm_cell(gates, c);
-    for (int k = 0; k < h; ++k) {
-        const double i = sigmoid_ref(gates[k]), f = sigmoid_ref(gates[h + k]);
-        const double g = std::tanh(double(gates[2 * h + k])), o = sigmoid_ref(gates[3 * h + k]);
+    for (int k = 0; k < h; ++k) {  // ONNX's gate order i, o, f, c
+        const double i = sigmoid_ref(gates[k]), o = sigmoid_ref(gates[h + k]);
+        const double f = sigmoid_ref(gates[2 * h + k]), g = std::tanh(double(gates[3 * h + k]));
         const double cn = f * c[k] + i * g;
         EXPECT_NEAR(next.c[k], cn, 1e-5);
         EXPECT_NEAR(next.h[k], o * std::tanh(cn), 1e-5);
     }
     EXPECT_THROW(nm::lstm_cell(gates, nm::vector(5)), std::invalid_argument);
+}
+
+TEST(CoreNumerics, LstmCellGateOrderByHand) {
+    nm::vector gates(4), c(1);
+    gates << 0, 100, -100, 1;  // i = 1/2, o = 1, f = 0, c~ = tanh(1)
+    c << 5;                    // forgotten
+    const nm::lstm_state next = nm::lstm_cell(gates, c);
+    EXPECT_NEAR(next.c[0], 0.5 * std::tanh(1.0), 1e-6);
+    EXPECT_NEAR(next.h[0], std::tanh(0.5 * std::tanh(1.0)), 1e-6);
+}
+
+TEST(CoreNumerics, GruCellsByHand) {
+    nm::vector gates(3), recurrent(1), input_bias(1), h(1);
+    gates << 0, 0, 1;  // z = r = 1/2; the h gate's fused W x + R h + Rbn = 1
+    recurrent << 0.5f;  // Rn h + Rbn
+    input_bias << 0.2f;
+    h << 0.4f;
+    // n = tanh((1 - 0.5 + 0.2) + 0.5 x 0.5) = tanh(0.95); h' = n + 0.5 (0.4 - n)
+    const double n = std::tanh(0.95);
+    EXPECT_NEAR(nm::gru_cell_linear_before_reset(gates, recurrent, input_bias, h)[0], n + 0.5 * (0.4 - n), 1e-6);
+    nm::vector candidate(1);
+    candidate << 0.3f;  // the h gate of the MVM of [x, r h]
+    const double m = std::tanh(0.3);
+    EXPECT_NEAR(nm::gru_cell(gates, candidate, h)[0], m + 0.5 * (0.4 - m), 1e-6);
+    EXPECT_NEAR(nm::gru_reset(gates)[0], 0.5, 1e-6);
+    EXPECT_NEAR(nm::rnn_cell(gates)[2], std::tanh(1.0), 1e-6);
+    EXPECT_THROW(nm::gru_cell(gates, nm::vector(2), h), std::invalid_argument);
+}
+
+TEST(CoreNumerics, AttentionHeadByHand) {
+    nm::matrix q(2, 1), k(2, 1), v(2, 1);
+    q << 1, 0;
+    k << 1, 0;
+    v << 2, 4;
+    const nm::matrix out = nm::attention_head(q, k, v, 1.0f);
+    const double e = std::exp(1.0);
+    EXPECT_NEAR(out(0, 0), (2 * e + 4) / (e + 1), 1e-5);  // scores [1, 0]
+    EXPECT_NEAR(out(1, 0), 3.0, 1e-5);                    // scores [0, 0]: the mean
+    nm::matrix causal(2, 2);
+    causal << 0, -1e9f, 0, 0;
+    EXPECT_NEAR(nm::attention_head(q, k, v, 1.0f, causal)(0, 0), 2.0, 1e-5);
+    EXPECT_THROW(nm::attention_head(q, k, nm::matrix(3, 1), 1.0f), std::invalid_argument);
 }

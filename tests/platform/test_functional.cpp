@@ -121,6 +121,30 @@ TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
     EXPECT_LT(a["output_max_abs_error"].get<double>(), 1e-3 * a["output_max_abs_reference"].get<double>());
 }
 
+// One random sequence, laid out as the network input [F, T, 1] (feature-major), through `network` on
+// `arch` with ideal tiles: the chip's outputs are the float reference's.
+void expect_reference_on_ideal_tiles(const std::string& network, const std::string& arch, int features, int steps) {
+    const auto dir = temp_dir("sequence_" + std::filesystem::path(network).stem().string());
+    std::vector<float> sequence(std::size_t(features) * std::size_t(steps));
+    std::uint32_t state = 777;
+    for (float& v : sequence) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 23) - 1.0f;
+    write_npy(dir / "x.npy", {1, features, steps, 1}, sequence);
+    const json a = report("run --mode functional --network " + network + " --arch " + source_path(arch) +
+                              " --inferences 2 --inputs " + (dir / "x.npy").string() + ideal_tiles,
+                          "functional_" + std::filesystem::path(network).stem().string())["accuracy"];
+    ASSERT_EQ(a["samples"], 1) << network;
+    EXPECT_GT(a["output_max_abs_reference"].get<double>(), 1e-3) << network;  // not all zero
+    EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3) << network;
+}
+
+TEST(Functional, RecurrentNetworksWithIdealTilesMatchTheFloatReference) {
+    expect_reference_on_ideal_tiles("lstm2", "platform/configs/jain2023.yaml", 256, 64);
+    expect_reference_on_ideal_tiles(source_path("tests/data/onnx/breadth/gru2_small.onnx"), "platform/configs/jain2023.yaml",
+                                    128, 32);
+    expect_reference_on_ideal_tiles(source_path("tests/data/onnx/breadth/rnn2_small.onnx"), "platform/configs/jain2023.yaml",
+                                    128, 32);
+}
+
 class FunctionalBadInput : public testing::Test {
 protected:
     cli_result run(const std::string& args) {
@@ -154,7 +178,9 @@ TEST_F(FunctionalBadInput, LabelsThatDoNotMatchTheInputs) {
 TEST_F(FunctionalBadInput, NetworksFunctionalModeCannotCompute) {
     const std::string inputs = " --mode functional --inputs " + source_path(digits + "test_x.npy");
     EXPECT_NE(run("run --network mlp" + inputs).err.find("needs an ONNX network with weights"), std::string::npos);
-    EXPECT_NE(run("run --network lstm2" + inputs).err.find("functional mode cannot compute node"), std::string::npos);
+    write_npy(m_dir / "tokens.npy", {1, 768, 128, 1}, std::vector<float>(768 * 128, 0.5f));
+    const cli_result bert = run("run --network bert_base --mode functional --inputs " + (m_dir / "tokens.npy").string());
+    EXPECT_NE(bert.err.find("functional mode cannot compute layer"), std::string::npos) << bert.err;
 }
 
 TEST_F(FunctionalBadInput, ModeAndFileOptions) {
