@@ -24,13 +24,13 @@ void protocol_checker::violation(const char* rule, const std::string& what) cons
     SC_REPORT_ERROR("aimcsim/tlm_protocol", (std::string(name()) + ": rule " + rule + ": " + what).c_str());
 }
 
-void protocol_checker::check_memory_manager(tlm::tlm_generic_payload& payload) const {
+void protocol_checker::check_memory_manager(const tlm::tlm_generic_payload& payload) const {
     if (!payload.has_mm()) violation("14.5 i)", "nb_transport with a payload that has no memory manager");
     if (payload.get_ref_count() == 0)
         violation("14.5 t)", "nb_transport with a payload of reference count 0 (used after its last release)");
 }
 
-void protocol_checker::check_new(tlm::tlm_generic_payload& payload) const {
+void protocol_checker::check_new(const tlm::tlm_generic_payload& payload) const {
     const tlm::tlm_command command = payload.get_command();
     if (command != tlm::TLM_READ_COMMAND && command != tlm::TLM_WRITE_COMMAND && command != tlm::TLM_IGNORE_COMMAND)
         violation("14.9", "the command is not READ, WRITE or IGNORE");
@@ -48,7 +48,7 @@ void protocol_checker::check_new(tlm::tlm_generic_payload& payload) const {
     if (m_config.messages) check_message(payload);
 }
 
-void protocol_checker::check_message(tlm::tlm_generic_payload& payload) const {
+void protocol_checker::check_message(const tlm::tlm_generic_payload& payload) const {
     const auto* msg = payload.get_extension<message_ext>();
     if (!msg) {
         violation("message", "a NoC message without a message_ext");
@@ -66,7 +66,7 @@ void protocol_checker::check_message(tlm::tlm_generic_payload& payload) const {
                              "message_ext values");
 }
 
-void protocol_checker::check_unchanged(tlm::tlm_generic_payload& payload, const transaction& t) const {
+void protocol_checker::check_unchanged(const tlm::tlm_generic_payload& payload, const transaction& t) const {
     const attributes& a = t.start;
     const auto changed = [this](const char* what) {
         violation("14.7", std::string(what) + " changed before the transaction completed");
@@ -79,12 +79,13 @@ void protocol_checker::check_unchanged(tlm::tlm_generic_payload& payload, const 
     if (payload.get_streaming_width() != a.streaming_width) changed("the streaming width");
     if (!m_config.messages) return;
     const auto* msg = payload.get_extension<message_ext>();
-    const bool same_values = msg && static_cast<const void*>(a.data) == (msg->data.empty() ? nullptr : msg->data.data()) &&
-                             a.length == msg->data.size() * sizeof(float);
-    if (!same_values) violation("message", "the message's values moved or changed size before the transaction completed");
+    const void* values = msg && !msg->data.empty() ? msg->data.data() : nullptr;
+    const bool same_values = msg && values == a.data && a.length == msg->data.size() * sizeof(float);
+    if (!same_values)
+        violation("message", "the message's values moved or changed size before the transaction completed");
 }
 
-void protocol_checker::check_response_set(tlm::tlm_generic_payload& payload, const char* when) const {
+void protocol_checker::check_response_set(const tlm::tlm_generic_payload& payload, const char* when) const {
     if (payload.get_response_status() == tlm::TLM_INCOMPLETE_RESPONSE)
         violation("14.17", std::string("the target left the response status TLM_INCOMPLETE_RESPONSE at ") + when);
 }
@@ -146,7 +147,8 @@ tlm::tlm_sync_enum protocol_checker::nb_transport_fw(tlm::tlm_generic_payload& p
         if (it != m_open.end() && it->second.blocking)
             violation("15.2.10 c)", "nb_transport_fw during a b_transport of the same payload");
         else if (it != m_open.end())
-            violation("15.2.4", "BEGIN_REQ for a payload still in flight on this hop (" + phase_name(it->second.phase) + ")");
+            violation("15.2.4", "BEGIN_REQ for a payload still in flight on this hop (after " +
+                                    phase_name(it->second.phase) + ")");
         if (m_request) violation("15.2.6 e)", "BEGIN_REQ before the previous request on this hop ended");
         check_new(payload);
         open(payload, false, delay);

@@ -77,11 +77,11 @@ private:
     };
 
     void violation(const char* rule, const std::string& what) const;
-    void check_memory_manager(tlm::tlm_generic_payload& payload) const;
-    void check_new(tlm::tlm_generic_payload& payload) const;
-    void check_message(tlm::tlm_generic_payload& payload) const;
-    void check_unchanged(tlm::tlm_generic_payload& payload, const transaction& t) const;
-    void check_response_set(tlm::tlm_generic_payload& payload, const char* when) const;
+    void check_memory_manager(const tlm::tlm_generic_payload& payload) const;
+    void check_new(const tlm::tlm_generic_payload& payload) const;
+    void check_message(const tlm::tlm_generic_payload& payload) const;
+    void check_unchanged(const tlm::tlm_generic_payload& payload, const transaction& t) const;
+    void check_response_set(const tlm::tlm_generic_payload& payload, const char* when) const;
     void check_time(transaction& t, const sc_core::sc_time& delay, const char* where) const;
     transaction& open(tlm::tlm_generic_payload& payload, bool blocking, const sc_core::sc_time& delay);
     transaction& existing(tlm::tlm_generic_payload& payload, const char* where);

@@ -83,7 +83,8 @@ struct protocol_mesh {
           tile4("tile4", env.context(4), tile_config{}),
           tile6("tile6", env.context(6), tile_config{}) {
         for (processing_unit* u : std::vector<processing_unit*>{&core, &tile2, &tile4, &tile6})
-            hops.push_back(std::make_unique<mt::checked_attachment>(u->basename(), *noc, u->node(), u->to_noc, u->from_noc));
+            hops.push_back(
+                std::make_unique<mt::checked_attachment>(u->basename(), *noc, u->node(), u->to_noc, u->from_noc));
         for (const int n : {1, 3, 5, 7, 8}) {
             const std::string name = "node" + std::to_string(n);
             endpoints[n] = std::make_unique<mt::test_endpoint>(name.c_str(), n, env.pool);
@@ -179,7 +180,7 @@ TEST_P(NocProtocol, EveryHopPassesTheChecker) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fidelity, NocProtocol, testing::Values("fast", "cycle", "circuit"),
-                         [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const testing::TestParamInfo<std::string>& fidelity) { return fidelity.param; });
 
 // Synthetic traffic generators, as `aimcsim noc` runs them, pass the checker too.
 TEST(NocProtocol, TrafficGeneratorsPassTheChecker) {

@@ -104,10 +104,10 @@ struct hop {
         p.set_data_length(8);
         p.set_streaming_width(8);
     }
-    tlm::tlm_sync_enum fw(tlm::tlm_generic_payload& p, tlm::tlm_phase phase, sc_core::sc_time delay = sc_core::SC_ZERO_TIME) {
+    tlm::tlm_sync_enum fw(tlm::tlm_generic_payload& p, tlm::tlm_phase phase, sc_core::sc_time delay = {}) {
         return initiator.socket->nb_transport_fw(p, phase, delay);
     }
-    tlm::tlm_sync_enum bw(tlm::tlm_generic_payload& p, tlm::tlm_phase phase, sc_core::sc_time delay = sc_core::SC_ZERO_TIME) {
+    tlm::tlm_sync_enum bw(tlm::tlm_generic_payload& p, tlm::tlm_phase phase, sc_core::sc_time delay = {}) {
         return target.socket->nb_transport_bw(p, phase, delay);
     }
     // Runs the script; the first violation's text, or "" when there is none.
@@ -251,10 +251,34 @@ TEST(ProtocolChecker, PayloadUsedAfterItsLastRelease) {
     EXPECT_THAT(got, HasSubstr("rule 14.5 t)"));
 }
 
+TEST(ProtocolChecker, BlockingTransportAfterTheLastRelease) {
+    hop h;
+    const std::string got = h.run([&h] {
+        tlm::tlm_generic_payload p;
+        h.make_write(p);
+        p.release();
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        h.initiator.socket->b_transport(p, delay);
+    });
+    EXPECT_THAT(got, HasSubstr("rule 14.5 t): b_transport"));
+}
+
 TEST(ProtocolChecker, TargetLeavesTheResponseIncomplete) {
     hop h;
     h.target.answer = [](tlm::tlm_generic_payload&, tlm::tlm_phase&, sc_core::sc_time&) { return tlm::TLM_COMPLETED; };
     EXPECT_THAT(h.begin_spoiled([](auto&) {}), HasSubstr("rule 14.17:"));
+}
+
+TEST(ProtocolChecker, BlockingTargetLeavesTheResponseIncomplete) {
+    hop h;
+    h.target.blocking_answer = [](tlm::tlm_generic_payload&) {};
+    const std::string got = h.run([&h] {
+        tlm::tlm_generic_payload p;
+        h.make_write(p);
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        h.initiator.socket->b_transport(p, delay);
+    });
+    EXPECT_THAT(got, HasSubstr("rule 14.17: the target left the response status TLM_INCOMPLETE_RESPONSE at the return"));
 }
 
 TEST(ProtocolChecker, BeginRespWithTheResponseIncomplete) {
@@ -351,7 +375,8 @@ TEST(ProtocolChecker, BackwardCallForAPayloadNotInFlight) {
 TEST(ProtocolChecker, UpdatedToAPhaseThatDoesNotFollow) {
     hop h;
     h.target.answer = update_to(tlm::END_RESP);
-    EXPECT_THAT(h.begin_spoiled([](auto&) {}), HasSubstr("rule 15.2.4: TLM_UPDATED to END_RESP in answer to BEGIN_REQ"));
+    EXPECT_THAT(h.begin_spoiled([](auto&) {}),
+                HasSubstr("rule 15.2.4: TLM_UPDATED to END_RESP in answer to BEGIN_REQ"));
 }
 
 TEST(ProtocolChecker, AcceptedWithThePhaseChanged) {
