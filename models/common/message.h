@@ -1,5 +1,8 @@
 #pragma once
 // A vector message on the NoC: a tlm_generic_payload carrying this extension, taken from a pool.
+// Its TLM attributes follow the base protocol (docs/design.md, "Messages and the TLM base
+// protocol"): a message with values is a WRITE of them, one without is a TLM_IGNORE_COMMAND;
+// `bytes` is its size on the wire either way.
 #include <cstdint>
 #include <vector>
 
@@ -13,8 +16,8 @@ struct message_ext : tlm::tlm_extension<message_ext> {
     int tag = 0;                     // stream the receiver counts (see processing_unit)
     int inference = 0;
     int layer = -1;                  // for energy attribution
-    std::uint64_t bytes = 0;
-    std::vector<float> data;         // functional mode only
+    std::uint64_t bytes = 0;         // on the wire: what the NoC times and charges
+    std::vector<float> data;         // the values it carries (functional mode only)
     // Collectives the NoC performs (models/noc/noc_base.h). Scatter: bytes for each destination,
     // in order; each destination receives only its slice. Concatenation: this message is part
     // `part` of `parts` of group `group`; the destination receives one message, parts in order.
@@ -42,6 +45,7 @@ public:
     tlm::tlm_generic_payload* acquire();
     void free(tlm::tlm_generic_payload* payload) override;
     std::size_t allocated() const { return m_all.size(); }
+    std::size_t in_use() const { return m_all.size() - m_free.size(); }  // acquired, not yet freed
 
 private:
     std::vector<tlm::tlm_generic_payload*> m_free;
@@ -49,5 +53,9 @@ private:
 };
 
 message_ext& message_of(tlm::tlm_generic_payload& payload);
+// Sets the payload's attributes for a new transaction from its message_ext, once its values are
+// in place: a WRITE whose data pointer and length are the values, or, without values, a
+// TLM_IGNORE_COMMAND of length 0; no byte enables, no streaming, response incomplete.
+void prepare_message(tlm::tlm_generic_payload& payload);
 
 }  // namespace aimcsim::models

@@ -240,8 +240,7 @@ void processing_unit::send(const stream& s, const instruction& instr) {
     msg.inference = s.inference;
     msg.layer = instr.layer;
     msg.bytes = instr.bytes;
-    payload->set_command(tlm::TLM_WRITE_COMMAND);
-    payload->set_data_length(static_cast<unsigned>(instr.bytes));
+    prepare_message(*payload);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_time delay = SC_ZERO_TIME;
     to_noc->nb_transport_fw(*payload, phase, delay);

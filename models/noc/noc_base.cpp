@@ -190,6 +190,7 @@ void noc_base::scatter(int source, const message_ext& msg, const std::vector<int
             part.data.assign(msg.data.begin() + offset, msg.data.begin() + offset + n);
             offset += n;
         }
+        prepare_message(*slice);
         ++m_messages;
         transport(source, *slice, part, part.destinations, at);
         slice->release();
@@ -247,12 +248,13 @@ void noc_base::arrive(int node, tlm::tlm_generic_payload& payload) {
     whole.data.clear();
     for (const auto& d : e.data) whole.data.insert(whole.data.end(), d.begin(), d.end());
     m_concat.erase(key);
-    merged->set_command(tlm::TLM_WRITE_COMMAND);
+    prepare_message(*merged);
     hand_over(node, *merged);
     merged->release();
 }
 
 void noc_base::hand_over(int node, tlm::tlm_generic_payload& payload) {
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);  // a new transaction, on the destination's hop
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_time delay = SC_ZERO_TIME;
     out[m_port_of_node[node]]->nb_transport_fw(payload, phase, delay);

@@ -4,8 +4,9 @@
 // collectives (scatter, concatenation) that do not depend on how packets move.
 //
 // Protocol. A unit calls nb_transport_fw(payload, BEGIN_REQ, delay) on `in`; the payload comes
-// from a payload_pool and carries a message_ext. The NoC returns TLM_COMPLETED at once and later
-// calls each destination's nb_transport_fw(payload, BEGIN_REQ, 0) through `out`. Multi-sockets
+// from a payload_pool and carries a message_ext, its attributes set by prepare_message. The NoC
+// returns TLM_COMPLETED at once and later calls each destination's nb_transport_fw(payload,
+// BEGIN_REQ, 0) through `out`, a new transaction each (response reset to incomplete). Multi-sockets
 // number their bindings in order, so a unit's `in` and `out` share the port index.
 //
 // Collectives. A message with `scatter` set becomes one unicast message per destination, of its

@@ -133,7 +133,7 @@ void traffic_generator::send(std::uint64_t cycle) {
     msg.destinations = {destination};
     msg.bytes = m_config.packet_bytes;
     msg.layer = measured ? 0 : -1;
-    payload->set_command(tlm::TLM_WRITE_COMMAND);
+    prepare_message(*payload);
     ++m_stats.generated;
     if (measured) {
         ++m_stats.measured;
@@ -157,6 +157,7 @@ tlm::tlm_sync_enum traffic_generator::on_message(tlm::tlm_generic_payload& paylo
     }
     if (cycle >= m_config.warmup_cycles && cycle < m_config.warmup_cycles + m_config.measure_cycles)
         m_stats.accepted_flits += m_config.packet_flits;
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
     return tlm::TLM_COMPLETED;
 }
 

@@ -92,6 +92,7 @@ private:
             msg.layer = p.layer;
             msg.bytes = p.bytes;
             if (p.extra) p.extra(msg);
+            prepare_message(*payload);
             tlm::tlm_phase phase = tlm::BEGIN_REQ;
             sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
             to_noc->nb_transport_fw(*payload, phase, delay);
@@ -102,6 +103,7 @@ private:
     tlm::tlm_sync_enum on_message(tlm::tlm_generic_payload& payload, tlm::tlm_phase&, sc_core::sc_time&) {
         const message_ext& msg = message_of(payload);
         arrivals.push_back({sc_core::sc_time_stamp(), msg.source, msg.tag, msg.bytes, msg.data});
+        payload.set_response_status(tlm::TLM_OK_RESPONSE);
         return tlm::TLM_COMPLETED;
     }
 

@@ -14,16 +14,19 @@ namespace {
 
 noc_config mesh(unsigned cols, unsigned rows) { return mt::mesh_config(cols, rows, noc_fidelity::fast); }
 
-// A mesh with a test endpoint at every node.
+// A mesh with a test endpoint at every node, bound through base-protocol checkers.
 struct bench {
     mt::test_env env;
     mesh_noc noc;
     std::vector<std::unique_ptr<mt::test_endpoint>> nodes;
+    std::vector<std::unique_ptr<mt::checked_attachment>> hops;
 
     explicit bench(const noc_config& c) : noc("noc", c, env.ledger, env.activity) {
         for (int n = 0; n < noc.node_count(); ++n) {
-            nodes.push_back(std::make_unique<mt::test_endpoint>(("node" + std::to_string(n)).c_str(), n, env.pool));
-            noc.attach(n, nodes.back()->to_noc, nodes.back()->from_noc);
+            const std::string name = "node" + std::to_string(n);
+            nodes.push_back(std::make_unique<mt::test_endpoint>(name.c_str(), n, env.pool));
+            hops.push_back(std::make_unique<mt::checked_attachment>(name, noc, n, nodes.back()->to_noc,
+                                                                    nodes.back()->from_noc));
         }
     }
     int node(unsigned x, unsigned y) const { return static_cast<int>(y * noc.config().cols + x); }

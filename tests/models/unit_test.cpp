@@ -4,7 +4,7 @@
 #include "models/aimc/aimc_tile.h"
 #include "models/digital/digital_core.h"
 #include "models/noc/mesh_noc.h"
-#include "tests/models/model_test_support.h"
+#include "tests/models/noc_test_support.h"
 
 using namespace aimcsim::models;
 namespace mt = aimcsim::models_test;
@@ -33,8 +33,8 @@ TEST(Unit, SendRecvMvmTimestamps) {
     digital_core core("core", env.context(0), cc);
     tile_config tc;
     aimc_tile tile("tile", env.context(2), tc);
-    noc.attach(0, core.to_noc, core.from_noc);
-    noc.attach(2, tile.to_noc, tile.from_noc);
+    mt::checked_attachment core_hops("core", noc, 0, core.to_noc, core.from_noc);
+    mt::checked_attachment tile_hops("tile", noc, 2, tile.to_noc, tile.from_noc);
     tile.add_block(64, 64);
 
     // Core: relu over 64 values (4 cycles), then send them (64 B) to the tile.
@@ -68,6 +68,10 @@ TEST(Unit, SendRecvMvmTimestamps) {
     EXPECT_EQ(tile.mvm_count(), 2u);
     EXPECT_EQ(noc.messages(), 2u);
     EXPECT_EQ(env.pool.allocated(), 2u);  // the second message is sent while the first is in flight
+    EXPECT_EQ(env.pool.in_use(), 0u);
+    EXPECT_EQ(core_hops.to_noc.transactions(), 2u);  // both hops checked, both transactions complete
+    EXPECT_EQ(tile_hops.from_noc.transactions(), 2u);
+    EXPECT_TRUE(core_hops.idle() && tile_hops.idle());
     EXPECT_EQ(sc_core::sc_time_stamp(), ns(4) + hop + m + m);
     const double tile_pj = 2 * compute_mvm_cost(tc, 64, 64 * columns_per_weight(tc)).energy_pj();
     EXPECT_NEAR(env.ledger.total(), tile_pj + 2 * 6.4 + 2 * 512 * (2 * nc.pj_per_bit_hop + 3 * nc.pj_per_bit_router),
@@ -85,9 +89,9 @@ TEST(Unit, MulticastFeedsTwoTiles) {
     digital_core core("core", env.context(0), cc);
     tile_config tc;
     aimc_tile left("left", env.context(2), tc), right("right", env.context(3), tc);
-    noc.attach(0, core.to_noc, core.from_noc);
-    noc.attach(2, left.to_noc, left.from_noc);
-    noc.attach(3, right.to_noc, right.from_noc);
+    mt::checked_attachment core_hops("core", noc, 0, core.to_noc, core.from_noc);
+    mt::checked_attachment left_hops("left", noc, 2, left.to_noc, left.from_noc);
+    mt::checked_attachment right_hops("right", noc, 3, right.to_noc, right.from_noc);
 
     instruction send = make(opcode::send);
     send.bytes = 32;
@@ -104,4 +108,7 @@ TEST(Unit, MulticastFeedsTwoTiles) {
     EXPECT_EQ(left.iteration_ends(0).at(0), noc.zero_load_latency(0, 2, 32) + left.mvm_latency());
     EXPECT_EQ(right.iteration_ends(0).at(0), noc.zero_load_latency(0, 3, 32) + right.mvm_latency());
     EXPECT_EQ(noc.deliveries(), 2u);
+    EXPECT_EQ(left_hops.from_noc.transactions(), 1u);  // one payload, a checked transaction per destination
+    EXPECT_EQ(right_hops.from_noc.transactions(), 1u);
+    EXPECT_TRUE(core_hops.idle() && left_hops.idle() && right_hops.idle());
 }
