@@ -6,6 +6,7 @@
 #include "platform/chip.h"
 #include "platform/cli/options.h"
 #include "platform/functional/functional_run.h"
+#include "sw/schedule/network_binding.h"
 #include "platform/report.h"
 #include "platform/report_csv.h"
 #include "platform/runtime.h"
@@ -21,7 +22,7 @@ namespace {
 
 struct run_options {
     common_options common;
-    std::string network = "mlp";
+    std::string network;  // empty: mlp
     std::string schedule;
     std::string out_dir = ".";
     trace_options traces;
@@ -40,8 +41,9 @@ void check(const run_options& o) {
         throw input_error("--mode: unknown mode '" + o.mode + "'; expected timing|functional");
     const bool functional = o.mode == "functional";
     if (functional && o.inputs.empty()) throw input_error("--mode functional: expected --inputs FILE (docs/functional.md)");
-    if (functional && !o.schedule.empty())
-        throw input_error("--mode functional: expected --network with an ONNX file, not --schedule (weights come from the ONNX file)");
+    if (functional && !o.schedule.empty() && o.network.empty())
+        throw input_error("--mode functional --schedule: expected --network FILE.onnx too (the weights and the reference come "
+                          "from it)");
     if (!functional && (!o.inputs.empty() || !o.labels.empty()))
         throw input_error("--inputs, --labels: only with --mode functional");
 }
@@ -88,12 +90,14 @@ int run_command(const arguments& args) {
     const auto wall_start = std::chrono::steady_clock::now();
     const arch_config arch = load_common(o.common);
     finish_compile_options(arch, o.compile);
-    const std::string source = o.schedule.empty() ? resolve_network(o.network) : o.schedule;
-    const auto functional = o.mode == "functional" ? prepare_functional(o, source) : nullptr;
+    const std::string network_source = resolve_network(o.network.empty() ? "mlp" : o.network);
+    const std::string source = o.schedule.empty() ? network_source : o.schedule;
+    const auto functional = o.mode == "functional" ? prepare_functional(o, network_source) : nullptr;  // before the run
     sw::balance_result balanced;
     const sw::schedule sched = o.schedule.empty()
                                    ? compile_network(source, arch, o.compile.options, &balanced, o.compile.onnx)
                                    : sw::load_schedule(source);
+    if (functional && !o.schedule.empty()) sw::check_schedule_matches(sched, functional->network(), source, network_source);
 
     chip target("chip", arch, o.traces.any());
     load_schedule(target, sched, o.inferences, source);

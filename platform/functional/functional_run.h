@@ -40,6 +40,7 @@ public:
 
     // After run_schedule: programs the tiles' crossbars and evaluates every sample on them.
     nlohmann::ordered_json accuracy(chip& target, const sw::schedule& sched);
+    const sw::network& network() const { return m_net; }
 
 private:
     sw::network m_net;

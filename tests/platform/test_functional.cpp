@@ -3,6 +3,8 @@
 // tiles, and bad input files.
 #include <cstdint>
 #include <fstream>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -187,7 +189,101 @@ TEST_F(FunctionalBadInput, ModeAndFileOptions) {
     EXPECT_NE(run("run --mode exact").err.find("expected timing|functional"), std::string::npos);
     EXPECT_NE(run("run --mode functional --network cnn").err.find("expected --inputs FILE"), std::string::npos);
     EXPECT_NE(run("run --inputs x.npy").err.find("only with --mode functional"), std::string::npos);
-    EXPECT_NE(run("run --mode functional --inputs x.npy --schedule s.json").err.find("not --schedule"), std::string::npos);
+    EXPECT_NE(run("run --mode functional --inputs x.npy --schedule s.json").err.find("expected --network FILE.onnx too"),
+              std::string::npos);
+}
+
+// A saved (and edited) schedule runs in functional mode against its network.
+class FunctionalSchedule : public testing::Test {
+protected:
+    void SetUp() override {
+        m_dir = temp_dir("functional_schedule");
+        const cli_result r = run_cli("compile --network " + source_path(digits + "cnn.onnx") + " -o " + path("cnn.json"), m_dir);
+        ASSERT_EQ(r.status, 0) << r.err;
+        m_schedule = read_json(m_dir / "cnn.json");
+    }
+    std::string path(const std::string& name) const { return (m_dir / name).string(); }
+    cli_result run_saved(const json& schedule, const std::string& network = "cnn") {
+        std::ofstream(m_dir / "edited.json") << schedule.dump();
+        return run_cli(functional(network) + " --schedule " + path("edited.json") + " -o " + m_dir.string(), m_dir);
+    }
+    // The first send to a tile, and the node of another tile.
+    std::pair<json*, int> send_to_tile() {
+        std::set<int> tiles;
+        for (const auto& u : m_schedule["units"])
+            if (u["kind"] == "tile") tiles.insert(u["node"].get<int>());
+        for (auto& u : m_schedule["units"])
+            for (auto& code : u["streams"])
+                for (auto& in : code)
+                    if (in["op"] == "send" && tiles.count(in["destinations"][0].get<int>()))
+                        for (int other : tiles)
+                            if (other != in["destinations"][0].get<int>()) return {&in, other};
+        return {nullptr, -1};
+    }
+    std::filesystem::path m_dir;
+    json m_schedule;
+};
+
+TEST_F(FunctionalSchedule, ASavedScheduleGivesTheAccuracyOfTheCompiledRun) {
+    const cli_result r = run_saved(m_schedule);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json saved = read_json(m_dir / "report.json")["accuracy"];
+    EXPECT_EQ(saved, report(functional("cnn"), "functional_compiled")["accuracy"]);
+}
+
+TEST_F(FunctionalSchedule, ASendRedirectedToAnotherTileExits2NamingTheNodeAndTag) {
+    auto [send, other] = send_to_tile();
+    ASSERT_NE(send, nullptr);
+    (*send)["destinations"] = {other};
+    const cli_result r = run_saved(m_schedule);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("no stream of node " + std::to_string(other) + " receives tag " + (*send)["tag"].dump()),
+              std::string::npos) << r.err;
+}
+
+// A send of the right size that carries another chunk's rows.
+TEST_F(FunctionalSchedule, ASendOfTheWrongRowsExits2NamingWhatItsReceiverMisses) {
+    json* moved = nullptr;
+    for (auto& u : m_schedule["units"])
+        for (auto& code : u["streams"])
+            for (auto& in : code)
+                if (!moved && in["op"] == "send" && in["slice"]["boxes"].size() == 1 && in["slice"]["boxes"][0][0] > 0)
+                    moved = &in;
+    ASSERT_NE(moved, nullptr);
+    (*moved)["slice"]["boxes"][0][0] = 0;
+    const cli_result r = run_saved(m_schedule);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("is never received, loaded or computed on this unit"), std::string::npos) << r.err;
+}
+
+TEST_F(FunctionalSchedule, ASendWithAnotherTagExits2) {
+    auto [send, other] = send_to_tile();
+    ASSERT_NE(send, nullptr);
+    (*send)["tag"] = (*send)["tag"].get<int>() + 1;  // the tag of another edge, or of none
+    const cli_result r = run_saved(m_schedule);
+    EXPECT_EQ(r.status, 2);
+    const bool explained = r.err.find("deadlocks") != std::string::npos || r.err.find("receives tag") != std::string::npos;
+    EXPECT_TRUE(explained) << r.err;
+}
+
+TEST_F(FunctionalSchedule, AScheduleOfAnotherNetworkExits2NamingTheLayer) {
+    const cli_result r = run_saved(m_schedule, "mlp");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("edited.json: layers"), std::string::npos) << r.err;
+}
+
+TEST_F(FunctionalSchedule, AV1ScheduleExits2AskingForV2) {
+    m_schedule["schema"] = "aimcsim.schedule/1";
+    for (auto& l : m_schedule["layers"]) l.erase("shape");
+    for (auto& u : m_schedule["units"])
+        for (auto& code : u["streams"])
+            for (auto& in : code) {
+                in.erase("slice");
+                in.erase("reads");
+            }
+    const cli_result r = run_saved(m_schedule);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("functional mode needs \"aimcsim.schedule/2\""), std::string::npos) << r.err;
 }
 
 }  // namespace
