@@ -68,7 +68,7 @@ std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched, int
     for (const auto& u : sched.units)
         for (const auto& stream : u.streams)
             for (const auto& in : stream) {
-                if (in.op != sw::sched_op::send || u.phase != phase) continue;
+                if (in.op != isa::opcode::send || u.phase != phase) continue;
                 std::vector<int> to = in.destinations;
                 std::sort(to.begin(), to.end());
                 to.erase(std::unique(to.begin(), to.end()), to.end());

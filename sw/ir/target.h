@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "models/common/instruction_set.h"
+
 namespace aimcsim::sw {
 
-enum class node_kind { empty, tile, heavy_core, light_core, memory_core };
-const char* to_string(node_kind kind);
+using isa::node_kind;
+using isa::to_string;
 
 // What an instruction costs on each kind of unit, as the compiler's balancing weighs it (platform/
 // sets these from the models' own equations).

@@ -29,7 +29,7 @@ std::uint64_t byte_hops(const schedule& s, const target_desc& target) {
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code) {
-                if (in.op != sched_op::send) continue;
+                if (in.op != opcode::send) continue;
                 links.clear();
                 for (int d : in.destinations) xy_links(target, u.node, d, links);
                 total += in.bytes * links.size();

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/common/instruction_set.h"
 #include "sw/ir/target.h"
 
 namespace aimcsim::sw {
@@ -23,19 +24,12 @@ constexpr std::size_t max_unit_streams = 1 << 16;                      // stream
 // The simulated time a run may ask for (10^6 s): sc_time, in ps, ends at 1.8e19 ps.
 constexpr double max_simulated_ns = 1e15;
 
-enum class sched_op { recv, send, mvm, op, load, store };
+using isa::opcode;
 
-struct sched_instr {
-    sched_op op = sched_op::recv;
-    int layer = -1;               // index into schedule::layers, for attribution
-    int tag = 0;                  // recv, send: message stream id
-    std::uint64_t count = 1;      // recv: cumulative messages; mvm: MVMs; op: elements
-    std::uint64_t bytes = 0;      // send, load, store
-    std::uint64_t dram_chunk_bytes = 0;  // load, store, optional: > 0 when the tensor is off chip, in
-                                         // DRAM, staged through a scratchpad buffer of this size
+// An instruction as the schedule names it: the instruction set's fields (models/common/
+// instruction_set.h), and what only the file has.
+struct sched_instr : isa::instruction {
     std::string function;         // op: relu, add, maxpool, avgpool, reduce, ...
-    int block = 0;                // mvm: index into unit_program::blocks
-    std::vector<int> destinations;  // send
     int guard_group = -1;         // send, optional: the border-guard collective (concatenation or
                                   // scatter) whose circuits share a lane; circuit switching only
 };
@@ -94,7 +88,6 @@ struct schedule {
     int phase_count() const { return phases.empty() ? 1 : static_cast<int>(phases.size()); }
 };
 
-const char* to_string(sched_op op);
 // The scratchpad buffer a memory-core stream stages through: its largest load or store, or for
 // one off chip its chunk (0: the stream neither loads nor stores).
 std::uint64_t staging_bytes(const std::vector<sched_instr>& stream);
