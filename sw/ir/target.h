@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/common/instruction_set.h"
+#include "models/noc/noc_config.h"
 
 namespace aimcsim::sw {
 
@@ -47,6 +48,7 @@ struct target_desc {
     unsigned cols = 0;
     unsigned rows = 0;
     std::vector<node_kind> nodes;     // row-major: node id = y * cols + x
+    models::noc_routing routing = models::noc_routing::xy;  // the mesh's dimension order
     unsigned tile_rows = 0;           // unit cells per tile
     unsigned tile_cols = 0;
     unsigned columns_per_weight = 1;  // bit slices
