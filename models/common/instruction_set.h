@@ -12,9 +12,19 @@ namespace aimcsim::isa {
 // What sits at a mesh node.
 enum class node_kind { empty, tile, heavy_core, light_core, memory_core };
 
+constexpr node_kind all_node_kinds[] = {node_kind::empty, node_kind::tile, node_kind::heavy_core,
+                                        node_kind::light_core, node_kind::memory_core};
+
 inline const char* to_string(node_kind kind) {
     static const char* const names[] = {"empty", "tile", "heavy_core", "light_core", "memory_core"};
     return names[static_cast<int>(kind)];
+}
+
+// The node kind spelt `name`, if any.
+inline std::optional<node_kind> node_kind_named(const std::string& name) {
+    for (node_kind kind : all_node_kinds)
+        if (name == to_string(kind)) return kind;
+    return std::nullopt;
 }
 
 enum class opcode { recv, send, mvm, op, load, store };

@@ -15,9 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr node_kind all_kinds[] = {node_kind::empty, node_kind::tile, node_kind::heavy_core,
-                                   node_kind::light_core, node_kind::memory_core};
-
 json to_json(const sched_instr& in) {
     json j = {{"op", to_string(in.op)}};
     switch (in.op) {
@@ -282,14 +279,10 @@ unit_program reader::read_unit(const json& j, const std::string& path) const {
     if (j.contains("phase"))
         u.phase = index(j["phase"], at(path, "phase"), 0, std::size_t(m_sched.phase_count()), "phases");
     const std::string kind = text(member(j, path, "kind"), at(path, "kind"));
-    bool known = false;
-    for (node_kind k : all_kinds)
-        if (kind == to_string(k) && k != node_kind::empty) {
-            u.kind = k;
-            known = true;
-        }
-    if (!known)
+    const std::optional<node_kind> known = isa::node_kind_named(kind);
+    if (!known || *known == node_kind::empty)
         fail(at(path, "kind"), "unknown kind \"" + kind + "\"; expected tile|heavy_core|light_core|memory_core");
+    u.kind = *known;
     if (j.contains("blocks")) {
         const json& blocks = array(j["blocks"], at(path, "blocks"));
         if (!blocks.empty() && u.kind != node_kind::tile) fail(at(path, "blocks"), "only a tile holds weight blocks");
