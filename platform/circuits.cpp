@@ -68,7 +68,7 @@ std::vector<sw::circuit_request> circuit_requests(const sw::schedule& sched, int
     for (const auto& u : sched.units)
         for (const auto& stream : u.streams)
             for (const auto& in : stream) {
-                if (in.op != sw::sched_op::send || u.phase != phase) continue;
+                if (in.op != isa::opcode::send || u.phase != phase) continue;
                 std::vector<int> to = in.destinations;
                 std::sort(to.begin(), to.end());
                 to.erase(std::unique(to.begin(), to.end()), to.end());
@@ -91,9 +91,8 @@ chip_circuits plan_chip_circuits(const arch_config& arch, const sw::schedule& sc
                                  const std::string& source) {
     const auto& n = arch.noc;
     chip_circuits out{circuit_requests(sched, phase), {}};
-    const auto order = n.routing == models::noc_routing::xy ? sw::route_order::xy : sw::route_order::yx;
     const sw::lane_budget budget{n.circuit_lanes, n.circuit_contexts};
-    out.plan = sw::plan_circuits(n.cols, n.rows, order, budget, out.requests);
+    out.plan = sw::plan_circuits(n.cols, n.rows, n.routing, budget, out.requests);
     if (!out.plan.ok()) {
         std::string text = source + (sched.phase_count() > 1 ? " phase " + std::to_string(phase) : "") +
                            ": circuit-switched routes conflict (noc.circuit_lanes = " + std::to_string(n.circuit_lanes) +

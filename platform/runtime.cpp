@@ -20,30 +20,6 @@ std::string where(const std::string& source, std::size_t unit, const sw::unit_pr
     return source + ": units[" + std::to_string(unit) + "] (node " + std::to_string(u.node) + ")";
 }
 
-models::opcode to_opcode(sw::sched_op op) {
-    switch (op) {
-    case sw::sched_op::recv: return models::opcode::recv;
-    case sw::sched_op::send: return models::opcode::send;
-    case sw::sched_op::mvm: return models::opcode::mvm;
-    case sw::sched_op::op: return models::opcode::op;
-    case sw::sched_op::load: return models::opcode::load;
-    case sw::sched_op::store: return models::opcode::store;
-    }
-    return models::opcode::recv;
-}
-
-bool allowed(sw::sched_op op, node_kind kind) {
-    switch (op) {
-    case sw::sched_op::recv:
-    case sw::sched_op::send: return true;
-    case sw::sched_op::mvm: return kind == node_kind::tile;
-    case sw::sched_op::op: return kind != node_kind::tile;
-    case sw::sched_op::load:
-    case sw::sched_op::store: return kind == node_kind::memory_core;
-    }
-    return false;
-}
-
 int function_index(const chip& target, int node, const std::string& function, const std::string& at) {
     const models::core_config* config = target.core_config_at(node);
     for (std::size_t i = 0; i < config->functions.size(); ++i)
@@ -55,18 +31,12 @@ int function_index(const chip& target, int node, const std::string& function, co
 models::instruction translate(const chip& target, const sw::unit_program& u, const sw::sched_instr& in,
                               int block_base, const std::string& at) {
     const node_kind kind = target.arch().nodes[u.node];
-    if (!allowed(in.op, kind))
-        throw input_error(at + ": " + sw::to_string(in.op) + " cannot run on a " + sw::to_string(kind));
+    if (!isa::runs_on(in.op, kind))
+        throw input_error(at + ": " + isa::to_string(in.op) + " cannot run on a " + sw::to_string(kind));
     models::instruction out;
-    out.op = to_opcode(in.op);
-    out.layer = in.layer;
-    out.tag = in.tag;
-    out.count = in.count;
-    out.bytes = in.bytes;
-    out.dram_chunk_bytes = in.dram_chunk_bytes;
-    out.block = in.block + block_base;
-    out.destinations = in.destinations;
-    if (in.op == sw::sched_op::op) out.function = function_index(target, u.node, in.function, at);
+    static_cast<isa::instruction&>(out) = in;
+    out.block += block_base;
+    if (in.op == isa::opcode::op) out.function = function_index(target, u.node, in.function, at);
     for (int d : in.destinations)
         if (!target.unit_at(d)) throw input_error(at + ": destination node " + std::to_string(d) + " is empty");
     return out;
@@ -110,19 +80,19 @@ double work_ns(const chip& target, const sw::unit_costs& costs, const sw::unit_p
                const std::string& at) {
     const double count = static_cast<double>(in.count), bytes = static_cast<double>(in.bytes);
     switch (in.op) {
-    case sw::sched_op::mvm: {
+    case isa::opcode::mvm: {
         const sw::weight_block& b = u.blocks[std::size_t(in.block)];
         return costs.mvm_instruction_ns(b.rows, b.cols, 1) * count;
     }
-    case sw::sched_op::op: {
+    case isa::opcode::op: {
         const models::core_config& core = *target.core_config_at(u.node);
         const auto& f = core.functions[std::size_t(function_index(target, u.node, in.function, at))];
         return count / (core.lanes * f.elements_per_lane_cycle * core.clock_ghz);
     }
-    case sw::sched_op::send: return bytes / costs.link_bytes_per_ns;
-    case sw::sched_op::load:
-    case sw::sched_op::store: return bytes / costs.memory_bytes_per_ns;
-    case sw::sched_op::recv: return 0;
+    case isa::opcode::send: return bytes / costs.link_bytes_per_ns;
+    case isa::opcode::load:
+    case isa::opcode::store: return bytes / costs.memory_bytes_per_ns;
+    case isa::opcode::recv: return 0;
     }
     return 0;
 }

@@ -103,7 +103,7 @@ void write_traces(const chip& target, const sw::schedule& sched, const run_timin
     const auto label_name = [&](int label) {
         if (label < 0) return std::string("busy");  // an unlabelled interval
         const int layer = models::label_layer(label);
-        const std::string what = models::to_string(models::label_opcode(label));
+        const std::string what = isa::to_string(models::label_opcode(label));
         return layer >= 0 && layer < int(sched.layers.size()) ? what + " " + sched.layers[layer].name : what;
     };
     sw::write_file_atomically(o.timeline, "the timeline", [&](std::ostream& out) {

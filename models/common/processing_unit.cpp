@@ -20,11 +20,6 @@ power_config always_on() {
 
 }  // namespace
 
-const char* to_string(opcode op) {
-    static const char* const names[] = {"recv", "send", "mvm", "op", "load", "store"};
-    return names[static_cast<int>(op)];
-}
-
 processing_unit::processing_unit(const sc_core::sc_module_name& name, const unit_context& context,
                                  const std::string& trace_scope, double static_mw)
     : sc_module(name),

@@ -22,29 +22,23 @@
 
 #include "models/common/activity_log.h"
 #include "models/common/energy_ledger.h"
+#include "models/common/instruction_set.h"
 #include "models/common/message.h"
 #include "models/common/power_state.h"
 
 namespace aimcsim::models {
 
-enum class opcode { recv, send, mvm, op, load, store };
-const char* to_string(opcode op);
+using isa::opcode;
 
 // Activity label of work: the operation and the layer it serves (decoded by traces/).
 inline int activity_label(opcode op, int layer) { return (layer + 1) * 8 + static_cast<int>(op); }
 inline opcode label_opcode(int label) { return static_cast<opcode>(label % 8); }
 inline int label_layer(int label) { return label / 8 - 1; }
 
-struct instruction {
-    opcode op = opcode::recv;
-    int layer = energy_ledger::no_layer;
-    int tag = 0;                    // recv, send
-    std::uint64_t count = 1;        // recv: messages; mvm: MVMs; op: elements
-    std::uint64_t bytes = 0;        // send, load, store
-    std::uint64_t dram_chunk_bytes = 0;  // load, store: > 0 when the tensor is off chip, staged in chunks
-    int function = 0;               // op: index into the core's function table
-    int block = 0;                  // mvm: weight block on the tile
-    std::vector<int> destinations;  // send: mesh node ids
+// An instruction as the unit runs it: the instruction set's fields, with its core function
+// resolved to an index.
+struct instruction : isa::instruction {
+    int function = 0;  // op: index into the core's function table
 };
 using program = std::vector<std::vector<instruction>>;  // streams
 

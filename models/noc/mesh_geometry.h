@@ -1,6 +1,7 @@
 #pragma once
-// Geometry of a cols x rows mesh and its dimension-order routes, shared by every NoC model.
-// Node id = y x cols + x; north is y - 1, south is y + 1. No SystemC.
+// Geometry of a cols x rows mesh and its dimension-order routes, shared by every NoC model and by
+// the compiler's routing and traffic counts (sw/passes/). Node id = y x cols + x; north is y - 1,
+// south is y + 1. Header only and no SystemC: sw/ includes it.
 #include <cstdlib>
 
 #include "models/noc/noc_config.h"
@@ -25,13 +26,41 @@ public:
         return unsigned(std::abs(x(from) - x(to)) + std::abs(y(from) - y(to)));
     }
     // The neighbour in direction d, or -1 at the edge (local: the node itself).
-    int neighbour(int node, direction d) const;
+    int neighbour(int node, direction d) const {
+        const int nx = x(node) + (d == east) - (d == west);
+        const int ny = y(node) + (d == south) - (d == north);
+        return nx < 0 || ny < 0 || nx >= m_cols || ny >= m_rows ? -1 : ny * m_cols + nx;
+    }
     // The output a packet at `at` takes toward `to` (local when there).
-    direction next(int at, int to) const;
+    direction next(int at, int to) const {
+        const direction dx = x(to) > x(at) ? east : west;
+        const direction dy = y(to) > y(at) ? south : north;
+        const bool x_left = x(to) != x(at), y_left = y(to) != y(at);
+        if (m_routing == noc_routing::xy) return x_left ? dx : y_left ? dy : local;
+        return y_left ? dy : x_left ? dx : local;
+    }
+    // The route from `from` to `to`: calls visit(node, direction) for each mesh link it takes, in
+    // order (none when from == to).
+    template <class Visit>
+    void walk(int from, int to, Visit&& visit) const {
+        for (int at = from; at != to;) {
+            const direction d = next(at, to);
+            visit(at, d);
+            at = neighbour(at, d);
+        }
+    }
     // Whether the route from `source` to `destination` passes through node `at`.
-    bool passes(int source, int at, int destination) const;
+    bool passes(int source, int at, int destination) const {
+        const int sx = x(source), sy = y(source), dx = x(destination), dy = y(destination);
+        const int ax = x(at), ay = y(at);
+        if (m_routing == noc_routing::xy)  // along the source's row, then the destination's column
+            return (ay == sy && between(ax, sx, dx)) || (ax == dx && between(ay, sy, dy));
+        return (ax == sx && between(ay, sy, dy)) || (ay == dy && between(ax, sx, dx));
+    }
 
 private:
+    static bool between(int v, int a, int b) { return a <= b ? a <= v && v <= b : b <= v && v <= a; }
+
     int m_cols, m_rows;
     noc_routing m_routing;
 };

@@ -42,11 +42,9 @@ void mesh_noc::transport(int source, tlm::tlm_generic_payload& payload, const me
     std::uint64_t mesh_links = 0;
     for (const int destination : destinations) {
         sc_time head = injected;
-        for (int node = source; node != destination;) {
-            const direction dir = geometry().next(node, destination);
+        geometry().walk(source, destination, [&](int node, direction dir) {
             mesh_links += traverse(mesh_link(node, dir), head, hop, mesh_hold);
-            node = geometry().neighbour(node, dir);
-        }
+        });
         traverse(ejection_link(destination), head, hop, ejection_hold);
         const auto tail = static_cast<double>(tail_cycles(config(), m_flits, destination == source));
         deliver_at(destination, payload, head + period() * tail);

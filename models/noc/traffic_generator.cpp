@@ -1,8 +1,7 @@
 #include "models/noc/traffic_generator.h"
 
-#include <cstdlib>
-
 #include "models/noc/credit_loop.h"
+#include "models/noc/mesh_geometry.h"
 
 namespace aimcsim::models {
 
@@ -137,8 +136,7 @@ void traffic_generator::send(std::uint64_t cycle) {
     ++m_stats.generated;
     if (measured) {
         ++m_stats.measured;
-        const int cols = int(m_config.cols);
-        m_stats.hops += std::abs(m_node % cols - destination % cols) + std::abs(m_node / cols - destination / cols);
+        m_stats.hops += mesh_geometry(m_config.cols, m_config.rows, noc_routing::xy).hops(m_node, destination);
         m_stats.local += destination == m_node;
     }
     tlm::tlm_phase phase = tlm::BEGIN_REQ;

@@ -461,6 +461,7 @@ sw::target_desc to_target(const arch_config& arch) {
     t.cols = arch.noc.cols;
     t.rows = arch.noc.rows;
     t.nodes = arch.nodes;
+    t.routing = arch.noc.routing;
     t.tile_rows = arch.tile.rows;
     t.tile_cols = arch.tile.cols;
     for (const auto& f : arch.light.functions) t.light_functions.push_back(f.name);

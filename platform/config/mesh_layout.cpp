@@ -12,11 +12,12 @@ using grid = std::vector<std::vector<node_kind>>;  // [y][x]
 constexpr unsigned max_mesh = 64;
 const char* const letters_expected = "letters T (tile), L (light core), H (heavy core), M (memory core), . (empty)";
 
-const enum_names<node_kind> unit_names = {{"empty", node_kind::empty},
-                                          {"tile", node_kind::tile},
-                                          {"heavy_core", node_kind::heavy_core},
-                                          {"light_core", node_kind::light_core},
-                                          {"memory_core", node_kind::memory_core}};
+enum_names<node_kind> all_unit_names() {
+    enum_names<node_kind> names;
+    for (node_kind kind : isa::all_node_kinds) names.push_back({isa::to_string(kind), kind});
+    return names;
+}
+const enum_names<node_kind> unit_names = all_unit_names();
 
 node_kind kind_of_letter(const yaml_value& row, char letter, std::size_t x) {
     switch (letter) {

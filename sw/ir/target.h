@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "models/common/instruction_set.h"
+#include "models/noc/noc_config.h"
+
 namespace aimcsim::sw {
 
-enum class node_kind { empty, tile, heavy_core, light_core, memory_core };
-const char* to_string(node_kind kind);
+using isa::node_kind;
+using isa::to_string;
 
 // What an instruction costs on each kind of unit, as the compiler's balancing weighs it (platform/
 // sets these from the models' own equations).
@@ -45,6 +48,7 @@ struct target_desc {
     unsigned cols = 0;
     unsigned rows = 0;
     std::vector<node_kind> nodes;     // row-major: node id = y * cols + x
+    models::noc_routing routing = models::noc_routing::xy;  // the mesh's dimension order
     unsigned tile_rows = 0;           // unit cells per tile
     unsigned tile_cols = 0;
     unsigned columns_per_weight = 1;  // bit slices

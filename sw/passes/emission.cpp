@@ -40,14 +40,14 @@ struct group {
     std::uint64_t a = 0, b = 0;
 };
 
-sched_instr instr(sched_op op, int layer) {
+sched_instr instr(opcode op, int layer) {
     sched_instr in;
     in.op = op;
     in.layer = layer;
     return in;
 }
 
-sched_instr compute(sched_op op, int layer, std::uint64_t count, const std::string& function = {}) {
+sched_instr compute(opcode op, int layer, std::uint64_t count, const std::string& function = {}) {
     sched_instr in = instr(op, layer);
     in.count = count;
     in.function = function;
@@ -233,7 +233,7 @@ void emitter::emit_input() {
     const tensor_shape& shape = m_net.at(0).output_shape;
     const int s = add_stream(0, m_plan.memory_core, chunks_of(lp(0), 0));
     m_input = {m_plan.memory_core, static_cast<int>(m_units[{0, m_plan.memory_core}].streams.size()) - 1};
-    sched_instr load = instr(sched_op::load, 0);
+    sched_instr load = instr(opcode::load, 0);
     load.bytes = elements(shape) * m_target.activation_bytes;
     load.slice = whole(0);
     m_streams[std::size_t(s)].work[0].push_back(load);
@@ -249,7 +249,7 @@ const std::vector<part>& emitter::parts_in(int producer, int phase) {
         std::vector<unsigned> every(chunking(producer).chunks);
         std::iota(every.begin(), every.end(), 0u);
         const int s = add_stream(phase, spill_core(producer), every);
-        sched_instr load = instr(sched_op::load, producer);
+        sched_instr load = instr(opcode::load, producer);
         load.bytes = elements(shape) * m_target.activation_bytes;
         load.slice = whole(producer);
         m_streams[std::size_t(s)].work[0].push_back(load);
@@ -282,7 +282,7 @@ int emitter::store_stream(int producer, int node) {
     const auto it = m_stored.find(producer);
     if (it != m_stored.end()) return it->second;
     const int s = add_stream(lp(producer).phase, node, {0});
-    sched_instr store = instr(sched_op::store, producer);
+    sched_instr store = instr(opcode::store, producer);
     store.bytes = elements(m_net.at(producer).output_shape) * m_target.activation_bytes;
     store.slice = whole(producer);
     m_streams[std::size_t(s)].work[0].push_back(store);
@@ -300,7 +300,7 @@ void emitter::connect(int consumer, std::size_t input, int producer, const group
     const std::vector<bool> needed = rows_needed(consumer, input, producer, g);
     for (const part& p : parts_in(producer, phase)) {
         std::vector<std::uint64_t> sent(from.chunks, 0);  // messages sent in chunk c
-        sched_instr send = instr(sched_op::send, p.layer);
+        sched_instr send = instr(opcode::send, p.layer);
         send.tag = -1;
         send.guard_group = scatter_group(p.stream);
         for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
@@ -388,7 +388,7 @@ std::vector<int> emitter::emit_tiles(int index, unsigned replica) {
             need = {std::uint64_t(block.row0) * rows_of(l.input_shape), end * rows_of(l.input_shape)};
         stream_build& st = m_streams[std::size_t(s)];
         for (std::size_t k = 0; k < st.chunks.size(); ++k) {
-            sched_instr mvm = compute(sched_op::mvm, index, std::uint64_t(p.positions) * p.rows_in(st.chunks[k]));
+            sched_instr mvm = compute(opcode::mvm, index, std::uint64_t(p.positions) * p.rows_in(st.chunks[k]));
             mvm.block = static_cast<int>(u.blocks.size()) - 1;
             mvm.slice = block_output(index, block, st.chunks[k], !p.cores.empty());
             if (reads_input) {
@@ -411,7 +411,7 @@ int emitter::emit_core_stream(int index, unsigned replica, const std::vector<int
     const unsigned bytes = p.row_split ? m_target.partial_sum_bytes : m_target.activation_bytes;
     const int concatenation = m_next_group++;  // the blocks' outputs, merged toward the core
     for (std::size_t b = 0; b < tiles.size(); ++b) {
-        sched_instr send = instr(sched_op::send, index);
+        sched_instr send = instr(opcode::send, index);
         send.tag = m_next_tag++;
         send.guard_group = concatenation;
         send.destinations = {p.cores[replica]};
@@ -428,7 +428,7 @@ int emitter::emit_core_stream(int index, unsigned replica, const std::vector<int
     stream_build& red = m_streams[std::size_t(r)];
     for (std::size_t k = 0; k < red.chunks.size(); ++k)
         for (const core_op& op : core_work(m_plan, index)) {
-            sched_instr in = compute(sched_op::op, op.layer, op.per_row * p.rows_in(red.chunks[k]), op.function);
+            sched_instr in = compute(opcode::op, op.layer, op.per_row * p.rows_in(red.chunks[k]), op.function);
             in.slice = chunk_slice(op.layer, red.chunks[k]);
             if (op.layer == index)
                 for (const weight_block& b : p.blocks) in.reads.push_back(block_output(index, b, red.chunks[k], true));
@@ -453,7 +453,7 @@ void emitter::emit_recurrent(int index, int gates, const std::vector<int>& tiles
     }
     stream_build& src = m_streams[std::size_t(gates)];
     for (const group& g : flatten(groups)) {
-        sched_instr send = instr(sched_op::send, index);
+        sched_instr send = instr(opcode::send, index);
         send.tag = m_next_tag++;
         send.guard_group = scatter_group(gates);
         send.bytes = (g.b - g.a) * m_target.activation_bytes;
@@ -500,7 +500,7 @@ void emitter::emit_digital(int index) {
         stream_build& st = m_streams[std::size_t(s)];
         for (std::size_t k = 0; k < st.chunks.size(); ++k)
             for (const core_op& op : core_work(m_plan, index)) {
-                sched_instr in = compute(sched_op::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function);
+                sched_instr in = compute(opcode::op, op.layer, op.per_row * p.rows_in(st.chunks[k]), op.function);
                 in.slice = chunk_slice(op.layer, st.chunks[k]);
                 in.reads = digital_reads(index, st.chunks[k]);
                 st.work[k].push_back(std::move(in));
@@ -520,10 +520,10 @@ void emitter::emit_constants(int index, const std::vector<int>& streams) {
     const std::uint64_t bytes = m_net.at(index).constant_inputs * m_target.activation_bytes;
     if (!bytes || resident_in_cores(bytes, streams)) return;
     const int s = add_stream(lp(index).phase, least_loaded_memory_core(m_net.at(index).constant_inputs), {0});
-    sched_instr load = instr(sched_op::load, index);
+    sched_instr load = instr(opcode::load, index);
     load.bytes = bytes;
     load.slice = constants(index);
-    sched_instr send = instr(sched_op::send, index);
+    sched_instr send = instr(opcode::send, index);
     send.tag = m_next_tag++;
     send.guard_group = scatter_group(s);
     send.bytes = bytes;
@@ -565,7 +565,7 @@ std::vector<sched_instr> emitter::finish(const stream_build& s) const {
         for (std::size_t e = 0; e < s.inputs.size(); ++e) {
             const recv_edge& edge = s.inputs[e];
             if (edge.counts[c] <= waited[e]) continue;
-            sched_instr recv = instr(sched_op::recv, edge.layer);
+            sched_instr recv = instr(opcode::recv, edge.layer);
             recv.tag = edge.tag;
             recv.count = waited[e] = edge.counts[c];
             code.push_back(recv);

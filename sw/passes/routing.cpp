@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "models/noc/mesh_geometry.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::sw {
@@ -22,29 +23,14 @@ namespace {
 
 using link_key = std::pair<int, int>;  // node, port
 
-struct mesh {
-    int cols, rows;
-    route_order order;
+using mesh = models::mesh_geometry;
 
-    int x(int n) const { return n % cols; }
-    int y(int n) const { return n / cols; }
-    mesh_port next(int at, int to) const {
-        const mesh_port dx = x(to) > x(at) ? mesh_port::east : mesh_port::west;
-        const mesh_port dy = y(to) > y(at) ? mesh_port::south : mesh_port::north;
-        const bool x_left = x(to) != x(at), y_left = y(to) != y(at);
-        if (order == route_order::xy) return x_left ? dx : y_left ? dy : mesh_port::eject;
-        return y_left ? dy : x_left ? dx : mesh_port::eject;
-    }
-    int step(int at, mesh_port p) const {
-        switch (p) {
-        case mesh_port::east: return at + 1;
-        case mesh_port::west: return at - 1;
-        case mesh_port::north: return at - cols;
-        case mesh_port::south: return at + cols;
-        default: return at;
-        }
-    }
-};
+// The circuit port of a mesh direction: the first four agree.
+mesh_port port_of(mesh::direction d) {
+    static_assert(int(mesh_port::east) == mesh::east && int(mesh_port::west) == mesh::west &&
+                  int(mesh_port::north) == mesh::north && int(mesh_port::south) == mesh::south);
+    return mesh_port(int(d));
+}
 
 // Per circuit and node of its tree: where it enters the node (previous node; -1 at the source).
 using entries = std::map<int, int>;
@@ -57,7 +43,7 @@ struct group_shape {
 };
 
 void check(const mesh& m, const std::vector<circuit_request>& requests) {
-    const int nodes = m.cols * m.rows;
+    const int nodes = m.nodes();
     std::map<int, group_shape> groups;
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const circuit_request& r = requests[i];
@@ -89,13 +75,11 @@ circuit_route route_of(const mesh& m, const circuit_request& r, entries& entered
     entered[r.source] = -1;
     for (const int d : r.destinations) {
         unsigned hops = 0;
-        int at = r.source;
-        for (mesh_port p = m.next(at, d); p != mesh_port::eject; p = m.next(at, d), ++hops) {
-            add(at, p);
-            const int to = m.step(at, p);
-            entered.emplace(to, at);
-            at = to;
-        }
+        m.walk(r.source, d, [&](int at, mesh::direction dir) {
+            add(at, port_of(dir));
+            entered.emplace(m.neighbour(at, dir), at);
+            ++hops;
+        });
         add(d, mesh_port::eject);
         route.hops.push_back(hops);
     }
@@ -154,9 +138,9 @@ unsigned assign_lanes(const std::vector<int>& circuits, const std::vector<circui
 
 }  // namespace
 
-circuit_plan plan_circuits(unsigned cols, unsigned rows, route_order order, lane_budget budget,
+circuit_plan plan_circuits(unsigned cols, unsigned rows, models::noc_routing routing, lane_budget budget,
                            const std::vector<circuit_request>& requests) {
-    const mesh m{int(cols), int(rows), order};
+    const mesh m(cols, rows, routing);
     check(m, requests);
     circuit_plan plan;
     std::vector<entries> entered(requests.size());

@@ -1,7 +1,8 @@
 #pragma once
 // Route allocation for the circuit-switched mesh (Jain et al., TVLSI 2023): every circuit gets a
-// fixed dimension-order route (a tree when it has several destinations) at compile time, and
-// every router output it uses gets its border guard set; outputs no circuit uses block.
+// fixed dimension-order route, the NoC models' own (models/noc/mesh_geometry.h; a tree when it has
+// several destinations), at compile time, and every router output it uses gets its border guard
+// set; outputs no circuit uses block.
 //
 // Each link (a router-to-router link, a node's ejection into its unit, or its injection from its
 // unit) has `lanes` lanes side by side. A circuit takes one lane on every link of its tree. The
@@ -24,9 +25,10 @@
 #include <string>
 #include <vector>
 
+#include "models/noc/noc_config.h"
+
 namespace aimcsim::sw {
 
-enum class route_order { xy, yx };
 enum class mesh_port { east, west, north, south, eject, inject };
 enum class guard_mode { block, pass, multicast, concatenate, scatter };
 const char* to_string(mesh_port port);
@@ -81,7 +83,7 @@ struct lane_budget {
 
 // Throws input_error for a request outside the mesh, without destinations, or a guard group
 // whose members share neither their destinations nor their source. Conflicts are in the plan.
-circuit_plan plan_circuits(unsigned cols, unsigned rows, route_order order, lane_budget budget,
+circuit_plan plan_circuits(unsigned cols, unsigned rows, models::noc_routing routing, lane_budget budget,
                            const std::vector<circuit_request>& requests);
 
 // "link x1_y0 east needs 5 lanes, has 4 x 1 context: node 0 tag 1, node 4 tag 2, ..."

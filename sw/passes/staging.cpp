@@ -12,7 +12,7 @@ std::vector<std::uint64_t> buffers_of(const unit_program& u) {
     return out;
 }
 
-bool is_access(const sched_instr& in) { return in.op == sched_op::load || in.op == sched_op::store; }
+bool is_access(const sched_instr& in) { return in.op == opcode::load || in.op == opcode::store; }
 
 // The on-chip stream whose staging buffer is the largest and would shrink off chip, or nullptr.
 std::vector<sched_instr>* largest_on_chip(unit_program& u, std::uint64_t chunk) {

@@ -1,7 +1,8 @@
 #pragma once
-// NoC traffic of a schedule under the mesh's XY routing: bytes x links per inference, a
-// multicast counting each link of its XY tree once. The compile summary compares the
-// locality-aware placement with the naive one by this figure.
+// NoC traffic of a schedule under the mesh's dimension-order routing (the NoC models' own routes,
+// models/noc/mesh_geometry.h): bytes x links per inference, a multicast counting each link of its
+// tree once. The compile summary compares the locality-aware placement with the naive one by this
+// figure.
 #include <cstdint>
 
 #include "sw/ir/target.h"

@@ -105,16 +105,16 @@ void checker::collect() {
         for (const auto& code : u.streams)
             for (const sched_instr& in : code) {
                 if (in.slice.empty()) continue;
-                if (in.op == sched_op::send)
+                if (in.op == opcode::send)
                     for (int d : in.destinations) of(u.phase, d).add(in.slice);
-                else if (in.op != sched_op::store)
+                else if (in.op != opcode::store)
                     of(u.phase, u.node).add(in.slice);
             }
     for (auto& [at, h] : m_held) h.seal();
 }
 
 void checker::check_bytes(const sched_instr& in, const std::string& at) const {
-    if (in.op != sched_op::send && in.op != sched_op::load && in.op != sched_op::store) return;
+    if (in.op != opcode::send && in.op != opcode::load && in.op != opcode::store) return;
     const bool sums = in.slice.partial >= 0 && m_row_split.count(in.slice.tensor);
     const std::uint64_t size = sums ? m_sizes.partial_sum : m_sizes.activation;
     if (in.bytes != in.slice.elements() * size)
@@ -144,7 +144,7 @@ void checker::run() {
                     check(u, held, u.streams[s][k], where(i, s, k));
             for (const auto& code : u.streams)
                 for (const sched_instr& in : code)
-                    if (in.op == sched_op::store) stored.emplace_back(u.node, &in.slice);
+                    if (in.op == opcode::store) stored.emplace_back(u.node, &in.slice);
         }
         for (const auto& [node, slice] : stored) m_stored[node].add(*slice);
         for (auto& [node, h] : m_stored) h.seal();
@@ -152,14 +152,14 @@ void checker::run() {
 }
 
 void checker::check(const unit_program& u, const holdings& held, const sched_instr& in, const std::string& at) const {
-    if (in.op == sched_op::recv) return;
+    if (in.op == opcode::recv) return;
     if (in.slice.empty()) throw input_error(at + ": expected a slice (schedule v2)");
     check_bytes(in, at);
     for (std::size_t r = 0; r < in.reads.size(); ++r)
         if (!in.reads[r].constants || u.kind == node_kind::memory_core)
             check_held(held, in.reads[r], at, "reads[" + std::to_string(r) + "]");
-    if (in.op == sched_op::send || in.op == sched_op::store) check_held(held, in.slice, at, "slice");
-    if (in.op == sched_op::load && in.slice.tensor != 0 && !in.slice.constants) {
+    if (in.op == opcode::send || in.op == opcode::store) check_held(held, in.slice, at, "slice");
+    if (in.op == opcode::load && in.slice.tensor != 0 && !in.slice.constants) {
         const auto it = m_stored.find(u.node);
         check_held(it == m_stored.end() ? holdings() : it->second, in.slice, at, "slice");
     }

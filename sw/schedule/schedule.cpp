@@ -15,11 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr sched_op all_ops[] = {sched_op::recv, sched_op::send, sched_op::mvm,
-                                sched_op::op,   sched_op::load, sched_op::store};
-constexpr node_kind all_kinds[] = {node_kind::empty, node_kind::tile, node_kind::heavy_core,
-                                   node_kind::light_core, node_kind::memory_core};
-
 json to_json(const tensor_slice& slice) {
     json boxes = json::array();
     for (const slice_box& b : slice.boxes) boxes.push_back({b.row0, b.rows, b.elem0, b.elems});
@@ -267,50 +262,42 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
     if (!j.is_object()) fail(path, "expected an instruction object");
     sched_instr in;
     const std::string name = text(member(j, path, "op"), at(path, "op"));
-    bool known = false;
-    for (sched_op op : all_ops)
-        if (name == to_string(op)) {
-            in.op = op;
-            known = true;
-        }
-    if (!known) fail(at(path, "op"), "unknown op \"" + name + "\"; expected recv|send|mvm|op|load|store");
-    const bool tile = u.kind == node_kind::tile;
-    if (in.op == sched_op::mvm && !tile)
-        fail(at(path, "op"), "mvm runs on a tile, not on a " + std::string(to_string(u.kind)));
-    if (in.op == sched_op::op && tile) fail(at(path, "op"), "op runs on a core, not on a tile");
-    if ((in.op == sched_op::load || in.op == sched_op::store) && u.kind != node_kind::memory_core)
-        fail(at(path, "op"), name + " runs on a memory_core, not on a " + to_string(u.kind));
+    const std::optional<opcode> op = isa::opcode_named(name);
+    if (!op) fail(at(path, "op"), "unknown op \"" + name + "\"; expected " + isa::opcode_names());
+    in.op = *op;
+    if (!isa::runs_on(in.op, u.kind))
+        fail(at(path, "op"), name + " runs on " + isa::units_running(in.op) + ", not on a " + to_string(u.kind));
     const bool v2 = m_sched.version >= 2;
     std::vector<const char*> keys = {"op", "layer"};
     switch (in.op) {
-    case sched_op::recv: keys.insert(keys.end(), {"tag", "count"}); break;
-    case sched_op::send: keys.insert(keys.end(), {"destinations", "bytes", "tag", "guard_group"}); break;
-    case sched_op::mvm: keys.insert(keys.end(), {"block", "count"}); break;
-    case sched_op::op: keys.insert(keys.end(), {"function", "count"}); break;
-    case sched_op::load:
-    case sched_op::store: keys.insert(keys.end(), {"bytes", "dram_chunk_bytes"}); break;
+    case opcode::recv: keys.insert(keys.end(), {"tag", "count"}); break;
+    case opcode::send: keys.insert(keys.end(), {"destinations", "bytes", "tag", "guard_group"}); break;
+    case opcode::mvm: keys.insert(keys.end(), {"block", "count"}); break;
+    case opcode::op: keys.insert(keys.end(), {"function", "count"}); break;
+    case opcode::load:
+    case opcode::store: keys.insert(keys.end(), {"bytes", "dram_chunk_bytes"}); break;
     }
-    if (v2 && in.op != sched_op::recv) keys.push_back("slice");
-    if (v2 && (in.op == sched_op::mvm || in.op == sched_op::op)) keys.push_back("reads");
+    if (v2 && in.op != opcode::recv) keys.push_back("slice");
+    if (v2 && (in.op == opcode::mvm || in.op == opcode::op)) keys.push_back("reads");
     object(j, path, keys);
-    if (v2 && in.op != sched_op::recv) in.slice = slice(member(j, path, "slice"), at(path, "slice"));
+    if (v2 && in.op != opcode::recv) in.slice = slice(member(j, path, "slice"), at(path, "slice"));
     if (j.contains("reads")) {
         const json& reads = array(j["reads"], at(path, "reads"));
         for (std::size_t i = 0; i < reads.size(); ++i) in.reads.push_back(slice(reads[i], at(at(path, "reads"), i)));
     }
     if (j.contains("layer")) in.layer = layer_index(j["layer"], at(path, "layer"));
     if (j.contains("count")) in.count = whole(j["count"], at(path, "count"), 1);
-    if (in.op == sched_op::recv || in.op == sched_op::send)
+    if (in.op == opcode::recv || in.op == opcode::send)
         in.tag = static_cast<int>(index(member(j, path, "tag"), at(path, "tag"), 0, 1u << 31, "tags"));
-    if (in.op == sched_op::send || in.op == sched_op::load || in.op == sched_op::store)
+    if (in.op == opcode::send || in.op == opcode::load || in.op == opcode::store)
         in.bytes = whole(member(j, path, "bytes"), at(path, "bytes"));
     if (j.contains("dram_chunk_bytes")) in.dram_chunk_bytes = whole(j["dram_chunk_bytes"], at(path, "dram_chunk_bytes"), 1);
     if (j.contains("guard_group"))
         in.guard_group = static_cast<int>(index(j["guard_group"], at(path, "guard_group"), 0, 1u << 31, "guard groups"));
-    if (in.op == sched_op::mvm)
+    if (in.op == opcode::mvm)
         in.block = index(member(j, path, "block"), at(path, "block"), 0, u.blocks.size(), "blocks of this unit");
-    if (in.op == sched_op::op) in.function = text(member(j, path, "function"), at(path, "function"));
-    if (in.op == sched_op::send) {
+    if (in.op == opcode::op) in.function = text(member(j, path, "function"), at(path, "function"));
+    if (in.op == opcode::send) {
         const std::string dpath = at(path, "destinations");
         const json& d = array(member(j, path, "destinations"), dpath);
         if (d.empty()) fail(dpath, "expected at least one destination");
@@ -334,14 +321,10 @@ unit_program reader::read_unit(const json& j, const std::string& path) const {
     if (j.contains("phase"))
         u.phase = index(j["phase"], at(path, "phase"), 0, std::size_t(m_sched.phase_count()), "phases");
     const std::string kind = text(member(j, path, "kind"), at(path, "kind"));
-    bool known = false;
-    for (node_kind k : all_kinds)
-        if (kind == to_string(k) && k != node_kind::empty) {
-            u.kind = k;
-            known = true;
-        }
-    if (!known)
+    const std::optional<node_kind> known = isa::node_kind_named(kind);
+    if (!known || *known == node_kind::empty)
         fail(at(path, "kind"), "unknown kind \"" + kind + "\"; expected tile|heavy_core|light_core|memory_core");
+    u.kind = *known;
     if (j.contains("blocks")) {
         const json& blocks = array(j["blocks"], at(path, "blocks"));
         if (!blocks.empty() && u.kind != node_kind::tile) fail(at(path, "blocks"), "only a tile holds weight blocks");
@@ -387,7 +370,7 @@ void reader::check_tags() const {
                 for (std::size_t k = 0; k < m_sched.units[i].streams[s].size(); ++k) {
                     const sched_instr& in = m_sched.units[i].streams[s][k];
                     const std::string tag = "tag " + std::to_string(in.tag);
-                    if (pass == 0 && in.op == sched_op::recv) {
+                    if (pass == 0 && in.op == opcode::recv) {
                         const auto [it, added] = receiver[i].emplace(in.tag, s);
                         if (!added && it->second != s)
                             fail(where(i, s, k) + ".tag", tag + " is already received by stream " +
@@ -466,11 +449,11 @@ void writer::instruction(const sched_instr& in) {
     field("op", text(to_string(in.op)), true);
     if (in.layer >= 0) field("layer", in.layer);
     switch (in.op) {
-    case sched_op::recv:
+    case opcode::recv:
         field("tag", in.tag);
         field("count", in.count);
         break;
-    case sched_op::send: {
+    case opcode::send: {
         field("tag", in.tag);
         field("bytes", in.bytes);
         m_out << ", \"destinations\": [ ";
@@ -479,16 +462,16 @@ void writer::instruction(const sched_instr& in) {
         if (in.guard_group >= 0) field("guard_group", in.guard_group);
         break;
     }
-    case sched_op::mvm:
+    case opcode::mvm:
         field("count", in.count);
         field("block", in.block);
         break;
-    case sched_op::op:
+    case opcode::op:
         field("count", in.count);
         field("function", text(in.function));
         break;
-    case sched_op::load:
-    case sched_op::store:
+    case opcode::load:
+    case opcode::store:
         field("bytes", in.bytes);
         if (in.dram_chunk_bytes > 0) field("dram_chunk_bytes", in.dram_chunk_bytes);
         break;
@@ -578,14 +561,9 @@ row_extent extent_of(const schedule& s, const tensor_slice& slice) {
 std::uint64_t staging_bytes(const std::vector<sched_instr>& stream) {
     std::uint64_t largest = 0;
     for (const auto& in : stream)
-        if (in.op == sched_op::load || in.op == sched_op::store)
+        if (in.op == opcode::load || in.op == opcode::store)
             largest = std::max(largest, in.dram_chunk_bytes > 0 ? in.dram_chunk_bytes : in.bytes);
     return largest;
-}
-
-const char* to_string(sched_op op) {
-    static const char* const names[] = {"recv", "send", "mvm", "op", "load", "store"};
-    return names[static_cast<int>(op)];
 }
 
 nlohmann::json to_json(const schedule& s) {

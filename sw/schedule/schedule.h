@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/common/instruction_set.h"
 #include "sw/ir/target.h"
 #include "sw/schedule/tensor_slice.h"
 
@@ -25,19 +26,12 @@ constexpr std::size_t max_slice_boxes = 1 << 16;                       // boxes 
 // The simulated time a run may ask for (10^6 s): sc_time, in ps, ends at 1.8e19 ps.
 constexpr double max_simulated_ns = 1e15;
 
-enum class sched_op { recv, send, mvm, op, load, store };
+using isa::opcode;
 
-struct sched_instr {
-    sched_op op = sched_op::recv;
-    int layer = -1;               // index into schedule::layers, for attribution
-    int tag = 0;                  // recv, send: message stream id
-    std::uint64_t count = 1;      // recv: cumulative messages; mvm: MVMs; op: elements
-    std::uint64_t bytes = 0;      // send, load, store
-    std::uint64_t dram_chunk_bytes = 0;  // load, store, optional: > 0 when the tensor is off chip, in
-                                         // DRAM, staged through a scratchpad buffer of this size
+// An instruction as the schedule names it: the instruction set's fields (models/common/
+// instruction_set.h), and what only the file has.
+struct sched_instr : isa::instruction {
     std::string function;         // op: relu, add, maxpool, avgpool, reduce, ...
-    int block = 0;                // mvm: index into unit_program::blocks
-    std::vector<int> destinations;  // send
     int guard_group = -1;         // send, optional: the border-guard collective (concatenation or
                                   // scatter) whose circuits share a lane; circuit switching only
     // Schedule v2 (empty in v1): send, load, store: the values it moves; mvm, op: the values it
@@ -106,7 +100,6 @@ struct schedule {
     int phase_count() const { return phases.empty() ? 1 : static_cast<int>(phases.size()); }
 };
 
-const char* to_string(sched_op op);
 // The extent of the tensor a slice names, from the schedule's layers (v2).
 row_extent extent_of(const schedule& s, const tensor_slice& slice);
 // The scratchpad buffer a memory-core stream stages through: its largest load or store, or for

@@ -94,7 +94,7 @@ TEST(CircuitRequests, GuardGroupsCutTheLanesNeeded) {
     const sw::schedule s = sw::compile(sw::load_network_yaml(source_path("sw/zoo/mlp.yaml")), platform::to_target(arch));
     auto requests = platform::circuit_requests(s, 0);
     const auto lanes_needed = [&] {
-        return sw::plan_circuits(arch.noc.cols, arch.noc.rows, sw::route_order::xy, {64, 1}, requests).lanes_needed;
+        return sw::plan_circuits(arch.noc.cols, arch.noc.rows, models::noc_routing::xy, {64, 1}, requests).lanes_needed;
     };
     const unsigned grouped = lanes_needed();
     for (auto& r : requests) r.group = -1;
@@ -115,7 +115,7 @@ TEST(CircuitPhases, EachWeightReloadPhaseRoutesItsOwnCircuits) {
     sw::schedule together = s;
     for (auto& u : together.units) u.phase = 0;
     const auto requests = platform::circuit_requests(together, 0);
-    EXPECT_LT(per_phase, sw::plan_circuits(arch.noc.cols, arch.noc.rows, sw::route_order::xy, {64, 1}, requests).lanes_needed);
+    EXPECT_LT(per_phase, sw::plan_circuits(arch.noc.cols, arch.noc.rows, models::noc_routing::xy, {64, 1}, requests).lanes_needed);
 
     const auto dir = temp_dir("circuit_phases");
     const auto r = run_cli("run --network resnet50 --arch " + source_path("platform/configs/default.yaml") +

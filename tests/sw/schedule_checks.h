@@ -45,8 +45,8 @@ inline bool runs_to_completion(const schedule& s) {
             const auto& code = streams[i].first->streams[streams[i].second];
             for (; pc[i] < code.size(); ++pc[i], progress = true) {
                 const sched_instr& in = code[pc[i]];
-                if (in.op == sched_op::recv && received[{streams[i].first->node, in.tag}] < in.count) break;
-                if (in.op == sched_op::send)
+                if (in.op == opcode::recv && received[{streams[i].first->node, in.tag}] < in.count) break;
+                if (in.op == opcode::send)
                     for (int d : in.destinations) ++received[{d, in.tag}];
             }
         }
@@ -64,9 +64,9 @@ inline void expect_tags_consistent(const schedule& s) {
     for (const auto& u : s.units)
         for (std::size_t i = 0; i < u.streams.size(); ++i)
             for (const auto& in : u.streams[i]) {
-                if (in.op == sched_op::send)
+                if (in.op == opcode::send)
                     for (int d : in.destinations) ++sent[{d, in.tag}];
-                if (in.op != sched_op::recv) continue;
+                if (in.op != opcode::recv) continue;
                 auto& w = waited[{u.node, in.tag}];
                 EXPECT_GE(in.count, w) << "node " << u.node << " tag " << in.tag;
                 w = in.count;

@@ -35,7 +35,7 @@ std::vector<const sched_instr*> accesses(const schedule& s) {
     for (const auto& u : s.units)
         for (const auto& stream : u.streams)
             for (const auto& in : stream)
-                if (in.op == sched_op::load || in.op == sched_op::store) out.push_back(&in);
+                if (in.op == opcode::load || in.op == opcode::store) out.push_back(&in);
     return out;
 }
 
@@ -44,7 +44,7 @@ TEST(Staging, OutputLargerThanTheScratchpadGoesOffChipInChunks) {
     const auto all = accesses(s);
     ASSERT_EQ(all.size(), 2u);
     for (const sched_instr* in : all) {
-        if (in->op == sched_op::load) {
+        if (in->op == opcode::load) {
             EXPECT_EQ(in->bytes, 64u);
             EXPECT_EQ(in->dram_chunk_bytes, 0u);  // 2 x 64 + 2 x 1024 fit: the input stays on chip
         } else {

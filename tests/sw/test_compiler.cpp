@@ -92,7 +92,7 @@ TEST(Partition, ChunksGroupRows) {
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code)
-                if (in.op == sched_op::mvm && in.layer == net.find("conv1")) {
+                if (in.op == opcode::mvm && in.layer == net.find("conv1")) {
                     EXPECT_EQ(in.count, 7u * 28);  // 7 rows of 28 positions
                 }
 }
@@ -132,16 +132,16 @@ TEST(Compiler, MlpSchedule) {
     EXPECT_EQ(s.output.node, 0);
     const unit_program& memory = unit_at(s, 0);
     ASSERT_EQ(memory.streams.size(), 2u);
-    EXPECT_EQ(memory.streams[0][0].op, sched_op::load);
+    EXPECT_EQ(memory.streams[0][0].op, opcode::load);
     EXPECT_EQ(memory.streams[0][0].bytes, 784u);
     std::uint64_t input_bytes = 0;  // each row block gets its slice, multicast to its column tiles
     for (const auto& in : memory.streams[0])
-        if (in.op == sched_op::send) {
+        if (in.op == opcode::send) {
             EXPECT_EQ(in.destinations.size(), 2u);
             input_bytes += in.bytes;
         }
     EXPECT_EQ(input_bytes, 784u);
-    EXPECT_EQ(memory.streams[1].back().op, sched_op::store);
+    EXPECT_EQ(memory.streams[1].back().op, opcode::store);
     EXPECT_EQ(memory.streams[1].back().bytes, 10u);
     std::set<int> tiles;
     std::uint64_t mvms = 0;
@@ -149,7 +149,7 @@ TEST(Compiler, MlpSchedule) {
         if (u.kind == node_kind::tile) {
             tiles.insert(u.node);
             for (const auto& code : u.streams)
-                for (const auto& in : code) mvms += in.op == sched_op::mvm ? in.count : 0;
+                for (const auto& in : code) mvms += in.op == opcode::mvm ? in.count : 0;
         }
     EXPECT_EQ(tiles.size(), 9u);  // 6 full blocks; fc1's 272-row blocks apart; fc3's two 512x10 side by side
     EXPECT_EQ(mvms, 10u);
@@ -164,7 +164,7 @@ TEST(Compiler, RowSplitReducesAndFusesActivation) {
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code) {
-                if (in.op != sched_op::op) continue;
+                if (in.op != opcode::op) continue;
                 EXPECT_EQ(u.kind, node_kind::light_core);
                 if (in.function == "reduce") {
                     ++reductions;
@@ -192,7 +192,7 @@ TEST(Compiler, PartialSumBytes) {
     for (const auto& u : s.units)
         if (u.kind == node_kind::tile && u.blocks[0].layer == 1)
             for (const auto& in : u.streams[0])
-                if (in.op == sched_op::send) {
+                if (in.op == opcode::send) {
                     EXPECT_EQ(in.bytes, u.blocks[0].cols * 3u);
                 }
 }
@@ -206,18 +206,18 @@ TEST(Compiler, CnnStreamsRowByRow) {
     int checked = 0;
     for (const auto& u : s.units)
         for (const auto& code : u.streams) {
-            const auto is_conv2 = [&](const sched_instr& in) { return in.op == sched_op::mvm && in.layer == conv2; };
+            const auto is_conv2 = [&](const sched_instr& in) { return in.op == opcode::mvm && in.layer == conv2; };
             if (std::none_of(code.begin(), code.end(), is_conv2)) continue;
             ++checked;
             // Output row 0 of a 3x3 pad 1 conv needs input rows 0 and 1.
-            EXPECT_EQ(code[0].op, sched_op::recv);
+            EXPECT_EQ(code[0].op, opcode::recv);
             EXPECT_EQ(code[0].count, 2u);
-            EXPECT_EQ(code[1].op, sched_op::mvm);
+            EXPECT_EQ(code[1].op, opcode::mvm);
             EXPECT_EQ(code[1].count, 14u);
             std::uint64_t mvms = 0, last_recv = 0;
             for (const auto& in : code) {
-                if (in.op == sched_op::mvm) mvms += in.count;
-                if (in.op == sched_op::recv) last_recv = in.count;
+                if (in.op == opcode::mvm) mvms += in.count;
+                if (in.op == opcode::recv) last_recv = in.count;
             }
             EXPECT_EQ(mvms, 14u * 14);
             EXPECT_EQ(last_recv, 14u);
@@ -225,7 +225,7 @@ TEST(Compiler, CnnStreamsRowByRow) {
     EXPECT_EQ(checked, 1);
     const unit_program& memory = unit_at(s, s.input.node);
     EXPECT_EQ(std::count_if(memory.streams[0].begin(), memory.streams[0].end(),
-                            [](const sched_instr& in) { return in.op == sched_op::send; }),
+                            [](const sched_instr& in) { return in.op == opcode::send; }),
               28);
 }
 
@@ -238,10 +238,10 @@ TEST(Compiler, ResidualAddWaitsForBothInputs) {
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             if (std::any_of(code.begin(), code.end(), [&](const sched_instr& in) {
-                    return in.op == sched_op::op && in.layer == res;
+                    return in.op == opcode::op && in.layer == res;
                 })) {
-                EXPECT_EQ(code[0].op, sched_op::recv);
-                EXPECT_EQ(code[1].op, sched_op::recv);
+                EXPECT_EQ(code[0].op, opcode::recv);
+                EXPECT_EQ(code[1].op, opcode::recv);
                 EXPECT_NE(code[0].tag, code[1].tag);
                 EXPECT_EQ(code[2].function, "add");
                 EXPECT_EQ(code[2].count, 16u * 14);
@@ -266,7 +266,7 @@ TEST(Compiler, StressNetworkOnSmallTiles) {
             for (const auto& u : s.units)
                 for (const auto& code : u.streams)
                     for (const auto& in : code)
-                        if (in.op == sched_op::mvm && u.blocks[std::size_t(in.block)].row0 == 0 &&
+                        if (in.op == opcode::mvm && u.blocks[std::size_t(in.block)].row0 == 0 &&
                             u.blocks[std::size_t(in.block)].col0 == 0)
                             mvms += in.count;  // one block per layer: the layer's MVMs
             std::uint64_t positions = 0;
@@ -285,7 +285,7 @@ TEST(Compiler, DenseAfterConvSpreadsFeaturesOverRowBlocks) {
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code)
-                if (in.op == sched_op::send && in.layer == fc - 1) bytes += in.bytes;
+                if (in.op == opcode::send && in.layer == fc - 1) bytes += in.bytes;
     EXPECT_EQ(bytes, 32u * 7 * 7);
 }
 

@@ -73,7 +73,7 @@ sched_instr* first_send_to_tile(schedule& s) {
     for (auto& u : s.units)
         for (auto& code : u.streams)
             for (auto& in : code)
-                if (in.op == sched_op::send)
+                if (in.op == opcode::send)
                     for (const auto& v : s.units)
                         if (v.node == in.destinations.front() && v.kind == node_kind::tile) return &in;
     return nullptr;

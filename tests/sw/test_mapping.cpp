@@ -114,7 +114,7 @@ std::map<std::pair<int, int>, std::uint64_t> bytes_by_destination(const schedule
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code)
-                if (in.op == sched_op::send)
+                if (in.op == opcode::send)
                     for (int d : in.destinations) bytes[{d, in.tag}] += in.bytes;
     return bytes;
 }
@@ -130,10 +130,10 @@ TEST_P(ZooMapping, DigitalLayersReceiveTheirInputsExactly) {
             std::set<int> layers, tags;
             bool reduces = false, computes = false;
             for (const auto& in : code) {
-                if (in.op == sched_op::op) layers.insert(in.layer);
+                if (in.op == opcode::op) layers.insert(in.layer);
                 reduces = reduces || in.function == "reduce";
-                computes = computes || in.op == sched_op::mvm;
-                if (in.op == sched_op::recv) tags.insert(in.tag);
+                computes = computes || in.op == opcode::mvm;
+                if (in.op == opcode::recv) tags.insert(in.tag);
             }
             if (layers.size() != 1 || reduces || computes) continue;
             const layer& l = net.at(*layers.begin());
@@ -153,7 +153,7 @@ std::uint64_t memory_loads(const schedule& s, const network& net, const std::str
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code)
-                if (u.kind == node_kind::memory_core && in.op == sched_op::load && in.layer >= 0 &&
+                if (u.kind == node_kind::memory_core && in.op == opcode::load && in.layer >= 0 &&
                     net.at(in.layer).name == name)
                     bytes += in.bytes;
     return bytes;
@@ -199,14 +199,14 @@ TEST_P(ZooMapping, EveryBlockReceivesTheInputsItsRowsRead) {
     int checked = 0;
     for (const auto& u : s.units)
         for (const auto& code : u.streams) {
-            const auto mvm = std::find_if(code.begin(), code.end(), [](const sched_instr& in) { return in.op == sched_op::mvm; });
+            const auto mvm = std::find_if(code.begin(), code.end(), [](const sched_instr& in) { return in.op == opcode::mvm; });
             if (mvm == code.end()) continue;
             const weight_block& b = u.blocks[std::size_t(mvm->block)];
             const layer& l = net.at(b.layer);
             if (l.kind == layer_kind::lstm) continue;  // reads its own hidden state too
             std::set<int> tags;
             for (const auto& in : code)
-                if (in.op == sched_op::recv) tags.insert(in.tag);
+                if (in.op == opcode::recv) tags.insert(in.tag);
             std::uint64_t received = 0;
             for (int tag : tags) received += bytes[{u.node, tag}];
             EXPECT_EQ(received, block_input(l, b)) << l.name;
@@ -236,9 +236,9 @@ TEST(Mapping, ReplicationCopiesTheBusiestLayersOntoSpareTiles) {
     for (const auto& u : replicated.units)
         for (const auto& code : u.streams) {
             const auto n = std::count_if(code.begin(), code.end(),
-                                         [&](const sched_instr& in) { return in.op == sched_op::mvm && in.layer == stem; });
+                                         [&](const sched_instr& in) { return in.op == opcode::mvm && in.layer == stem; });
             streams += n > 0;
-            for (const auto& in : code) mvms += in.op == sched_op::mvm && in.layer == stem ? in.count : 0;
+            for (const auto& in : code) mvms += in.op == opcode::mvm && in.layer == stem ? in.count : 0;
         }
     EXPECT_GT(streams, 1u);
     EXPECT_EQ(mvms, 112u * 112);  // every position once
@@ -247,7 +247,7 @@ TEST(Mapping, ReplicationCopiesTheBusiestLayersOntoSpareTiles) {
         std::uint64_t bytes = 0;
         for (const auto& u : x.units)
             for (const auto& code : u.streams)
-                for (const auto& in : code) bytes += in.op == sched_op::send && in.layer == 0 ? in.bytes : 0;
+                for (const auto& in : code) bytes += in.op == opcode::send && in.layer == 0 ? in.bytes : 0;
         return bytes;
     };
     EXPECT_LT(input_bytes(replicated), 2 * input_bytes(plain));
@@ -269,8 +269,8 @@ double busiest_unit_ns(const schedule& s, const target_desc& t) {
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
             for (const auto& in : code) {
-                if (in.op == sched_op::mvm) ns[u.node] += t.costs.mvm_instruction_ns(0, 0, in.count);
-                if (in.op == sched_op::op) ns[u.node] += double(in.count) * t.costs.ns_per_element(u.kind, in.function);
+                if (in.op == opcode::mvm) ns[u.node] += t.costs.mvm_instruction_ns(0, 0, in.count);
+                if (in.op == opcode::op) ns[u.node] += double(in.count) * t.costs.ns_per_element(u.kind, in.function);
             }
     double most = 0;
     for (const auto& [node, v] : ns) most = std::max(most, v);
@@ -297,7 +297,7 @@ TEST(Mapping, BalancingAllReplicatesCoreLayersAndBeyondTheChunkCount) {
     for (const auto& u : b.units)
         for (const auto& code : u.streams)
             for (const auto& in : code)
-                if (in.op == sched_op::op && in.layer == pool) pool_cores.insert(u.node);
+                if (in.op == opcode::op && in.layer == pool) pool_cores.insert(u.node);
     EXPECT_GT(pool_cores.size(), 1u);
 }
 
@@ -394,8 +394,8 @@ TEST(Mapping, LstmStepsWaitForThePreviousHiddenState) {
             std::map<int, std::vector<std::uint64_t>> counts;  // tag -> successive recv counts
             bool mine = false;
             for (const auto& in : code) {
-                mine = mine || (in.op == sched_op::mvm && in.layer == first);
-                if (in.op == sched_op::recv) counts[in.tag].push_back(in.count);
+                mine = mine || (in.op == opcode::mvm && in.layer == first);
+                if (in.op == opcode::recv) counts[in.tag].push_back(in.count);
             }
             if (!mine) continue;
             for (const auto& [tag, c] : counts)
@@ -411,7 +411,7 @@ TEST(Mapping, TrafficCountsEachMulticastLinkOnce) {
     unit_program u;
     u.node = 0;
     sched_instr send;
-    send.op = sched_op::send;
+    send.op = opcode::send;
     send.bytes = 10;
     send.destinations = {3, 2 * 8 + 3};  // (3, 0) and (3, 2): 3 shared links, then 2 more
     u.streams = {{send}};

@@ -41,7 +41,7 @@ TEST(Schedule, LoadsHandWrittenFile) {
     EXPECT_EQ(s.units[1].blocks[0].rows, 10u);
     ASSERT_EQ(s.units[0].streams.size(), 2u);
     const sched_instr& send = s.units[0].streams[0][1];
-    EXPECT_EQ(send.op, sched_op::send);
+    EXPECT_EQ(send.op, opcode::send);
     EXPECT_EQ(send.destinations, std::vector<int>{1});
     EXPECT_EQ(send.bytes, 10u);
     EXPECT_EQ(s.output.stream, 1);
