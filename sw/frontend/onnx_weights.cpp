@@ -1,5 +1,6 @@
 #include "sw/frontend/onnx_weights.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -117,6 +118,23 @@ std::vector<onnx_weights::node_ref> onnx_weights::nodes() const {
     for (const auto& n : m_model->proto.graph().node())
         out.push_back({n.name().empty() && n.output_size() ? n.output(0) : n.name(), n.op_type()});
     return out;
+}
+
+std::uint64_t onnx_weights::vocabulary() const {
+    const auto& g = m_model->proto.graph();
+    for (const auto& v : g.input()) {
+        if (m_model->tensors.count(v.name())) continue;  // an initializer listed as an input
+        const int type = v.type().tensor_type().elem_type();
+        if (type != onnx::TensorProto::INT64 && type != onnx::TensorProto::INT32) return 0;
+        const auto uses = m_model->consumers.find(v.name());
+        if (uses == m_model->consumers.end()) return 0;
+        for (const onnx::NodeProto* n : uses->second)
+            if (const onnx::TensorProto* table = input(*n, 0); n->op_type() == "Gather" && n->input_size() > 1 &&
+                n->input(1) == v.name() && attribute(*n, "axis", 0) == 0 && table && table->dims_size())
+                return std::uint64_t(std::max<std::int64_t>(table->dims(0), 0));
+        return 0;
+    }
+    return 0;
 }
 
 const onnx::TensorProto* onnx_weights::input(const onnx::NodeProto& n, int i) const {

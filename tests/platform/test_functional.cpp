@@ -2,11 +2,11 @@
 // PCM drift with and without compensation, timing identical to timing mode, ResNet-18 with ideal
 // tiles, and bad input files.
 #include <cstdint>
-#include <fstream>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "support/npy_writer.h"
 #include "support/run_cli.h"
 
 namespace aimcsim::test {
@@ -29,18 +29,6 @@ json report(const std::string& args, const std::string& name) {
     const cli_result r = run_cli(args + " -o " + dir.string(), dir);
     EXPECT_EQ(r.status, 0) << r.err;
     return r.status == 0 ? read_json(dir / "report.json") : json::object();
-}
-
-// A float32 .npy file of the given shape.
-void write_npy(const std::filesystem::path& path, const std::vector<int>& shape, const std::vector<float>& values) {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
-    for (int d : shape) header += std::to_string(d) + ", ";
-    header += "), }";
-    header.resize(((header.size() + 11) / 64 + 1) * 64 - 11, ' ');
-    header += '\n';
-    std::ofstream out(path, std::ios::binary);
-    out << std::string("\x93NUMPY\x01\x00", 8) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
-    out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
 }
 
 TEST(Functional, IdealTilesGiveTheFloatReferenceAccuracyOnDigits) {
@@ -111,7 +99,7 @@ TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
     std::vector<float> image(3 * 224 * 224);
     std::uint32_t state = 12345;
     for (float& v : image) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
-    write_npy(dir / "image.npy", {1, 3, 224, 224}, image);
+    write_npy<float>(dir / "image.npy", {1, 3, 224, 224}, image);
     const json a = report("run --mode functional --network resnet18 --arch " + source_path("platform/configs/large.yaml") +
                               " --inferences 2 --inputs " + (dir / "image.npy").string() + ideal_tiles,
                           "resnet18_functional")["accuracy"];
@@ -139,13 +127,13 @@ TEST_F(FunctionalBadInput, InputShapeThatIsNotTheNetworkInput) {
 }
 
 TEST_F(FunctionalBadInput, LabelsThatDoNotMatchTheInputs) {
-    write_npy(m_dir / "y.npy", {3}, {1, 2, 3});
+    write_npy<float>(m_dir / "y.npy", {3}, {1, 2, 3});
     const std::string base = "run --mode functional --network " + source_path(digits + "cnn.onnx") + " --inputs " +
                              source_path(digits + "test_x.npy") + " --labels ";
     EXPECT_NE(run(base + (m_dir / "y.npy").string()).err.find("y.npy: labels of shape [3]; expected [450]"),
               std::string::npos);
     write_npy(m_dir / "x.npy", {1, 1, 8, 8}, std::vector<float>(64, 0.5f));
-    write_npy(m_dir / "big.npy", {1}, {10});
+    write_npy<float>(m_dir / "big.npy", {1}, {10});
     const cli_result r = run("run --mode functional --network " + source_path(digits + "cnn.onnx") + " --inputs " +
                              (m_dir / "x.npy").string() + " --labels " + (m_dir / "big.npy").string());
     EXPECT_NE(r.err.find("expected an integer in 0..9"), std::string::npos) << r.err;
