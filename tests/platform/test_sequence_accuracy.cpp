@@ -2,7 +2,6 @@
 // labels [N, T], and bits per character computed from the logits of each position.
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -12,7 +11,7 @@
 #include "support/npy_writer.h"
 #include "support/run_cli.h"
 #include "sw/frontend/onnx_weights.h"
-#include "sw/ir/input_error.h"
+#include "tests/sw/error_of.h"
 #include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::test {
@@ -20,6 +19,7 @@ namespace {
 
 using platform::functional_data;
 using platform::logit_layout;
+using sw::error_of;
 
 TEST(SequenceMetric, BitsPerCharOfHandMadeLogits) {
     // Three classes at two positions, class v of position p at v * 2 + p.
@@ -44,15 +44,6 @@ sw::network sequence_network() {
     head.out = 5;
     net.add(head);
     return net;
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const input_error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 class SequenceInputs : public testing::Test {
