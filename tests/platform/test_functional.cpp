@@ -1,6 +1,6 @@
-// Functional mode end to end: accuracy on the shipped digits split against the float reference,
-// PCM drift with and without compensation, timing identical to timing mode, ResNet-18 with ideal
-// tiles, and bad input files.
+// Functional mode end to end: accuracy on the shipped digits and Fashion-MNIST splits against the
+// float reference, PCM drift with and without compensation, timing identical to timing mode,
+// ResNet-18 with ideal tiles, and bad input files.
 #include <cstdint>
 #include <vector>
 
@@ -42,6 +42,21 @@ TEST(Functional, IdealTilesGiveTheFloatReferenceAccuracyOnDigits) {
         EXPECT_NEAR(a["reference_top1"].get<double>(), expected[network]["test_top1"].get<double>(), 1e-6) << network;
         EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3) << network;
     }
+}
+
+// The ResNet's post-ReLU activations are all positive, so the default per-column ADC range (4 SD
+// of the output for uniform inputs) clips them; ideal tiles here also widen it to 20 SD.
+TEST(Functional, IdealTilesGiveTheFloatReferenceAccuracyOnFashionResNet) {
+    const std::string fashion = "sw/zoo/fashion/";
+    const json expected = read_json(source_path(fashion + "reference.json"))["resnet"];
+    const json a = report("run --mode functional --network " + source_path(fashion + "resnet.onnx") + " --inputs " +
+                              source_path(fashion + "test_x.npy") + " --labels " + source_path(fashion + "test_y.npy") +
+                              ideal_tiles + " --set tile.adc.clip_sigmas=20",
+                          "ideal_fashion")["accuracy"];
+    ASSERT_EQ(a["samples"], 1000);
+    EXPECT_EQ(a["top1"], a["reference_top1"]);
+    EXPECT_NEAR(a["reference_top1"].get<double>(), expected["test_top1"].get<double>(), 1e-6);
+    EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3);
 }
 
 TEST(Functional, PcmDriftHurtsWithoutCompensationAndCompensationRecovers) {
