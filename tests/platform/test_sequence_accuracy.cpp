@@ -115,6 +115,19 @@ TEST_F(SequenceInputs, ShapesThatAreNotTheSequence) {
               std::string::npos);
 }
 
+TEST(CharLm, ShippedFilesAreTokenIdsOfItsVocabularyAndNextCharacters) {
+    for (const char* model : {"lstm", "transformer"})
+        EXPECT_EQ(sw::onnx_weights(source_path(std::string("sw/zoo/charlm/") + model + ".onnx")).vocabulary(), 96u) << model;
+    EXPECT_EQ(sw::onnx_weights(source_path("sw/zoo/digits/cnn.onnx")).vocabulary(), 0u);  // pixels, not ids
+    const auto x = platform::read_npy(source_path("sw/zoo/charlm/test_x.npy"));
+    const auto y = platform::read_npy(source_path("sw/zoo/charlm/test_y.npy"));
+    ASSERT_EQ(x.shape, (std::vector<std::int64_t>{128, 64}));
+    ASSERT_EQ(y.shape, x.shape);
+    for (double id : x.values) ASSERT_TRUE(id >= 0 && id < 96 && id == std::floor(id)) << id;
+    for (std::size_t s = 0; s < 128; ++s)
+        for (std::size_t t = 0; t + 1 < 64; ++t) ASSERT_EQ(y.values[s * 64 + t], x.values[s * 64 + t + 1]) << s << ", " << t;
+}
+
 // A sequence of 4 tokens of 8 features; the logits of class v at token t are feature v (an identity
 // MatMul), so the bits per character follow from the inputs alone.
 TEST(Functional, BitsPerCharOfASequenceOutputMatchTheLogits) {
