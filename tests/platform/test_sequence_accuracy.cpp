@@ -1,7 +1,10 @@
 // Sequence tasks in functional mode: token-id inputs checked against the vocabulary, next-token
 // labels [N, T], and bits per character computed from the logits of each position.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -128,18 +131,18 @@ TEST(CharLm, ShippedFilesAreTokenIdsOfItsVocabularyAndNextCharacters) {
         for (std::size_t t = 0; t + 1 < 64; ++t) ASSERT_EQ(y.values[s * 64 + t], x.values[s * 64 + t + 1]) << s << ", " << t;
 }
 
-// A sequence of 4 tokens of 8 features; the logits of class v at token t are feature v (an identity
-// MatMul), so the bits per character follow from the inputs alone.
-TEST(Functional, BitsPerCharOfASequenceOutputMatchTheLogits) {
-    const auto dir = temp_dir("bits_per_char");
+// A sequence of 4 tokens of 8 features with next-token labels, in `dir`: lm.onnx, x.npy, y.npy.
+// The logits of class v at token t are feature v (an identity MatMul), so the bits per character
+// follow from the inputs alone; returns them.
+double write_sequence_task(const std::filesystem::path& dir) {
     std::vector<float> w(8 * 5, 0.0f);
     for (int v = 0; v < 5; ++v) w[std::size_t(v) * 5 + std::size_t(v)] = 1.0f;
-    const std::string model = onnx_builder()
-                                  .input("x", {1, 4, 8})
-                                  .values("w", {8, 5}, w)
-                                  .node("MatMul", {"x", "w"}, {"logits"}, "head")
-                                  .output("logits")
-                                  .save((dir / "lm.onnx").string());
+    onnx_builder()
+        .input("x", {1, 4, 8})
+        .values("w", {8, 5}, w)
+        .node("MatMul", {"x", "w"}, {"logits"}, "head")
+        .output("logits")
+        .save((dir / "lm.onnx").string());
     std::vector<float> x(2 * 8 * 4);  // [N, 8, 4, 1]: feature f of token t at f * 4 + t
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = float((i * 7) % 11) / 4.0f;
     const std::vector<std::int64_t> y = {0, 1, 2, 3, 4, 3, 2, 1};
@@ -152,17 +155,51 @@ TEST(Functional, BitsPerCharOfASequenceOutputMatchTheLogits) {
             for (std::size_t v = 0; v < 5; ++v) sum += std::exp(double(x[s * 32 + v * 4 + t]));
             bits += (std::log(sum) - x[s * 32 + std::size_t(y[s * 4 + t]) * 4 + t]) / std::log(2.0);
         }
-    const cli_result r = run_cli("run --mode functional --network " + model + " --inputs " + (dir / "x.npy").string() +
-                                     " --labels " + (dir / "y.npy").string() +
+    return bits / 8;
+}
+
+TEST(Functional, BitsPerCharOfASequenceOutputMatchTheLogits) {
+    const auto dir = temp_dir("bits_per_char");
+    const double bits = write_sequence_task(dir);
+    const cli_result r = run_cli("run --mode functional --network " + (dir / "lm.onnx").string() + " --inputs " +
+                                     (dir / "x.npy").string() + " --labels " + (dir / "y.npy").string() +
                                      " --set tile.noise.programming_scale=0 --set tile.noise.read_scale=0"
                                      " --set tile.noise.drift_scale=0 --set tile.weight_bits=16 --set tile.input_bits=16"
                                      " --set tile.adc.bits=16 -o " + dir.string(),
                                  dir);
     ASSERT_EQ(r.status, 0) << r.err;
     const auto a = read_json(dir / "report.json")["accuracy"];
-    EXPECT_NEAR(a["reference_bits_per_char"].get<double>(), bits / 8, 1e-5);
-    EXPECT_NEAR(a["bits_per_char"].get<double>(), bits / 8, 1e-3);
+    EXPECT_NEAR(a["reference_bits_per_char"].get<double>(), bits, 1e-5);
+    EXPECT_NEAR(a["bits_per_char"].get<double>(), bits, 1e-3);
     EXPECT_NE(r.out.find("bits per char"), std::string::npos) << r.out;
+}
+
+TEST(Sweep, CsvHasTheBitsPerCharColumns) {
+    const auto dir = temp_dir("bits_per_char_sweep");
+    const double bits = write_sequence_task(dir);
+    std::ofstream(dir / "study.yaml") << "name: bits\nnetwork: lm.onnx\ninferences: 2\n"
+                                         "options: [--mode, functional, --inputs, x.npy, --labels, y.npy]\n"
+                                         "grid:\n  tile.adc.bits: [4, 8]\n";
+    const cli_result r = run_cli("sweep " + (dir / "study.yaml").string() + " -o " + (dir / "results.csv").string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ifstream csv(dir / "results.csv");
+    std::vector<std::vector<std::string>> rows;
+    for (std::string line; std::getline(csv, line);) {
+        rows.emplace_back();
+        std::stringstream cells(line);
+        for (std::string cell; std::getline(cells, cell, ',');) rows.back().push_back(cell);
+    }
+    ASSERT_EQ(rows.size(), 3u);
+    const auto column = [&](const std::string& name) {
+        return std::size_t(std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin());
+    };
+    const std::size_t chip = column("bits_per_char"), reference = column("reference_bits_per_char");
+    ASSERT_LT(reference, rows[0].size());
+    for (std::size_t point = 1; point < 3; ++point) {
+        EXPECT_NEAR(std::stod(rows[point].at(reference)), bits, 1e-5);
+        EXPECT_GT(std::stod(rows[point].at(chip)), 0.0);
+    }
+    EXPECT_NE(rows[1].at(chip), rows[2].at(chip));  // 4-bit ADCs cost bits that 8-bit ones do not
 }
 
 }  // namespace
