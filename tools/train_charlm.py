@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Trains the character-level language models (an LSTM and a small transformer) that aimcsim's
-bits-per-character tests and studies use, and exports them.
+bits-per-character tests use, and exports them.
 
 Text: the English fortune cookies of Debian's fortunes and fortunes-min packages, every file of
 /usr/share/games/fortunes/ but ascii-art and the .dat indexes (2.5 MB), cut into its cookies (the
