@@ -311,6 +311,9 @@ void print_summary(const json& r, std::ostream& out) {
     if (!a["top1"].is_null())
         out << "    top-1              " << a["top1"].get<double>() << " (float reference "
             << a["reference_top1"].get<double>() << ")\n";
+    if (!a.value("bits_per_char", json()).is_null())
+        out << "    bits per char      " << a["bits_per_char"].get<double>() << " (float reference "
+            << a["reference_bits_per_char"].get<double>() << ")\n";
     out << "    output error       " << a["output_rms_error_rel"].get<double>() << " relative RMS\n";
 }
 

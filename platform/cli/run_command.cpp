@@ -56,7 +56,7 @@ std::unique_ptr<functional_run> prepare_functional(const run_options& o, const s
     sw::network net = load_network(source, o.compile.onnx);
     const sw::onnx_weights file(source);
     check_functional_support(file);
-    functional_data data = read_functional_data(o.inputs, o.labels, net, o.samples);
+    functional_data data = read_functional_data(o.inputs, o.labels, net, file.vocabulary(), o.samples);
     return std::make_unique<functional_run>(std::move(net), file, std::move(data), o.common.seed);
 }
 

@@ -18,16 +18,32 @@
 
 namespace aimcsim::platform {
 
+// How labels index a network's output: `classes` logits at each of `positions` positions, class v
+// of position p at v * positions + p (the IR's channel-major sequence [V, T, 1]); a flat output is
+// one position of all its elements.
+struct logit_layout {
+    std::size_t classes = 0, positions = 1;
+
+    int top1(const Eigen::VectorXf& logits, std::size_t position) const;
+    // -log2 softmax(the position's logits)[target]: the bits the output spends on the target.
+    double bits(const Eigen::VectorXf& logits, std::size_t position, int target) const;
+};
+
 struct functional_data {
-    std::vector<Eigen::VectorXf> inputs;  // per sample, laid out as the network's input
-    std::vector<int> labels;              // per sample; empty when none were given
+    std::vector<Eigen::VectorXf> inputs;   // per sample, laid out as the network's input
+    std::vector<std::vector<int>> labels;  // per sample: its class, or its next token at each
+                                           // position; empty when none were given
+    logit_layout layout;                   // how the labels (and the agreement) read the output
+    bool sequence = false;                 // labels [N, T]: bits per character are reported
 };
 
 // Reads the .npy files (labels_path may be empty) and checks them against the network: inputs
-// [N, input shape...], labels [N] of classes < the output's size; keeps the first `samples`
-// (0: all). Throws input_error naming the file and what was expected.
+// [N, input shape...] (token ids [N, T] in 0..vocabulary-1 when `vocabulary` > 0), labels [N] of
+// classes < the output's size or [N, T] of next-token ids < the classes of a sequence output of T
+// positions; keeps the first `samples` (0: all). Throws input_error naming the file, the value
+// and what was expected.
 functional_data read_functional_data(const std::string& inputs_path, const std::string& labels_path,
-                                     const sw::network& net, std::size_t samples);
+                                     const sw::network& net, std::uint64_t vocabulary, std::size_t samples);
 
 // Throws input_error naming the first ONNX node functional mode does not compute.
 void check_functional_support(const sw::onnx_weights& file);

@@ -168,6 +168,8 @@ const std::vector<std::pair<const char*, const char*>> metrics = {
     {"top1", "/accuracy/top1"},
     {"reference_top1", "/accuracy/reference_top1"},
     {"output_rms_error_rel", "/accuracy/output_rms_error_rel"},
+    {"bits_per_char", "/accuracy/bits_per_char"},
+    {"reference_bits_per_char", "/accuracy/reference_bits_per_char"},
     {"wall_s", "/wall_s"},
 };
 

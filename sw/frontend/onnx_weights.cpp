@@ -1,5 +1,6 @@
 #include "sw/frontend/onnx_weights.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -189,6 +190,23 @@ void onnx_weights::add_recurrent_bias(const layer& l, const onnx::NodeProto& n, 
     const std::vector<float> b = direction_of(all, direction, unsigned(all.size() / (2 * m.cols)));
     const unsigned h_gate = l.function == "gru" ? 2 * l.out : m.cols;  // a GRU's h gate keeps Rb only
     for (unsigned j = 0; j < m.cols; ++j) m.bias[j] = (j < h_gate ? b[j] : 0.0f) + b[m.cols + j];
+}
+
+std::uint64_t onnx_weights::vocabulary() const {
+    const auto& g = m_model->proto.graph();
+    for (const auto& v : g.input()) {
+        if (m_model->tensors.count(v.name())) continue;  // an initializer listed as an input
+        const int type = v.type().tensor_type().elem_type();
+        if (type != onnx::TensorProto::INT64 && type != onnx::TensorProto::INT32) return 0;
+        const auto uses = m_model->consumers.find(v.name());
+        if (uses == m_model->consumers.end()) return 0;
+        for (const onnx::NodeProto* n : uses->second)
+            if (const onnx::TensorProto* table = input(*n, 0); n->op_type() == "Gather" && n->input_size() > 1 &&
+                n->input(1) == v.name() && attribute(*n, "axis", 0) == 0 && table && table->dims_size())
+                return std::uint64_t(std::max<std::int64_t>(table->dims(0), 0));
+        return 0;
+    }
+    return 0;
 }
 
 const onnx::TensorProto* onnx_weights::input(const onnx::NodeProto& n, int i) const {

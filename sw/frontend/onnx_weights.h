@@ -49,6 +49,10 @@ public:
         std::string name, op;
     };
     std::vector<node_ref> nodes() const;
+    // The vocabulary of a network whose first graph input holds token ids (an INT64 or INT32
+    // tensor): the rows of the constant table a Gather reads with them (an embedding); 0 when the
+    // input holds numbers, or ids no such table reads.
+    std::uint64_t vocabulary() const;
 
 private:
     struct model;

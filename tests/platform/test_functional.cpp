@@ -1,6 +1,6 @@
-// Functional mode end to end: accuracy on the shipped digits split against the float reference,
-// PCM drift with and without compensation, timing identical to timing mode, ResNet-18 with ideal
-// tiles, and bad input files.
+// Functional mode end to end: accuracy on the shipped digits and Fashion-MNIST splits against the
+// float reference, PCM drift with and without compensation, timing identical to timing mode,
+// ResNet-18 with ideal tiles, and bad input files.
 #include <cstdint>
 #include <fstream>
 #include <set>
@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/npy_writer.h"
 #include "support/run_cli.h"
 
 namespace aimcsim::test {
@@ -33,18 +34,6 @@ json report(const std::string& args, const std::string& name) {
     return r.status == 0 ? read_json(dir / "report.json") : json::object();
 }
 
-// A float32 .npy file of the given shape.
-void write_npy(const std::filesystem::path& path, const std::vector<int>& shape, const std::vector<float>& values) {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
-    for (int d : shape) header += std::to_string(d) + ", ";
-    header += "), }";
-    header.resize(((header.size() + 11) / 64 + 1) * 64 - 11, ' ');
-    header += '\n';
-    std::ofstream out(path, std::ios::binary);
-    out << std::string("\x93NUMPY\x01\x00", 8) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
-    out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
-}
-
 TEST(Functional, IdealTilesGiveTheFloatReferenceAccuracyOnDigits) {
     const json expected = read_json(source_path(digits + "reference.json"));
     for (const std::string network : {"cnn", "mlp"}) {
@@ -56,6 +45,21 @@ TEST(Functional, IdealTilesGiveTheFloatReferenceAccuracyOnDigits) {
         EXPECT_NEAR(a["reference_top1"].get<double>(), expected[network]["test_top1"].get<double>(), 1e-6) << network;
         EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3) << network;
     }
+}
+
+// The ResNet's post-ReLU activations are all positive, so the default per-column ADC range (4 SD
+// of the output for uniform inputs) clips them; ideal tiles here also widen it to 20 SD.
+TEST(Functional, IdealTilesGiveTheFloatReferenceAccuracyOnFashionResNet) {
+    const std::string fashion = "sw/zoo/fashion/";
+    const json expected = read_json(source_path(fashion + "reference.json"))["resnet"];
+    const json a = report("run --mode functional --network " + source_path(fashion + "resnet.onnx") + " --inputs " +
+                              source_path(fashion + "test_x.npy") + " --labels " + source_path(fashion + "test_y.npy") +
+                              ideal_tiles + " --set tile.adc.clip_sigmas=20",
+                          "ideal_fashion")["accuracy"];
+    ASSERT_EQ(a["samples"], 1000);
+    EXPECT_EQ(a["top1"], a["reference_top1"]);
+    EXPECT_NEAR(a["reference_top1"].get<double>(), expected["test_top1"].get<double>(), 1e-6);
+    EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3);
 }
 
 TEST(Functional, PcmDriftHurtsWithoutCompensationAndCompensationRecovers) {
@@ -113,7 +117,7 @@ TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
     std::vector<float> image(3 * 224 * 224);
     std::uint32_t state = 12345;
     for (float& v : image) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
-    write_npy(dir / "image.npy", {1, 3, 224, 224}, image);
+    write_npy<float>(dir / "image.npy", {1, 3, 224, 224}, image);
     const json a = report("run --mode functional --network resnet18 --arch " + source_path("platform/configs/large.yaml") +
                               " --inferences 2 --inputs " + (dir / "image.npy").string() + ideal_tiles,
                           "resnet18_functional")["accuracy"];
@@ -165,13 +169,13 @@ TEST_F(FunctionalBadInput, InputShapeThatIsNotTheNetworkInput) {
 }
 
 TEST_F(FunctionalBadInput, LabelsThatDoNotMatchTheInputs) {
-    write_npy(m_dir / "y.npy", {3}, {1, 2, 3});
+    write_npy<float>(m_dir / "y.npy", {3}, {1, 2, 3});
     const std::string base = "run --mode functional --network " + source_path(digits + "cnn.onnx") + " --inputs " +
                              source_path(digits + "test_x.npy") + " --labels ";
     EXPECT_NE(run(base + (m_dir / "y.npy").string()).err.find("y.npy: labels of shape [3]; expected [450]"),
               std::string::npos);
     write_npy(m_dir / "x.npy", {1, 1, 8, 8}, std::vector<float>(64, 0.5f));
-    write_npy(m_dir / "big.npy", {1}, {10});
+    write_npy<float>(m_dir / "big.npy", {1}, {10});
     const cli_result r = run("run --mode functional --network " + source_path(digits + "cnn.onnx") + " --inputs " +
                              (m_dir / "x.npy").string() + " --labels " + (m_dir / "big.npy").string());
     EXPECT_NE(r.err.find("expected an integer in 0..9"), std::string::npos) << r.err;
