@@ -27,6 +27,7 @@ double next_progress_s = progress_every_s;  // wall time of the next progress li
 // granularity of the wall-time limit and of the progress line.
 constexpr double slice_wall_s = 0.05;
 constexpr double min_slice_ns = 1, max_slice_ns = 1e9;
+constexpr double max_wall_s_limit = 1e7;  // about 116 days
 
 double wall_s() { return std::chrono::duration<double>(clock_type::now() - process_start).count(); }
 double simulated_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }

@@ -12,8 +12,6 @@ struct simulation_limits {
     double max_sim_ns = 0;  // simulated time; 0: none
 };
 
-constexpr double max_wall_s_limit = 1e7;  // about 116 days
-
 // --max-wall-s and --max-sim-ns, into `limits`.
 void add_limit_options(boost::program_options::options_description& desc, simulation_limits& limits);
 // Throws input_error naming the flag when a limit is out of range, else makes it the process's
