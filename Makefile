@@ -3,7 +3,9 @@
 # `make asan`: the suite under ASan+UBSan; `make fuzz`, `make fuzz-check`: the readers' fuzz targets.
 BUILD_DIR  ?= build
 FUZZ_DIR   ?= build-fuzz
-FUZZ_SECONDS ?= 60
+FUZZ_RUNS  ?= 5000
+FUZZ_SEED  ?= 1
+FUZZ_SECONDS ?= 600
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp -o $(BUILD_DIR)/out \
@@ -57,8 +59,8 @@ fuzz: deps   # libFuzzer targets of the readers, clang with ASan+UBSan (tests/fu
 	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DAIMCSIM_FUZZ=ON -DBUILD_TESTING=OFF > /dev/null
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz
 
-fuzz-check: fuzz build   # every target FUZZ_SECONDS from the repo's fixtures; fails on a finding
-	@tools/fuzz_check.sh $(FUZZ_DIR) $(BUILD_DIR)/bin/aimcsim $(FUZZ_SECONDS)
+fuzz-check: fuzz build   # every target FUZZ_RUNS inputs from FUZZ_SEED (at most FUZZ_SECONDS each); fails on a finding
+	@tools/fuzz_check.sh $(FUZZ_DIR) $(BUILD_DIR)/bin/aimcsim $(FUZZ_RUNS) $(FUZZ_SEED) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan $(FUZZ_DIR)

@@ -8,6 +8,7 @@
 #include "models/common/units.h"
 #include "platform/circuits.h"
 #include "platform/memory_buffers.h"
+#include "platform/simulation_limits.h"
 #include "sw/ir/input_error.h"
 #include "sw/schedule/dataflow.h"
 
@@ -215,7 +216,7 @@ run_timing run_schedule(chip& target, const sw::schedule& sched, int inferences,
                 sc_core::sc_start(reconfigure_circuits(target, sched, phase, source));
             load_phase(target, sched, phase, inferences, source);
         }
-        sc_core::sc_start();
+        simulate_to_end();
         check_finished(target);
     }
     run_timing timing;

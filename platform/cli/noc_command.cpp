@@ -14,6 +14,7 @@
 #include "models/noc/make_noc.h"
 #include "models/noc/traffic_generator.h"
 #include "platform/cli/options.h"
+#include "platform/simulation_limits.h"
 #include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 #include "traces/vcd_writer.h"
@@ -26,6 +27,7 @@ namespace {
 
 struct noc_options {
     common_options common;
+    simulation_limits limits;
     std::string mesh, traffic = "uniform", fidelity, vcd;
     double rate = 0.01;
     unsigned packet_flits = 8;
@@ -190,7 +192,9 @@ int noc_command(const arguments& args) {
         ("fidelity", po::value(&o.fidelity)->value_name("F"), "fast|cycle (default: noc.fidelity)")
         ("vcd", po::value(&o.vcd)->value_name("FILE"), "write link activity (and buffer occupancy, cycle) as VCD")
         ("json", po::bool_switch(&o.json), "print JSON");
+    add_limit_options(desc, o.limits);
     if (!parse_options("noc", "[options]", args, desc)) return 0;
+    set_simulation_limits(o.limits);
 
     const arch_config arch = load_common(o.common);
     if (!o.vcd.empty()) sw::check_writable(o.vcd, "the VCD");
@@ -208,7 +212,7 @@ int noc_command(const arguments& args) {
             ("traffic_" + std::to_string(node)).c_str(), node, t, stats, pool, noc->period()));
         noc->attach(node, generators.back()->to_noc, generators.back()->from_noc);
     }
-    sc_core::sc_start();
+    simulate_to_end();
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!o.vcd.empty())
         sw::write_file_atomically(o.vcd, "the VCD", [&](std::ostream& out) { traces::write_vcd(activity, out, {}); });

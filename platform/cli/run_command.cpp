@@ -10,6 +10,7 @@
 #include "platform/report.h"
 #include "platform/report_csv.h"
 #include "platform/runtime.h"
+#include "platform/simulation_limits.h"
 #include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
 #include "platform/trace_output.h"
@@ -22,6 +23,7 @@ namespace {
 
 struct run_options {
     common_options common;
+    simulation_limits limits;
     std::string network;  // empty: mlp
     std::string schedule;
     std::string out_dir = ".";
@@ -81,7 +83,9 @@ int run_command(const arguments& args) {
         ("samples", po::value(&o.samples)->value_name("N"), "functional: the first N samples only");
     add_trace_options(desc, o.traces);
     add_compile_options(desc, o.compile);
+    add_limit_options(desc, o.limits);
     if (!parse_options("run", "[options]", args, desc)) return 0;
+    set_simulation_limits(o.limits);
     check(o);
     check_trace_options(o.traces);
     for (const char* file : {"report.json", "layers.csv", "tiles.csv"})

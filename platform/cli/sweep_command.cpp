@@ -24,14 +24,28 @@ struct sweep_args {
     bool merge = false;
 };
 
-// A word for sh: in single quotes, each ' written as '\'' (nothing inside is expanded). A newline
-// would end an #SBATCH line, so paths with one are refused.
-std::string quoted(const std::string& s) {
+// A newline would end an #SBATCH line or a job line, so paths with one are refused.
+void check_one_line(const std::string& s) {
     if (s.find_first_of("\n\r") != std::string::npos)
         throw input_error("\"" + s + "\": a path with a line break; expected one that a job script can hold");
+}
+
+// A word for sh: in single quotes, each ' written as '\'' (nothing inside is expanded).
+std::string quoted(const std::string& s) {
+    check_one_line(s);
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
+}
+
+// A word for an #SBATCH line, which sbatch reads itself, not sh: a backslash escapes the next
+// character even inside quotes, and an unquoted # starts a comment. So: in double quotes, each
+// backslash and double quote escaped by a backslash.
+std::string sbatch_quoted(const std::string& s) {
+    check_one_line(s);
+    std::string out = "\"";
+    for (char c : s) out += c == '\\' || c == '"' ? std::string{'\\', c} : std::string(1, c);
+    return out + "\"";
 }
 
 std::string point_line(const sweep_args& a, const std::string& point) {
@@ -58,7 +72,7 @@ void emit(const study& s, const sweep_args& a) {
         const std::string line = point_line(a, "\"$SLURM_ARRAY_TASK_ID\"");
         sw::write_file_atomically(script, "the Slurm script", [&](std::ostream& out) {
             out << "#!/bin/bash\n#SBATCH --job-name=aimcsim-" << s.name << "\n#SBATCH --array=0-" << s.points.size() - 1
-                << "\n#SBATCH --output=" << quoted(fs::absolute(a.dir).string() + "/slurm-%A_%a.out") << "\n"
+                << "\n#SBATCH --output=" << sbatch_quoted(fs::absolute(a.dir).string() + "/slurm-%A_%a.out") << "\n"
                 << line << '\n';
         });
         std::cout << "wrote " << script << " (" << s.points.size() << " array tasks); run:\n  sbatch " << script

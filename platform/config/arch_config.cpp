@@ -31,6 +31,11 @@ constexpr double max_bytes = 1ull << 40;
 constexpr double max_step_ns = 1e6;     // one ADC step, pulse, settling or reconfiguration: 1 ms
 constexpr double min_rate = 1e-6;       // bytes or elements per cycle or per ns
 constexpr double max_mvm_ns = 1e9;      // one MVM of the tile, derived from its keys: 1 s
+// Energies and powers: far above any published figure, so that a unit slip (fJ for pJ, uW for mW)
+// or an overflowing value is refused [assumed]: a DRAM read costs 640 pJ per 32 bits (Horowitz,
+// ISSCC 2014) and a whole A100 draws 400 W (its TDP).
+constexpr double max_event_pj = 1e6;    // one event (a MAC, a byte, a row, a conversion step): 1 uJ
+constexpr double max_static_mw = 1e6;   // one unit's static power: 1 kW
 
 const enum_names<models::technology> technologies = {
     {"pcm", models::technology::pcm},   {"rram", models::technology::rram},
@@ -54,6 +59,8 @@ const limits step_range = limits::positive(max_step_ns);
 const limits rate_range = limits::at_least(min_rate);
 const limits non_negative = limits::non_negative();
 const limits positive = limits::positive();
+const limits event_energy = limits::between(0, max_event_pj);
+const limits static_power = limits::between(0, max_static_mw);
 
 const enum_names<models::input_sign> input_signs = {{"one_phase", models::input_sign::one_phase},
                                                     {"two_phase", models::input_sign::two_phase},
@@ -76,7 +83,7 @@ void read_adc(yaml_map m, models::adc_config& adc, unsigned tile_cols) {
     m.read("bits", adc.bits, limits::between(1, 16));
     m.read("columns_per_adc", adc.columns_per_adc, limits::between(1, tile_cols));
     m.read("step_ns", adc.step_ns, step_range);
-    read_optional(m, "fom_fj_per_step", adc.fom_fj_per_step, non_negative);
+    read_optional(m, "fom_fj_per_step", adc.fom_fj_per_step, limits::between(0, max_event_pj * 1e3));
     read_optional(m, "area_um2", adc.area_um2, non_negative);
     m.read("integrating", adc.integrating, booleans);
     m.read("range", adc.range, adc_ranges);
@@ -143,12 +150,12 @@ void read_npu(yaml_map m, models::npu_config& n) {
     m.read("array_rows", n.array_rows, limits::between(1, 4096));
     m.read("array_cols", n.array_cols, limits::between(1, 4096));
     m.read("clock_ghz", n.clock_ghz, clock_range);
-    m.read("pj_per_mac", n.pj_per_mac, non_negative);
+    m.read("pj_per_mac", n.pj_per_mac, event_energy);
     m.read("sram_kib", n.sram_kib, limits::between(0, max_bytes / 1024));
-    m.read("sram_pj_per_byte", n.sram_pj_per_byte, non_negative);
-    m.read("dram_pj_per_byte", n.dram_pj_per_byte, non_negative);
+    m.read("sram_pj_per_byte", n.sram_pj_per_byte, event_energy);
+    m.read("dram_pj_per_byte", n.dram_pj_per_byte, event_energy);
     m.read("dram_bytes_per_ns", n.dram_bytes_per_ns, rate_range);
-    m.read("static_mw", n.static_mw, non_negative);
+    m.read("static_mw", n.static_mw, static_power);
     m.read("area_mm2", n.area_mm2, non_negative);
     m.done();
 }
@@ -181,12 +188,12 @@ void read_tile(yaml_map m, arch_config& a) {
     m.read("read_voltage", t.read_voltage, limits::positive(5));
     m.read("mean_weight_fraction", t.mean_weight_fraction, fraction);
     m.read("mean_input_fraction", t.mean_input_fraction, fraction);
-    m.read("dac_pj_per_row", t.dac_pj_per_row, non_negative);
-    m.read("pwm_pj_per_row_cycle", t.pwm_pj_per_row_cycle, non_negative);
-    m.read("integrator_pj", t.integrator_pj, non_negative);
-    m.read("digital_pj_per_output", t.digital_pj_per_output, non_negative);
-    m.read("shift_add_pj", t.shift_add_pj, non_negative);
-    m.read("static_mw", t.static_mw, non_negative);
+    m.read("dac_pj_per_row", t.dac_pj_per_row, event_energy);
+    m.read("pwm_pj_per_row_cycle", t.pwm_pj_per_row_cycle, event_energy);
+    m.read("integrator_pj", t.integrator_pj, event_energy);
+    m.read("digital_pj_per_output", t.digital_pj_per_output, event_energy);
+    m.read("shift_add_pj", t.shift_add_pj, event_energy);
+    m.read("static_mw", t.static_mw, static_power);
     m.read("cell_area_um2", t.cell_area_um2, positive);
     m.read("driver_area_um2", t.driver_area_um2, non_negative);
     m.read("digital_area_um2", t.digital_area_um2, non_negative);
@@ -214,9 +221,9 @@ void read_noc(yaml_map m, models::noc_config& n) {
     m.read("clock_ghz", n.clock_ghz, clock_range);
     m.read("router_cycles", n.router_cycles, limits::between(1, 1000));
     m.read("link_cycles", n.link_cycles, limits::between(1, 1000));
-    m.read("pj_per_bit_hop", n.pj_per_bit_hop, non_negative);
-    m.read("pj_per_bit_router", n.pj_per_bit_router, non_negative);
-    m.read("static_mw_per_router", n.static_mw_per_router, non_negative);
+    m.read("pj_per_bit_hop", n.pj_per_bit_hop, event_energy);
+    m.read("pj_per_bit_router", n.pj_per_bit_router, event_energy);
+    m.read("static_mw_per_router", n.static_mw_per_router, static_power);
     m.read("area_mm2_per_router", n.area_mm2_per_router, non_negative);
     m.read("fidelity", n.fidelity, noc_fidelities);
     m.read("routing", n.routing, noc_routings);
@@ -227,7 +234,7 @@ void read_noc(yaml_map m, models::noc_config& n) {
     m.read("circuit_lanes", n.circuit_lanes, limits::between(1, 64));
     m.read("circuit_contexts", n.circuit_contexts, limits::between(1, 64));
     m.read("circuit_reconfig_ns", n.circuit_reconfig_ns, limits::between(0, max_step_ns));
-    m.read("circuit_reconfig_pj", n.circuit_reconfig_pj, non_negative);
+    m.read("circuit_reconfig_pj", n.circuit_reconfig_pj, event_energy);
     m.read("trace", n.trace, noc_traces);
     m.done();
 }
@@ -283,7 +290,7 @@ void read_function(const std::string& name, const yaml_value& value, function_ta
         m.require("pj_per_element", "a number >= 0 (new function)");
     }
     m.read("elements_per_lane_cycle", f.elements_per_lane_cycle, rate_range);
-    m.read("pj_per_element", f.pj_per_element, non_negative);
+    m.read("pj_per_element", f.pj_per_element, event_energy);
     m.done();
     table.add(f);
 }
@@ -307,7 +314,7 @@ void read_core(yaml_map m, models::core_config& c, core_kind kind) {
     m.read("lanes", c.lanes, limits::between(1, 65536));
     m.read("clock_ghz", c.clock_ghz, clock_range);
     m.read("sram_bytes", c.sram_bytes, limits::between(0, max_bytes));
-    m.read("static_mw", c.static_mw, non_negative);
+    m.read("static_mw", c.static_mw, static_power);
     m.read("area_mm2", c.area_mm2, non_negative);
     read_functions(m.get("functions"), c);
     m.done();
@@ -320,9 +327,9 @@ void read_scratchpad(yaml_map m, models::scratchpad_config& s) {
     m.read("ports", s.ports, limits::between(1, 16));
     m.read("double_buffered", s.double_buffered, booleans);
     m.read("clock_ghz", s.clock_ghz, clock_range);
-    m.read("pj_per_byte_read", s.pj_per_byte_read, non_negative);
-    m.read("pj_per_byte_write", s.pj_per_byte_write, non_negative);
-    m.read("static_mw", s.static_mw, non_negative);
+    m.read("pj_per_byte_read", s.pj_per_byte_read, event_energy);
+    m.read("pj_per_byte_write", s.pj_per_byte_write, event_energy);
+    m.read("static_mw", s.static_mw, static_power);
     m.read("area_mm2", s.area_mm2, non_negative);
     m.done();
 }
@@ -330,9 +337,9 @@ void read_scratchpad(yaml_map m, models::scratchpad_config& s) {
 void read_dram(yaml_map m, models::dram_config& d) {
     m.read("bytes_per_ns", d.bytes_per_ns, limits::positive(1e6));
     m.read("latency_ns", d.latency_ns, limits::between(0, 1e6));
-    m.read("pj_per_byte_read", d.pj_per_byte_read, non_negative);
-    m.read("pj_per_byte_write", d.pj_per_byte_write, non_negative);
-    m.read("static_mw", d.static_mw, non_negative);
+    m.read("pj_per_byte_read", d.pj_per_byte_read, event_energy);
+    m.read("pj_per_byte_write", d.pj_per_byte_write, event_energy);
+    m.read("static_mw", d.static_mw, static_power);
     m.read("chunk_bytes", d.chunk_bytes, limits::between(1, max_bytes));
     m.done();
 }

@@ -350,7 +350,8 @@ void converter::emit(const node& n, std::size_t output, int layer, int row_axis)
 
 // The axes a node names, as an attribute or a constant input (Squeeze, Unsqueeze, Slice, Reduce*
 // from opsets 13 and 18), lie in [-r, r - 1] for its input of rank r (Unsqueeze: r plus the axes
-// it adds; Flatten: [-r, r]); a Transpose's perm holds each axis once.
+// it adds; Flatten: [-r, r]), each at most once (-1 and r - 1 are the same axis); a Transpose's
+// perm holds each axis once.
 void converter::check_axes(const node& n) const {
     const auto in = n.inputs.empty() ? m_g.tensors.end() : m_g.tensors.find(n.inputs[0]);
     if (in == m_g.tensors.end() || !in->second.shape_known) return;
@@ -377,10 +378,14 @@ void converter::check_axes(const node& n) const {
     }
     const std::int64_t r = n.op == "Unsqueeze" ? rank + std::int64_t(axes.size()) : rank;
     const std::int64_t last = n.op == "Flatten" ? r : r - 1;
-    for (std::int64_t a : axes)
+    std::set<std::int64_t> seen;
+    for (std::int64_t a : axes) {
         if (a < -r || a > last)
             fail(n, "axis " + std::to_string(a) + " is out of range" + of + "; expected an axis in [" +
                         std::to_string(-r) + ", " + std::to_string(last) + "]");
+        if (!seen.insert(a < 0 ? a + r : a).second)
+            fail(n, "axis " + std::to_string(a) + " is named twice" + of + "; expected each axis at most once");
+    }
 }
 
 void converter::convert(const node& n) {

@@ -345,8 +345,21 @@ TEST(ArchConfigError, OutOfRange) {
     EXPECT_THAT(parse_error(minimal("tile: {clock_ghz: 0}\n")),
                 HasSubstr("tile.clock_ghz: 0 is out of range; expected a number in [0.001, 100]"));
     EXPECT_THAT(parse_error(minimal("scratchpad: {pj_per_byte_read: -1}\n")),
-                HasSubstr("scratchpad.pj_per_byte_read: -1 is out of range; expected a number >= 0"));
+                HasSubstr("scratchpad.pj_per_byte_read: -1 is out of range; expected a number in [0, 1e+06]"));
     EXPECT_THAT(parse_error(minimal("cores: {heavy: {lanes: 0}}\n")), HasSubstr("cores.heavy.lanes: 0 is out of range"));
+}
+
+// Energies and static powers had no upper bound: 1e300 pJ per MAC overflowed the ledger to inf.
+TEST(ArchConfigError, EnergiesAndPowersHaveGenerousUpperBounds) {
+    EXPECT_THAT(parse_error(minimal("tile: {dac_pj_per_row: 2e6}\n")),
+                HasSubstr("inline.yaml:7: tile.dac_pj_per_row: 2e6 is out of range; expected a number in [0, 1e+06]"));
+    EXPECT_THAT(parse_error(minimal("tile: {npu: {pj_per_mac: 1e300}}\n")),
+                HasSubstr("tile.npu.pj_per_mac: 1e300 is out of range; expected a number in [0, 1e+06]"));
+    EXPECT_THAT(parse_error(minimal("noc: {static_mw_per_router: 5e6}\n")),
+                HasSubstr("noc.static_mw_per_router: 5e6 is out of range; expected a number in [0, 1e+06]"));
+    EXPECT_THAT(parse_error(minimal("tile: {adc: {fom_fj_per_step: 1e10}}\n")),
+                HasSubstr("tile.adc.fom_fj_per_step: 1e10 is out of range; expected a number in [0, 1e+09]"));
+    EXPECT_NO_THROW(parse_arch(minimal("scratchpad: {pj_per_byte_read: 1e6, static_mw: 1e6}\n"), "inline.yaml"));
 }
 
 TEST(ArchConfigError, DramKeys) {
@@ -354,7 +367,7 @@ TEST(ArchConfigError, DramKeys) {
                 HasSubstr("inline.yaml:7: dram.bytes_per_ns: 0 is out of range; expected a number in (0, 1e+06]"));
     EXPECT_THAT(parse_error(minimal("dram: {latency_ns: -1}\n")), HasSubstr("dram.latency_ns: -1 is out of range"));
     EXPECT_THAT(parse_error(minimal("dram: {pj_per_byte_write: -2}\n")),
-                HasSubstr("dram.pj_per_byte_write: -2 is out of range; expected a number >= 0"));
+                HasSubstr("dram.pj_per_byte_write: -2 is out of range; expected a number in [0, 1e+06]"));
     EXPECT_THAT(parse_error(minimal("dram: {chunk_bytes: 0}\n")), HasSubstr("dram.chunk_bytes: 0 is out of range"));
     EXPECT_THAT(parse_error(minimal("dram: {chunk_bytes: 1.5}\n")), HasSubstr("dram.chunk_bytes"));
     EXPECT_THAT(parse_error(minimal("dram: {bandwidth: 3}\n")),

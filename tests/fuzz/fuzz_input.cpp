@@ -1,5 +1,6 @@
 #include "fuzz_input.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <unistd.h>
@@ -11,6 +12,17 @@ extern "C" int sc_main(int, char*[]) { return 1; }
 
 namespace aimcsim::fuzz {
 
+namespace {
+
+// Per process, and of one length whatever the process id, so that the paths in error messages (and
+// the coverage of the code that builds them) do not change from run to run.
+std::string scratch_name() {
+    const std::string pid = std::to_string(::getpid());
+    return "aimcsim_fuzz_" + std::string(10 - std::min<std::size_t>(pid.size(), 10), '0') + pid;
+}
+
+}  // namespace
+
 fs::path source_path(const std::string& relative) { return fs::path(AIMCSIM_SOURCE_DIR) / relative; }
 
 std::vector<fs::path> files_of(const std::string& relative_folder) {
@@ -21,7 +33,7 @@ std::vector<fs::path> files_of(const std::string& relative_folder) {
 }
 
 input_file::input_file(const std::string& name, const std::vector<std::pair<std::string, fs::path>>& links)
-    : m_dir(fs::temp_directory_path() / ("aimcsim_fuzz_" + std::to_string(::getpid()))) {
+    : m_dir(fs::temp_directory_path() / scratch_name()) {
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
     for (const auto& [link, target] : links) fs::create_symlink(target, m_dir / link);

@@ -1,6 +1,7 @@
 // aimcsim sweep: parallel points, resume after a kill, the GNU parallel path, bad study files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -248,6 +249,50 @@ TEST(Sweep, EmittedJobLinesQuoteEveryPath) {
     }
     const std::string script = slurp(points / "sweep.sbatch");
     EXPECT_NE(script.find("--dir '" + dir.string() + "/it'\\''s a $(touch pwned_dollar)"), std::string::npos) << script;
+}
+
+// An #SBATCH line as sbatch reads it (not sh): quotes ' and " group, a backslash escapes the next
+// character even inside quotes, an unquoted # ends the line.
+std::string sbatch_word(const std::string& line) {
+    std::string word;
+    char quote = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (c == '\\' && i + 1 < line.size()) word += line[++i];
+        else if (quote && c == quote) quote = 0;
+        else if (!quote && (c == '\'' || c == '"')) quote = c;
+        else if (!quote && (c == '#' || c == ' ')) break;
+        else word += c;
+    }
+    return word;
+}
+
+// A backslash in the sweep folder was dropped from the #SBATCH --output path (sbatch reads a
+// backslash inside single quotes as an escape), and a # outside quotes would end the line.
+TEST(Sweep, SbatchOutputPathKeepsBackslashesAndHashes) {
+    const auto dir = temp_dir("sbatch_quoting");
+    const auto odd = dir / "back\\slash #1 \"q\" it's";
+    fs::create_directories(odd);
+    std::ofstream(odd / "study.yaml") << "network: mlp\ninferences: 2\ngrid:\n  tile.adc.bits: [6]\n";
+    const auto quote = [](const std::string& s) {
+        std::string out = "'";
+        for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return out + "'";
+    };
+    ASSERT_EQ(run_cli("sweep " + quote((odd / "study.yaml").string()) + " --emit slurm --dir " + quote(odd.string()), dir)
+                  .status,
+              0);
+    const auto script = lines_of(odd / "sweep.sbatch");
+    const std::string prefix = "#SBATCH --output=";
+    const auto output = std::find_if(script.begin(), script.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+    ASSERT_NE(output, script.end());
+    EXPECT_EQ(sbatch_word(output->substr(std::string("#SBATCH ").size())),
+              "--output=" + odd.string() + "/slurm-%A_%a.out")
+        << *output;
+    const std::string run_task = "cd " + quote(dir.string()) + " && SLURM_ARRAY_TASK_ID=0 sh -c " + quote(script.back()) +
+                                 " > /dev/null 2>&1";
+    EXPECT_EQ(std::system(run_task.c_str()), 0) << script.back();
+    EXPECT_TRUE(fs::exists(odd / "point_0000" / "report.json")) << script.back();
 }
 
 }  // namespace

@@ -99,6 +99,38 @@ TEST(OnnxLimits, AxesOutOfRangeNameTheNodeAndTheRange) {
                 HasSubstr("node 'n' (ReduceSum): axis 9 is out of range " + range));
 }
 
+// An axis named twice (1 and -2 are the same axis of a rank-3 input) was reduced or squeezed twice.
+TEST(OnnxLimits, AxesNamedTwiceAreRefused) {
+    const std::string twice = " is named twice for input 'x' of rank 3; expected each axis at most once";
+    EXPECT_THAT(refusal(axis_graph("Transpose", {attrs("perm", {0, 2, 2})}), "transpose_twice"),
+                HasSubstr("node 'n' (Transpose): perm is not a permutation of the axes for input 'x' of rank 3"));
+    onnx_builder squeeze = axis_graph("Squeeze", {}, {"a2"});
+    squeeze.ints("a2", {1, -2});
+    EXPECT_THAT(refusal(squeeze, "squeeze_twice"), HasSubstr("node 'n' (Squeeze): axis -2" + twice));
+    EXPECT_THAT(refusal(axis_graph("ReduceMean", {attrs("axes", {2, -1})}), "reduce_twice"),
+                HasSubstr("node 'n' (ReduceMean): axis -1" + twice));
+    onnx_builder reduce_sum = axis_graph("ReduceSum", {}, {"a2"});
+    reduce_sum.ints("a2", {0, 0});
+    EXPECT_THAT(refusal(reduce_sum, "reduce_sum_twice"), HasSubstr("node 'n' (ReduceSum): axis 0" + twice));
+}
+
+// ConvTranspose is not supported: refused by name, and an output_padding that inflates or negates
+// the output (10^12 or -20 rows) is refused by the tensor limit first.
+onnx_builder conv_transpose(std::int64_t output_padding) {
+    onnx_builder b;
+    b.input("x", {1, 4, 8, 8}).output("y").weight("w", {4, 3, 3, 3});
+    b.node("ConvTranspose", {"x", "w"}, {"y"}, "up", {attrs("strides", {2, 2}), attrs("output_padding", {output_padding, 1})});
+    return b;
+}
+
+TEST(OnnxLimits, ConvTransposeIsRefusedWhateverItsOutputPadding) {
+    EXPECT_THAT(refusal(conv_transpose(1), "conv_transpose"), HasSubstr("node 'up' (ConvTranspose)"));
+    EXPECT_THAT(refusal(conv_transpose(1000000000000), "conv_transpose_huge"),
+                HasSubstr("tensor 'y' has dimensions [1, 3, 1000000000017, 18]; expected sizes of 0 or more"));
+    EXPECT_THAT(refusal(conv_transpose(-40), "conv_transpose_negative"),
+                HasSubstr("tensor 'y' has dimensions [1, 3, -23, 18]; expected sizes of 0 or more"));
+}
+
 TEST(OnnxLimits, GatherIndexOutOfRange) {
     onnx_builder b;
     b.input("x", {4, 8}).output("y").ints("i", {100});
