@@ -38,6 +38,7 @@ processing_unit::processing_unit(const sc_core::sc_module_name& name, const unit
 
 void processing_unit::load_program(const program& streams, int inferences) {
     m_inferences = inferences;
+    const std::size_t first = m_streams.size();  // earlier phases' streams have finished
     for (const auto& code : streams) {
         for (const instruction& in : code)
             if (in.op == opcode::recv) m_stream_of_tag[in.tag] = m_streams.size();
@@ -48,7 +49,7 @@ void processing_unit::load_program(const program& streams, int inferences) {
     }
     sc_core::sc_spawn_options options;
     options.spawn_method();
-    for (std::size_t i = 0; i < m_streams.size(); ++i)
+    for (std::size_t i = first; i < m_streams.size(); ++i)
         sc_core::sc_spawn(sc_bind(&processing_unit::run, this, i),
                           sc_core::sc_gen_unique_name("stream"), &options);
 }

@@ -66,7 +66,7 @@ public:
     processing_unit(const sc_core::sc_module_name& name, const unit_context& context,
                     const std::string& trace_scope, double static_mw);
 
-    // Must be called before sc_start. Spawns one method per stream.
+    // Must be called before sc_start (of its phase). Spawns one method per stream it adds.
     void load_program(const program& streams, int inferences);
     // The chip's units by node, and how many inferences' messages a receiving stream buffers (the
     // one it works on included; 0: unbounded). Call before sc_start.
