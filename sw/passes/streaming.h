@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "sw/ir/network.h"
-#include "sw/schedule/tensor_slice.h"
+#include "sw/schedule/schedule.h"
 
 namespace aimcsim::sw {
 

@@ -9,6 +9,7 @@
 #include "sw/common/json_file.h"
 #include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
+#include "sw/ir/network.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -551,6 +552,10 @@ void writer::schedule_file(const schedule& s) {
 }
 
 }  // namespace
+
+row_extent extent_of(const std::vector<unsigned>& shape) {
+    return {rows_of(shape), row_elements(shape), is_spatial(shape) ? shape[2] : 1u};
+}
 
 row_extent extent_of(const schedule& s, const tensor_slice& slice) {
     const layer_summary& l = s.layers.at(std::size_t(slice.tensor));

@@ -12,7 +12,6 @@
 
 #include "models/common/instruction_set.h"
 #include "sw/ir/target.h"
-#include "sw/schedule/tensor_slice.h"
 
 namespace aimcsim::sw {
 
@@ -27,6 +26,9 @@ constexpr std::size_t max_slice_boxes = 1 << 16;                       // boxes 
 constexpr double max_simulated_ns = 1e15;
 
 using isa::opcode;
+using isa::row_extent;
+using isa::slice_box;
+using isa::tensor_slice;
 
 // An instruction as the schedule names it: the instruction set's fields (models/common/
 // instruction_set.h), and what only the file has.
@@ -34,10 +36,6 @@ struct sched_instr : isa::instruction {
     std::string function;         // op: relu, add, maxpool, avgpool, reduce, ...
     int guard_group = -1;         // send, optional: the border-guard collective (concatenation or
                                   // scatter) whose circuits share a lane; circuit switching only
-    // Schedule v2 (empty in v1): send, load, store: the values it moves; mvm, op: the values it
-    // computes, from those of `reads`.
-    tensor_slice slice;
-    std::vector<tensor_slice> reads;
 };
 
 // A block of a layer's weight matrix (K inputs x N outputs) held by one tile.
@@ -100,6 +98,8 @@ struct schedule {
     int phase_count() const { return phases.empty() ? 1 : static_cast<int>(phases.size()); }
 };
 
+// A tensor of `shape` ([C, H, W] or [F]) as rows of elements.
+row_extent extent_of(const std::vector<unsigned>& shape);
 // The extent of the tensor a slice names, from the schedule's layers (v2).
 row_extent extent_of(const schedule& s, const tensor_slice& slice);
 // The scratchpad buffer a memory-core stream stages through: its largest load or store, or for

@@ -1,25 +1,63 @@
-#include "sw/schedule/tensor_slice.h"
-
+#pragma once
+// The part of a tensor an instruction moves or computes (schedule v2, docs/schedule.md). Part of
+// the instruction set (instruction_set.h); no SystemC.
+//
+// Every tensor is seen as rows of elements, as it streams: a layer's output [C, H, W] has H rows
+// of C x W elements, element (c, w) of a row at c x W + w; a flat one [F] has one row of F. A
+// layer's partial products (its weight matrix's output before bias and reduction, per row block)
+// are [N, rows, positions] the same way; its constant operands (a mask, a table) one row. A slice is a list of disjoint boxes of rows x elements;
+// its values travel box by box, row by row, elements in order.
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <queue>
+#include <vector>
 
-#include "sw/ir/network.h"
+namespace aimcsim::isa {
 
-namespace aimcsim::sw {
+struct slice_box {
+    unsigned row0 = 0, rows = 0;
+    std::uint64_t elem0 = 0, elems = 0;
+    std::uint64_t size() const { return std::uint64_t(rows) * elems; }
+    bool operator==(const slice_box& o) const {
+        return row0 == o.row0 && rows == o.rows && elem0 == o.elem0 && elems == o.elems;
+    }
+};
 
-std::uint64_t tensor_slice::elements() const {
+struct tensor_slice {
+    int tensor = -1;   // the layer whose output (or partial products) it holds; -1: none
+    int partial = -1;  // >= 0: the partial products of the layer's weight rows from this row on
+    bool constants = false;  // the layer's constant operands
+    std::vector<slice_box> boxes;
+
+    bool empty() const { return tensor < 0; }
+    std::uint64_t elements() const;
+    bool operator==(const tensor_slice& o) const {
+        return tensor == o.tensor && partial == o.partial && constants == o.constants && boxes == o.boxes;
+    }
+};
+
+// A tensor's extent as rows x elements per row.
+struct row_extent {
+    unsigned rows = 1;
+    std::uint64_t row_elements = 0;
+    std::uint64_t width = 1;  // elements of one channel in a row: element (c, w) of a row at c x width + w
+};
+
+
+
+
+inline std::uint64_t tensor_slice::elements() const {
     std::uint64_t n = 0;
     for (const slice_box& b : boxes) n += b.size();
     return n;
 }
 
-row_extent extent_of(const std::vector<unsigned>& shape) {
-    return {rows_of(shape), row_elements(shape), is_spatial(shape) ? shape[2] : 1u};
-}
-
-void append_range(std::vector<slice_box>& boxes, unsigned row, std::uint64_t e0, std::uint64_t e1) {
+// Appends elements [e0, e1) of row `row` to `boxes`, growing the last box when it is the same
+// elements of the previous row, or the next elements of the same row.
+inline void append_range(std::vector<slice_box>& boxes, unsigned row, std::uint64_t e0, std::uint64_t e1) {
     if (e1 <= e0) return;
     if (!boxes.empty()) {
         slice_box& last = boxes.back();
@@ -35,7 +73,8 @@ void append_range(std::vector<slice_box>& boxes, unsigned row, std::uint64_t e0,
     boxes.push_back({row, 1, e0, e1 - e0});
 }
 
-int first_overlap(const std::vector<slice_box>& boxes) {
+// The index of the first box that overlaps an earlier one, or -1.
+inline int first_overlap(const std::vector<slice_box>& boxes) {
     // Sweep the rows: the boxes holding the current row are disjoint in elements, so each new box
     // need only be checked against its neighbours among them.
     std::vector<std::size_t> order(boxes.size());
@@ -65,7 +104,8 @@ int first_overlap(const std::vector<slice_box>& boxes) {
     return found;
 }
 
-void for_each_index(const tensor_slice& slice, const row_extent& extent,
+// The flat (channel-major) index of each element of the slice, in the order its values travel.
+inline void for_each_index(const tensor_slice& slice, const row_extent& extent,
                     const std::function<void(std::uint64_t)>& each) {
     const std::uint64_t plane = std::uint64_t(extent.rows) * extent.width;
     for (const slice_box& b : slice.boxes)
@@ -74,4 +114,4 @@ void for_each_index(const tensor_slice& slice, const row_extent& extent,
                 each(e / extent.width * plane + std::uint64_t(r) * extent.width + e % extent.width);
 }
 
-}  // namespace aimcsim::sw
+}  // namespace aimcsim::isa
