@@ -76,16 +76,34 @@ TEST(ElementwiseNumerics, OpsOfTwoActivationsKeepTheirOrder) {
     EXPECT_EQ(of_two("greater", x), Eigen::VectorXf::Ones(3) - less - equal);
 }
 
-TEST(ElementwiseNumerics, WhereOfActivationsIsNotComputed) {
-    sw::network net("where", {2});
+// Where(x, -x, x): -x where x is not zero.
+Eigen::VectorXf where_of(const Eigen::VectorXf& x, std::vector<std::string> roles) {
+    sw::network net("where", {unsigned(x.size())});
+    sw::layer neg;
+    neg.name = "neg";
+    neg.kind = sw::layer_kind::activation;
+    neg.function = "neg";
+    net.add(neg);
     sw::layer op;
     op.name = "where";
     op.kind = sw::layer_kind::elementwise;
     op.function = "where";
-    op.inputs = {0, 0, 0};
+    op.inputs = {0, 1, 0};
+    op.constants = std::move(roles);
     net.add(op);
     exact_mvm mvm({});
-    EXPECT_THROW(evaluate(net, Eigen::VectorXf::Ones(2), mvm), input_error);
+    return evaluate(net, x, mvm, {{}, {}, {{}, {}, {}}});
+}
+
+TEST(ElementwiseNumerics, WhereOfActivationsSelectsByItsCondition) {
+    Eigen::VectorXf x(3), y(3);
+    x << -2.0f, 0.0f, 3.0f;
+    y << 2.0f, 0.0f, -3.0f;
+    EXPECT_EQ(where_of(x, {"", "", ""}), y);
+}
+
+TEST(ElementwiseNumerics, WhereOfActivationsWithoutItsRolesIsRefused) {
+    EXPECT_THROW(where_of(Eigen::VectorXf::Ones(2), {}), input_error);
 }
 
 // MobileNet-V3's hard activations.
