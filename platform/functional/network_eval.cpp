@@ -157,6 +157,8 @@ private:
         const VectorXf& x = operand(l, 0);
         const VectorXf& y = operand(l, 1);
         const Eigen::Index m = a[a.size() - 2], k = a.back(), n = b.back(), batch = x.size() / (m * k);
+        if (y.size() != batch * k * n || batch * m * n != Eigen::Index(sw::elements(l.output_shape)))
+            unsupported(l, "its operands' batches differ from its output's");
         using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
         VectorXf out(batch * m * n);
         for (Eigen::Index i = 0; i < batch; ++i)
