@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "support/run_cli.h"
+#include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::test {
 namespace {
@@ -220,9 +221,20 @@ TEST_F(FunctionalBadInput, LabelsThatDoNotMatchTheInputs) {
 TEST_F(FunctionalBadInput, NetworksFunctionalModeCannotCompute) {
     const std::string inputs = " --mode functional --inputs " + source_path(digits + "test_x.npy");
     EXPECT_NE(run("run --network mlp" + inputs).err.find("needs an ONNX network with weights"), std::string::npos);
-    write_npy(m_dir / "tokens.npy", {1, 768, 128, 1}, std::vector<float>(768 * 128, 0.5f));
-    const cli_result bert = run("run --network bert_base --mode functional --inputs " + (m_dir / "tokens.npy").string());
-    EXPECT_NE(bert.err.find("functional mode cannot compute layer"), std::string::npos) << bert.err;
+    // A product of two activations whose batch broadcasts ([2, 4, 4] x [4, 4]): timed, not computed.
+    onnx_builder b;
+    b.input("x", {1, 32}).output("y");
+    b.ints("cube", {2, 4, 4}).ints("square", {4, 4}).ints("s0", {0}).ints("s1", {16}).ints("axis", {1});
+    b.node("Relu", {"x"}, {"r"}, "relu");
+    b.node("Reshape", {"r", "cube"}, {"a"}, "batched");
+    b.node("Slice", {"r", "s0", "s1", "axis"}, {"part"}, "part");
+    b.node("Reshape", {"part", "square"}, {"m"}, "matrix");
+    b.node("MatMul", {"a", "m"}, {"y"}, "broadcast_product");
+    const std::string file = b.save((m_dir / "broadcast.onnx").string());
+    write_npy(m_dir / "x.npy", {1, 32}, std::vector<float>(32, 0.5f));
+    EXPECT_EQ(run_cli("run --network " + file + " -o " + m_dir.string(), m_dir).status, 0);
+    const cli_result r = run("run --network " + file + " --mode functional --inputs " + (m_dir / "x.npy").string());
+    EXPECT_NE(r.err.find("functional mode cannot compute layer 'broadcast_product'"), std::string::npos) << r.err;
 }
 
 TEST_F(FunctionalBadInput, ModeAndFileOptions) {
