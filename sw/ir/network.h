@@ -86,8 +86,9 @@ struct element_order {
     std::vector<unsigned> sizes;
     std::vector<std::uint64_t> strides;
     std::uint64_t offset = 0;
-    // The tensor the layer reads (ONNX's axes, in the view's order, outermost first); its axes
-    // multiply to consecutive runs of `sizes`. A softmax's or a product's last axis is axes.back().
+    // The tensor the layer reads (ONNX's axes, in the view's order, outermost first), of as many
+    // elements as `sizes` (which join contiguous axes). A softmax's or a product's last axis is
+    // axes.back().
     tensor_shape axes;
     bool unknown = false;  // the front end cannot express it (functional mode refuses the layer)
 };
@@ -129,7 +130,8 @@ struct layer {
     // norm's scale and bias, a Clip's bounds, a comparison's or select's constants, a recurrent
     // layer's bias and initial states (B, initial_h, initial_c). A scale or shift names, after its
     // constant, the ONNX op (Add, Sub, Mul, Div) and whether the constant was its "first" or
-    // "second" operand. Timing never reads them.
+    // "second" operand. A select, an elementwise where and a concat with constant parts name one
+    // per ONNX input, "" for an activation (the layer's inputs, in order). Timing never reads them.
     std::vector<std::string> constants;
     // Functional mode, per constant (or empty): which of its elements (row-major) element e of the
     // layer's first view reads, as ONNX broadcasts it (zero strides along the axes it repeats).
