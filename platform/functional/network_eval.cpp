@@ -72,6 +72,18 @@ VectorXf softplus(const VectorXf& x) {
     return x.unaryExpr([](float v) { return std::max(v, 0.0f) + std::log1p(std::exp(-std::abs(v))); });
 }
 
+// The map with the zeros of a folded Pad around it (window::zeros_*).
+nm::feature_map with_zeros(const nm::feature_map& in, const sw::window& w) {
+    nm::feature_map out{in.channels, in.height + int(w.zeros_top + w.zeros_bottom),
+                        in.width + int(w.zeros_left + w.zeros_right), {}};
+    out.data = VectorXf::Zero(Eigen::Index(out.channels) * out.height * out.width);
+    for (int c = 0; c < in.channels; ++c)
+        for (int y = 0; y < in.height; ++y)
+            for (int x = 0; x < in.width; ++x)
+                out.data[(c * out.height + y + int(w.zeros_top)) * out.width + x + int(w.zeros_left)] = in.at(c, y, x);
+    return out;
+}
+
 nm::pool_window pool_window_of(const sw::window& w) {
     return {int(w.kernel_h), int(w.kernel_w), int(w.stride_h), int(w.stride_w),
             int(w.pad_h),    int(w.pad_w),    int(w.bottom()),  int(w.right())};
@@ -459,8 +471,15 @@ private:
     // Over each frame's rows and width, then (a 3-D window) over the frames: the max of the maxima,
     // or the mean of the means, as every frame's window holds the same inside elements.
     VectorXf pool(const layer& l) {
-        const nm::feature_map in = as_map(l.input_shape, operand(l, 0));
-        const nm::pool_window w = pool_window_of(l.win);
+        nm::feature_map in = as_map(l.input_shape, operand(l, 0));
+        nm::pool_window w = pool_window_of(l.win);
+        if (l.win.zeros_top || l.win.zeros_left || l.win.zeros_bottom || l.win.zeros_right) {
+            in = with_zeros(in, l.win);
+            w.pad_top -= int(l.win.zeros_top);
+            w.pad_left -= int(l.win.zeros_left);
+            w.pad_bottom -= int(l.win.zeros_bottom);
+            w.pad_right -= int(l.win.zeros_right);
+        }
         const nm::feature_map frames = l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w);
         const sw::window& win = l.win;
         if (win.depth == 1) return frames.data;

@@ -689,6 +689,10 @@ window converter::sliding(const node& n, const flow& in, const dims_t& kernel) c
         w.dilation_w = cols.dilation;
         w.pad_w = cols.pad;
         w.pad_w_end = int(cols.pad_end);
+        w.zeros_top = unsigned(in.pad[0]);
+        w.zeros_left = unsigned(in.pad[1]);
+        w.zeros_bottom = std::min(unsigned(in.pad[2]), rows.pad_end);
+        w.zeros_right = std::min(unsigned(in.pad[3]), cols.pad_end);
     }
     if (axes == 3) {
         const axis_window frames = along(0);

@@ -62,6 +62,9 @@ struct window {
     int pad_h_end = -1, pad_w_end = -1;  // -1: same as pad_h, pad_w
     unsigned depth = 1;                  // input frames; 1: a 1-D or 2-D window
     unsigned kernel_d = 1, stride_d = 1, dilation_d = 1, pad_d = 0, pad_d_end = 0;
+    // Of the pads, those a zero Pad folded into the layer gives (top, left, bottom, right): elements
+    // of value 0, which a max or an average pooling reads (functional mode; timing reads the pads).
+    unsigned zeros_top = 0, zeros_left = 0, zeros_bottom = 0, zeros_right = 0;
     unsigned bottom() const { return pad_h_end < 0 ? pad_h : unsigned(pad_h_end); }
     unsigned right() const { return pad_w_end < 0 ? pad_w : unsigned(pad_w_end); }
     unsigned taps() const { return kernel_d * kernel_h * kernel_w; }

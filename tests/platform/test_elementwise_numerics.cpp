@@ -186,6 +186,24 @@ Eigen::VectorXf reduced(const std::string& function) {
     return evaluate(net, values({1, 10, 2, 20, 3, 30}), mvm);
 }
 
+// A zero Pad folded into a MaxPool or an AveragePool: its zeros are elements, which a max of
+// negative values picks and an average counts (ONNX's Pad then pooling), unlike the pool's own pads.
+TEST(PadNumerics, FoldedZeroPadIsReadByPooling) {
+    for (const char* pool : {"MaxPool", "AveragePool"}) {
+        test::onnx_builder b;
+        b.input("x", {1, 1, 2, 2}).output("y").ints("pads", {0, 0, 1, 1, 0, 0, 1, 1});
+        b.node("Pad", {"x", "pads"}, {"p"}, "pad");
+        b.node(pool, {"p"}, {"y"}, "pool", {test::attrs("kernel_shape", {2, 2}), test::attrs("strides", {2, 2})});
+        const sw::network net = sw::load_network_onnx(b.save(testing::TempDir() + "aimcsim_folded_pad.onnx"));
+        ASSERT_EQ(net.size(), 2) << pool;  // the pad folds into the pooling
+        exact_mvm mvm({});
+        // [[-1, -2], [-3, -4]] padded to 4 x 4: each 2 x 2 window holds one value and three zeros.
+        const Eigen::VectorXf y = evaluate(net, values({-1, -2, -3, -4}), mvm);
+        EXPECT_EQ(y, std::string(pool) == "MaxPool" ? values({0, 0, 0, 0}) : values({-0.25f, -0.5f, -0.75f, -1}))
+            << pool;
+    }
+}
+
 TEST(ReduceNumerics, MeanSumAndMaxOfEachToken) {
     EXPECT_TRUE(reduced("mean").isApprox(values({2, 20})));
     EXPECT_EQ(reduced("sum"), values({6, 60}));
