@@ -42,6 +42,22 @@ TEST(ViewOrder, TransposeReadsTheProducerColumnByColumn) {
     EXPECT_EQ(net.at(net.find("second")).views[0].order.axes, (tensor_shape{3, 2}));
 }
 
+// [2, 3] transposed to [3, 2] and read as [2, 3]: its first axis of 2 would split the run of 3
+// unevenly, so the order is unknown (timing reads it all the same; functional mode refuses it).
+TEST(ViewOrder, AReshapeThatSplitsARunUnevenlyHasNoOrder) {
+    onnx_builder b;
+    b.input("x", {1, 6}).output("y");
+    b.ints("matrix", {2, 3});
+    b.node("Relu", {"x"}, {"r"}, "first");
+    b.node("Reshape", {"r", "matrix"}, {"m"}, "to_matrix");
+    b.node("Transpose", {"m"}, {"t"}, "transpose", {attrs("perm", {1, 0})});
+    b.node("Reshape", {"t", "matrix"}, {"u"}, "back");
+    b.node("Relu", {"u"}, {"y"}, "second");
+    const network net = load_network_onnx(b.save(temp_file("view_uneven")));
+    EXPECT_TRUE(net.at(net.find("second")).views[0].order.unknown);
+    EXPECT_FALSE(net.at(net.find("first")).views[0].order.unknown);
+}
+
 TEST(ViewOrder, SliceWithStepsReadsEveryStepthElement) {
     onnx_builder b;
     b.input("x", {1, 10}).output("y");
