@@ -146,12 +146,12 @@ private:
         const sw::input_view& v = l.views[i];
         const sw::tensor_shape& from = m_net.at(l.inputs[i]).output_shape;
         const VectorXf& values = *m_inputs[i];
-        if (v.order.unknown)
-            unsupported(l, "the front end could not record the element order of its view of '" + m_net.at(l.inputs[i]).name + "'");
-        const Eigen::Index n = values.size();
+        const std::string& producer = m_net.at(l.inputs[i]).name;
+        if (v.order.unknown) unsupported(l, "the front end could not record the element order of its view of '" + producer + "'");
         const bool whole = v.order.sizes.empty() && v.shape == from && v.row0 == 0 && v.rows == sw::rows_of(from) &&
                            v.elem0 == 0 && v.elems == sw::row_elements(from);
-        const bool in_order = v.order.sizes == std::vector<unsigned>{unsigned(n)} && v.order.strides[0] == 1 && v.order.offset == 0;
+        const bool in_order = v.order.sizes == std::vector<unsigned>{unsigned(values.size())} &&
+                              v.order.strides[0] == 1 && v.order.offset == 0;
         if (whole || in_order) return values;
         const std::vector<std::uint64_t> at = sw::producer_elements(v, from);
         VectorXf& out = m_slices[i];
@@ -186,7 +186,8 @@ private:
         if (axes.empty() && sw::is_spatial(l.input_shape)) unsupported(l, "the axis of its softmax is not recorded");
         const Eigen::Index group = axes.empty() ? x.size() : axes.back();
         VectorXf out(x.size());
-        for (Eigen::Index at = 0; at < x.size(); at += group) out.segment(at, group) = nm::softmax(x.segment(at, group));
+        for (Eigen::Index at = 0; at < x.size(); at += group)
+            out.segment(at, group) = nm::softmax(x.segment(at, group));
         return out;
     }
 
@@ -442,7 +443,7 @@ private:
         const auto value = [&](std::size_t s, Eigen::Index e) {
             return slot[s] ? (*slot[s])[e % slot[s]->size()] : constant_at(l, s, constant(l, s), e);
         };
-        VectorXf out(operand(l, 0).size());
+        VectorXf out(Eigen::Index(sw::elements(l.output_shape)));
         for (Eigen::Index e = 0; e < out.size(); ++e) out[e] = value(0, e) != 0.0f ? value(1, e) : value(2, e);
         return out;
     }
@@ -510,7 +511,8 @@ private:
         Eigen::Index at = 0;
         const std::size_t parts = l.constants.empty() ? l.inputs.size() : l.constants.size();
         for (std::size_t s = 0, next = 0; s < parts; ++s) {
-            const VectorXf part = l.constants.empty() || l.constants[s].empty() ? operand(l, next++) : constant_part(l, s);
+            const bool activation = l.constants.empty() || l.constants[s].empty();
+            const VectorXf part = activation ? operand(l, next++) : constant_part(l, s);
             if (at + part.size() > out.size()) unsupported(l, "its parts hold more elements than its output");
             out.segment(at, part.size()) = part;
             at += part.size();

@@ -772,8 +772,9 @@ void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, s
         }
     }
     const std::size_t rank = dims(n, n.outputs[0]).size();
-    const int row_axis = l.kind == layer_kind::matmul && a.row_axis >= 0 ? a.row_axis + int(rank) - int(a.dims.size()) : -1;
-    const int streamed = a.row_axis >= 0 && a.row_axis < last ? a.row_axis + int(rank) - int(a.dims.size()) : -1;
+    const int shift = int(rank) - int(a.dims.size());
+    const int row_axis = l.kind == layer_kind::matmul && a.row_axis >= 0 ? a.row_axis + shift : -1;
+    const int streamed = a.row_axis >= 0 && a.row_axis < last ? a.row_axis + shift : -1;
     emit(n, 0, add_layer(std::move(l), n), row_axis, product_axes(rank, streamed));
 }
 
@@ -970,12 +971,16 @@ void converter::unary_of(const node& n, std::size_t counted) {
     for (std::size_t i = 1; i < counted && n.op != "Clip"; ++i) hold_constant(l, n, i);
     l.constants.assign(n.inputs.begin() + 1, n.inputs.end());  // a Clip's bounds, a norm's scale and bias
     l.epsilon = n.real("epsilon", 1e-5f);
-    axis_order order;  // a softmax reads and writes its axis innermost (opset 13's; older: the last one)
-    const auto rank = std::int64_t(x.dims.size());
-    const std::int64_t axis = n.integer("axis", m_g.opset < 13 ? 1 : -1);
-    if (n.op == "Softmax" && (m_g.opset >= 13 || axis == rank - 1 || axis == -1)) {
-        order = innermost(x.dims.size(), std::size_t(axis < 0 ? axis + rank : axis));
+    // A softmax reads and writes its axis innermost; before opset 13, the axes from `axis` on as one.
+    axis_order order;
+    if (n.op == "Softmax") {
+        const auto rank = std::int64_t(x.dims.size());
+        const std::int64_t given = n.integer("axis", m_g.opset < 13 ? 1 : -1);
+        const auto axis = std::size_t(given < 0 ? given + rank : given);
+        order = m_g.opset >= 13 ? innermost(x.dims.size(), axis) : row_major(x.dims.size());
         l.views[0] = ordered(x, order);
+        if (m_g.opset < 13)
+            l.views[0].order.axes = {unsigned(product(x.dims, 0, axis)), unsigned(product(x.dims, axis, x.dims.size()))};
     }
     emit(n, 0, add_layer(std::move(l), n), x.row_axis, order);
 }

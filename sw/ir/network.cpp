@@ -197,7 +197,8 @@ void network::resolve_views(layer& l) const {
 void network::check_order(const layer& l, const input_view& v, std::size_t input, const tensor_shape& from) const {
     const element_order& o = v.order;
     if (o.sizes.empty()) return;
-    const bool shaped = o.strides.size() == o.sizes.size() && std::find(o.sizes.begin(), o.sizes.end(), 0u) == o.sizes.end();
+    const bool shaped =
+        o.strides.size() == o.sizes.size() && std::find(o.sizes.begin(), o.sizes.end(), 0u) == o.sizes.end();
     std::uint64_t last = o.offset;
     for (std::size_t i = 0; shaped && i < o.sizes.size(); ++i) last += std::uint64_t(o.sizes[i] - 1) * o.strides[i];
     const bool repeats = input > 0 && (l.kind == layer_kind::add || l.kind == layer_kind::mul ||

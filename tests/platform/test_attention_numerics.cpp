@@ -104,6 +104,33 @@ TEST(AttentionNumerics, HeadsSplitScoredAndMergedByHand) { expect_attention_by_h
 
 TEST(AttentionNumerics, AConstantMaskBroadcastsOverTheHeads) { expect_attention_by_hand(true); }
 
+// Softmax(axis = 1) of x[1][t][f] = 3t + f, t < 2, f < 3 (the input streams by t: element 2f + t):
+// opset 13 over t for each f, laid out f-major; opset 11 over the axes from 1 on (all six), t-major.
+TEST(AttentionNumerics, SoftmaxAxisByOpset) {
+    for (const std::int64_t opset : {13, 11}) {
+        test::onnx_builder b(opset);
+        b.input("x", {1, 2, 3}).output("y");
+        b.node("Softmax", {"x"}, {"y"}, "softmax", {attr("axis", 1)});
+        const sw::network net = sw::load_network_onnx(
+            b.save(testing::TempDir() + "aimcsim_softmax_" + std::to_string(opset) + ".onnx"));
+        Eigen::VectorXf x(6);
+        for (int t = 0; t < 2; ++t)
+            for (int f = 0; f < 3; ++f) x[2 * f + t] = float(3 * t + f);
+        exact_mvm mvm({});
+        const Eigen::VectorXf y = evaluate(net, x, mvm);
+        double all = 0;
+        for (int v = 0; v < 6; ++v) all += std::exp(v);
+        for (int t = 0; t < 2; ++t)
+            for (int f = 0; f < 3; ++f) {
+                const double e = std::exp(3 * t + f);
+                if (opset == 13)
+                    EXPECT_NEAR(y[2 * f + t], e / (std::exp(f) + std::exp(3 + f)), 1e-6) << t << ", " << f;
+                else
+                    EXPECT_NEAR(y[3 * t + f], e / all, 1e-6) << t << ", " << f;
+            }
+    }
+}
+
 // A constant whose values are fewer than its dimensions (and so its order) say exits 2 naming the
 // layer, rather than reading past them.
 TEST(AttentionNumerics, AConstantShorterThanItsDimensionsIsRefused) {
