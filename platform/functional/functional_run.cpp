@@ -151,7 +151,8 @@ void check_functional_support(const sw::onnx_weights& file) {
         "Identity", "Dropout", "BatchNormalization", "Concat", "Constant", "HardSigmoid", "HardSwish", "Neg", "Sqrt",
         "Pow", "Erf", "Sub", "Div", "Cast", "Equal", "Less", "Greater", "LSTM", "GRU", "RNN", "Clip",
         "LayerNormalization", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceL2", "Pad", "Resize", "Upsample",
-        "Where", "Softplus", "Mish", "Expand", "Shape", "Gather", "Slice", "Split", "Einsum", "Transpose"};
+        "Where", "Softplus", "Mish", "Expand", "Shape", "ConstantOfShape", "Gather", "Slice", "Split", "Einsum",
+        "Transpose"};
     for (const auto& n : file.nodes())
         if (!computed.count(n.op))
             throw input_error("functional mode cannot compute node '" + n.name + "' (" + n.op +

@@ -72,6 +72,18 @@ VectorXf softplus(const VectorXf& x) {
     return x.unaryExpr([](float v) { return std::max(v, 0.0f) + std::log1p(std::exp(-std::abs(v))); });
 }
 
+// The map with the zeros of a folded Pad around it (window::zeros_*).
+nm::feature_map with_zeros(const nm::feature_map& in, const sw::window& w) {
+    nm::feature_map out{in.channels, in.height + int(w.zeros_top + w.zeros_bottom),
+                        in.width + int(w.zeros_left + w.zeros_right), {}};
+    out.data = VectorXf::Zero(Eigen::Index(out.channels) * out.height * out.width);
+    for (int c = 0; c < in.channels; ++c)
+        for (int y = 0; y < in.height; ++y)
+            for (int x = 0; x < in.width; ++x)
+                out.data[(c * out.height + y + int(w.zeros_top)) * out.width + x + int(w.zeros_left)] = in.at(c, y, x);
+    return out;
+}
+
 nm::pool_window pool_window_of(const sw::window& w) {
     return {int(w.kernel_h), int(w.kernel_w), int(w.stride_h), int(w.stride_w),
             int(w.pad_h),    int(w.pad_w),    int(w.bottom()),  int(w.right())};
@@ -105,7 +117,7 @@ class evaluator {
 public:
     evaluator(const sw::network& net, const std::vector<const VectorXf*>& inputs, weight_mvm& mvm,
               const std::vector<VectorXf>& constants)
-        : m_net(net), m_inputs(inputs), m_mvm(mvm), m_constants(constants) {}
+        : m_net(net), m_inputs(inputs), m_mvm(mvm), m_constants(constants), m_slices(inputs.size()) {}
 
     VectorXf compute(int index, const layer& l) {
         if (m_inputs.size() != l.inputs.size()) throw std::invalid_argument("evaluate_layer: one input per producer");
@@ -123,33 +135,60 @@ public:
         case layer_kind::resize: return resize(l);
         case layer_kind::pad: return pad(l);
         case layer_kind::reduce: return reduce(l);
+        case layer_kind::dynamic_matmul: return dynamic_matmul(l);
         default: unsupported(l, "not modelled in functional mode");
         }
     }
 
 private:
-    // Input i as the layer views it: the producer's values when the view keeps their order.
+    // Input i as the layer views it: the producer's elements in the view's order.
     const VectorXf& operand(const layer& l, std::size_t i) {
         const sw::input_view& v = l.views[i];
         const sw::tensor_shape& from = m_net.at(l.inputs[i]).output_shape;
         const VectorXf& values = *m_inputs[i];
-        const bool whole = v.row0 == 0 && v.rows == sw::rows_of(from) && v.elem0 == 0 && v.elems == sw::row_elements(from);
-        const bool reordered = sw::is_spatial(from) && sw::is_spatial(v.shape) && from != v.shape;
-        if (whole && !reordered) return values;
-        if (!sw::is_spatial(from)) {
-            m_slice = values.segment(Eigen::Index(v.elem0), Eigen::Index(v.elems));
-            return m_slice;
-        }
-        if (v.rows == 1 && !sw::is_spatial(v.shape)) {  // one row (a sequence's last step): its elements c x W + w
-            const Eigen::Index rows = from[1], width = from[2];
-            m_slice.resize(Eigen::Index(v.elems));
-            for (Eigen::Index e = 0; e < m_slice.size(); ++e) {
-                const Eigen::Index at = Eigen::Index(v.elem0) + e;
-                m_slice[e] = values[(at / width * rows + v.row0) * width + at % width];
-            }
-            return m_slice;
-        }
-        unsupported(l, "its view " + sw::to_string(v.shape) + " of " + sw::to_string(from) + " reorders or selects rows");
+        const std::string& producer = m_net.at(l.inputs[i]).name;
+        if (v.order.unknown) unsupported(l, "the front end could not record the element order of its view of '" + producer + "'");
+        const bool whole = v.order.sizes.empty() && v.shape == from && v.row0 == 0 && v.rows == sw::rows_of(from) &&
+                           v.elem0 == 0 && v.elems == sw::row_elements(from);
+        const bool in_order = v.order.sizes == std::vector<unsigned>{unsigned(values.size())} &&
+                              v.order.strides[0] == 1 && v.order.offset == 0;
+        if (whole || in_order) return values;
+        const std::vector<std::uint64_t> at = sw::producer_elements(v, from);
+        VectorXf& out = m_slices[i];
+        out.resize(Eigen::Index(at.size()));
+        for (std::size_t e = 0; e < at.size(); ++e) out[Eigen::Index(e)] = values[Eigen::Index(at[e])];
+        return out;
+    }
+
+    // [batch..., M, K] x [batch..., K, N] per batch, as the views' orders give the operands.
+    VectorXf dynamic_matmul(const layer& l) {
+        const sw::tensor_shape& a = l.views[0].order.axes;
+        const sw::tensor_shape& b = l.views[1].order.axes;
+        if (a.size() < 2 || b.size() < 2 || a.back() != b[b.size() - 2] || a.back() != l.contraction)
+            unsupported(l, "its operands' axes are not recorded as [batch..., M, K] and [batch..., K, N]");
+        const VectorXf& x = operand(l, 0);
+        const VectorXf& y = operand(l, 1);
+        const Eigen::Index m = a[a.size() - 2], k = a.back(), n = b.back(), batch = x.size() / (m * k);
+        if (y.size() != batch * k * n || batch * m * n != Eigen::Index(sw::elements(l.output_shape)))
+            unsupported(l, "its operands' batches differ from its output's");
+        using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        VectorXf out(batch * m * n);
+        for (Eigen::Index i = 0; i < batch; ++i)
+            Eigen::Map<row_major>(out.data() + i * m * n, m, n) =
+                nm::matmul(Eigen::Map<const row_major>(x.data() + i * m * k, m, k),
+                           Eigen::Map<const row_major>(y.data() + i * k * n, k, n));
+        return out;
+    }
+
+    // Softmax over the view's last axis, its elements consecutive (a flat tensor's: all of them).
+    VectorXf softmax(const layer& l, const VectorXf& x) {
+        const sw::tensor_shape& axes = l.views[0].order.axes;
+        if (axes.empty() && sw::is_spatial(l.input_shape)) unsupported(l, "the axis of its softmax is not recorded");
+        const Eigen::Index group = axes.empty() ? x.size() : axes.back();
+        VectorXf out(x.size());
+        for (Eigen::Index at = 0; at < x.size(); at += group)
+            out.segment(at, group) = nm::softmax(x.segment(at, group));
+        return out;
     }
 
     VectorXf product(int index, const VectorXf& x) {
@@ -241,11 +280,22 @@ private:
         unsupported(l, "its constant broadcasts along an axis functional mode does not model");
     }
 
+    // The element of constant `slot` (values c) that element i of the first view reads: by the
+    // constant's order where the front end recorded one, else by constant_index.
+    float constant_at(const layer& l, std::size_t slot, const VectorXf& c, Eigen::Index i) {
+        const sw::element_order* o = slot < l.constant_orders.size() ? &l.constant_orders[slot] : nullptr;
+        if (o && o->unknown) unsupported(l, "the front end could not record how its constant broadcasts");
+        if (!o || o->sizes.empty()) return c[constant_index(l, l.input_shape, i, c.size())];
+        const auto at = Eigen::Index(sw::ordered_element(*o, std::uint64_t(i)));
+        if (at >= c.size()) unsupported(l, "its constant holds fewer values than its dimensions say");
+        return c[at];
+    }
+
     template <class Op>
-    VectorXf with_constant(const layer& l, const VectorXf& x, const VectorXf& c, Op op) {
+    VectorXf with_constant(const layer& l, const VectorXf& x, const VectorXf& c, Op op, std::size_t slot = SIZE_MAX) {
         if (c.size() == 0) unsupported(l, "its constant operand has no values");
         VectorXf out(x.size());
-        for (Eigen::Index i = 0; i < x.size(); ++i) out[i] = op(x[i], c[constant_index(l, l.input_shape, i, c.size())]);
+        for (Eigen::Index i = 0; i < x.size(); ++i) out[i] = op(x[i], constant_at(l, slot, c, i));
         return out;
     }
 
@@ -259,16 +309,19 @@ private:
         }
         const std::string& op = l.constants[1];
         const bool first = l.constants[2] == "first";
-        if (op == "Mul") return with_constant(l, x, c, [](float a, float b) { return a * b; });
-        if (op == "Div") return with_constant(l, x, c, [](float a, float b) { return a / b; });
-        if (op == "Add") return with_constant(l, x, c, [](float a, float b) { return a + b; });
-        if (first) return with_constant(l, x, c, [](float a, float b) { return b - a; });
-        return with_constant(l, x, c, [](float a, float b) { return a - b; });
+        if (op == "Mul") return with_constant(l, x, c, [](float a, float b) { return a * b; }, 0);
+        if (op == "Div") return with_constant(l, x, c, [](float a, float b) { return a / b; }, 0);
+        if (op == "Add") return with_constant(l, x, c, [](float a, float b) { return a + b; }, 0);
+        if (first) return with_constant(l, x, c, [](float a, float b) { return b - a; }, 0);
+        return with_constant(l, x, c, [](float a, float b) { return a - b; }, 0);
     }
 
-    // Each token's features (a sequence [F, T, 1]) or a flat vector, normalised.
+    // Each token's features (a sequence [F, T, 1]; of a flat tensor, each vector of its last axis)
+    // or a flat vector, normalised.
     VectorXf layernorm(const layer& l, const VectorXf& x) {
         const sw::tensor_shape& s = l.input_shape;
+        const sw::tensor_shape& axes = l.views[0].order.axes;
+        if (!sw::is_spatial(s) && axes.size() > 1) return per_vector(l, x, axes.back());
         const Eigen::Index features = sw::is_spatial(s) ? s[0] : x.size(), tokens = x.size() / features;
         if (sw::is_spatial(s) && s[2] != 1) unsupported(l, "a norm over an image's width is not modelled");
         const VectorXf gamma = per_feature(l, constant(l, 0), features, 1.0f);
@@ -280,6 +333,16 @@ private:
             const VectorXf y = nm::layernorm(token, gamma, beta, l.epsilon);
             for (Eigen::Index f = 0; f < features; ++f) out[f * tokens + t] = y[f];
         }
+        return out;
+    }
+
+    // Consecutive vectors of `features` normalised one by one (a flat tensor read row-major).
+    VectorXf per_vector(const layer& l, const VectorXf& x, Eigen::Index features) {
+        const VectorXf gamma = per_feature(l, constant(l, 0), features, 1.0f);
+        const VectorXf beta = per_feature(l, constant(l, 1), features, 0.0f);
+        VectorXf out(x.size());
+        for (Eigen::Index at = 0; at < x.size(); at += features)
+            out.segment(at, features) = nm::layernorm(x.segment(at, features), gamma, beta, l.epsilon);
         return out;
     }
 
@@ -305,7 +368,7 @@ private:
     // Where(condition, a, b) with the activation in one slot and constants in the others.
     VectorXf select(const layer& l, const VectorXf& x) {
         const auto slot = [&](std::size_t i, Eigen::Index e) {
-            return l.constants[i].empty() ? x[e] : constant(l, i)[constant_index(l, l.input_shape, e, constant(l, i).size())];
+            return l.constants[i].empty() ? x[e] : constant_at(l, i, constant(l, i), e);
         };
         VectorXf out(x.size());
         for (Eigen::Index e = 0; e < x.size(); ++e) out[e] = slot(0, e) != 0.0f ? slot(1, e) : slot(2, e);
@@ -333,9 +396,9 @@ private:
         }
         if (l.function == "equal" || l.function == "less" || l.function == "greater") {
             const std::string& f = l.function;
-            return with_constant(l, x, constant(l, 0), [&f](float a, float b) {
-                return float(f == "equal" ? a == b : f == "less" ? a < b : a > b);
-            });
+            return with_constant(
+                l, x, constant(l, 0),
+                [&f](float a, float b) { return float(f == "equal" ? a == b : f == "less" ? a < b : a > b); }, 0);
         }
         if (l.function == "hardsigmoid") return hard_sigmoid(x);
         if (l.function == "hardswish") return x.cwiseProduct(hard_sigmoid(x));
@@ -347,7 +410,7 @@ private:
         if (l.function == "sqrt") return x.cwiseSqrt();
         if (l.function == "reciprocal") return x.cwiseInverse();
         if (l.function == "erf") return x.unaryExpr([](float v) { return std::erf(v); });
-        if (l.function == "softmax" && !sw::is_spatial(l.input_shape)) return nm::softmax(x);
+        if (l.function == "softmax") return softmax(l, x);
         unsupported(l, "its constants or axes are not modelled in functional mode");
     }
 
@@ -367,7 +430,22 @@ private:
         if (l.function == "equal") return broadcast(l, [](float a, float b) { return float(a == b); });
         if (l.function == "less") return broadcast(l, [](float a, float b) { return float(a < b); });
         if (l.function == "greater") return broadcast(l, [](float a, float b) { return float(a > b); });
-        unsupported(l, "a Where of activations is not modelled in functional mode");
+        return where(l);
+    }
+
+    // Where(condition, a, b) of activations (inputs in that order) and constants.
+    VectorXf where(const layer& l) {
+        if (l.constants.size() != 3) unsupported(l, "the roles of its inputs (condition, a, b) were not recorded");
+        std::vector<const VectorXf*> slot(3, nullptr);
+        std::size_t next = 0;
+        for (std::size_t s = 0; s < 3; ++s)
+            if (l.constants[s].empty()) slot[s] = &operand(l, next++);
+        const auto value = [&](std::size_t s, Eigen::Index e) {
+            return slot[s] ? (*slot[s])[e % slot[s]->size()] : constant_at(l, s, constant(l, s), e);
+        };
+        VectorXf out(Eigen::Index(sw::elements(l.output_shape)));
+        for (Eigen::Index e = 0; e < out.size(); ++e) out[e] = value(0, e) != 0.0f ? value(1, e) : value(2, e);
+        return out;
     }
 
     // Each output element reduces `group` input elements: consecutive channels of the same
@@ -394,8 +472,15 @@ private:
     // Over each frame's rows and width, then (a 3-D window) over the frames: the max of the maxima,
     // or the mean of the means, as every frame's window holds the same inside elements.
     VectorXf pool(const layer& l) {
-        const nm::feature_map in = as_map(l.input_shape, operand(l, 0));
-        const nm::pool_window w = pool_window_of(l.win);
+        nm::feature_map in = as_map(l.input_shape, operand(l, 0));
+        nm::pool_window w = pool_window_of(l.win);
+        if (l.win.zeros_top || l.win.zeros_left || l.win.zeros_bottom || l.win.zeros_right) {
+            in = with_zeros(in, l.win);
+            w.pad_top -= int(l.win.zeros_top);
+            w.pad_left -= int(l.win.zeros_left);
+            w.pad_bottom -= int(l.win.zeros_bottom);
+            w.pad_right -= int(l.win.zeros_right);
+        }
         const nm::feature_map frames = l.function == "max" ? nm::max_pool(in, w) : nm::avg_pool(in, w);
         const sw::window& win = l.win;
         if (win.depth == 1) return frames.data;
@@ -414,19 +499,35 @@ private:
         return y;
     }
 
-    // Along channels (or of flat tensors): the parts one after another.
+    // The parts one after another: each view (and constant) ordered with the joined axis outermost,
+    // or, without orders, along channels or of flat tensors.
     VectorXf concat(const layer& l) {
         for (const auto& v : l.views)
-            if (sw::is_spatial(l.output_shape) && (v.shape[1] != l.output_shape[1] || v.shape[2] != l.output_shape[2]))
+            if (v.order.sizes.empty() && sw::is_spatial(l.output_shape) &&
+                (v.shape[1] != l.output_shape[1] || v.shape[2] != l.output_shape[2]))
                 unsupported(l, "it joins along rows or width, not channels");
+        if (l.constant_inputs > 0 && l.constants.empty()) unsupported(l, "its constant parts were not recorded");
         VectorXf out(Eigen::Index(sw::elements(l.output_shape)));
         Eigen::Index at = 0;
-        for (std::size_t i = 0; i < l.inputs.size(); ++i) {
-            const VectorXf& part = operand(l, i);
+        const std::size_t parts = l.constants.empty() ? l.inputs.size() : l.constants.size();
+        for (std::size_t s = 0, next = 0; s < parts; ++s) {
+            const bool activation = l.constants.empty() || l.constants[s].empty();
+            const VectorXf part = activation ? operand(l, next++) : constant_part(l, s);
+            if (at + part.size() > out.size()) unsupported(l, "its parts hold more elements than its output");
             out.segment(at, part.size()) = part;
             at += part.size();
         }
+        if (at != out.size()) unsupported(l, "its parts do not fill its output");
         return out;
+    }
+
+    // Constant `slot` in the order its constant order gives.
+    VectorXf constant_part(const layer& l, std::size_t slot) {
+        const VectorXf& c = constant(l, slot);
+        const sw::element_order& o = l.constant_orders.at(slot);
+        VectorXf part(Eigen::Index(sw::ordered_elements(o)));
+        for (Eigen::Index e = 0; e < part.size(); ++e) part[e] = constant_at(l, slot, c, e);
+        return part;
     }
 
     // Separable: each output row and column blends two source rows and columns.
@@ -481,7 +582,7 @@ private:
     const std::vector<const VectorXf*>& m_inputs;
     weight_mvm& m_mvm;
     const std::vector<VectorXf>& m_constants;
-    VectorXf m_slice;
+    std::vector<VectorXf> m_slices;  // per input, its reordered values
 };
 
 }  // namespace

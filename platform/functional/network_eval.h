@@ -1,9 +1,10 @@
 #pragma once
 // Evaluates a network IR on one input (functional mode, docs/functional.md): constant-weight
 // layers (dense, conv2d by im2col, matmul per position, recurrent steps) through a weight_mvm;
-// the digital layers with the cores' numerics (models/digital/core_numerics.h), reading the values
-// of their constant operands. Tensors are laid out as the IR says: [C, H, W] channel-major (a
-// sequence [F, T, 1] feature-major).
+// the digital layers (attention's products of two activations among them) with the cores'
+// numerics (models/digital/core_numerics.h), reading the values of their constant operands.
+// Tensors are laid out as the IR says: [C, H, W] channel-major (a sequence [F, T, 1]
+// feature-major), in the element order the front end records (docs/functional.md).
 #include <vector>
 
 #include <Eigen/Dense>
@@ -21,8 +22,9 @@ layer_constants read_layer_constants(const sw::network& net, const sw::onnx_weig
 
 // Layer `index`'s output from its producers' whole outputs (inputs[i]: that of net.at(index).inputs[i]),
 // its constants and the weight products. Depends on nothing else, so a unit can compute its layer
-// from what it holds. Throws input_error naming the layer when it cannot compute it (attention
-// products, reordering views, softmax or norms over other axes: docs/functional.md).
+// from what it holds; each input is read through its view's element order (sw::producer_element).
+// Throws input_error naming the layer when it cannot compute it (a view whose order is unknown,
+// norms over other axes: docs/functional.md).
 Eigen::VectorXf evaluate_layer(const sw::network& net, int index, const std::vector<const Eigen::VectorXf*>& inputs,
                                weight_mvm& mvm, const std::vector<Eigen::VectorXf>& constants);
 

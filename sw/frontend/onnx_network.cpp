@@ -10,14 +10,20 @@
 #include <unordered_map>
 
 #include "sw/frontend/onnx_graph.h"
+#include "sw/frontend/onnx_layout.h"
 #include "sw/frontend/onnx_patterns.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::sw {
 namespace {
 
+using onnx_import::axis_order;
+using onnx_import::canonical_axes;
 using onnx_import::graph;
+using onnx_import::layout;
 using onnx_import::node;
+using onnx_import::order_of;
+using onnx_import::row_major;
 using dims_t = std::vector<std::int64_t>;
 
 // A data tensor: which part of which layer's output it is, and its ONNX shape.
@@ -32,7 +38,40 @@ struct flow {
     // A zero Pad folded into the Conv or pooling that reads it: top, left, bottom, right (the
     // flow is then the unpadded tensor).
     std::array<std::int64_t, 4> pad{};
+    layout place;  // where its elements are in the layer's output (functional mode)
 };
+
+// A constant-weight product reads its operand as [K, T, P], and lays out its output [N, T, P]: the
+// contracted (last) axis, the streamed one, the others.
+axis_order product_axes(std::size_t rank, int row_axis) {
+    axis_order axes = {rank - 1};
+    if (row_axis >= 0 && std::size_t(row_axis) + 1 < rank) axes.push_back(std::size_t(row_axis));
+    for (std::size_t a = 0; a + 1 < rank; ++a)
+        if (int(a) != row_axis) axes.push_back(a);
+    return axes;
+}
+
+// The axes of a tensor of `rank` with `axis` moved innermost (a softmax's).
+axis_order innermost(std::size_t rank, std::size_t axis) {
+    axis_order axes = row_major(rank);
+    axes.erase(axes.begin() + std::ptrdiff_t(axis));
+    axes.push_back(axis);
+    return axes;
+}
+
+// The view of flow f that reads its axes in `order` (outermost first).
+input_view ordered(const flow& f, const axis_order& order) {
+    input_view v = f.view;
+    v.order = order_of(f.place, f.dims, order);
+    return v;
+}
+
+// The view of flow f, an operand that repeats, read once per element of `first` in `order`.
+input_view repeated(const flow& f, const flow& first, const axis_order& order) {
+    input_view v = f.view;
+    v.order = onnx_import::broadcast_order(f.place, f.dims, first.dims, order);
+    return v;
+}
 
 std::uint64_t product(const dims_t& d, std::size_t begin, std::size_t end) {
     std::uint64_t n = 1;
@@ -122,12 +161,13 @@ private:
     void check_axes(const node& n) const;
     void convert(const node& n);
     int add_layer(layer l, const node& n);
-    void emit(const node& n, std::size_t output, int layer, int row_axis);
+    void emit(const node& n, std::size_t output, int layer, int row_axis, const axis_order& order = {});
     void set(const node& n, std::size_t output, flow f);
 
     // Shape plumbing: the output is a view of the input's data.
     flow reshaped(flow f, const dims_t& to) const;
-    flow selected(const node& n, flow f, std::size_t axis, std::int64_t start, std::int64_t count) const;
+    flow selected(const node& n, flow f, std::size_t axis, std::int64_t start, std::int64_t count,
+                  std::int64_t step = 1) const;
     void plumb_identity(const node& n);
     void plumb_reshape(const node& n);
     void plumb_transpose(const node& n);
@@ -155,6 +195,8 @@ private:
     // Fails unless activation `x` holds every output element of element-wise `n`: the other
     // operands may broadcast, it may not.
     void require_every_element(const node& n, const flow& x) const;
+    // How each element of activation x (in the IR's order) reads constant `name`, broadcast.
+    element_order constant_order(const node& n, const std::string& name, const flow& x) const;
     void elementwise(const node& n, std::string function, std::vector<std::size_t> operands,
                      const std::vector<std::size_t>& constants = {});
     void power(const node& n);
@@ -303,6 +345,7 @@ void converter::start(const node& first) {
                                         std::to_string(d.size()) + "; expected at most 5 dimensions");
     m_net.emplace(std::filesystem::path(m_g.path).stem().string(), canonical(d, f.row_axis));
     f.view = whole(m_net->at(0).output_shape);
+    f.place = onnx_import::laid_out(d, canonical_axes(d, f.row_axis));
     m_flows[name] = f;
 }
 
@@ -329,12 +372,15 @@ void converter::set(const node& n, std::size_t output, flow f) {
     if (numel(target) != elements(f.view.shape))
         throw std::logic_error(n.describe() + ": output holds " + std::to_string(numel(target)) +
                                " elements, its view " + std::to_string(elements(f.view.shape)));
+    if (f.dims != target) f.place = onnx_import::regrouped(f.place, target);
     f.dims = target;
+    f.view.order = order_of(f.place, f.dims, canonical_axes(f.dims, f.row_axis));
     m_flows[n.outputs[output]] = std::move(f);
 }
 
-// Output `output` of `n` is layer `layer`'s whole output, streamed along `row_axis`.
-void converter::emit(const node& n, std::size_t output, int layer, int row_axis) {
+// Output `output` of `n` is layer `layer`'s whole output, streamed along `row_axis`, its axes laid
+// out in `order` (empty: the IR's, canonical_axes).
+void converter::emit(const node& n, std::size_t output, int layer, int row_axis, const axis_order& order) {
     flow f;
     f.layer = layer;
     const tensor_shape& shape = m_net->at(layer).output_shape;
@@ -343,6 +389,8 @@ void converter::emit(const node& n, std::size_t output, int layer, int row_axis)
     f.row_axis = rowed ? row_axis : -1;
     f.view = whole(shape);
     if (!rowed) f.view.shape = {unsigned(elements(shape))};
+    f.dims = d;
+    f.place = onnx_import::laid_out(d, order.empty() ? canonical_axes(d, f.row_axis) : order);
     set(n, output, f);
     for (const auto& [absorbed, into] : m_renamed)
         if (into == n.outputs.at(output)) m_flows[absorbed] = m_flows[into];
@@ -433,6 +481,7 @@ flow converter::reshaped(flow f, const dims_t& to) const {
     } else {
         f.last_in_row = f.last_in_row && last_kept;
     }
+    f.place = onnx_import::regrouped(f.place, to);
     f.dims = to;
     f.view.shape = f.row_axis >= 0 ? canonical(to, f.row_axis) : tensor_shape{unsigned(numel(to))};
     return f;
@@ -461,17 +510,22 @@ void converter::plumb_transpose(const node& n) {
         to.push_back(f.dims.at(std::size_t(perm[a])));
         if (perm[a] == f.row_axis) axis = int(a);
     }
+    f.place = onnx_import::transposed(f.place, perm);
     f.dims = to;
     f.row_axis = axis;
     f.view.shape = canonical(to, axis);
     set(n, 0, f);
 }
 
-// Elements [start, start + count) along `axis`: rows of the producer when it is the streamed
-// axis (the result is then flat), else a part of every row.
-flow converter::selected(const node& n, flow f, std::size_t axis, std::int64_t start, std::int64_t count) const {
+// Elements start, start + step, ... (`count` of them) along `axis`: rows of the producer when it is
+// the streamed axis (the result is then flat), else a part of every row. The ranges read a strided
+// selection as the same number of elements taken in one run (its order has the steps).
+flow converter::selected(const node& n, flow f, std::size_t axis, std::int64_t start, std::int64_t count,
+                         std::int64_t step) const {
     const std::int64_t size = f.dims.at(axis);
     if (start == 0 && count == size) return f;
+    onnx_import::select(f.place, axis, std::uint64_t(start), std::uint64_t(count), std::uint64_t(step));
+    start = std::min(start, size - count);
     if (int(axis) == f.row_axis) {
         f.view.row0 += unsigned(start);
         f.view.rows = unsigned(count);
@@ -512,6 +566,7 @@ void converter::plumb_gather(const node& n) {
     if (scalar) {  // the axis disappears
         if (g.row_axis < 0 && axis + 1 == g.dims.size()) g.last_in_row = false;
         g.dims.erase(g.dims.begin() + std::ptrdiff_t(axis));
+        g.place.axes.erase(g.place.axes.begin() + std::ptrdiff_t(axis));
         if (g.row_axis > int(axis)) --g.row_axis;
     }
     g.view.shape = canonical(g.dims, g.row_axis);
@@ -538,9 +593,7 @@ void converter::plumb_slice(const node& n) {
         const auto clamp = [&](std::int64_t v) { return std::max<std::int64_t>(0, std::min(v < 0 ? v + size : v, size)); };
         const std::int64_t b = clamp(starts[i]), e = clamp(ends[i]);
         if (e <= b) fail(n, "the slice is empty");
-        // Every step-th element: read as the same number of elements taken in one run.
-        const std::int64_t count = 1 + (e - b - 1) / step;
-        f = selected(n, f, axis, std::min(b, size - count), count);
+        f = selected(n, f, axis, b, 1 + (e - b - 1) / step, step);
     }
     set(n, 0, f);
 }
@@ -587,7 +640,7 @@ input_view converter::image_view(const node& n, const flow& f) const {
                     (f.row_axis >= 0 ? "streamed along axis " + std::to_string(f.row_axis)
                                      : "read flat from " + std::to_string(f.view.rows) + " rows of layer '" +
                                            m_net->at(f.layer).name + "'"));
-    input_view v = f.view;
+    input_view v = ordered(f, row_major(rank));
     const auto row = std::size_t(image_row_axis(rank));
     v.shape = {unsigned(product(f.dims, 0, row)), unsigned(f.dims[row]), unsigned(product(f.dims, row + 1, rank))};
     return v;
@@ -641,6 +694,10 @@ window converter::sliding(const node& n, const flow& in, const dims_t& kernel) c
         w.dilation_w = cols.dilation;
         w.pad_w = cols.pad;
         w.pad_w_end = int(cols.pad_end);
+        w.zeros_top = unsigned(in.pad[0]);
+        w.zeros_left = unsigned(in.pad[1]);
+        w.zeros_bottom = std::min(unsigned(in.pad[2]), rows.pad_end);
+        w.zeros_right = std::min(unsigned(in.pad[3]), cols.pad_end);
     }
     if (axes == 3) {
         const axis_window frames = along(0);
@@ -709,6 +766,7 @@ void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, s
         fail(n, "multiplies " + std::to_string(numel(a.dims) / k) +
                     " vectors that are not streamed by rows; expected one vector or a streamed sequence");
     }
+    v.order = ordered(a, product_axes(a.dims.size(), a.row_axis)).order;
     l.views = {v};
     l.bias = has_bias;
     if (const node* add = has_bias ? nullptr : sole_consumer(n, "Add")) {
@@ -718,10 +776,11 @@ void converter::weighted_matmul(const node& n, const flow& a, std::uint64_t k, s
             absorb(*add, n);
         }
     }
-    const int row_axis = l.kind == layer_kind::matmul && a.row_axis >= 0
-                             ? a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size())
-                             : -1;
-    emit(n, 0, add_layer(std::move(l), n), row_axis);
+    const std::size_t rank = dims(n, n.outputs[0]).size();
+    const int shift = int(rank) - int(a.dims.size());
+    const int row_axis = l.kind == layer_kind::matmul && a.row_axis >= 0 ? a.row_axis + shift : -1;
+    const int streamed = a.row_axis >= 0 && a.row_axis < last ? a.row_axis + shift : -1;
+    emit(n, 0, add_layer(std::move(l), n), row_axis, product_axes(rank, streamed));
 }
 
 void converter::gemm(const node& n) {
@@ -753,10 +812,23 @@ void converter::dynamic_matmul(const node& n) {
     l.name = n.name;
     l.kind = layer_kind::dynamic_matmul;
     l.inputs = {a.layer, b.layer};
-    l.views = {a.view, b.view};
-    l.contraction = std::uint64_t(n.op == "Gemm" && n.integer("transA", 0) ? a.dims.front() : a.dims.back());
+    // Functional mode reads [batch..., M, K] and [batch..., K, N] (a Gemm's transA and transB
+    // swap the last two axes) and lays out [batch..., M, N].
+    const auto operand = [&](const flow& f, bool transposed) {
+        input_view v = f.view;
+        const bool batched = f.dims.size() >= 2 && f.dims.size() == out.size() &&
+                             std::equal(f.dims.begin(), f.dims.end() - 2, out.begin());
+        v.order.unknown = !batched;  // a broadcast batch is not ordered
+        if (!batched) return v;
+        axis_order axes = row_major(f.dims.size());
+        if (transposed) std::swap(axes[axes.size() - 1], axes[axes.size() - 2]);
+        return ordered(f, axes);
+    };
+    const bool gemm = n.op == "Gemm";
+    l.views = {operand(a, gemm && n.integer("transA", 0)), operand(b, gemm && n.integer("transB", 0))};
+    l.contraction = std::uint64_t(gemm && n.integer("transA", 0) ? a.dims.front() : a.dims.back());
     l.output_shape = canonical(out, row_axis);
-    emit(n, 0, add_layer(std::move(l), n), row_axis);
+    emit(n, 0, add_layer(std::move(l), n), row_axis, row_major(out.size()));
 }
 
 // An Einsum that is a matmul: "P i k, P k j -> P i j" or "P i k, P j k -> P i j" with the same
@@ -845,10 +917,14 @@ void converter::recurrent(const node& n) {
             step.shape = {l.out};
             last.push_back(step);
         }
-        if (!both) {
+        if (!both) {  // [1, 1, H]: hidden unit j is element j x steps + step of the layer's output
             flow f;
             f.layer = directions.front();
             f.view = last.front();
+            f.dims = dims(n, n.outputs[o]);
+            f.place.axes.resize(f.dims.size());
+            f.place.axes.back() = {{l.out, std::uint64_t(x.dims[0])}};
+            f.place.offset = last.front().row0;
             set(n, o, f);
             continue;
         }
@@ -900,7 +976,18 @@ void converter::unary_of(const node& n, std::size_t counted) {
     for (std::size_t i = 1; i < counted && n.op != "Clip"; ++i) hold_constant(l, n, i);
     l.constants.assign(n.inputs.begin() + 1, n.inputs.end());  // a Clip's bounds, a norm's scale and bias
     l.epsilon = n.real("epsilon", 1e-5f);
-    emit(n, 0, add_layer(std::move(l), n), x.row_axis);
+    // A softmax reads and writes its axis innermost; before opset 13, the axes from `axis` on as one.
+    axis_order order;
+    if (n.op == "Softmax") {
+        const auto rank = std::int64_t(x.dims.size());
+        const std::int64_t given = n.integer("axis", m_g.opset < 13 ? 1 : -1);
+        const auto axis = std::size_t(given < 0 ? given + rank : given);
+        order = m_g.opset >= 13 ? innermost(x.dims.size(), axis) : row_major(x.dims.size());
+        l.views[0] = ordered(x, order);
+        if (m_g.opset < 13)
+            l.views[0].order.axes = {unsigned(product(x.dims, 0, axis)), unsigned(product(x.dims, axis, x.dims.size()))};
+    }
+    emit(n, 0, add_layer(std::move(l), n), x.row_axis, order);
 }
 
 void converter::batch_norm(const node& n) {
@@ -919,9 +1006,11 @@ void converter::binary(const node& n) {
     l.name = n.name;
     l.kind = n.op == "Add" ? layer_kind::add : layer_kind::mul;
     l.inputs = {a->layer, b->layer};
-    l.views = {a->view, b->view};
     int row_axis = a->row_axis < 0 ? -1 : a->row_axis + int(dims(n, n.outputs[0]).size()) - int(a->dims.size());
-    if (numel(a->dims) == numel(b->dims) && (a->row_axis < 0) != (b->row_axis < 0)) {  // one streams, one not: flat
+    const bool flat = numel(a->dims) == numel(b->dims) && (a->row_axis < 0) != (b->row_axis < 0);
+    const axis_order order = flat ? row_major(a->dims.size()) : canonical_axes(a->dims, a->row_axis);
+    l.views = {ordered(*a, order), repeated(*b, *a, order)};
+    if (flat) {  // one streams, one not: both read flat
         for (input_view& v : l.views) v.shape = {unsigned(numel(a->dims))};
         row_axis = -1;
     }
@@ -940,6 +1029,7 @@ void converter::constant_operand(const node& n, std::size_t constant) {
         hold_constant(l, n, constant);
         // functional mode reads the op and the constant's side: x - c, c - x, x / c, ...
         l.constants = {n.inputs[constant], n.op, constant == 0 ? "first" : "second"};
+        l.constant_orders = {constant_order(n, n.inputs[constant], x)};
         return emit(n, 0, add_layer(std::move(l), n), x.row_axis);
     }
     int index = add_layer(activation_of(n.name, "reciprocal", x), n);
@@ -951,9 +1041,18 @@ void converter::constant_operand(const node& n, std::size_t constant) {
         layer l = activation_of(n.name + ".scale", "scale", r);
         hold_constant(l, n, constant);
         l.constants = {n.inputs[constant], "Mul", "second"};
+        l.constant_orders = {constant_order(n, n.inputs[constant], x)};
         index = add_layer(std::move(l), n);
     }
     emit(n, 0, index, x.row_axis);
+}
+
+element_order converter::constant_order(const node& n, const std::string& name, const flow& x) const {
+    const auto t = m_g.tensors.find(name);
+    if (t == m_g.tensors.end() || !t->second.shape_known) return onnx_import::unknown_order();
+    const dims_t& c = dims(n, name);
+    return onnx_import::broadcast_order(onnx_import::laid_out(c, row_major(c.size())), c, x.dims,
+                                        canonical_axes(x.dims, x.row_axis));
 }
 
 void converter::require_every_element(const node& n, const flow& x) const {
@@ -971,6 +1070,7 @@ void converter::elementwise(const node& n, std::string function, std::vector<std
             unsupported(n, "expected the first operand to hold the most elements");
         if (function == "less" || function == "greater") function = function == "less" ? "greater" : "less";
     }
+    const std::vector<std::size_t> given = operands;
     std::stable_sort(operands.begin(), operands.end(), [&](std::size_t i, std::size_t j) { return size(i) > size(j); });
     require_every_element(n, data(n, operands[0]));
     layer l;
@@ -978,11 +1078,18 @@ void converter::elementwise(const node& n, std::string function, std::vector<std
     l.kind = layer_kind::elementwise;
     l.function = function;
     for (std::size_t c : constants) hold_constant(l, n, c);
+    const flow& a = data(n, operands[0]);
+    const axis_order order = canonical_axes(a.dims, a.row_axis);
     for (std::size_t i : operands) {
         l.inputs.push_back(data(n, i).layer);
-        l.views.push_back(data(n, i).view);
+        l.views.push_back(repeated(data(n, i), a, order));
     }
-    const flow& a = data(n, operands[0]);
+    if (function == "where" && operands == given) {  // functional mode: condition, a, b ("": an input, in order)
+        for (const auto& in : n.inputs) {
+            l.constants.push_back(is_data(in) ? "" : in);
+            l.constant_orders.push_back(is_data(in) ? element_order{} : constant_order(n, in, a));
+        }
+    }
     const int row_axis = a.row_axis < 0 ? -1 : a.row_axis + int(dims(n, n.outputs[0]).size()) - int(a.dims.size());
     emit(n, 0, add_layer(std::move(l), n), row_axis);
 }
@@ -1024,6 +1131,7 @@ void converter::compare(const node& n) {
     layer l = activation_of(n.name, function, x);
     hold_constant(l, n, c);
     l.constants = {n.inputs[c]};
+    l.constant_orders = {constant_order(n, n.inputs[c], x)};
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
@@ -1038,7 +1146,10 @@ void converter::where(const node& n) {
     require_every_element(n, x);
     layer l = activation_of(n.name, "select", x);
     for (std::size_t c : constants) hold_constant(l, n, c);
-    for (const auto& in : n.inputs) l.constants.push_back(is_data(in) ? "" : in);  // condition, a, b; "": x
+    for (const auto& in : n.inputs) {  // condition, a, b; "": x
+        l.constants.push_back(is_data(in) ? "" : in);
+        l.constant_orders.push_back(is_data(in) ? element_order{} : constant_order(n, in, x));
+    }
     emit(n, 0, add_layer(std::move(l), n), x.row_axis);
 }
 
@@ -1055,6 +1166,7 @@ void converter::pool(const node& n) {
     if (global && x.dims.size() == 4 && x.row_axis != 2 && x.view.rows == 1) {  // one row: a window of H x W
         input_view v = x.view;
         v.shape = {unsigned(x.dims[0] * x.dims[1]), 1, unsigned(x.dims[2] * x.dims[3])};
+        v.order = ordered(x, row_major(4)).order;
         l.views = {v};
         l.win.kernel_w = v.shape[2];
         return emit(n, 0, add_layer(std::move(l), n), 2);
@@ -1070,10 +1182,12 @@ void converter::concat(const node& n) {
     l.name = n.name;
     l.kind = layer_kind::concat;
     int row_axis = -2;
+    bool constants = false;
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
         if (!is_data(n.inputs[i])) {
             l.extra_weights += parameters(n, i);
             l.constant_inputs += constant_elements(n, i);
+            constants = true;
             continue;
         }
         const flow& f = data(n, i);
@@ -1081,10 +1195,28 @@ void converter::concat(const node& n) {
         l.views.push_back(f.view);
         row_axis = row_axis == -2 || row_axis == f.row_axis ? f.row_axis : -1;
     }
-    const std::int64_t rank = std::int64_t(dims(n, n.outputs.at(0)).size()), at = n.integer("axis", 0);
-    if (row_axis >= 0 && (at < 0 ? at + rank : at) == row_axis) row_axis = -1;  // joined along the stream
-    l.output_shape = canonical(dims(n, n.outputs[0]), row_axis);
-    emit(n, 0, add_layer(std::move(l), n), row_axis);
+    const dims_t& out = dims(n, n.outputs.at(0));
+    const std::int64_t rank = std::int64_t(out.size()), at = n.integer("axis", 0);
+    const auto axis = std::size_t(at < 0 ? at + rank : at);
+    if (row_axis >= 0 && axis == std::size_t(row_axis)) row_axis = -1;  // joined along the stream
+    // Functional mode reads the parts with the joined axis outermost, one after another.
+    axis_order order = canonical_axes(out, row_axis);
+    order.erase(std::find(order.begin(), order.end(), axis));
+    order.insert(order.begin(), axis);
+    for (std::size_t i = 0, k = 0; i < n.inputs.size(); ++i) {
+        if (is_data(n.inputs[i])) {
+            l.views[k++].order = ordered(data(n, i), order).order;
+            if (constants) l.constants.push_back("");
+            l.constant_orders.emplace_back();
+            continue;
+        }
+        const dims_t& c = dims(n, n.inputs[i]);
+        l.constants.push_back(n.inputs[i]);
+        l.constant_orders.push_back(order_of(onnx_import::laid_out(c, row_major(c.size())), c, order));
+    }
+    if (!constants) l.constant_orders.clear();
+    l.output_shape = canonical(out, row_axis);
+    emit(n, 0, add_layer(std::move(l), n), row_axis, order);
 }
 
 // A constant zero Pad of an image's H and W read only by Conv or (non-global) pooling folds into

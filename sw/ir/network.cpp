@@ -188,7 +188,26 @@ void network::resolve_views(layer& l) const {
         if (!inside || !rowed_ok || elements(v.shape) != std::uint64_t(v.rows) * v.elems)
             fail(l, "view " + to_string(v.shape) + " of input '" + at(l.inputs[i]).name + "' " + to_string(from) +
                         " does not match the rows and elements it selects");
+        check_order(l, v, i, from);
     }
+}
+
+// An order gives one producer element inside the producer per element of the view (a repeated
+// operand of add, mul or elementwise: per element of the first view).
+void network::check_order(const layer& l, const input_view& v, std::size_t input, const tensor_shape& from) const {
+    const element_order& o = v.order;
+    if (o.sizes.empty()) return;
+    const bool shaped =
+        o.strides.size() == o.sizes.size() && std::find(o.sizes.begin(), o.sizes.end(), 0u) == o.sizes.end();
+    std::uint64_t last = o.offset;
+    for (std::size_t i = 0; shaped && i < o.sizes.size(); ++i) last += std::uint64_t(o.sizes[i] - 1) * o.strides[i];
+    const bool repeats = input > 0 && (l.kind == layer_kind::add || l.kind == layer_kind::mul ||
+                                       l.kind == layer_kind::elementwise);
+    const std::uint64_t n = ordered_elements(o);
+    const bool counted = n == elements(v.shape) || (repeats && n == elements(l.views.front().shape));
+    if (!shaped || !counted || last >= elements(from) || elements(o.axes) != n)
+        fail(l, "the element order of its view of input '" + at(l.inputs[input]).name +
+                    "' does not give one element of " + to_string(from) + " per element of " + to_string(v.shape));
 }
 
 void network::infer(layer& l) const {
@@ -291,6 +310,42 @@ void network::infer(layer& l) const {
     }
     case layer_kind::input: break;
     }
+}
+
+std::uint64_t ordered_elements(const element_order& o) {
+    std::uint64_t n = 1;
+    for (unsigned s : o.sizes) n *= s;
+    return n;
+}
+
+std::uint64_t ordered_element(const element_order& o, std::uint64_t e) {
+    std::uint64_t at = o.offset;
+    for (std::size_t i = o.sizes.size(); i-- > 0;) {
+        at += e % o.sizes[i] * o.strides[i];
+        e /= o.sizes[i];
+    }
+    return at;
+}
+
+std::uint64_t producer_element(const input_view& v, const tensor_shape& producer, std::uint64_t e) {
+    if (!v.order.sizes.empty()) return ordered_element(v.order, e);
+    std::uint64_t row = v.row0, x = v.elem0;
+    if (is_spatial(v.shape) && is_spatial(producer) && rows_of(v.shape) == v.rows) {
+        const std::uint64_t plane = std::uint64_t(v.shape[1]) * v.shape[2];
+        row += e % plane / v.shape[2];
+        x += e / plane * v.shape[2] + e % v.shape[2];
+    } else {
+        row += e / v.elems;
+        x += e % v.elems;
+    }
+    if (!is_spatial(producer)) return x;
+    return (x / producer[2] * producer[1] + row) * producer[2] + x % producer[2];
+}
+
+std::vector<std::uint64_t> producer_elements(const input_view& v, const tensor_shape& producer) {
+    std::vector<std::uint64_t> at(v.order.sizes.empty() ? elements(v.shape) : ordered_elements(v.order));
+    for (std::uint64_t e = 0; e < at.size(); ++e) at[e] = producer_element(v, producer, e);
+    return at;
 }
 
 int network::find(const std::string& name) const {

@@ -62,6 +62,9 @@ struct window {
     int pad_h_end = -1, pad_w_end = -1;  // -1: same as pad_h, pad_w
     unsigned depth = 1;                  // input frames; 1: a 1-D or 2-D window
     unsigned kernel_d = 1, stride_d = 1, dilation_d = 1, pad_d = 0, pad_d_end = 0;
+    // Of the pads, those a zero Pad folded into the layer gives (top, left, bottom, right): elements
+    // of value 0, which a max or an average pooling reads (functional mode; timing reads the pads).
+    unsigned zeros_top = 0, zeros_left = 0, zeros_bottom = 0, zeros_right = 0;
     unsigned bottom() const { return pad_h_end < 0 ? pad_h : unsigned(pad_h_end); }
     unsigned right() const { return pad_w_end < 0 ? pad_w : unsigned(pad_w_end); }
     unsigned taps() const { return kernel_d * kernel_h * kernel_w; }
@@ -75,11 +78,41 @@ struct window {
 // A rowed view keeps the producer's rows; a flat one reads its selection as one chunk. A rowed
 // view of a producer with one row (a flat tensor read as an image) may hold more rows: they all
 // arrive at once, with the producer's row.
+//
+// `order` says which of the producer's elements each element of the view is, for functional mode
+// (timing reads the ranges alone): a Transpose, a strided Slice, a head split or merge or a window
+// partition read the producer's elements in another order than the ranges give.
+struct element_order {
+    // Element e of the view (in the layout its shape gives) is the producer's output element
+    // offset + sum_i digit_i(e) x strides[i], digit_i(e) being e's digits in the mixed radix `sizes`
+    // (outermost first). Empty sizes: the ranges' elements in the producer's order (below).
+    std::vector<unsigned> sizes;
+    std::vector<std::uint64_t> strides;
+    std::uint64_t offset = 0;
+    // The tensor the layer reads (ONNX's axes, in the view's order, outermost first), of as many
+    // elements as `sizes` (which join contiguous axes). A softmax's or a product's last axis is
+    // axes.back().
+    tensor_shape axes;
+    bool unknown = false;  // the front end cannot express it (functional mode refuses the layer)
+};
 struct input_view {
     tensor_shape shape;          // empty: the producer's output shape
     unsigned row0 = 0, rows = 0;  // rows 0: all
     std::uint64_t elem0 = 0, elems = 0;  // elems 0: all
+    element_order order{};
 };
+// The producer's output element (of shape `producer`) that element e of view v is. Without an
+// order: element c' x H' x W' + h' x W' + w' of a rowed view [C', H', W'] is element elem0 + c' x W'
+// + w' of the producer's row row0 + h'; element e of a flat view is element elem0 + e % elems of row
+// row0 + e / elems; a producer's row r, element x is its element (x / W x H + r) x W + x % W.
+std::uint64_t producer_element(const input_view& v, const tensor_shape& producer, std::uint64_t e);
+// Element offset + sum_i digit_i(e) x strides[i] (above) of an order with sizes.
+std::uint64_t ordered_element(const element_order& o, std::uint64_t e);
+// producer_element of every element of the view, in order (an operand that repeats, ordered to its
+// first operand's elements, has that many).
+std::vector<std::uint64_t> producer_elements(const input_view& v, const tensor_shape& producer);
+// Elements the order gives: elements(v.shape), or more for a repeated operand.
+std::uint64_t ordered_elements(const element_order& o);
 // Whether the view gives rows to a producer's single row: its reader waits for all of it.
 inline bool arrives_at_once(const input_view& v) { return is_spatial(v.shape) && rows_of(v.shape) != v.rows; }
 
@@ -100,8 +133,12 @@ struct layer {
     // norm's scale and bias, a Clip's bounds, a comparison's or select's constants, a recurrent
     // layer's bias and initial states (B, initial_h, initial_c). A scale or shift names, after its
     // constant, the ONNX op (Add, Sub, Mul, Div) and whether the constant was its "first" or
-    // "second" operand. Timing never reads them.
+    // "second" operand. A select, an elementwise where and a concat with constant parts name one
+    // per ONNX input, "" for an activation (the layer's inputs, in order). Timing never reads them.
     std::vector<std::string> constants;
+    // Functional mode, per constant (or empty): which of its elements (row-major) element e of the
+    // layer's first view reads, as ONNX broadcasts it (zero strides along the axes it repeats).
+    std::vector<element_order> constant_orders;
     float epsilon = 1e-5f;            // layernorm, affine (an unfolded batch norm)
     std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling
@@ -164,6 +201,7 @@ public:
 
 private:
     void resolve_views(layer& l) const;
+    void check_order(const layer& l, const input_view& v, std::size_t input, const tensor_shape& from) const;
     void infer(layer& l) const;
 
     std::string m_name;

@@ -76,16 +76,34 @@ TEST(ElementwiseNumerics, OpsOfTwoActivationsKeepTheirOrder) {
     EXPECT_EQ(of_two("greater", x), Eigen::VectorXf::Ones(3) - less - equal);
 }
 
-TEST(ElementwiseNumerics, WhereOfActivationsIsNotComputed) {
-    sw::network net("where", {2});
+// Where(x, -x, x): -x where x is not zero.
+Eigen::VectorXf where_of(const Eigen::VectorXf& x, std::vector<std::string> roles) {
+    sw::network net("where", {unsigned(x.size())});
+    sw::layer neg;
+    neg.name = "neg";
+    neg.kind = sw::layer_kind::activation;
+    neg.function = "neg";
+    net.add(neg);
     sw::layer op;
     op.name = "where";
     op.kind = sw::layer_kind::elementwise;
     op.function = "where";
-    op.inputs = {0, 0, 0};
+    op.inputs = {0, 1, 0};
+    op.constants = std::move(roles);
     net.add(op);
     exact_mvm mvm({});
-    EXPECT_THROW(evaluate(net, Eigen::VectorXf::Ones(2), mvm), input_error);
+    return evaluate(net, x, mvm, {{}, {}, {{}, {}, {}}});
+}
+
+TEST(ElementwiseNumerics, WhereOfActivationsSelectsByItsCondition) {
+    Eigen::VectorXf x(3), y(3);
+    x << -2.0f, 0.0f, 3.0f;
+    y << 2.0f, 0.0f, -3.0f;
+    EXPECT_EQ(where_of(x, {"", "", ""}), y);
+}
+
+TEST(ElementwiseNumerics, WhereOfActivationsWithoutItsRolesIsRefused) {
+    EXPECT_THROW(where_of(Eigen::VectorXf::Ones(2), {}), input_error);
 }
 
 // MobileNet-V3's hard activations.
@@ -166,6 +184,24 @@ Eigen::VectorXf reduced(const std::string& function) {
     net.add(l);
     exact_mvm mvm({});
     return evaluate(net, values({1, 10, 2, 20, 3, 30}), mvm);
+}
+
+// A zero Pad folded into a MaxPool or an AveragePool: its zeros are elements, which a max of
+// negative values picks and an average counts (ONNX's Pad then pooling), unlike the pool's own pads.
+TEST(PadNumerics, FoldedZeroPadIsReadByPooling) {
+    for (const char* pool : {"MaxPool", "AveragePool"}) {
+        test::onnx_builder b;
+        b.input("x", {1, 1, 2, 2}).output("y").ints("pads", {0, 0, 1, 1, 0, 0, 1, 1});
+        b.node("Pad", {"x", "pads"}, {"p"}, "pad");
+        b.node(pool, {"p"}, {"y"}, "pool", {test::attrs("kernel_shape", {2, 2}), test::attrs("strides", {2, 2})});
+        const sw::network net = sw::load_network_onnx(b.save(testing::TempDir() + "aimcsim_folded_pad.onnx"));
+        ASSERT_EQ(net.size(), 2) << pool;  // the pad folds into the pooling
+        exact_mvm mvm({});
+        // [[-1, -2], [-3, -4]] padded to 4 x 4: each 2 x 2 window holds one value and three zeros.
+        const Eigen::VectorXf y = evaluate(net, values({-1, -2, -3, -4}), mvm);
+        EXPECT_EQ(y, std::string(pool) == "MaxPool" ? values({0, 0, 0, 0}) : values({-0.25f, -0.5f, -0.75f, -1}))
+            << pool;
+    }
 }
 
 TEST(ReduceNumerics, MeanSumAndMaxOfEachToken) {

@@ -11,6 +11,7 @@
 
 #include "support/npy_writer.h"
 #include "support/run_cli.h"
+#include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::test {
 namespace {
@@ -127,14 +128,18 @@ TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
     EXPECT_LT(a["output_max_abs_error"].get<double>(), 1e-3 * a["output_max_abs_reference"].get<double>());
 }
 
-// One random sequence, laid out as the network input [F, T, 1] (feature-major), through `network` on
-// `arch` with ideal tiles: the chip's outputs are the float reference's.
-void expect_reference_on_ideal_tiles(const std::string& network, const std::string& arch, int features, int steps) {
-    const auto dir = temp_dir("sequence_" + std::filesystem::path(network).stem().string());
-    std::vector<float> sequence(std::size_t(features) * std::size_t(steps));
+// One random input of `shape` (the IR's layout: [1, F, T, 1] for a sequence of T tokens, feature-
+// major; [1, C, H, W] for an image), uniform in [low, 1), through `network` on `arch` with ideal
+// tiles: the chip's outputs are the float reference's.
+void expect_reference_on_ideal_tiles(const std::string& network, const std::string& arch, const std::vector<int>& shape,
+                                     float low = -1.0f) {
+    const auto dir = temp_dir("ideal_" + std::filesystem::path(network).stem().string());
+    std::size_t size = 1;
+    for (int d : shape) size *= std::size_t(d);
+    std::vector<float> x(size);
     std::uint32_t state = 777;
-    for (float& v : sequence) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 23) - 1.0f;
-    write_npy(dir / "x.npy", {1, features, steps, 1}, sequence);
+    for (float& v : x) v = low + (1.0f - low) * float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
+    write_npy(dir / "x.npy", shape, x);
     const json a = report("run --mode functional --network " + network + " --arch " + source_path(arch) +
                               " --inferences 2 --inputs " + (dir / "x.npy").string() + ideal_tiles,
                           "functional_" + std::filesystem::path(network).stem().string())["accuracy"];
@@ -143,12 +148,50 @@ void expect_reference_on_ideal_tiles(const std::string& network, const std::stri
     EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3) << network;
 }
 
+const std::string jain2023 = "platform/configs/jain2023.yaml";
+std::string breadth(const std::string& name) { return source_path("tests/data/onnx/breadth/" + name + ".onnx"); }
+
 TEST(Functional, RecurrentNetworksWithIdealTilesMatchTheFloatReference) {
-    expect_reference_on_ideal_tiles("lstm2", "platform/configs/jain2023.yaml", 256, 64);
-    expect_reference_on_ideal_tiles(source_path("tests/data/onnx/breadth/gru2_small.onnx"), "platform/configs/jain2023.yaml",
-                                    128, 32);
-    expect_reference_on_ideal_tiles(source_path("tests/data/onnx/breadth/rnn2_small.onnx"), "platform/configs/jain2023.yaml",
-                                    128, 32);
+    expect_reference_on_ideal_tiles("lstm2", jain2023, {1, 256, 64, 1});
+    expect_reference_on_ideal_tiles(breadth("gru2_small"), jain2023, {1, 128, 32, 1});
+    expect_reference_on_ideal_tiles(breadth("rnn2_small"), jain2023, {1, 128, 32, 1});
+}
+
+// Attention (head split and merge, Q K^T, softmax, A V), LayerNorm and GELU: one 128-token sequence.
+TEST(Functional, BertBaseWithIdealTilesMatchesTheFloatReference) {
+    expect_reference_on_ideal_tiles("bert_base", jain2023, {1, 768, 128, 1});
+}
+
+// Decomposed LayerNorm and exact GELU, a causal mask added to the scores.
+TEST(Functional, Gpt2TinyWithIdealTilesMatchesTheFloatReference) {
+    expect_reference_on_ideal_tiles(breadth("gpt2_tiny"), jain2023, {1, 64, 16, 1});
+}
+
+// RMSNorm op by op, rotary embeddings (constant cos and sin, a half rotation by Slice, Neg and
+// Concat along the features), SiLU gating.
+TEST(Functional, LlamaBlockWithIdealTilesMatchesTheFloatReference) {
+    expect_reference_on_ideal_tiles(breadth("llama_block"), jain2023, {1, 64, 16, 1});
+}
+
+// Greater, Where of three activations, Pow, Sqrt, Neg, Erf, Sub and Div of two activations.
+TEST(Functional, ElementwiseFixtureWithIdealTilesMatchesTheFloatReference) {
+    expect_reference_on_ideal_tiles(breadth("elementwise"), jain2023, {1, 32, 8, 1});
+}
+
+// Constant pads computed from shapes, max pooling, spatial and last-axis reductions.
+TEST(Functional, PadReduceFixtureWithIdealTilesMatchesTheFloatReference) {
+    expect_reference_on_ideal_tiles(breadth("pad_reduce"), jain2023, {1, 3, 32, 32}, 0.0f);
+}
+
+// Hard sigmoid and a squeeze-and-excite product broadcast over the image.
+TEST(Functional, HardSeFixtureWithIdealTilesMatchesTheFloatReference) {
+    expect_reference_on_ideal_tiles(breadth("hard_se"), jain2023, {1, 3, 32, 32}, 0.0f);
+}
+
+// Patches by a strided Conv, a class token joined by Concat, a positional embedding, 12 encoder
+// layers, and the class token read by Gather.
+TEST(Functional, VitB16WithIdealTilesMatchesTheFloatReference) {
+    expect_reference_on_ideal_tiles(breadth("vit_b_16"), jain2023, {1, 3, 224, 224}, 0.0f);
 }
 
 class FunctionalBadInput : public testing::Test {
@@ -184,9 +227,20 @@ TEST_F(FunctionalBadInput, LabelsThatDoNotMatchTheInputs) {
 TEST_F(FunctionalBadInput, NetworksFunctionalModeCannotCompute) {
     const std::string inputs = " --mode functional --inputs " + source_path(digits + "test_x.npy");
     EXPECT_NE(run("run --network mlp" + inputs).err.find("needs an ONNX network with weights"), std::string::npos);
-    write_npy(m_dir / "tokens.npy", {1, 768, 128, 1}, std::vector<float>(768 * 128, 0.5f));
-    const cli_result bert = run("run --network bert_base --mode functional --inputs " + (m_dir / "tokens.npy").string());
-    EXPECT_NE(bert.err.find("functional mode cannot compute layer"), std::string::npos) << bert.err;
+    // A product of two activations whose batch broadcasts ([2, 4, 4] x [4, 4]): timed, not computed.
+    onnx_builder b;
+    b.input("x", {1, 32}).output("y");
+    b.ints("cube", {2, 4, 4}).ints("square", {4, 4}).ints("s0", {0}).ints("s1", {16}).ints("axis", {1});
+    b.node("Relu", {"x"}, {"r"}, "relu");
+    b.node("Reshape", {"r", "cube"}, {"a"}, "batched");
+    b.node("Slice", {"r", "s0", "s1", "axis"}, {"part"}, "part");
+    b.node("Reshape", {"part", "square"}, {"m"}, "matrix");
+    b.node("MatMul", {"a", "m"}, {"y"}, "broadcast_product");
+    const std::string file = b.save((m_dir / "broadcast.onnx").string());
+    write_npy(m_dir / "x.npy", {1, 32}, std::vector<float>(32, 0.5f));
+    EXPECT_EQ(run_cli("run --network " + file + " -o " + m_dir.string(), m_dir).status, 0);
+    const cli_result r = run("run --network " + file + " --mode functional --inputs " + (m_dir / "x.npy").string());
+    EXPECT_NE(r.err.find("functional mode cannot compute layer 'broadcast_product'"), std::string::npos) << r.err;
 }
 
 TEST_F(FunctionalBadInput, ModeAndFileOptions) {
