@@ -131,11 +131,11 @@ TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
 // One random input of `shape` (the IR's layout: [1, F, T, 1] for a sequence of T tokens, feature-
 // major; [1, C, H, W] for an image), uniform in [low, 1), through `network` on `arch` with ideal
 // tiles: the chip's outputs are the float reference's.
-void expect_reference_on_ideal_tiles(const std::string& network, const std::string& arch, const std::vector<int>& shape,
-                                     float low = -1.0f) {
+void expect_reference_on_ideal_tiles(const std::string& network, const std::string& arch,
+                                     const std::vector<std::int64_t>& shape, float low = -1.0f) {
     const auto dir = temp_dir("ideal_" + std::filesystem::path(network).stem().string());
     std::size_t size = 1;
-    for (int d : shape) size *= std::size_t(d);
+    for (std::int64_t d : shape) size *= std::size_t(d);
     std::vector<float> x(size);
     std::uint32_t state = 777;
     for (float& v : x) v = low + (1.0f - low) * float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
