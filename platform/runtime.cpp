@@ -192,6 +192,11 @@ int output_stream(const sw::schedule& sched) {
 
 }  // namespace
 
+void check_saved_schedule(const chip& target, const sw::schedule& sched, const std::string& source) {
+    const sw::target_desc desc = to_target(target.arch());
+    sw::check_dataflow(sched, {desc.activation_bytes, desc.partial_sum_bytes}, source);
+}
+
 void load_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source) {
     const auto& arch = target.arch();
     if (sched.mesh_cols != arch.noc.cols || sched.mesh_rows != arch.noc.rows)
@@ -201,8 +206,6 @@ void load_schedule(chip& target, const sw::schedule& sched, int inferences, cons
     check_memory_buffers(arch, sched, source);
     if (arch.noc.switching == models::noc_switching::circuit) configure_circuits(target, sched, source);
     for (std::size_t i = 0; i < sched.units.size(); ++i) check_unit(target, sched.units[i], where(source, i, sched.units[i]));
-    const sw::target_desc desc = to_target(arch);
-    sw::check_dataflow(sched, {desc.activation_bytes, desc.partial_sum_bytes}, source);
     check_work(target, sched, inferences, source);
     if (sched.phases.empty()) load_phase(target, sched, 0, inferences, source);
     spdlog::info("schedule {}: {} units programmed, {} inferences", source, sched.units.size(), inferences);

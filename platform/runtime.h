@@ -21,6 +21,10 @@ struct run_timing {
     double throughput_per_s() const;
 };
 
+// Checks a schedule read from a file (not the compiler's, whose dataflow holds by construction
+// and is tested): its slices' dataflow (sw/schedule/dataflow.h) on this chip's element sizes.
+void check_saved_schedule(const chip& target, const sw::schedule& sched, const std::string& source);
+
 // Throws input_error when the schedule does not match the chip (`source` names the schedule).
 // Programs the tiles and loads the streams of a one-phase schedule.
 void load_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source);

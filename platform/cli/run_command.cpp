@@ -104,6 +104,7 @@ int run_command(const arguments& args) {
     if (functional && !o.schedule.empty()) sw::check_schedule_matches(sched, functional->network(), source, network_source);
 
     chip target("chip", arch, o.traces.any());
+    if (!o.schedule.empty()) check_saved_schedule(target, sched, source);
     load_schedule(target, sched, o.inferences, source);
     const run_timing timing = run_schedule(target, sched, o.inferences, source);
 
