@@ -37,22 +37,8 @@ std::string attention_file(bool masked) {
     for (int i = 0; i < tokens; ++i)
         for (int j = 0; j < tokens; ++j) mask.push_back(j > i ? -1e4f : 0.0f);  // causal
     b.values("mask", {tokens, tokens}, mask);
-    b.ints("s0", {0}).ints("s1", {features}).ints("s2", {2 * features}).ints("s3", {3 * features}).ints("axis", {-1});
-    b.ints("split", {tokens, heads, head_dim}).ints("merged", {tokens, features});
     b.node("MatMul", {"x", "w"}, {"qkv"}, "in_proj");
-    b.node("Slice", {"qkv", "s0", "s1", "axis"}, {"q"}, "q");
-    b.node("Slice", {"qkv", "s1", "s2", "axis"}, {"k"}, "k");
-    b.node("Slice", {"qkv", "s2", "s3", "axis"}, {"v"}, "v");
-    for (const char* t : {"q", "k", "v"}) b.node("Reshape", {t, "split"}, {std::string(t) + "r"}, std::string(t) + "_heads");
-    b.node("Transpose", {"qr"}, {"qh"}, "qt", {attrs("perm", {1, 0, 2})});
-    b.node("Transpose", {"kr"}, {"kh"}, "kt", {attrs("perm", {1, 2, 0})});
-    b.node("Transpose", {"vr"}, {"vh"}, "vt", {attrs("perm", {1, 0, 2})});
-    b.node("MatMul", {"qh", "kh"}, {"scores"}, "scores");
-    if (masked) b.node("Add", {"scores", "mask"}, {"masked"}, "mask");
-    b.node("Softmax", {masked ? "masked" : "scores"}, {"p"}, "softmax", {attr("axis", -1)});
-    b.node("MatMul", {"p", "vh"}, {"ctx"}, "context");
-    b.node("Transpose", {"ctx"}, {"ct"}, "ctx_t", {attrs("perm", {1, 0, 2})});
-    b.node("Reshape", {"ct", "merged"}, {"cm"}, "merge");
+    test::attention_heads(b, tokens, heads, head_dim, "cm", masked ? "mask" : "");
     b.node("Neg", {"cm"}, {"y"}, "out");
     const auto path = std::filesystem::temp_directory_path() /
                       ("aimcsim_attention_" + std::to_string(masked) + "_" + std::to_string(::getpid()) + ".onnx");

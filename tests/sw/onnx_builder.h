@@ -147,4 +147,27 @@ private:
     onnx::ModelProto m_model;
 };
 
+// Self-attention as torch exports it, from "qkv" ([tokens, 1, 3 x heads x head_dim], the fused
+// projection): q, k, v sliced out and split into heads, softmax(q k^T, plus `mask` if named) v,
+// the heads merged back into `out` ([tokens, heads x head_dim]).
+inline onnx_builder& attention_heads(onnx_builder& b, std::int64_t tokens, std::int64_t heads, std::int64_t head_dim,
+                                     const std::string& out, const std::string& mask = "") {
+    const std::int64_t f = heads * head_dim;
+    b.ints("s0", {0}).ints("s1", {f}).ints("s2", {2 * f}).ints("s3", {3 * f}).ints("axis", {-1});
+    b.ints("split", {tokens, heads, head_dim}).ints("merged", {tokens, f});
+    b.node("Slice", {"qkv", "s0", "s1", "axis"}, {"q"}, "q");
+    b.node("Slice", {"qkv", "s1", "s2", "axis"}, {"k"}, "k");
+    b.node("Slice", {"qkv", "s2", "s3", "axis"}, {"v"}, "v");
+    for (const char* t : {"q", "k", "v"}) b.node("Reshape", {t, "split"}, {std::string(t) + "r"}, std::string(t) + "_heads");
+    b.node("Transpose", {"qr"}, {"qh"}, "qt", {attrs("perm", {1, 0, 2})});
+    b.node("Transpose", {"kr"}, {"kh"}, "kt", {attrs("perm", {1, 2, 0})});
+    b.node("Transpose", {"vr"}, {"vh"}, "vt", {attrs("perm", {1, 0, 2})});
+    b.node("MatMul", {"qh", "kh"}, {"scores"}, "scores");
+    if (!mask.empty()) b.node("Add", {"scores", mask}, {"masked"}, "mask");
+    b.node("Softmax", {mask.empty() ? "scores" : "masked"}, {"p"}, "softmax", {attr("axis", -1)});
+    b.node("MatMul", {"p", "vh"}, {"ctx"}, "context");
+    b.node("Transpose", {"ctx"}, {"ct"}, "ctx_t", {attrs("perm", {1, 0, 2})});
+    return b.node("Reshape", {"ct", "merged"}, {out}, "merge");
+}
+
 }  // namespace aimcsim::test

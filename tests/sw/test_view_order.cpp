@@ -77,21 +77,8 @@ TEST(ViewOrder, AttentionHeadSplitOfQueriesAndTransposedKeys) {
     onnx_builder b;
     b.input("x", {4, 1, 8}).output("y");
     b.weight("wqkv", {8, 24});
-    b.ints("s0", {0}).ints("s1", {8}).ints("s2", {16}).ints("s3", {24}).ints("axis", {-1});
-    b.ints("heads", {4, 2, 4}).ints("tokens", {4, 8});
     b.node("MatMul", {"x", "wqkv"}, {"qkv"}, "in_proj");
-    b.node("Slice", {"qkv", "s0", "s1", "axis"}, {"q"}, "q");
-    b.node("Slice", {"qkv", "s1", "s2", "axis"}, {"k"}, "k");
-    b.node("Slice", {"qkv", "s2", "s3", "axis"}, {"v"}, "v");
-    for (const char* t : {"q", "k", "v"}) b.node("Reshape", {t, "heads"}, {std::string(t) + "r"}, std::string(t) + "_heads");
-    b.node("Transpose", {"qr"}, {"qh"}, "qt", {attrs("perm", {1, 0, 2})});
-    b.node("Transpose", {"kr"}, {"kh"}, "kt", {attrs("perm", {1, 2, 0})});
-    b.node("Transpose", {"vr"}, {"vh"}, "vt", {attrs("perm", {1, 0, 2})});
-    b.node("MatMul", {"qh", "kh"}, {"scores"}, "scores");
-    b.node("Softmax", {"scores"}, {"p"}, "softmax", {attr("axis", -1)});
-    b.node("MatMul", {"p", "vh"}, {"ctx"}, "context");
-    b.node("Transpose", {"ctx"}, {"ct"}, "ctx_t", {attrs("perm", {1, 0, 2})});
-    b.node("Reshape", {"ct", "tokens"}, {"y"}, "merge");
+    test::attention_heads(b, 4, 2, 4, "y");
     const network net = load_network_onnx(b.save(temp_file("view_heads")));
     std::vector<std::uint64_t> q, k, v;
     for (std::uint64_t h = 0; h < 2; ++h)
