@@ -75,8 +75,8 @@ private:
     // Slices of a layer's output: all of it, or the rows of a chunk.
     tensor_slice whole(int layer) const;
     tensor_slice chunk_slice(int layer, unsigned chunk) const;
-    // What output rows [r0, r0 + count) of `consumer` read of input `input`: elements [a, b) of
-    // each row of its view when read by rows, else its flattened features [a, b).
+    // What output rows [rows.first, rows.first + rows.second) of `consumer` read of input `input`:
+    // elements [a, b) of each row of its view when read by rows, else its flattened features [a, b).
     tensor_slice needed(int consumer, std::size_t input, std::pair<unsigned, unsigned> rows, std::uint64_t a,
                         std::uint64_t b) const;
     // What a digital layer reads per input for a chunk: a row's elements of its view when read
@@ -158,8 +158,8 @@ tensor_slice emitter::needed(int consumer, std::size_t input, std::pair<unsigned
     const int producer = m_net.at(consumer).inputs[input];
     const tensor_shape& shape = m_net.at(producer).output_shape;
     const bool rowed = reads_rowed(m_net, consumer, input);
-    std::set<int> read;  // a strided window skips rows
-    for (unsigned row = rows.first; row < rows.first + rows.second; ++row) {
+    std::set<int> read;  // a strided window skips rows; a reader not by rows reads the same rows for all
+    for (unsigned row = rows.first; row < rows.first + (rowed ? rows.second : 1); ++row) {
         const auto [first, last] = rows_read(m_net, consumer, input, row);
         for (int r = first; r <= last; ++r) read.insert(r);
     }
