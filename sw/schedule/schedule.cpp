@@ -75,6 +75,7 @@ private:
     std::string m_source;
     schedule m_sched;
     std::map<std::pair<int, int>, std::size_t> m_unit_of_node;  // (phase, node) -> unit
+    mutable std::uint64_t m_slice_rows = 0;  // rows of the boxes read so far
 };
 
 void reader::object(const json& j, const std::string& path, const std::vector<const char*>& keys) const {
@@ -142,6 +143,10 @@ slice_box reader::box(const json& j, const std::string& path, const row_extent& 
     if (a.size() != 4) fail(path, "expected [row0, rows, elem0, elems]");
     slice_box b{dimension(a[0], at(path, 0)), dimension(a[1], at(path, 1), 1), whole(a[2], at(path, 2)),
                 whole(a[3], at(path, 3), 1)};
+    m_slice_rows += b.rows;
+    if (m_slice_rows > max_slice_rows)
+        fail(path, "the schedule's slices reach more than " + std::to_string(max_slice_rows) +
+                       " rows in all; expected at most that many");
     if (std::uint64_t(b.row0) + b.rows > extent.rows || b.elem0 + b.elems > extent.row_elements)
         fail(path, "rows [" + std::to_string(b.row0) + ", " + std::to_string(std::uint64_t(b.row0) + b.rows) +
                        ") x elements [" + std::to_string(b.elem0) + ", " + std::to_string(b.elem0 + b.elems) +

@@ -22,6 +22,7 @@ constexpr std::uint64_t max_schedule_macs = std::uint64_t(1) << 53;   // network
 constexpr std::uint64_t max_schedule_dimension = 0xffffffffu;         // block rows, columns, offsets, groups; tiles
 constexpr std::size_t max_unit_streams = 1 << 16;                      // streams of one unit
 constexpr std::size_t max_slice_boxes = 1 << 16;                       // boxes of one slice
+constexpr std::uint64_t max_slice_rows = 1 << 23;  // rows of all boxes of all slices (the dataflow check walks them)
 // The simulated time a run may ask for (10^6 s): sc_time, in ps, ends at 1.8e19 ps.
 constexpr double max_simulated_ns = 1e15;
 

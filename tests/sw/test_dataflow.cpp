@@ -125,6 +125,16 @@ TEST(Dataflow, ABoxBeyondItsTensorIsRefusedNamingIt) {
                 HasSubstr("cnn.json: " + path + ".slice.boxes[0]: rows [0, 1) x elements [0, 1048576) exceed the tensor's"));
 }
 
+TEST(Dataflow, SlicesSpanningTooManyRowsAreRefused) {
+    nlohmann::json j = saved_cnn();
+    std::string path;
+    nlohmann::json& in = first_sliced(j, path);
+    j["layers"][in["slice"]["tensor"].get<std::size_t>()]["shape"] = {1, 9000000, 1};
+    in["slice"]["boxes"] = {{0, 9000000, 0, 1}};
+    EXPECT_THAT(error_of([&] { schedule_from_json(j, "cnn.json"); }),
+                HasSubstr("cnn.json: " + path + ".slice.boxes[0]: the schedule's slices reach more than 8388608 rows"));
+}
+
 TEST(Dataflow, OverlappingBoxesAreRefused) {
     nlohmann::json j = saved_cnn();
     std::string path;
