@@ -11,6 +11,7 @@
 
 #include "support/npy_writer.h"
 #include "support/run_cli.h"
+#include "support/schedule_v1.h"
 #include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::test {
@@ -330,16 +331,16 @@ TEST_F(FunctionalSchedule, AScheduleOfAnotherNetworkExits2NamingTheLayer) {
     EXPECT_NE(r.err.find("edited.json: layers"), std::string::npos) << r.err;
 }
 
-TEST_F(FunctionalSchedule, AV1ScheduleExits2AskingForV2) {
-    m_schedule["schema"] = "aimcsim.schedule/1";
-    for (auto& l : m_schedule["layers"]) l.erase("shape");
-    for (auto& u : m_schedule["units"])
-        for (auto& code : u["streams"])
-            for (auto& in : code) {
-                in.erase("slice");
-                in.erase("reads");
-            }
+TEST_F(FunctionalSchedule, ARenamedLayerExits2NamingItAndTheNetworksLayer) {
+    m_schedule["layers"][1]["name"] = "renamed";
     const cli_result r = run_saved(m_schedule);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("edited.json: layers[1]: 'renamed'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("but layer 1 of"), std::string::npos) << r.err;
+}
+
+TEST_F(FunctionalSchedule, AV1ScheduleExits2AskingForV2) {
+    const cli_result r = run_saved(as_v1(m_schedule));
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("functional mode needs \"aimcsim.schedule/2\""), std::string::npos) << r.err;
 }

@@ -9,6 +9,7 @@
 
 #include "support/run_cli.h"
 #include "support/run_report.h"
+#include "support/schedule_v1.h"
 #include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::test {
@@ -56,18 +57,6 @@ TEST_P(ZooRun, ReportsTheGraphsCountsAndTilesNearTheMinimum) {
 
 INSTANTIATE_TEST_SUITE_P(Zoo, ZooRun, testing::Values("resnet18", "resnet50", "mobilenetv2", "lstm2", "bert_base"),
                          [](const testing::TestParamInfo<std::string>& p) { return p.param; });
-
-// The schedule's v1 form: no slices, no tensor shapes.
-nlohmann::json as_v1(nlohmann::json j) {
-    j["schema"] = "aimcsim.schedule/1";
-    for (auto& l : j["layers"])
-        for (const char* key : {"shape", "partial_shape", "constants"}) l.erase(key);
-    for (auto& u : j["units"])
-        for (auto& code : u["streams"])
-            for (auto& in : code)
-                for (const char* key : {"slice", "reads"}) in.erase(key);
-    return j;
-}
 
 nlohmann::json without_wall_clock_and_source(nlohmann::json report) {
     report.erase("wall_s");

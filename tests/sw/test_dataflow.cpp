@@ -1,7 +1,9 @@
 // Schedule v2's slices: the compiler's schedules hold a consistent dataflow for every zoo and
 // breadth network, and the checks catch a misdirected message, a box out of its tensor, overlapping
 // boxes and bytes that disagree with the slice.
+#include <functional>
 #include <string>
+#include <utility>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -133,6 +135,24 @@ TEST(Dataflow, SlicesSpanningTooManyRowsAreRefused) {
     in["slice"]["boxes"] = {{0, 9000000, 0, 1}};
     EXPECT_THAT(error_of([&] { schedule_from_json(j, "cnn.json"); }),
                 HasSubstr("cnn.json: " + path + ".slice.boxes[0]: the schedule's slices reach more than 8388608 rows"));
+}
+
+TEST(Dataflow, MalformedSlicesAreRefusedNamingTheKey) {
+    // The first slice is the input's load: tensor 0 has no partial products and no constants.
+    const auto error_with = [](const std::function<void(nlohmann::json&)>& spoil) {
+        nlohmann::json j = saved_cnn();
+        std::string path;
+        spoil(first_sliced(j, path)["slice"]);
+        return std::make_pair(error_of([&] { schedule_from_json(j, "cnn.json"); }), "cnn.json: " + path + ".slice.");
+    };
+    const auto [box, at_box] = error_with([](nlohmann::json& s) { s["boxes"] = {{0, 1, 0}}; });
+    EXPECT_THAT(box, HasSubstr(at_box + "boxes[0]: expected [row0, rows, elem0, elems]"));
+    const auto [partial, at_partial] = error_with([](nlohmann::json& s) { s["partial"] = 0; });
+    EXPECT_THAT(partial, HasSubstr(at_partial + "partial: layer 0 has no partial_shape"));
+    const auto [constants, at_constants] = error_with([](nlohmann::json& s) { s["constants"] = true; });
+    EXPECT_THAT(constants, HasSubstr(at_constants + "constants: layer 0 has no constants"));
+    const auto [tensor, at_tensor] = error_with([](nlohmann::json& s) { s["tensor"] = 99; });
+    EXPECT_THAT(tensor, HasSubstr(at_tensor + "tensor: expected an index into the"));
 }
 
 TEST(Dataflow, OverlappingBoxesAreRefused) {
