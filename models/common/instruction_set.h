@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "models/common/tensor_slice.h"
-
 namespace aimcsim::isa {
 
 // What sits at a mesh node.
@@ -89,10 +87,6 @@ struct instruction {
                                          // staged through a scratchpad buffer of this size
     int block = 0;                  // mvm: its weight block (of the schedule's unit; on the chip: of the tile)
     std::vector<int> destinations;  // send: mesh node ids
-    // Schedule v2 (empty in v1): send, load, store: the values it moves; mvm, op: the values it
-    // computes, from those of `reads`.
-    tensor_slice slice;
-    std::vector<tensor_slice> reads;
 };
 
 }  // namespace aimcsim::isa

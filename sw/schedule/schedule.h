@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/common/instruction_set.h"
+#include "models/common/tensor_slice.h"
 #include "sw/ir/target.h"
 
 namespace aimcsim::sw {
@@ -37,6 +38,10 @@ struct sched_instr : isa::instruction {
     std::string function;         // op: relu, add, maxpool, avgpool, reduce, ...
     int guard_group = -1;         // send, optional: the border-guard collective (concatenation or
                                   // scatter) whose circuits share a lane; circuit switching only
+    // Schedule v2 (empty in v1): send, load, store: the values it moves; mvm, op: the values it
+    // computes, from those of `reads`. Not copied to the models, which move no values yet.
+    tensor_slice slice;
+    std::vector<tensor_slice> reads;
 };
 
 // A block of a layer's weight matrix (K inputs x N outputs) held by one tile.
