@@ -94,4 +94,9 @@ double chip::area_mm2() const {
     return area;
 }
 
+void chip::set_values(models::unit_values* values) {
+    for (models::processing_unit* unit : m_units)
+        if (unit) unit->set_values(values);
+}
+
 }  // namespace aimcsim::platform

@@ -38,6 +38,8 @@ public:
     models::weight_tile* weight_tile_at(int node) const;       // AIMC or NPU tile; nullptr if neither
     const models::core_config* core_config_at(int node) const; // nullptr if not a core
     double area_mm2() const;
+    // Functional mode: every unit moves and computes values through `values` (before the run).
+    void set_values(models::unit_values* values);
     // Reports every unit's and router's power states to the ledger and closes it: call once,
     // after the run, before reading energy.
     void close_energy(const sc_core::sc_time& run);

@@ -37,6 +37,10 @@ models::instruction translate(const chip& target, const sw::unit_program& u, con
     models::instruction out;
     static_cast<isa::instruction&>(out) = in;
     out.block += block_base;
+    if (!in.slice.empty()) {
+        out.slice = &in.slice;
+        out.reads = &in.reads;
+    }
     if (in.op == isa::opcode::op) out.function = function_index(target, u.node, in.function, at);
     for (int d : in.destinations)
         if (!target.unit_at(d)) throw input_error(at + ": destination node " + std::to_string(d) + " is empty");

@@ -29,6 +29,7 @@ tlm::tlm_generic_payload* payload_pool::acquire() {
         ext.inference = 0;
         ext.layer = -1;
         ext.bytes = 0;
+        ext.slice = nullptr;
     }
     p->acquire();
     return p;

@@ -8,6 +8,8 @@
 
 #include <tlm>
 
+#include "models/common/tensor_slice.h"
+
 namespace aimcsim::models {
 
 struct message_ext : tlm::tlm_extension<message_ext> {
@@ -18,6 +20,7 @@ struct message_ext : tlm::tlm_extension<message_ext> {
     int layer = -1;                  // for energy attribution
     std::uint64_t bytes = 0;         // on the wire: what the NoC times and charges
     std::vector<float> data;         // the values it carries (functional mode only)
+    const isa::tensor_slice* slice = nullptr;  // what they are (the send's slice); nullptr: none
     // Collectives the NoC performs (models/noc/noc_base.h). Scatter: bytes for each destination,
     // in order; each destination receives only its slice. Concatenation: this message is part
     // `part` of `parts` of group `group`; the destination receives one message, parts in order.

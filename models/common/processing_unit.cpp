@@ -38,6 +38,7 @@ processing_unit::processing_unit(const sc_core::sc_module_name& name, const unit
 
 void processing_unit::load_program(const program& streams, int inferences) {
     m_inferences = inferences;
+    m_released = 0;
     const std::size_t first = m_streams.size();  // earlier phases' streams have finished
     for (const auto& code : streams) {
         for (const instruction& in : code)
@@ -133,9 +134,17 @@ bool processing_unit::step(stream& s) {
         s.ends.push_back(sc_core::sc_time_stamp());
         m_progress_event.notify(SC_ZERO_TIME);
         s.pc = 0;
-        ++s.inference;
+        finish_inference(s);
     }
     return true;
+}
+
+void processing_unit::finish_inference(stream& s) {
+    ++s.inference;
+    if (!m_context.values) return;
+    int done = m_inferences;
+    for (const stream& other : m_streams) done = std::min(done, other.inference);
+    for (; m_released < done; ++m_released) m_context.values->release(node(), m_released);
 }
 
 // A stream's compute work: requested, granted by arbitrate(), done at its end.
@@ -190,6 +199,7 @@ void processing_unit::arbitrate() {
 void processing_unit::start(stream& s, const sc_time& now) {
     const instruction& in = s.code[s.pc];
     const sc_time begin = m_power.start_work(now);
+    if (m_context.values && in.slice) m_context.values->compute(node(), s.inference, in, *in.slice, *in.reads);
     const sc_time duration = execute(in);
     m_datapath_free = begin + duration;
     m_power.end_work(m_datapath_free);
@@ -236,6 +246,10 @@ void processing_unit::send(const stream& s, const instruction& instr) {
     msg.inference = s.inference;
     msg.layer = instr.layer;
     msg.bytes = instr.bytes;
+    if (m_context.values && instr.slice) {
+        m_context.values->read(node(), s.inference, *instr.slice, msg.data);
+        msg.slice = instr.slice;
+    }
     prepare_message(*payload);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_time delay = SC_ZERO_TIME;
@@ -248,6 +262,7 @@ tlm::tlm_sync_enum processing_unit::on_message(tlm::tlm_generic_payload& payload
     const message_ext& msg = message_of(payload);
     spdlog::trace("{}: message tag {} inference {} from node {}, {} bytes", name(), msg.tag, msg.inference,
                   msg.source, msg.bytes);
+    if (m_context.values && msg.slice) m_context.values->write(node(), msg.inference, *msg.slice, msg.data);
     ++received(msg.tag, msg.inference);
     m_power.message_arrived(sc_core::sc_time_stamp());
     m_message_event.notify(SC_ZERO_TIME);

@@ -25,6 +25,7 @@
 #include "models/common/instruction_set.h"
 #include "models/common/message.h"
 #include "models/common/power_state.h"
+#include "models/common/unit_values.h"
 
 namespace aimcsim::models {
 
@@ -36,9 +37,11 @@ inline opcode label_opcode(int label) { return static_cast<opcode>(label % 8); }
 inline int label_layer(int label) { return label / 8 - 1; }
 
 // An instruction as the unit runs it: the instruction set's fields, with its core function
-// resolved to an index.
+// resolved to an index and, in functional mode, its slices (in the schedule, which outlives the run).
 struct instruction : isa::instruction {
     int function = 0;  // op: index into the core's function table
+    const isa::tensor_slice* slice = nullptr;               // nullptr: timing only
+    const std::vector<isa::tensor_slice>* reads = nullptr;  // mvm, op
 };
 using program = std::vector<std::vector<instruction>>;  // streams
 
@@ -49,6 +52,7 @@ struct unit_context {
     activity_log* activity = nullptr;
     payload_pool* pool = nullptr;
     const power_config* power = nullptr;  // nullptr: always on, charged full static power
+    unit_values* values = nullptr;        // functional mode: the values it holds; nullptr: none move
 };
 
 // The compute work (mvm, op, load, store) of one layer on one unit.
@@ -71,6 +75,9 @@ public:
     // The chip's units by node, and how many inferences' messages a receiving stream buffers (the
     // one it works on included; 0: unbounded). Call before sc_start.
     void set_peers(const std::vector<processing_unit*>* units, unsigned buffered_inferences);
+
+    // Functional mode: the values the unit's work moves and computes (before sc_start).
+    void set_values(unit_values* values) { m_context.values = values; }
 
     int node() const { return m_context.node; }
     bool has_program() const { return !m_streams.empty(); }
@@ -121,6 +128,7 @@ private:
     void arbitrate();         // grants the datapath to the oldest inference's request
     void start(stream& s, const sc_core::sc_time& now);  // its compute work, on the free datapath
     void send(const stream& s, const instruction& instr);
+    void finish_inference(stream& s);  // releases the values of an inference every stream has finished
     void record(int layer, int inference, const sc_core::sc_time& start, const sc_core::sc_time& end);
     std::uint64_t& received(int tag, int inference);
     std::uint64_t received_count(int tag, int inference) const;
@@ -132,6 +140,7 @@ private:
     int m_track;
     int m_inferences = 0;
     std::vector<stream> m_streams;
+    int m_released = 0;  // inferences whose values are released
     std::unordered_map<int, std::size_t> m_stream_of_tag;  // the stream that receives each tag
     const std::vector<processing_unit*>* m_peers = nullptr;
     unsigned m_buffered_inferences = 0;

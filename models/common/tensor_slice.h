@@ -104,14 +104,18 @@ inline int first_overlap(const std::vector<slice_box>& boxes) {
     return found;
 }
 
-// The flat (channel-major) index of each element of the slice, in the order its values travel.
+// The flat (channel-major) index of element `element` of row `row`.
+inline std::uint64_t flat_index(const row_extent& extent, unsigned row, std::uint64_t element) {
+    const std::uint64_t plane = std::uint64_t(extent.rows) * extent.width;
+    return element / extent.width * plane + std::uint64_t(row) * extent.width + element % extent.width;
+}
+
+// The flat index of each element of the slice, in the order its values travel.
 inline void for_each_index(const tensor_slice& slice, const row_extent& extent,
                     const std::function<void(std::uint64_t)>& each) {
-    const std::uint64_t plane = std::uint64_t(extent.rows) * extent.width;
     for (const slice_box& b : slice.boxes)
         for (unsigned r = b.row0; r < b.row0 + b.rows; ++r)
-            for (std::uint64_t e = b.elem0; e < b.elem0 + b.elems; ++e)
-                each(e / extent.width * plane + std::uint64_t(r) * extent.width + e % extent.width);
+            for (std::uint64_t e = b.elem0; e < b.elem0 + b.elems; ++e) each(flat_index(extent, r, e));
 }
 
 }  // namespace aimcsim::isa

@@ -34,6 +34,7 @@ struct run_options {
     std::string mode = "timing";
     std::string inputs, labels;
     std::size_t samples = 0;
+    std::string values = "host";  // functional: where the values are computed
 };
 
 void check(const run_options& o) {
@@ -46,6 +47,8 @@ void check(const run_options& o) {
     if (functional && !o.schedule.empty() && o.network.empty())
         throw input_error("--mode functional --schedule: expected --network FILE.onnx too (the weights and the reference come "
                           "from it)");
+    if (o.values != "messages" && o.values != "host")
+        throw input_error("--values: unknown place '" + o.values + "'; expected messages|host");
     if (!functional && (!o.inputs.empty() || !o.labels.empty()))
         throw input_error("--inputs, --labels: only with --mode functional");
 }
@@ -80,7 +83,10 @@ int run_command(const arguments& args) {
          "timing, or functional: also compute the outputs on the tiles' crossbars (docs/functional.md)")
         ("inputs", po::value(&o.inputs)->value_name("FILE"), "functional: input samples, .npy [N, input shape]")
         ("labels", po::value(&o.labels)->value_name("FILE"), "functional: class labels, .npy [N] (gives top-1)")
-        ("samples", po::value(&o.samples)->value_name("N"), "functional: the first N samples only");
+        ("samples", po::value(&o.samples)->value_name("N"), "functional: the first N samples only")
+        ("values", po::value(&o.values)->value_name("WHERE")->default_value("host"),
+         "functional: host (evaluated after the timed run through the programmed crossbars) or messages (the "
+         "units move and compute them in the timed run, one inference per sample; docs/functional.md)");
     add_trace_options(desc, o.traces);
     add_compile_options(desc, o.compile);
     add_limit_options(desc, o.limits);
@@ -105,10 +111,13 @@ int run_command(const arguments& args) {
 
     chip target("chip", arch, o.traces.any());
     if (!o.schedule.empty()) check_saved_schedule(target, sched, source);
-    load_schedule(target, sched, o.inferences, source);
-    const run_timing timing = run_schedule(target, sched, o.inferences, source);
+    const bool messages = functional && o.values == "messages";
+    const int inferences = messages ? functional->inferences(o.inferences) : o.inferences;
+    if (messages) functional->attach(target, sched);
+    load_schedule(target, sched, inferences, source);
+    const run_timing timing = run_schedule(target, sched, inferences, source);
 
-    run_info info{arch.source, source, o.inferences, o.common.seed, 0.0, o.mode, {}};
+    run_info info{arch.source, source, inferences, o.common.seed, 0.0, o.mode, {}};
     info.balance = o.schedule.empty() ? balanced.stop : "schedule given (--schedule)";
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, sched, timing, info);

@@ -7,6 +7,7 @@
 // Layers the compiler left to the cores (no blocks) and blocks on digital NPU tiles compute
 // exactly (the NPU's INT8 rounding is not modelled).
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/aimc/crossbar.h"
@@ -15,6 +16,14 @@
 #include "sw/schedule/schedule.h"
 
 namespace aimcsim::platform {
+
+// Each weight block of the schedule with its index on its tile, in the order the runtime adds
+// blocks to tiles: phase by phase, unit by unit.
+using tile_block_fn = std::function<void(const sw::unit_program&, const sw::weight_block&, int index)>;
+void for_each_tile_block(const sw::schedule& sched, const tile_block_fn& each);
+// Programs block `index` of the AIMC tile at `node` with W (rows x cols), its noise streams seeded
+// per tile and block; returns its crossbar, or nullptr for a digital NPU tile.
+models::crossbar* program_block(chip& target, int node, int index, const Eigen::MatrixXf& w, std::uint64_t seed);
 
 class chip_mvm : public weight_mvm {
 public:

@@ -173,14 +173,20 @@ functional_run::functional_run(sw::network net, const sw::onnx_weights& file, fu
     for (const auto& x : m_data.inputs) m_reference.push_back(evaluate(m_net, x, m_exact, m_constants));
 }
 
+void functional_run::attach(chip& target, const sw::schedule& sched) {
+    m_values = std::make_unique<chip_values>(target, sched, m_net, m_weights, m_constants, m_exact, m_data.inputs, m_seed);
+    target.set_values(m_values.get());
+}
+
 json functional_run::accuracy(chip& target, const sw::schedule& sched) {
-    chip_mvm on_chip(target, sched, m_weights, m_exact, m_seed);
+    std::unique_ptr<chip_mvm> on_chip;
+    if (!m_values) on_chip = std::make_unique<chip_mvm>(target, sched, m_weights, m_exact, m_seed);
     const logit_layout& layout = m_data.layout;
     label_score chip_score, reference_score;
     std::size_t agree = 0;
     double max_error = 0, max_reference = 0, squared_error = 0, squared_reference = 0;
     for (std::size_t s = 0; s < m_data.inputs.size(); ++s) {
-        const Eigen::VectorXf y = evaluate(m_net, m_data.inputs[s], on_chip, m_constants);
+        const Eigen::VectorXf y = m_values ? m_values->output(int(s)) : evaluate(m_net, m_data.inputs[s], *on_chip, m_constants);
         const Eigen::VectorXf& ref = m_reference[s];
         for (std::size_t p = 0; p < layout.positions; ++p) agree += layout.top1(y, p) == layout.top1(ref, p);
         if (!m_data.labels.empty()) {

@@ -2,7 +2,9 @@
 // Functional mode (docs/functional.md): a network's outputs for input samples, computed on the
 // chip's programmed crossbars after the timing run, against a float reference from the same
 // graph and weights without any non-ideality; the report's `accuracy` block.
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/chip.h"
+#include "platform/functional/chip_values.h"
 #include "platform/functional/network_eval.h"
 #include "platform/functional/weight_mvm.h"
 #include "sw/frontend/onnx_weights.h"
@@ -54,7 +57,13 @@ public:
     // functional mode cannot compute is reported first).
     functional_run(sw::network net, const sw::onnx_weights& file, functional_data data, std::uint64_t seed);
 
-    // After run_schedule: programs the tiles' crossbars and evaluates every sample on them.
+    // The inferences a run of `requested` needs: one per sample at least.
+    int inferences(int requested) const { return std::max(requested, int(m_data.inputs.size())); }
+    // Values in messages: programs the tiles' crossbars and makes the chip's units move and compute
+    // the samples' values (chip_values.h). Before run_schedule; `sched` must outlive the run.
+    void attach(chip& target, const sw::schedule& sched);
+    // After run_schedule: the accuracy of the outputs the chip's memory core stored (attached),
+    // or else of every sample evaluated on the host through the programmed crossbars.
     nlohmann::ordered_json accuracy(chip& target, const sw::schedule& sched);
     const sw::network& network() const { return m_net; }
 
@@ -66,6 +75,7 @@ private:
     functional_data m_data;
     std::uint64_t m_seed;
     std::vector<Eigen::VectorXf> m_reference;
+    std::unique_ptr<chip_values> m_values;  // attached
 };
 
 }  // namespace aimcsim::platform

@@ -1,6 +1,7 @@
 #include "platform/functional/network_eval.h"
 
 #include <cmath>
+#include <set>
 
 #include "models/digital/core_numerics.h"
 #include "sw/ir/input_error.h"
@@ -23,12 +24,13 @@ nm::feature_map as_map(const sw::tensor_shape& s, const VectorXf& data) {
     return {int(s[0]), int(s[1]), int(s[2]), data};
 }
 
-// Column (oz * out_h + oy) * out_w + ox holds the window of output position (oz, oy, ox); row
-// ((c * kd + kz) * kh + ky) * kw + kx as the lowering orders the weights (kd = 1 but for a 3-D
-// window, whose frame z of channel c is the map's channel c * depth + z); padding reads zero.
-MatrixXf im2col(const nm::feature_map& in, const sw::window& w, int out_d, unsigned out_h, unsigned out_w) {
+// Output rows [oy0, oy1): column (oz * (oy1 - oy0) + oy - oy0) * out_w + ox holds the window of
+// output position (oz, oy, ox); row ((c * kd + kz) * kh + ky) * kw + kx as the lowering orders the
+// weights (kd = 1 but for a 3-D window, whose frame z of channel c is the map's channel c * depth
+// + z); padding reads zero.
+MatrixXf im2col(const nm::feature_map& in, const sw::window& w, int out_d, unsigned oy0, unsigned oy1, unsigned out_w) {
     const int kd = int(w.kernel_d), kh = int(w.kernel_h), kw = int(w.kernel_w), depth = int(w.depth);
-    const Eigen::Index plane = Eigen::Index(out_h) * out_w;
+    const Eigen::Index plane = Eigen::Index(oy1 - oy0) * out_w;
     MatrixXf x = MatrixXf::Zero(in.channels / depth * w.taps(), out_d * plane);
     const auto at = [](int o, unsigned stride, unsigned pad, unsigned dilation, int k) {
         return o * int(stride) - int(pad) + int(dilation) * k;
@@ -41,13 +43,13 @@ MatrixXf im2col(const nm::feature_map& in, const sw::window& w, int out_d, unsig
                     for (int oz = 0; oz < out_d; ++oz) {
                         const int iz = at(oz, w.stride_d, w.pad_d, w.dilation_d, kz);
                         if (iz < 0 || iz >= depth) continue;
-                        for (int oy = 0; oy < int(out_h); ++oy) {
+                        for (int oy = int(oy0); oy < int(oy1); ++oy) {
                             const int iy = at(oy, w.stride_h, w.pad_h, w.dilation_h, ky);
                             if (iy < 0 || iy >= in.height) continue;
                             for (int ox = 0; ox < int(out_w); ++ox) {
                                 const int ix = at(ox, w.stride_w, w.pad_w, w.dilation_w, kx);
                                 if (ix >= 0 && ix < in.width)
-                                    x(row, oz * plane + oy * int(out_w) + ox) = in.at(c * depth + iz, iy, ix);
+                                    x(row, oz * plane + (oy - int(oy0)) * int(out_w) + ox) = in.at(c * depth + iz, iy, ix);
                             }
                         }
                     }
@@ -115,9 +117,39 @@ std::vector<source> sources(const std::string& function, int in, int out) {
 
 class evaluator {
 public:
-    evaluator(const sw::network& net, const std::vector<const VectorXf*>& inputs, weight_mvm& mvm,
+    // `mvm` may be nullptr for what needs no weight product.
+    evaluator(const sw::network& net, const std::vector<const VectorXf*>& inputs, weight_mvm* mvm,
               const std::vector<VectorXf>& constants)
         : m_net(net), m_inputs(inputs), m_mvm(mvm), m_constants(constants), m_slices(inputs.size()) {}
+
+    // The weight product's input columns for output rows [first, first + rows) (see network_eval.h).
+    MatrixXf weight_operand(const layer& l, unsigned first, unsigned rows) {
+        switch (l.kind) {
+        case layer_kind::dense: return operand(l, 0);
+        case layer_kind::conv2d:
+            if (l.out_depth() != 1) unsupported(l, "a 3-D convolution's values are not moved in messages");
+            return im2col(as_map(l.input_shape, operand(l, 0)), l.win, 1, first, first + rows, l.output_shape[2]);
+        case layer_kind::matmul: {
+            const VectorXf& in = operand(l, 0);
+            const Eigen::Index width = l.input_shape[2], positions = Eigen::Index(l.input_shape[1]) * width;
+            const MatrixXf all = Eigen::Map<const MatrixXf>(in.data(), positions, Eigen::Index(l.input_shape[0])).transpose();
+            return all.middleCols(Eigen::Index(first) * width, Eigen::Index(rows) * width);
+        }
+        case layer_kind::lstm: {
+            const VectorXf& in = operand(l, 0);
+            const Eigen::Index steps = l.input_shape[1], features = l.input_shape[0];
+            VectorXf x(features);
+            for (Eigen::Index f = 0; f < features; ++f) x[f] = in[f * steps + first];
+            return x;
+        }
+        default: unsupported(l, "it has no weight product");
+        }
+    }
+
+    VectorXf state(const layer& l, bool cell) { return initial_state(l, cell ? 2 : 1); }
+
+    // Each value through the layer's function alone (is_elementwise).
+    VectorXf elementwise_values(const layer& l, const VectorXf& x) { return activation(l, x); }
 
     VectorXf compute(int index, const layer& l) {
         if (m_inputs.size() != l.inputs.size()) throw std::invalid_argument("evaluate_layer: one input per producer");
@@ -148,11 +180,7 @@ private:
         const VectorXf& values = *m_inputs[i];
         const std::string& producer = m_net.at(l.inputs[i]).name;
         if (v.order.unknown) unsupported(l, "the front end could not record the element order of its view of '" + producer + "'");
-        const bool whole = v.order.sizes.empty() && v.shape == from && v.row0 == 0 && v.rows == sw::rows_of(from) &&
-                           v.elem0 == 0 && v.elems == sw::row_elements(from);
-        const bool in_order = v.order.sizes == std::vector<unsigned>{unsigned(values.size())} &&
-                              v.order.strides[0] == 1 && v.order.offset == 0;
-        if (whole || in_order) return values;
+        if (reads_in_order(m_net, l, i)) return values;
         const std::vector<std::uint64_t> at = sw::producer_elements(v, from);
         VectorXf& out = m_slices[i];
         out.resize(Eigen::Index(at.size()));
@@ -193,15 +221,15 @@ private:
 
     VectorXf product(int index, const VectorXf& x) {
         MatrixXf y;
-        m_mvm.apply(index, x, y);
+        m_mvm->apply(index, x, y);
         return y.col(0);
     }
 
     VectorXf conv(int index, const layer& l) {
-        const MatrixXf x =
-            im2col(as_map(l.input_shape, operand(l, 0)), l.win, int(l.out_depth()), l.output_shape[1], l.output_shape[2]);
+        const MatrixXf x = im2col(as_map(l.input_shape, operand(l, 0)), l.win, int(l.out_depth()), 0, l.output_shape[1],
+                                  l.output_shape[2]);
         MatrixXf y;
-        m_mvm.apply(index, x, y);
+        m_mvm->apply(index, x, y);
         return channel_major(y);
     }
 
@@ -211,7 +239,7 @@ private:
         const Eigen::Index positions = Eigen::Index(l.input_shape[1]) * l.input_shape[2];
         const MatrixXf x = Eigen::Map<const MatrixXf>(in.data(), positions, Eigen::Index(l.input_shape[0])).transpose();
         MatrixXf y;
-        m_mvm.apply(index, x, y);
+        m_mvm->apply(index, x, y);
         return channel_major(y);
     }
 
@@ -229,7 +257,7 @@ private:
             for (Eigen::Index f = 0; f < features; ++f) x(f, 0) = in[f * steps + t];
             x.col(0).tail(hidden) = h;
             if (gru) x.col(1).tail(hidden) = h;
-            m_mvm.apply(index, x, y);
+            m_mvm->apply(index, x, y);
             if (l.function == "lstm") {
                 nm::lstm_state next = nm::lstm_cell(y.col(0), c);
                 h = std::move(next.h);
@@ -375,8 +403,8 @@ private:
         return out;
     }
 
-    VectorXf activation(const layer& l) {
-        const VectorXf& x = operand(l, 0);
+    VectorXf activation(const layer& l) { return activation(l, operand(l, 0)); }
+    VectorXf activation(const layer& l, const VectorXf& x) {
         if (l.function == "relu" && !l.constants.empty()) {  // a Clip: its bounds (absent: unbounded)
             const VectorXf& low = constant(l, 0);
             const VectorXf& high = constant(l, 1);
@@ -580,7 +608,7 @@ private:
 
     const sw::network& m_net;
     const std::vector<const VectorXf*>& m_inputs;
-    weight_mvm& m_mvm;
+    weight_mvm* m_mvm;
     const std::vector<VectorXf>& m_constants;
     std::vector<VectorXf> m_slices;  // per input, its reordered values
 };
@@ -603,7 +631,48 @@ layer_constants read_layer_constants(const sw::network& net, const sw::onnx_weig
 
 VectorXf evaluate_layer(const sw::network& net, int index, const std::vector<const VectorXf*>& inputs, weight_mvm& mvm,
                         const std::vector<VectorXf>& constants) {
-    return evaluator(net, inputs, mvm, constants).compute(index, net.at(index));
+    return evaluator(net, inputs, &mvm, constants).compute(index, net.at(index));
+}
+
+MatrixXf weight_operand(const sw::network& net, int index, const std::vector<const VectorXf*>& inputs,
+                        unsigned first_row, unsigned rows) {
+    return evaluator(net, inputs, nullptr, {}).weight_operand(net.at(index), first_row, rows);
+}
+
+bool is_elementwise(const sw::layer& l, const std::vector<VectorXf>& constants) {
+    static const std::set<std::string> alone = {"relu", "sigmoid", "tanh", "gelu", "pow", "hardsigmoid", "hardswish",
+                                                "silu", "softplus", "mish", "neg", "square", "sqrt", "reciprocal", "erf"};
+    static const std::set<std::string> with_one_constant = {"scale", "shift", "equal", "less", "greater"};
+    if (l.kind != layer_kind::activation) return false;
+    const bool scalar = !constants.empty() && constants[0].size() == 1 && l.constant_orders.empty();
+    return alone.count(l.function) || (with_one_constant.count(l.function) && scalar);
+}
+
+VectorXf elementwise_values(const sw::network& net, int index, const VectorXf& x, const std::vector<VectorXf>& constants) {
+    return evaluator(net, {&x}, nullptr, constants).elementwise_values(net.at(index), x);
+}
+
+bool reads_in_order(const sw::network& net, const sw::layer& l, std::size_t input) {
+    const sw::input_view& v = l.views[input];
+    const sw::tensor_shape& from = net.at(l.inputs[input]).output_shape;
+    const std::uint64_t size = sw::elements(from);
+    const bool whole = v.order.sizes.empty() && v.shape == from && v.row0 == 0 && v.rows == sw::rows_of(from) &&
+                       v.elem0 == 0 && v.elems == sw::row_elements(from);
+    const bool in_order = v.order.sizes == std::vector<unsigned>{unsigned(size)} && v.order.strides[0] == 1 &&
+                          v.order.offset == 0;
+    return !v.order.unknown && (whole || in_order);
+}
+
+VectorXf initial_state(const sw::network& net, int index, const std::vector<VectorXf>& constants, bool cell) {
+    return evaluator(net, {nullptr}, nullptr, constants).state(net.at(index), cell);
+}
+
+VectorXf recurrent_step(const sw::layer& l, const VectorXf& gates, VectorXf& c) {
+    if (l.function == "rnn") return nm::rnn_cell(gates);
+    if (l.function != "lstm") unsupported(l, "a GRU's values are not moved in messages yet (docs/functional.md)");
+    nm::lstm_state next = nm::lstm_cell(gates, c);
+    c = std::move(next.c);
+    return next.h;
 }
 
 VectorXf evaluate(const sw::network& net, const VectorXf& input, weight_mvm& mvm, const layer_constants& constants) {

@@ -28,6 +28,26 @@ layer_constants read_layer_constants(const sw::network& net, const sw::onnx_weig
 Eigen::VectorXf evaluate_layer(const sw::network& net, int index, const std::vector<const Eigen::VectorXf*>& inputs,
                                weight_mvm& mvm, const std::vector<Eigen::VectorXf>& constants);
 
+// The parts of a layer's computation a unit performs on what it holds (values in messages,
+// docs/functional.md).
+//
+// The input columns of layer `index`'s weight product for its output rows [first_row, first_row +
+// rows), from its producers' outputs: a dense layer's one column; a convolution's windows; a
+// matmul's positions; a recurrent layer's features at step `first_row` (rows 1), without the hidden state.
+Eigen::MatrixXf weight_operand(const sw::network& net, int index, const std::vector<const Eigen::VectorXf*>& inputs,
+                               unsigned first_row, unsigned rows);
+// Whether an activation computes each value from that value alone (and scalar constants), so any
+// of its values can be computed apart; elementwise_values then computes them.
+bool is_elementwise(const sw::layer& l, const std::vector<Eigen::VectorXf>& constants);
+Eigen::VectorXf elementwise_values(const sw::network& net, int index, const Eigen::VectorXf& x,
+                                   const std::vector<Eigen::VectorXf>& constants);
+// Whether input `input` of `l` is its producer's output as it is, element for element.
+bool reads_in_order(const sw::network& net, const sw::layer& l, std::size_t input);
+// A recurrent layer's initial hidden state (or its LSTM cell state), and one step from its gates'
+// pre-activations W [x; h] + b, updating the cell state `c` (throws input_error for a GRU).
+Eigen::VectorXf initial_state(const sw::network& net, int index, const std::vector<Eigen::VectorXf>& constants, bool cell);
+Eigen::VectorXf recurrent_step(const sw::layer& l, const Eigen::VectorXf& gates, Eigen::VectorXf& c);
+
 // The output layer's values: every layer in order through evaluate_layer (`constants` may be empty
 // for a network without constant operands).
 Eigen::VectorXf evaluate(const sw::network& net, const Eigen::VectorXf& input, weight_mvm& mvm,

@@ -391,6 +391,7 @@ void converter::emit(const node& n, std::size_t output, int layer, int row_axis,
     if (!rowed) f.view.shape = {unsigned(elements(shape))};
     f.dims = d;
     f.place = onnx_import::laid_out(d, order.empty() ? canonical_axes(d, f.row_axis) : order);
+    if (!order.empty() && rowed) m_net->set_output_order(layer, order_of(f.place, d, canonical_axes(d, f.row_axis)));
     set(n, output, f);
     for (const auto& [absorbed, into] : m_renamed)
         if (into == n.outputs.at(output)) m_flows[absorbed] = m_flows[into];

@@ -139,6 +139,11 @@ struct layer {
     // Functional mode, per constant (or empty): which of its elements (row-major) element e of the
     // layer's first view reads, as ONNX broadcasts it (zero strides along the axes it repeats).
     std::vector<element_order> constant_orders;
+    // Functional mode: where element e of a streamed output in the IR's layout (as schedule slices
+    // name it) is in the values the layer's function computes, when those lay its ONNX axes out in
+    // another order (a product's [batch, M, N], a softmax's axis innermost). Empty sizes: the same,
+    // as for every output not streamed by rows (slices name its values in the order computed).
+    element_order output_order;
     float epsilon = 1e-5f;            // layernorm, affine (an unfolded batch norm)
     std::uint64_t contraction = 0;    // dynamic_matmul: MACs per output element
     window win;                   // conv2d, pooling
@@ -192,6 +197,7 @@ public:
     int size() const { return static_cast<int>(m_layers.size()); }
     int output() const { return size() - 1; }
     int find(const std::string& name) const;  // -1 when absent
+    void set_output_order(int index, element_order order) { m_layers.at(std::size_t(index)).output_order = std::move(order); }
     // consumers()[i]: layers that take layer i as an input (once per use).
     std::vector<std::vector<int>> consumers() const;
 

@@ -133,7 +133,8 @@ TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
 // major; [1, C, H, W] for an image), uniform in [low, 1), through `network` on `arch` with ideal
 // tiles: the chip's outputs are the float reference's.
 void expect_reference_on_ideal_tiles(const std::string& network, const std::string& arch,
-                                     const std::vector<std::int64_t>& shape, float low = -1.0f) {
+                                     const std::vector<std::int64_t>& shape, float low = -1.0f,
+                                     const std::string& options = "") {
     const auto dir = temp_dir("ideal_" + std::filesystem::path(network).stem().string());
     std::size_t size = 1;
     for (std::int64_t d : shape) size *= std::size_t(d);
@@ -142,7 +143,7 @@ void expect_reference_on_ideal_tiles(const std::string& network, const std::stri
     for (float& v : x) v = low + (1.0f - low) * float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
     write_npy(dir / "x.npy", shape, x);
     const json a = report("run --mode functional --network " + network + " --arch " + source_path(arch) +
-                              " --inferences 2 --inputs " + (dir / "x.npy").string() + ideal_tiles,
+                              " --inferences 2 --inputs " + (dir / "x.npy").string() + ideal_tiles + options,
                           "functional_" + std::filesystem::path(network).stem().string())["accuracy"];
     ASSERT_EQ(a["samples"], 1) << network;
     EXPECT_GT(a["output_max_abs_reference"].get<double>(), 1e-3) << network;  // not all zero
@@ -193,6 +194,54 @@ TEST(Functional, HardSeFixtureWithIdealTilesMatchesTheFloatReference) {
 // layers, and the class token read by Gather.
 TEST(Functional, VitB16WithIdealTilesMatchesTheFloatReference) {
     expect_reference_on_ideal_tiles(breadth("vit_b_16"), jain2023, {1, 3, 224, 224}, 0.0f);
+}
+
+// Values in messages (--values messages): the units compute every layer from what the messages
+// brought them, in the timed run; with ideal tiles the stored outputs are the float reference's.
+const std::string in_messages = " --values messages";
+
+TEST(FunctionalMessages, RecurrentNetworksWithIdealTilesMatchTheFloatReference) {
+    expect_reference_on_ideal_tiles("lstm2", jain2023, {1, 256, 64, 1}, -1.0f, in_messages);
+    expect_reference_on_ideal_tiles(breadth("rnn2_small"), jain2023, {1, 128, 32, 1}, -1.0f, in_messages);
+}
+
+TEST(FunctionalMessages, AGruIsRefusedNamingTheLayer) {
+    const auto dir = temp_dir("messages_gru");
+    write_npy(dir / "x.npy", {1, 128, 32, 1}, std::vector<float>(128 * 32, 0.5f));
+    const cli_result r = run_cli("run --mode functional --values messages --network " + breadth("gru2_small") +
+                                     " --arch " + source_path(jain2023) + " --inputs " + (dir / "x.npy").string() +
+                                     " -o " + dir.string(),
+                                 dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("cannot compute layer '/rnn/GRU' (a GRU) yet; expected --values host"), std::string::npos) << r.err;
+}
+
+TEST(FunctionalMessages, AttentionAndFixturesWithIdealTilesMatchTheFloatReference) {
+    expect_reference_on_ideal_tiles(breadth("gpt2_tiny"), jain2023, {1, 64, 16, 1}, -1.0f, in_messages);
+    expect_reference_on_ideal_tiles(breadth("elementwise"), jain2023, {1, 32, 8, 1}, -1.0f, in_messages);
+    expect_reference_on_ideal_tiles(breadth("pad_reduce"), jain2023, {1, 3, 32, 32}, 0.0f, in_messages);
+    expect_reference_on_ideal_tiles(breadth("hard_se"), jain2023, {1, 3, 32, 32}, 0.0f, in_messages);
+}
+
+// One inference per sample; the time and energy are those of a timing run of as many inferences.
+TEST(FunctionalMessages, TheTimedRunIsThatOfTimingModeWithOneInferencePerSample) {
+    json timing = report("run --network " + source_path(digits + "cnn.onnx") + " --inferences 40", "messages_timing");
+    json func = report(functional("cnn") + in_messages + " --samples 40 --inferences 2", "messages_functional");
+    EXPECT_EQ(func["accuracy"]["samples"], 40);
+    EXPECT_EQ(func["run"]["inferences"], 40);
+    for (const char* key : {"timing", "energy", "noc", "layers"}) EXPECT_EQ(timing[key], func[key]) << key;
+}
+
+// The digits CNN with its noise: the accuracy of the outputs its memory core stored is close to
+// that of the host evaluation (other noise draws: the replicas serve chunks, not positions).
+TEST(FunctionalMessages, DigitsAccuracyIsCloseToTheHostEvaluation) {
+    const json host = report(functional("cnn"), "messages_host")["accuracy"];
+    const json moved = report(functional("cnn") + in_messages, "messages_moved")["accuracy"];
+    EXPECT_EQ(moved["samples"], 450);
+    EXPECT_EQ(moved["reference_top1"], host["reference_top1"]);
+    EXPECT_NEAR(moved["top1"].get<double>(), host["top1"].get<double>(), 0.02);
+    EXPECT_GT(moved["output_rms_error_rel"].get<double>(), 0.01);  // the tiles' noise is there
+    EXPECT_NEAR(moved["output_rms_error_rel"].get<double>(), host["output_rms_error_rel"].get<double>(), 0.03);
 }
 
 class FunctionalBadInput : public testing::Test {
@@ -246,6 +295,7 @@ TEST_F(FunctionalBadInput, NetworksFunctionalModeCannotCompute) {
 
 TEST_F(FunctionalBadInput, ModeAndFileOptions) {
     EXPECT_NE(run("run --mode exact").err.find("expected timing|functional"), std::string::npos);
+    EXPECT_NE(run("run --values disk").err.find("--values: unknown place 'disk'; expected messages|host"), std::string::npos);
     EXPECT_NE(run("run --mode functional --network cnn").err.find("expected --inputs FILE"), std::string::npos);
     EXPECT_NE(run("run --inputs x.npy").err.find("only with --mode functional"), std::string::npos);
     EXPECT_NE(run("run --mode functional --inputs x.npy --schedule s.json").err.find("expected --network FILE.onnx too"),
@@ -262,9 +312,9 @@ protected:
         m_schedule = read_json(m_dir / "cnn.json");
     }
     std::string path(const std::string& name) const { return (m_dir / name).string(); }
-    cli_result run_saved(const json& schedule, const std::string& network = "cnn") {
+    cli_result run_saved(const json& schedule, const std::string& network = "cnn", const std::string& options = "") {
         std::ofstream(m_dir / "edited.json") << schedule.dump();
-        return run_cli(functional(network) + " --schedule " + path("edited.json") + " -o " + m_dir.string(), m_dir);
+        return run_cli(functional(network) + " --schedule " + path("edited.json") + options + " -o " + m_dir.string(), m_dir);
     }
     // The first send to a tile, and the node of another tile.
     std::pair<json*, int> send_to_tile() {
@@ -337,6 +387,37 @@ TEST_F(FunctionalSchedule, ARenamedLayerExits2NamingItAndTheNetworksLayer) {
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("edited.json: layers[1]: 'renamed'"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("but layer 1 of"), std::string::npos) << r.err;
+}
+
+// Two sends of one stream swapped: each carries the other's rows. Every element still arrives
+// (the dataflow check passes) and the timing is the same, but the receiver computes its first
+// chunk before the rows it needs have come: only values that travel in the messages show it.
+TEST_F(FunctionalSchedule, SendsOfRowsOutOfOrderChangeTheValuesInMessagesAlone) {
+    json* first = nullptr;
+    json* second = nullptr;
+    for (auto& u : m_schedule["units"])
+        for (auto& code : u["streams"]) {
+            std::vector<json*> sends;
+            for (auto& in : code)
+                if (in["op"] == "send") sends.push_back(&in);
+            for (std::size_t i = 0; !first && i + 1 < sends.size(); ++i)
+                if ((*sends[i])["tag"] == (*sends[i + 1])["tag"] && (*sends[i])["bytes"] == (*sends[i + 1])["bytes"] &&
+                    (*sends[i])["slice"]["boxes"] != (*sends[i + 1])["slice"]["boxes"]) {
+                    first = sends[i];
+                    second = sends[i + 1];
+                }
+        }
+    ASSERT_NE(first, nullptr);
+    const json good = m_schedule;
+    std::swap((*first)["slice"], (*second)["slice"]);
+    const auto accuracy = [&](const json& schedule, const std::string& values) {
+        const cli_result r = run_saved(schedule, "cnn", " --values " + values);
+        EXPECT_EQ(r.status, 0) << r.err;
+        return read_json(m_dir / "report.json")["accuracy"];
+    };
+    EXPECT_EQ(accuracy(good, "host"), accuracy(m_schedule, "host"));
+    const double error = accuracy(good, "messages")["output_rms_error_rel"].get<double>();
+    EXPECT_GT(accuracy(m_schedule, "messages")["output_rms_error_rel"].get<double>(), 2 * error);
 }
 
 TEST_F(FunctionalSchedule, AV1ScheduleExits2AskingForV2) {
