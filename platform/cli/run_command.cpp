@@ -34,7 +34,7 @@ struct run_options {
     std::string mode = "timing";
     std::string inputs, labels;
     std::size_t samples = 0;
-    std::string values = "host";  // functional: where the values are computed
+    std::string values = "messages";  // functional: where the values are computed
 };
 
 void check(const run_options& o) {
@@ -84,9 +84,9 @@ int run_command(const arguments& args) {
         ("inputs", po::value(&o.inputs)->value_name("FILE"), "functional: input samples, .npy [N, input shape]")
         ("labels", po::value(&o.labels)->value_name("FILE"), "functional: class labels, .npy [N] (gives top-1)")
         ("samples", po::value(&o.samples)->value_name("N"), "functional: the first N samples only")
-        ("values", po::value(&o.values)->value_name("WHERE")->default_value("host"),
-         "functional: host (evaluated after the timed run through the programmed crossbars) or messages (the "
-         "units move and compute them in the timed run, one inference per sample; docs/functional.md)");
+        ("values", po::value(&o.values)->value_name("WHERE")->default_value("messages"),
+         "functional: messages (the units move and compute them in the timed run, one inference per sample) or "
+         "host (evaluated after the timed run through the programmed crossbars; docs/functional.md)");
     add_trace_options(desc, o.traces);
     add_compile_options(desc, o.compile);
     add_limit_options(desc, o.limits);

@@ -18,11 +18,9 @@ using isa::tensor_slice;
 void check_values_support(const sw::network& net) {
     for (int i = 0; i < net.size(); ++i) {
         const sw::layer& l = net.at(i);
-        const bool gru = l.kind == sw::layer_kind::lstm && l.function == "gru";
-        const bool conv3d = l.kind == sw::layer_kind::conv2d && l.out_depth() != 1;
-        if (gru || conv3d)
-            throw input_error("functional mode with --values messages cannot compute layer '" + l.name + "' (" +
-                              (gru ? "a GRU" : "a 3-D convolution") + ") yet; expected --values host for it");
+        if (l.kind == sw::layer_kind::conv2d && l.out_depth() != 1)
+            throw input_error("functional mode with --values messages cannot compute layer '" + l.name +
+                              "' (a 3-D convolution) yet; expected --values host for it");
     }
 }
 
@@ -89,6 +87,7 @@ void chip_values::copy(const tensor_slice& slice, const VectorXf& from, VectorXf
 }
 
 void chip_values::read(int node, int inference, const tensor_slice& slice, std::vector<float>& values) {
+    if (!carries(inference)) return;
     const VectorXf& from = held(node, key_of(inference, slice));
     values.clear();
     values.reserve(slice.elements());
@@ -96,6 +95,7 @@ void chip_values::read(int node, int inference, const tensor_slice& slice, std::
 }
 
 void chip_values::write(int node, int inference, const tensor_slice& slice, const std::vector<float>& values) {
+    if (!carries(inference)) return;
     VectorXf& to = held(node, key_of(inference, slice));
     std::size_t next = 0;
     for_each_held(slice, [&](Eigen::Index i) {
@@ -105,6 +105,7 @@ void chip_values::write(int node, int inference, const tensor_slice& slice, cons
 
 void chip_values::compute(int node, int inference, const isa::instruction& work, const tensor_slice& slice,
                           const std::vector<tensor_slice>& reads) {
+    if (!carries(inference)) return;
     switch (work.op) {
     case opcode::load: return load(node, inference, slice);
     case opcode::store: return store(node, inference, slice);
@@ -142,7 +143,7 @@ void chip_values::load(int node, int inference, const tensor_slice& slice) {
         all.resize(std::size_t(to.size()), 0.0f);
         copy(slice, Eigen::Map<const VectorXf>(all.data(), to.size()), to);
     } else if (slice.tensor == 0) {
-        copy(slice, m_samples.at(std::size_t(inference) % m_samples.size()), to);
+        copy(slice, m_samples.at(std::size_t(inference)), to);
     } else {
         auto& stored = m_stored.at(std::size_t(node));
         const auto it = stored.find(key_of(inference, slice));
@@ -171,10 +172,11 @@ void chip_values::mvm(int node, int inference, const isa::instruction& work, con
     for (const isa::slice_box& box : slice.boxes) {
         const std::uint64_t positions = box.elems / b.cols;  // per row: the box holds the block's columns at each
         const Eigen::MatrixXf x = recurrent ? Eigen::MatrixXf() : weight_operand(m_net, layer, inputs, box.row0, box.rows);
-        for (unsigned r = box.row0; r < box.row0 + box.rows; ++r)
+        for (unsigned r = box.row0; r < box.row0 + box.rows; ++r) {
+            const VectorXf step = recurrent ? recurrent_column(node, inference, layer, r, inputs) : VectorXf();
             for (std::uint64_t p = 0; p < positions; ++p) {
-                column = recurrent ? recurrent_column(node, inference, layer, r, weight_operand(m_net, layer, inputs, r, 1))
-                                   : VectorXf(x.col(Eigen::Index((r - box.row0) * positions + p)));
+                column = recurrent ? step : VectorXf(x.col(Eigen::Index((r - box.row0) * positions + p)));
+                if (recurrent && p > 0) column.head(m_net.at(layer).input_shape[0]).setZero();  // a GRU's [0, h]
                 const VectorXf in = column.segment(b.row0, b.rows);
                 if (placed.numerics)
                     placed.numerics->mvm(in, y);
@@ -188,23 +190,27 @@ void chip_values::mvm(int node, int inference, const isa::instruction& work, con
                     out[Eigen::Index(slice.partial < 0 ? stored_at(slice.tensor, i) : i)] = y[c];
                 }
             }
+        }
     }
 }
 
-VectorXf chip_values::recurrent_column(int node, int inference, int layer, unsigned row, const VectorXf& features) {
+VectorXf chip_values::previous_hidden(int node, int inference, int layer, unsigned row) {
     const sw::layer& l = m_net.at(layer);
     const unsigned steps = l.input_shape[1];
-    const Eigen::Index hidden = l.out;
-    VectorXf column(features.size() + hidden);
-    column.head(features.size()) = features;
     const int previous = l.reverse ? int(row) + 1 : int(row) - 1;
-    if (previous < 0 || previous >= int(steps)) {
-        column.tail(hidden) = initial_state(m_net, layer, m_constants.at(std::size_t(layer)), false);
-        return column;
-    }
-    const VectorXf& h = held_output(node, inference, layer);
-    for (Eigen::Index j = 0; j < hidden; ++j)
-        column[features.size() + j] = h[Eigen::Index(stored_at(layer, std::uint64_t(j) * steps + unsigned(previous)))];
+    if (previous < 0 || previous >= int(steps)) return initial_state(m_net, layer, m_constants.at(std::size_t(layer)), false);
+    const VectorXf& out = held_output(node, inference, layer);
+    VectorXf h(Eigen::Index(l.out));
+    for (Eigen::Index j = 0; j < h.size(); ++j) h[j] = out[Eigen::Index(stored_at(layer, std::uint64_t(j) * steps + unsigned(previous)))];
+    return h;
+}
+
+VectorXf chip_values::recurrent_column(int node, int inference, int layer, unsigned row,
+                                       const std::vector<const VectorXf*>& inputs) {
+    const VectorXf features = weight_operand(m_net, layer, inputs, row, 1);
+    const VectorXf h = previous_hidden(node, inference, layer, row);
+    VectorXf column(features.size() + h.size());
+    column << features, h;
     return column;
 }
 
@@ -235,23 +241,30 @@ void chip_values::recurrent_steps(int node, int inference, const tensor_slice& s
     const Eigen::Index hidden = l.out;
     std::set<int> row_blocks;
     for (const tensor_slice& r : reads) row_blocks.insert(r.partial);
+    const isa::row_extent e = sw::extent_of(m_sched, {layer, *row_blocks.begin(), false, {}});  // [N, steps, positions]
     const VectorXf& bias = m_exact.bias(layer);
     recurrence& state = m_recurrences[{node, inference, layer}];
     if (state.stepped.empty()) {
         state.cell = initial_state(m_net, layer, m_constants.at(std::size_t(layer)), true);
         state.stepped.assign(steps, false);
     }
-    VectorXf& out = held_output(node, inference, layer);
+    // Position p's products of step r: the partial products' sum and the bias.
+    const auto products = [&](unsigned r, std::uint64_t p) {
+        VectorXf sum = bias.size() ? bias : VectorXf::Zero(Eigen::Index(m_weights.at(std::size_t(layer)).cols));
+        for (int row0 : row_blocks) {
+            const VectorXf& part = held(node, {inference, layer, row0, false});
+            for (Eigen::Index g = 0; g < sum.size(); ++g) sum[g] += part[Eigen::Index(isa::flat_index(e, r, g * e.width + p))];
+        }
+        return sum;
+    };
     for (const isa::slice_box& box : slice.boxes)
         for (unsigned r = box.row0; r < box.row0 + box.rows; ++r) {
             if (r >= steps || state.stepped[r]) continue;  // the layer's later ops of the step
             state.stepped[r] = true;
-            VectorXf gates = bias.size() ? bias : VectorXf::Zero(Eigen::Index(m_weights.at(std::size_t(layer)).cols));
-            for (int row0 : row_blocks) {
-                const VectorXf& p = held(node, {inference, layer, row0, false});
-                for (Eigen::Index g = 0; g < gates.size(); ++g) gates[g] += p[g * steps + r];
-            }
-            const VectorXf h = recurrent_step(l, gates, state.cell);
+            const VectorXf h = recurrent_step(m_net, layer, m_constants.at(std::size_t(layer)), products(r, 0),
+                                              e.width > 1 ? products(r, 1) : VectorXf(),
+                                              previous_hidden(node, inference, layer, r), state.cell);
+            VectorXf& out = held_output(node, inference, layer);
             for (Eigen::Index j = 0; j < hidden; ++j) out[Eigen::Index(stored_at(layer, std::uint64_t(j) * steps + r))] = h[j];
         }
 }

@@ -9,7 +9,8 @@
 // (a reduction of the blocks' partial products plus the bias, a recurrent step, or the layer's
 // function on what the core holds); a memory core's load reads the sample (or what it stored in
 // an earlier phase), its store keeps what it stores. The network's output is what the output's
-// memory core stored. Inference i carries sample i mod the samples.
+// memory core stored. Inference i carries sample i; inferences beyond the samples (a run of more)
+// are timed only, their messages carry no values.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -62,6 +63,7 @@ private:
         models::crossbar* numerics = nullptr;  // nullptr: a digital tile, computing with `digital`
         Eigen::MatrixXf digital;               // W^T of the block
     };
+    bool carries(int inference) const { return std::size_t(inference) < m_samples.size(); }
     static key key_of(int inference, const isa::tensor_slice& slice) {
         return {inference, slice.tensor, slice.partial, slice.constants};
     }
@@ -79,9 +81,12 @@ private:
     void load(int node, int inference, const isa::tensor_slice& slice);
     void store(int node, int inference, const isa::tensor_slice& slice);
     void mvm(int node, int inference, const isa::instruction& work, const isa::tensor_slice& slice);
-    // The input column of step `row` of a recurrent layer: its features, then the hidden state
-    // after the step before (the initial state before the first).
-    Eigen::VectorXf recurrent_column(int node, int inference, int layer, unsigned row, const Eigen::VectorXf& features);
+    // The hidden state before step `row` of a recurrent layer: after the step before, or the
+    // initial state before the first.
+    Eigen::VectorXf previous_hidden(int node, int inference, int layer, unsigned row);
+    // The input column of step `row`: its features, then previous_hidden.
+    Eigen::VectorXf recurrent_column(int node, int inference, int layer, unsigned row,
+                                     const std::vector<const Eigen::VectorXf*>& inputs);
     void reduce(int node, int inference, const isa::tensor_slice& slice, const std::vector<isa::tensor_slice>& reads);
     void recurrent_steps(int node, int inference, const isa::tensor_slice& slice,
                          const std::vector<isa::tensor_slice>& reads);

@@ -129,17 +129,20 @@ public:
         case layer_kind::conv2d:
             if (l.out_depth() != 1) unsupported(l, "a 3-D convolution's values are not moved in messages");
             return im2col(as_map(l.input_shape, operand(l, 0)), l.win, 1, first, first + rows, l.output_shape[2]);
-        case layer_kind::matmul: {
-            const VectorXf& in = operand(l, 0);
+        case layer_kind::matmul: {  // [K, T, P]: positions (t, p) of rows t in [first, first + rows)
             const Eigen::Index width = l.input_shape[2], positions = Eigen::Index(l.input_shape[1]) * width;
-            const MatrixXf all = Eigen::Map<const MatrixXf>(in.data(), positions, Eigen::Index(l.input_shape[0])).transpose();
-            return all.middleCols(Eigen::Index(first) * width, Eigen::Index(rows) * width);
+            const Eigen::Index c0 = Eigen::Index(first) * width, columns = Eigen::Index(rows) * width;
+            MatrixXf x(Eigen::Index(l.input_shape[0]), columns);
+            const bool in_order = reads_in_order(m_net, l, 0);
+            for (Eigen::Index k = 0; k < x.rows(); ++k)
+                for (Eigen::Index j = 0; j < columns; ++j) x(k, j) = element(l, 0, in_order, std::uint64_t(k * positions + c0 + j));
+            return x;
         }
         case layer_kind::lstm: {
-            const VectorXf& in = operand(l, 0);
             const Eigen::Index steps = l.input_shape[1], features = l.input_shape[0];
             VectorXf x(features);
-            for (Eigen::Index f = 0; f < features; ++f) x[f] = in[f * steps + first];
+            const bool in_order = reads_in_order(m_net, l, 0);
+            for (Eigen::Index f = 0; f < features; ++f) x[f] = element(l, 0, in_order, std::uint64_t(f * steps + first));
             return x;
         }
         default: unsupported(l, "it has no weight product");
@@ -147,6 +150,19 @@ public:
     }
 
     VectorXf state(const layer& l, bool cell) { return initial_state(l, cell ? 2 : 1); }
+
+    // One step of a recurrent layer (see recurrent_step in network_eval.h).
+    VectorXf step(const layer& l, const VectorXf& gates, const VectorXf& recurrent, const VectorXf& h, VectorXf& c) {
+        const Eigen::Index hidden = l.out;
+        if (l.function == "lstm") {
+            nm::lstm_state next = nm::lstm_cell(gates, c);
+            c = std::move(next.c);
+            return next.h;
+        }
+        if (l.function != "gru") return nm::rnn_cell(gates);
+        const VectorXf input_bias = l.bias ? VectorXf(constant(l, 0).segment(2 * hidden, hidden)) : VectorXf::Zero(hidden);
+        return nm::gru_cell_linear_before_reset(gates, recurrent.tail(hidden), input_bias, h);
+    }
 
     // Each value through the layer's function alone (is_elementwise).
     VectorXf elementwise_values(const layer& l, const VectorXf& x) { return activation(l, x); }
@@ -173,6 +189,15 @@ public:
     }
 
 private:
+    // Element e of input i as the layer views it (operand(l, i)[e], without the whole operand);
+    // `in_order`: reads_in_order(l, i).
+    float element(const layer& l, std::size_t i, bool in_order, std::uint64_t e) {
+        const VectorXf& values = *m_inputs[i];
+        if (in_order) return values[Eigen::Index(e)];
+        if (l.views[i].order.unknown) unsupported(l, "the front end could not record the element order of a view");
+        return values[Eigen::Index(sw::producer_element(l.views[i], m_net.at(l.inputs[i]).output_shape, e))];
+    }
+
     // Input i as the layer views it: the producer's elements in the view's order.
     const VectorXf& operand(const layer& l, std::size_t i) {
         const sw::input_view& v = l.views[i];
@@ -258,16 +283,7 @@ private:
             x.col(0).tail(hidden) = h;
             if (gru) x.col(1).tail(hidden) = h;
             m_mvm->apply(index, x, y);
-            if (l.function == "lstm") {
-                nm::lstm_state next = nm::lstm_cell(y.col(0), c);
-                h = std::move(next.h);
-                c = std::move(next.c);
-            } else if (gru) {
-                const VectorXf input_bias = l.bias ? VectorXf(constant(l, 0).segment(2 * hidden, hidden)) : VectorXf::Zero(hidden);
-                h = nm::gru_cell_linear_before_reset(y.col(0), y.col(1).tail(hidden), input_bias, h);
-            } else {
-                h = nm::rnn_cell(y.col(0));
-            }
+            h = step(l, y.col(0), gru ? VectorXf(y.col(1)) : VectorXf(), h, c);
             for (Eigen::Index j = 0; j < hidden; ++j) out[j * steps + t] = h[j];
         }
         return out;
@@ -667,12 +683,9 @@ VectorXf initial_state(const sw::network& net, int index, const std::vector<Vect
     return evaluator(net, {nullptr}, nullptr, constants).state(net.at(index), cell);
 }
 
-VectorXf recurrent_step(const sw::layer& l, const VectorXf& gates, VectorXf& c) {
-    if (l.function == "rnn") return nm::rnn_cell(gates);
-    if (l.function != "lstm") unsupported(l, "a GRU's values are not moved in messages yet (docs/functional.md)");
-    nm::lstm_state next = nm::lstm_cell(gates, c);
-    c = std::move(next.c);
-    return next.h;
+VectorXf recurrent_step(const sw::network& net, int index, const std::vector<VectorXf>& constants, const VectorXf& gates,
+                        const VectorXf& recurrent, const VectorXf& h, VectorXf& c) {
+    return evaluator(net, {nullptr}, nullptr, constants).step(net.at(index), gates, recurrent, h, c);
 }
 
 VectorXf evaluate(const sw::network& net, const VectorXf& input, weight_mvm& mvm, const layer_constants& constants) {

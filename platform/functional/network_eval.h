@@ -43,10 +43,14 @@ Eigen::VectorXf elementwise_values(const sw::network& net, int index, const Eige
                                    const std::vector<Eigen::VectorXf>& constants);
 // Whether input `input` of `l` is its producer's output as it is, element for element.
 bool reads_in_order(const sw::network& net, const sw::layer& l, std::size_t input);
-// A recurrent layer's initial hidden state (or its LSTM cell state), and one step from its gates'
-// pre-activations W [x; h] + b, updating the cell state `c` (throws input_error for a GRU).
+// A recurrent layer's initial hidden state (or its LSTM cell state), and its hidden state after
+// one step from the step's products: `gates` = W [x; h] + b and, for a GRU, `recurrent` =
+// W [0; h] + b (its h gate's recurrent part); `h` is the state before the step, and an LSTM's
+// cell state `c` is updated.
 Eigen::VectorXf initial_state(const sw::network& net, int index, const std::vector<Eigen::VectorXf>& constants, bool cell);
-Eigen::VectorXf recurrent_step(const sw::layer& l, const Eigen::VectorXf& gates, Eigen::VectorXf& c);
+Eigen::VectorXf recurrent_step(const sw::network& net, int index, const std::vector<Eigen::VectorXf>& constants,
+                               const Eigen::VectorXf& gates, const Eigen::VectorXf& recurrent, const Eigen::VectorXf& h,
+                               Eigen::VectorXf& c);
 
 // The output layer's values: every layer in order through evaluate_layer (`constants` may be empty
 // for a network without constant operands).

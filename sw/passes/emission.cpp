@@ -4,6 +4,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 #include "sw/passes/lowering.h"
 #include "sw/passes/partitioning.h"
@@ -83,6 +84,11 @@ private:
     // by rows, else all of it; then its constants.
     std::uint64_t view_extent(int consumer, std::size_t input) const;
     std::vector<tensor_slice> digital_reads(int index, unsigned chunk) const;
+    // Appends what `consumer` reads of producer row `row` of input `input`, in producer channels
+    // [c0, c1): elements [a, b) of each row of its view when read by rows, else its flattened
+    // features [a, b); through the view's element order when it has one.
+    void append_read(std::vector<slice_box>& boxes, int consumer, std::size_t input, unsigned row, unsigned c0,
+                     unsigned c1, std::uint64_t a, std::uint64_t b) const;
     tensor_slice constants(int index) const { return {index, -1, true, {{0, 1, 0, m_net.at(index).constant_inputs}}}; }
     // The partial products a block of a layer computes in a chunk (before its core reduces them).
     tensor_slice block_output(int layer, const weight_block& b, unsigned chunk, bool partial) const;
@@ -134,6 +140,8 @@ private:
     int m_output_phase = 0;
     int m_next_tag = 0;
     std::map<int, int> m_scatter;  // stream -> its scatter group
+    // (consumer, input, a, b) -> what it reads through its view's element order
+    mutable std::map<std::tuple<int, std::size_t, std::uint64_t, std::uint64_t>, elements_by_row> m_ordered;
     int m_next_group = 0;          // guard groups: scatters and concatenations
 };
 
@@ -164,9 +172,20 @@ tensor_slice emitter::needed(int consumer, std::size_t input, std::pair<unsigned
         for (int r = first; r <= last; ++r) read.insert(r);
     }
     tensor_slice out{producer, -1, false, {}};
-    for (int r : read)
-        append_overlap(out.boxes, shape, m_net.at(consumer).views[input], rowed, unsigned(r), 0, channels(shape), a, b);
+    for (int r : read) append_read(out.boxes, consumer, input, unsigned(r), 0, channels(shape), a, b);
     return out;
+}
+
+void emitter::append_read(std::vector<slice_box>& boxes, int consumer, std::size_t input, unsigned row, unsigned c0,
+                          unsigned c1, std::uint64_t a, std::uint64_t b) const {
+    const input_view& view = m_net.at(consumer).views[input];
+    const tensor_shape& shape = m_net.at(m_net.at(consumer).inputs[input]).output_shape;
+    const bool rowed = reads_rowed(m_net, consumer, input);
+    if (view.order.sizes.empty() || view.order.unknown)
+        return append_overlap(boxes, shape, view, rowed, row, c0, c1, a, b);
+    auto it = m_ordered.find({consumer, input, a, b});
+    if (it == m_ordered.end()) it = m_ordered.emplace(std::make_tuple(consumer, input, a, b), ordered_reads(shape, view, rowed, a, b)).first;
+    append_ordered(boxes, it->second, shape, row, c0, c1);
 }
 
 std::uint64_t emitter::view_extent(int consumer, std::size_t input) const {
@@ -309,8 +328,13 @@ void emitter::connect(int consumer, std::size_t input, int producer, const group
             const unsigned c = chunks[k];
             send.slice = {producer, -1, false, {}};
             const auto [r0, count] = output_rows(producer, c);
-            for (unsigned r = r0; r < r0 + count; ++r)
-                if (needed[r]) append_overlap(send.slice.boxes, shape, view, rowed, r, p.c0, p.c1, g.a, g.b);
+            for (unsigned r = r0; r < r0 + count; ++r) {
+                if (!needed[r]) continue;
+                if (consumer >= 0)
+                    append_read(send.slice.boxes, consumer, input, r, p.c0, p.c1, g.a, g.b);
+                else
+                    append_overlap(send.slice.boxes, shape, view, rowed, r, p.c0, p.c1, g.a, g.b);
+            }
             const std::uint64_t n = send.slice.elements();
             if (!n) continue;
             if (send.tag < 0) send.tag = m_next_tag++;

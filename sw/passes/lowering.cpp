@@ -12,6 +12,8 @@ void lower_analog(const layer& l, layer_plan& lp) {
     lp.groups = l.kind == layer_kind::conv2d ? l.groups : 1;
     if (l.kind == layer_kind::conv2d) lp.positions = l.output_shape[2] * l.out_depth();  // per output row
     if (l.kind == layer_kind::matmul) lp.positions = l.input_shape[2];
+    // A GRU's step (linear_before_reset) also needs its h gate's recurrent part alone: the MVM of [0, h].
+    if (l.kind == layer_kind::lstm && l.function == "gru") lp.positions = 2;
 }
 
 // A recurrent layer's gates per step. LSTM: i, f, o sigmoids, g and tanh(c) tanhs, c = f*c + i*g,

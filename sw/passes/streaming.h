@@ -31,4 +31,14 @@ int last_input_row(const network& net, int consumer, std::size_t input, unsigned
 void append_overlap(std::vector<slice_box>& boxes, const tensor_shape& producer, const input_view& view, bool rowed,
                     unsigned row, unsigned c0, unsigned c1, std::uint64_t a, std::uint64_t b);
 
+// The producer elements a reader of `view` reads when the view has an element order (a Transpose,
+// a strided Slice, a head split: its elements are not its ranges'), per producer row, sorted:
+// elements [a, b) of each view row when `rowed`, else flattened features [a, b) of the view.
+using elements_by_row = std::vector<std::vector<std::uint64_t>>;
+elements_by_row ordered_reads(const tensor_shape& producer, const input_view& view, bool rowed, std::uint64_t a,
+                              std::uint64_t b);
+// Appends to `boxes` those of producer row `row` in producer channels [c0, c1).
+void append_ordered(std::vector<slice_box>& boxes, const elements_by_row& read, const tensor_shape& producer,
+                    unsigned row, unsigned c0, unsigned c1);
+
 }  // namespace aimcsim::sw
