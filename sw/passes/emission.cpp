@@ -89,6 +89,9 @@ private:
     // features [a, b); through the view's element order when it has one.
     void append_read(std::vector<slice_box>& boxes, int consumer, std::size_t input, unsigned row, unsigned c0,
                      unsigned c1, std::uint64_t a, std::uint64_t b) const;
+    // Whether input `input` of `consumer` is read through an element order that reads other
+    // producer elements than its view's ranges (a permutation or a strided selection).
+    bool reads_other_elements(int consumer, std::size_t input) const;
     tensor_slice constants(int index) const { return {index, -1, true, {{0, 1, 0, m_net.at(index).constant_inputs}}}; }
     // The partial products a block of a layer computes in a chunk (before its core reduces them).
     tensor_slice block_output(int layer, const weight_block& b, unsigned chunk, bool partial) const;
@@ -141,7 +144,10 @@ private:
     int m_next_tag = 0;
     std::map<int, int> m_scatter;  // stream -> its scatter group
     // (consumer, input, a, b) -> what it reads through its view's element order
-    mutable std::map<std::tuple<int, std::size_t, std::uint64_t, std::uint64_t>, elements_by_row> m_ordered;
+    mutable std::map<std::tuple<int, std::size_t, std::uint64_t, std::uint64_t>, element_runs> m_ordered;
+    mutable std::map<std::pair<int, std::size_t>, bool> m_reorders;  // (consumer, input) -> reads_other_elements
+    // (consumer, input, a, b) -> what a reader not by rows needs, the same for each of its chunks
+    mutable std::map<std::tuple<int, std::size_t, std::uint64_t, std::uint64_t>, tensor_slice> m_read_whole;
     int m_next_group = 0;          // guard groups: scatters and concatenations
 };
 
@@ -166,6 +172,8 @@ tensor_slice emitter::needed(int consumer, std::size_t input, std::pair<unsigned
     const int producer = m_net.at(consumer).inputs[input];
     const tensor_shape& shape = m_net.at(producer).output_shape;
     const bool rowed = reads_rowed(m_net, consumer, input);
+    const auto same = m_read_whole.find({consumer, input, a, b});
+    if (!rowed && same != m_read_whole.end()) return same->second;
     std::set<int> read;  // a strided window skips rows; a reader not by rows reads the same rows for all
     for (unsigned row = rows.first; row < rows.first + (rowed ? rows.second : 1); ++row) {
         const auto [first, last] = rows_read(m_net, consumer, input, row);
@@ -173,6 +181,7 @@ tensor_slice emitter::needed(int consumer, std::size_t input, std::pair<unsigned
     }
     tensor_slice out{producer, -1, false, {}};
     for (int r : read) append_read(out.boxes, consumer, input, unsigned(r), 0, channels(shape), a, b);
+    if (!rowed) m_read_whole.emplace(std::make_tuple(consumer, input, a, b), out);
     return out;
 }
 
@@ -181,11 +190,27 @@ void emitter::append_read(std::vector<slice_box>& boxes, int consumer, std::size
     const input_view& view = m_net.at(consumer).views[input];
     const tensor_shape& shape = m_net.at(m_net.at(consumer).inputs[input]).output_shape;
     const bool rowed = reads_rowed(m_net, consumer, input);
-    if (view.order.sizes.empty() || view.order.unknown)
-        return append_overlap(boxes, shape, view, rowed, row, c0, c1, a, b);
+    if (!reads_other_elements(consumer, input)) return append_overlap(boxes, shape, view, rowed, row, c0, c1, a, b);
     auto it = m_ordered.find({consumer, input, a, b});
     if (it == m_ordered.end()) it = m_ordered.emplace(std::make_tuple(consumer, input, a, b), ordered_reads(shape, view, rowed, a, b)).first;
     append_ordered(boxes, it->second, shape, row, c0, c1);
+}
+
+bool emitter::reads_other_elements(int consumer, std::size_t input) const {
+    const auto known = m_reorders.find({consumer, input});
+    if (known != m_reorders.end()) return known->second;
+    const input_view& view = m_net.at(consumer).views[input];
+    const tensor_shape& shape = m_net.at(m_net.at(consumer).inputs[input]).output_shape;
+    // A broadcast (an order that repeats elements) reads what its ranges name.
+    const bool repeats = std::find(view.order.strides.begin(), view.order.strides.end(), 0u) != view.order.strides.end();
+    bool other = false;
+    if (!view.order.sizes.empty() && !view.order.unknown && !repeats) {
+        input_view ranges = view;
+        ranges.order = {};
+        for (std::uint64_t e = 0; e < elements(view.shape) && !other; ++e)
+            other = producer_element(view, shape, e) != producer_element(ranges, shape, e);
+    }
+    return m_reorders[{consumer, input}] = other;
 }
 
 std::uint64_t emitter::view_extent(int consumer, std::size_t input) const {

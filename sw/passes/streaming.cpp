@@ -81,35 +81,34 @@ void append_overlap(std::vector<slice_box>& boxes, const tensor_shape& producer,
     if (from < to) append_features(boxes, row, row - view.row0, view.rows, w, view.elem0, from, to);
 }
 
-elements_by_row ordered_reads(const tensor_shape& producer, const input_view& view, bool rowed, std::uint64_t a,
-                              std::uint64_t b) {
-    const row_extent from = extent_of(producer), seen = extent_of(view.shape);
-    const std::uint64_t plane = std::uint64_t(from.rows) * from.width;
-    elements_by_row read(from.rows);
-    const auto add = [&](std::uint64_t e) {
-        const std::uint64_t q = producer_element(view, producer, e);
-        read[std::size_t(q % plane / from.width)].push_back(q / plane * from.width + q % from.width);
-    };
+element_runs ordered_reads(const tensor_shape& producer, const input_view& view, bool rowed, std::uint64_t a,
+                           std::uint64_t b) {
+    const row_extent seen = extent_of(view.shape), from = extent_of(producer);
+    std::vector<bool> read(elements(producer), false);  // by flat index
     if (rowed) {
         for (unsigned r = 0; r < seen.rows; ++r)
-            for (std::uint64_t x = a; x < std::min(b, seen.row_elements); ++x) add(isa::flat_index(seen, r, x));
+            for (std::uint64_t x = a; x < std::min(b, seen.row_elements); ++x)
+                read[producer_element(view, producer, isa::flat_index(seen, r, x))] = true;
     } else {
-        for (std::uint64_t e = a; e < std::min(b, elements(view.shape)); ++e) add(e);
+        for (std::uint64_t e = a; e < std::min(b, elements(view.shape)); ++e) read[producer_element(view, producer, e)] = true;
     }
-    for (auto& row : read) {
-        std::sort(row.begin(), row.end());
-        row.erase(std::unique(row.begin(), row.end()), row.end());
-    }
-    return read;
+    element_runs runs(from.rows);
+    for (unsigned r = 0; r < from.rows; ++r)
+        for (std::uint64_t x = 0; x < from.row_elements; ++x) {
+            if (!read[isa::flat_index(from, r, x)]) continue;
+            if (!runs[r].empty() && runs[r].back().second == x)
+                ++runs[r].back().second;
+            else
+                runs[r].push_back({x, x + 1});
+        }
+    return runs;
 }
 
-void append_ordered(std::vector<slice_box>& boxes, const elements_by_row& read, const tensor_shape& producer,
+void append_ordered(std::vector<slice_box>& boxes, const element_runs& read, const tensor_shape& producer,
                     unsigned row, unsigned c0, unsigned c1) {
-    const std::uint64_t width = is_spatial(producer) ? producer[2] : 1;
-    const auto& elements = read.at(row);
-    for (auto e = std::lower_bound(elements.begin(), elements.end(), c0 * width);
-         e != elements.end() && *e < c1 * width; ++e)
-        append_range(boxes, row, *e, *e + 1);
+    if (row >= read.size()) return;
+    const std::uint64_t width = is_spatial(producer) ? producer[2] : 1, lo = c0 * width, hi = c1 * width;
+    for (const auto& [begin, end] : read[row]) append_range(boxes, row, std::max(begin, lo), std::min(end, hi));
 }
 
 }  // namespace aimcsim::sw

@@ -32,13 +32,14 @@ void append_overlap(std::vector<slice_box>& boxes, const tensor_shape& producer,
                     unsigned row, unsigned c0, unsigned c1, std::uint64_t a, std::uint64_t b);
 
 // The producer elements a reader of `view` reads when the view has an element order (a Transpose,
-// a strided Slice, a head split: its elements are not its ranges'), per producer row, sorted:
-// elements [a, b) of each view row when `rowed`, else flattened features [a, b) of the view.
-using elements_by_row = std::vector<std::vector<std::uint64_t>>;
-elements_by_row ordered_reads(const tensor_shape& producer, const input_view& view, bool rowed, std::uint64_t a,
-                              std::uint64_t b);
+// a strided Slice, a head split: its elements are not its ranges'), per producer row as runs
+// [begin, end) of its elements in order: elements [a, b) of each view row when `rowed`, else
+// flattened features [a, b) of the view.
+using element_runs = std::vector<std::vector<std::pair<std::uint64_t, std::uint64_t>>>;
+element_runs ordered_reads(const tensor_shape& producer, const input_view& view, bool rowed, std::uint64_t a,
+                           std::uint64_t b);
 // Appends to `boxes` those of producer row `row` in producer channels [c0, c1).
-void append_ordered(std::vector<slice_box>& boxes, const elements_by_row& read, const tensor_shape& producer,
+void append_ordered(std::vector<slice_box>& boxes, const element_runs& read, const tensor_shape& producer,
                     unsigned row, unsigned c0, unsigned c1);
 
 }  // namespace aimcsim::sw
