@@ -1,6 +1,6 @@
 // Functional-mode wall time (targets on the 2-core machine: the digits CNN over its whole 450-image
 // test split, and the Fashion-MNIST ResNet over its 1,000 committed test images, each in under
-// 30 s). Each iteration is an `aimcsim run --mode functional` subprocess with
+// 30 s; BERT-base on one 128-token sequence in under 60 s). Each iteration is an `aimcsim run --mode functional` subprocess with
 // the default PCM tiles: its time is the process's wall time, timing run and accuracy included.
 // Run: build/bin/aimcsim_bench --benchmark_filter=Functional.
 #include <string>
@@ -8,6 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_support.h"
+#include "../support/npy_writer.h"
 
 namespace {
 
@@ -40,5 +41,26 @@ void BM_FunctionalFashion(benchmark::State& state) {
     state.SetLabel("fashion resnet, 1000 images, target 30 s");
 }
 BENCHMARK(BM_FunctionalFashion)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// One random 128-token sequence through BERT-base on the seed chip (jain2023), its values in the
+// messages of a run of two inferences.
+void BM_FunctionalBertBase(benchmark::State& state) {
+    const std::string input = "/tmp/aimcsim_functional_bench_bert.npy";
+    std::vector<float> x(768 * 128);
+    std::uint32_t seed = 7;
+    for (float& v : x) v = float((seed = seed * 1664525u + 1013904223u) >> 8) / float(1 << 24) * 2.0f - 1.0f;
+    aimcsim::test::write_npy(input, {1, 768, 128, 1}, x);
+    const std::string command = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + AIMCSIM_BIN +
+                                " run --mode functional --network bert_base --arch " + AIMCSIM_SOURCE_DIR +
+                                "/platform/configs/jain2023.yaml --inferences 2 --inputs " + input +
+                                " --json -o /tmp/aimcsim_functional_bench";
+    for (auto _ : state) {
+        const auto j = aimcsim::bench::timed_json_run(state, command);
+        if (j.is_discarded()) break;
+        state.counters["rms_error_rel"] = j["accuracy"]["output_rms_error_rel"].get<double>();
+    }
+    state.SetLabel("bert_base, one 128-token sequence on jain2023, target 60 s");
+}
+BENCHMARK(BM_FunctionalBertBase)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

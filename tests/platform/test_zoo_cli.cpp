@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include "support/npy_writer.h"
 #include "support/run_cli.h"
 #include "support/run_report.h"
 #include "support/schedule_v1.h"
+#include "sw/frontend/onnx_network.h"
 #include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::test {
@@ -81,6 +83,31 @@ TEST_P(ZooRun, AV2ScheduleTimesExactlyAsItsV1Form) {
     }
     EXPECT_EQ(without_wall_clock_and_source(read_json(dir / "v1" / "report.json")).dump(),
               without_wall_clock_and_source(read_json(dir / "v2" / "report.json")).dump());
+}
+
+// Values in messages change no time or energy: a functional run of one random sample (one of its
+// three inferences carries values) reports what a timing run of three does.
+TEST_P(ZooRun, AFunctionalRunTimesExactlyAsATimingRun) {
+    const std::string net = GetParam();
+    const auto dir = temp_dir("zoo_functional_" + net);
+    const sw::tensor_shape input = sw::load_network_onnx(source_path("sw/zoo/" + net + ".onnx")).at(0).output_shape;
+    std::vector<std::int64_t> shape = {1};
+    for (unsigned d : input) shape.push_back(d);
+    std::vector<float> x(sw::elements(input));
+    std::uint32_t state = 99;
+    for (float& v : x) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
+    write_npy(dir / "x.npy", shape, x);
+    const std::string run = "run --network " + net + " --arch " + preset(net) + " --inferences 3 -o ";
+    ASSERT_EQ(run_cli(run + (dir / "timing").string(), dir).status, 0);
+    const auto r = run_cli(run + (dir / "functional").string() + " --mode functional --inputs " + (dir / "x.npy").string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    nlohmann::json functional = without_wall_clock_and_source(read_json(dir / "functional" / "report.json"));
+    EXPECT_EQ(functional["accuracy"]["samples"], 1);
+    functional.erase("accuracy");
+    functional["run"].erase("mode");
+    nlohmann::json timing = without_wall_clock_and_source(read_json(dir / "timing" / "report.json"));
+    timing["run"].erase("mode");
+    EXPECT_EQ(timing.dump(), functional.dump());
 }
 
 TEST(ZooCli, CompilePrintsTheMappingAndItsScheduleRunsAlike) {
