@@ -39,7 +39,7 @@ struct sched_instr : isa::instruction {
     int guard_group = -1;         // send, optional: the border-guard collective (concatenation or
                                   // scatter) whose circuits share a lane; circuit switching only
     // Schedule v2 (empty in v1): send, load, store: the values it moves; mvm, op: the values it
-    // computes, from those of `reads`. Not copied to the models, which move no values yet.
+    // computes, from those of `reads`. The models point to them (models::instruction) to move values.
     tensor_slice slice;
     std::vector<tensor_slice> reads;
 };
