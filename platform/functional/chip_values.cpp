@@ -269,6 +269,25 @@ void chip_values::recurrent_steps(int node, int inference, const tensor_slice& s
         }
 }
 
+// A constant-weight layer the compiler left to a core (a depthwise convolution): the exact
+// product of its weights with the input columns of the slice's rows, plus the bias.
+void chip_values::exact_rows(int node, int inference, const tensor_slice& slice) {
+    const int layer = slice.tensor;
+    const isa::row_extent e = sw::extent_of(m_sched, slice);
+    const std::vector<const VectorXf*> inputs = held_inputs(node, inference, layer);
+    VectorXf& out = held(node, key_of(inference, slice));
+    Eigen::MatrixXf y;
+    for (const isa::slice_box& box : slice.boxes) {
+        m_exact.apply(layer, weight_operand(m_net, layer, inputs, box.row0, box.rows), y);
+        const std::uint64_t positions = std::uint64_t(y.cols()) / box.rows;  // per row
+        for (std::uint64_t x = box.elem0; x < box.elem0 + box.elems; ++x)
+            for (unsigned r = box.row0; r < box.row0 + box.rows; ++r) {
+                const auto column = Eigen::Index((r - box.row0) * positions + x % positions);
+                out[Eigen::Index(stored_at(layer, isa::flat_index(e, r, x)))] = y(Eigen::Index(x / positions), column);
+            }
+    }
+}
+
 // A digital layer's slice: element by element for an activation of each value alone, or an add
 // or product of two equal tensors; else the layer over what the unit holds.
 void chip_values::layer_op(int node, int inference, const tensor_slice& slice) {
@@ -277,6 +296,8 @@ void chip_values::layer_op(int node, int inference, const tensor_slice& slice) {
     const auto& constants = m_constants.at(std::size_t(layer));
     const std::vector<const VectorXf*> inputs = held_inputs(node, inference, layer);
     VectorXf& out = held(node, key_of(inference, slice));
+    const bool weighted = l.kind == sw::layer_kind::dense || l.kind == sw::layer_kind::conv2d || l.kind == sw::layer_kind::matmul;
+    if (weighted && l.has_weights()) return exact_rows(node, inference, slice);
     // Element i of the input is element i of the output, in the IR's layout as the values lie.
     const auto in_order = [&](std::size_t i) {
         return reads_in_order(m_net, l, i) && inputs[i]->size() == out.size() && l.output_order.sizes.empty() &&

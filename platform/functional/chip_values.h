@@ -90,6 +90,7 @@ private:
     void reduce(int node, int inference, const isa::tensor_slice& slice, const std::vector<isa::tensor_slice>& reads);
     void recurrent_steps(int node, int inference, const isa::tensor_slice& slice,
                          const std::vector<isa::tensor_slice>& reads);
+    void exact_rows(int node, int inference, const isa::tensor_slice& slice);
     void layer_op(int node, int inference, const isa::tensor_slice& slice);
 
     chip& m_target;
