@@ -1,7 +1,8 @@
 #pragma once
-// Functional mode (docs/functional.md): a network's outputs for input samples, computed on the
-// chip's programmed crossbars after the timing run, against a float reference from the same
-// graph and weights without any non-ideality; the report's `accuracy` block.
+// Functional mode (docs/functional.md): a network's outputs for input samples, computed by the
+// chip's units in the timed run (values in messages, chip_values.h) or after it on the host
+// through the programmed crossbars, against a float reference from the same graph and weights
+// without any non-ideality; the report's `accuracy` block.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
