@@ -12,32 +12,30 @@
 
 namespace {
 
-void BM_FunctionalDigits(benchmark::State& state) {
-    const std::string network = state.range(0) ? "cnn" : "mlp";
-    const std::string digits = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/digits/";
+// Times `aimcsim run --mode functional ARGS` and reports the accuracy block's `key` as `counter`.
+void time_functional(benchmark::State& state, const std::string& args, const char* counter, const char* key) {
     const std::string command = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + AIMCSIM_BIN +
-                                " run --mode functional --network " + digits + network + ".onnx --inputs " + digits +
-                                "test_x.npy --labels " + digits + "test_y.npy --json -o /tmp/aimcsim_functional_bench";
+                                " run --mode functional " + args + " --json -o /tmp/aimcsim_functional_bench";
     for (auto _ : state) {
         const auto j = aimcsim::bench::timed_json_run(state, command);
         if (j.is_discarded()) break;
-        state.counters["samples"] = j["accuracy"]["samples"].get<double>();
-        state.counters["top1"] = j["accuracy"]["top1"].get<double>();
+        state.counters[counter] = j["accuracy"][key].get<double>();
     }
+}
+
+void BM_FunctionalDigits(benchmark::State& state) {
+    const std::string network = state.range(0) ? "cnn" : "mlp";
+    const std::string digits = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/digits/";
+    time_functional(state, "--network " + digits + network + ".onnx --inputs " + digits + "test_x.npy --labels " + digits +
+                               "test_y.npy", "top1", "top1");
     state.SetLabel("digits " + network + ", 450 images, target 30 s");
 }
 BENCHMARK(BM_FunctionalDigits)->DenseRange(0, 1)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 void BM_FunctionalFashion(benchmark::State& state) {
     const std::string fashion = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/fashion/";
-    const std::string command = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + AIMCSIM_BIN +
-                                " run --mode functional --network " + fashion + "resnet.onnx --inputs " + fashion +
-                                "test_x.npy --labels " + fashion + "test_y.npy --json -o /tmp/aimcsim_functional_bench";
-    for (auto _ : state) {
-        const auto j = aimcsim::bench::timed_json_run(state, command);
-        if (j.is_discarded()) break;
-        state.counters["top1"] = j["accuracy"]["top1"].get<double>();
-    }
+    time_functional(state, "--network " + fashion + "resnet.onnx --inputs " + fashion + "test_x.npy --labels " + fashion +
+                               "test_y.npy", "top1", "top1");
     state.SetLabel("fashion resnet, 1000 images, target 30 s");
 }
 BENCHMARK(BM_FunctionalFashion)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
@@ -46,19 +44,10 @@ BENCHMARK(BM_FunctionalFashion)->Iterations(3)->UseManualTime()->Unit(benchmark:
 // messages of a run of two inferences.
 void BM_FunctionalBertBase(benchmark::State& state) {
     const std::string input = "/tmp/aimcsim_functional_bench_bert.npy";
-    std::vector<float> x(768 * 128);
-    std::uint32_t seed = 7;
-    for (float& v : x) v = float((seed = seed * 1664525u + 1013904223u) >> 8) / float(1 << 24) * 2.0f - 1.0f;
-    aimcsim::test::write_npy(input, {1, 768, 128, 1}, x);
-    const std::string command = std::string("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ") + AIMCSIM_BIN +
-                                " run --mode functional --network bert_base --arch " + AIMCSIM_SOURCE_DIR +
-                                "/platform/configs/jain2023.yaml --inferences 2 --inputs " + input +
-                                " --json -o /tmp/aimcsim_functional_bench";
-    for (auto _ : state) {
-        const auto j = aimcsim::bench::timed_json_run(state, command);
-        if (j.is_discarded()) break;
-        state.counters["rms_error_rel"] = j["accuracy"]["output_rms_error_rel"].get<double>();
-    }
+    aimcsim::test::write_npy(input, {1, 768, 128, 1}, aimcsim::test::uniform_values(768 * 128, 7, -1.0f, 1.0f));
+    time_functional(state, "--network bert_base --arch " + std::string(AIMCSIM_SOURCE_DIR) +
+                               "/platform/configs/jain2023.yaml --inferences 2 --inputs " + input,
+                    "rms_error_rel", "output_rms_error_rel");
     state.SetLabel("bert_base, one 128-token sequence on jain2023, target 60 s");
 }
 BENCHMARK(BM_FunctionalBertBase)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);

@@ -7,6 +7,7 @@
 #include "platform/functional/network_eval.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/ir/input_error.h"
+#include "tests/sw/ir_layers.h"
 #include "tests/sw/onnx_builder.h"
 
 namespace aimcsim::platform {
@@ -14,11 +15,7 @@ namespace {
 
 Eigen::VectorXf unary(const std::string& function, const Eigen::VectorXf& x) {
     sw::network net("unary", {unsigned(x.size())});
-    sw::layer l;
-    l.name = function;
-    l.kind = sw::layer_kind::activation;
-    l.function = function;
-    net.add(l);
+    net.add(test::activation_layer(function, function));
     exact_mvm mvm({});
     return evaluate(net, x, mvm);
 }
@@ -26,11 +23,7 @@ Eigen::VectorXf unary(const std::string& function, const Eigen::VectorXf& x) {
 // `function` of the input and its negation: f(x, -x).
 Eigen::VectorXf of_two(const std::string& function, const Eigen::VectorXf& x) {
     sw::network net("binary", {unsigned(x.size())});
-    sw::layer neg;
-    neg.name = "neg";
-    neg.kind = sw::layer_kind::activation;
-    neg.function = "neg";
-    net.add(neg);
+    net.add(test::activation_layer("neg", "neg"));
     sw::layer op;
     op.name = function;
     op.kind = sw::layer_kind::elementwise;
@@ -79,11 +72,7 @@ TEST(ElementwiseNumerics, OpsOfTwoActivationsKeepTheirOrder) {
 // Where(x, -x, x): -x where x is not zero.
 Eigen::VectorXf where_of(const Eigen::VectorXf& x, std::vector<std::string> roles) {
     sw::network net("where", {unsigned(x.size())});
-    sw::layer neg;
-    neg.name = "neg";
-    neg.kind = sw::layer_kind::activation;
-    neg.function = "neg";
-    net.add(neg);
+    net.add(test::activation_layer("neg", "neg"));
     sw::layer op;
     op.name = "where";
     op.kind = sw::layer_kind::elementwise;

@@ -118,10 +118,7 @@ TEST(Functional, SameSeedSameOutputsOtherSeedOtherNoise) {
 
 TEST(Functional, ResNet18OneImageWithIdealTilesMatchesTheFloatReference) {
     const auto dir = temp_dir("resnet18_image");
-    std::vector<float> image(3 * 224 * 224);
-    std::uint32_t state = 12345;
-    for (float& v : image) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
-    write_npy<float>(dir / "image.npy", {1, 3, 224, 224}, image);
+    write_npy<float>(dir / "image.npy", {1, 3, 224, 224}, uniform_values(3 * 224 * 224, 12345));
     const json a = report("run --mode functional --network resnet18 --arch " + source_path("platform/configs/large.yaml") +
                               " --inferences 2 --inputs " + (dir / "image.npy").string() + ideal_tiles,
                           "resnet18_functional")["accuracy"];
@@ -140,10 +137,7 @@ void expect_reference_on_ideal_tiles(const std::string& network, const std::stri
     const auto dir = temp_dir("ideal_" + std::filesystem::path(network).stem().string());
     std::size_t size = 1;
     for (std::int64_t d : shape) size *= std::size_t(d);
-    std::vector<float> x(size);
-    std::uint32_t state = 777;
-    for (float& v : x) v = low + (1.0f - low) * float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
-    write_npy(dir / "x.npy", shape, x);
+    write_npy(dir / "x.npy", shape, uniform_values(size, 777, low));
     const json a = report("run --mode functional --network " + network + " --arch " + source_path(arch) +
                               " --inferences 2 --inputs " + (dir / "x.npy").string() + ideal_tiles + options,
                           "functional_" + std::filesystem::path(network).stem().string())["accuracy"];

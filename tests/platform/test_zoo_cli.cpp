@@ -93,10 +93,7 @@ TEST_P(ZooRun, AFunctionalRunTimesExactlyAsATimingRun) {
     const sw::tensor_shape input = sw::load_network_onnx(source_path("sw/zoo/" + net + ".onnx")).at(0).output_shape;
     std::vector<std::int64_t> shape = {1};
     for (unsigned d : input) shape.push_back(d);
-    std::vector<float> x(sw::elements(input));
-    std::uint32_t state = 99;
-    for (float& v : x) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24);
-    write_npy(dir / "x.npy", shape, x);
+    write_npy(dir / "x.npy", shape, uniform_values(sw::elements(input), 99));
     const std::string run = "run --network " + net + " --arch " + preset(net) + " --inferences 3 -o ";
     ASSERT_EQ(run_cli(run + (dir / "timing").string(), dir).status, 0);
     const auto r = run_cli(run + (dir / "functional").string() + " --mode functional --inputs " + (dir / "x.npy").string(), dir);

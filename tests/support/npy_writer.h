@@ -1,5 +1,6 @@
 #pragma once
-// Writes NumPy .npy files (format 1.0, little-endian, C order) for functional-mode tests.
+// Writes NumPy .npy files (format 1.0, little-endian, C order) for functional-mode tests, and
+// reproducible values to fill them.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,13 @@ std::filesystem::path write_npy(const std::filesystem::path& path, const std::ve
     out << std::string("\x93NUMPY\x01\x00", 8) << char(header.size() & 0xff) << char(header.size() >> 8) << header;
     out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(T)));
     return path;
+}
+
+// `count` reproducible values uniform in [low, high): a 32-bit linear congruential stream from `seed`.
+inline std::vector<float> uniform_values(std::size_t count, std::uint32_t seed, float low = 0.0f, float high = 1.0f) {
+    std::vector<float> values(count);
+    for (float& v : values) v = low + (high - low) * float((seed = seed * 1664525u + 1013904223u) >> 8) / float(1 << 24);
+    return values;
 }
 
 }  // namespace aimcsim::test

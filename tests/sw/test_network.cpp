@@ -7,6 +7,7 @@
 #include "sw/frontend/yaml_network.h"
 #include "sw/ir/input_error.h"
 #include "tests/sw/error_of.h"
+#include "tests/sw/ir_layers.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -149,11 +150,7 @@ TEST(Network, OtherBadInputs) {
 
 TEST(Network, ElementwiseAndRecurrentLayersCheckTheirFunctionAndInputs) {
     network net("x", {4});
-    layer neg;
-    neg.name = "neg";
-    neg.kind = layer_kind::activation;
-    neg.function = "neg";
-    net.add(neg);
+    net.add(test::activation_layer("neg", "neg"));
     layer op;
     op.name = "op";
     op.kind = layer_kind::elementwise;

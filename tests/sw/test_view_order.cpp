@@ -11,6 +11,7 @@
 #include "sw/ir/input_error.h"
 #include "tests/sw/onnx_builder.h"
 #include "tests/sw/onnx_checks.h"
+#include "tests/sw/ir_layers.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -132,10 +133,7 @@ TEST(ViewOrder, HeadSplitOfBertBaseAndGpt2) {
 
 TEST(ViewOrder, AnOrderOutsideItsProducerIsRefused) {
     network net("bad", {6});
-    layer l;
-    l.name = "relu";
-    l.kind = layer_kind::activation;
-    l.function = "relu";
+    layer l = test::activation_layer("relu", "relu");
     input_view v;
     v.order.sizes = {2, 3};
     v.order.strides = {1, 3};  // reaches element 1 + 2 x 3 = 7 of 6
