@@ -84,17 +84,27 @@ void append_overlap(std::vector<slice_box>& boxes, const tensor_shape& producer,
 element_runs ordered_reads(const tensor_shape& producer, const input_view& view, bool rowed, std::uint64_t a,
                            std::uint64_t b) {
     const row_extent seen = extent_of(view.shape), from = extent_of(producer);
+    const std::uint64_t plane = std::uint64_t(from.rows) * from.width;
     std::vector<bool> read(elements(producer), false);  // by flat index
+    // Per producer row, the elements [first, last] read: the part of the row to scan for runs.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> span(from.rows, {UINT64_MAX, 0});
+    const auto add = [&](std::uint64_t e) {
+        const std::uint64_t q = producer_element(view, producer, e);
+        read[q] = true;
+        auto& [first, last] = span[std::size_t(q % plane / from.width)];
+        const std::uint64_t x = q / plane * from.width + q % from.width;
+        first = std::min(first, x);
+        last = std::max(last, x);
+    };
     if (rowed) {
         for (unsigned r = 0; r < seen.rows; ++r)
-            for (std::uint64_t x = a; x < std::min(b, seen.row_elements); ++x)
-                read[producer_element(view, producer, isa::flat_index(seen, r, x))] = true;
+            for (std::uint64_t x = a; x < std::min(b, seen.row_elements); ++x) add(isa::flat_index(seen, r, x));
     } else {
-        for (std::uint64_t e = a; e < std::min(b, elements(view.shape)); ++e) read[producer_element(view, producer, e)] = true;
+        for (std::uint64_t e = a; e < std::min(b, elements(view.shape)); ++e) add(e);
     }
     element_runs runs(from.rows);
     for (unsigned r = 0; r < from.rows; ++r)
-        for (std::uint64_t x = 0; x < from.row_elements; ++x) {
+        for (std::uint64_t x = span[r].first; x <= span[r].second && span[r].first != UINT64_MAX; ++x) {
             if (!read[isa::flat_index(from, r, x)]) continue;
             if (!runs[r].empty() && runs[r].back().second == x)
                 ++runs[r].back().second;
