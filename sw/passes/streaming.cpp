@@ -91,8 +91,9 @@ element_runs ordered_reads(const tensor_shape& producer, const input_view& view,
     const auto add = [&](std::uint64_t e) {
         const std::uint64_t q = producer_element(view, producer, e);
         read[q] = true;
-        auto& [first, last] = span[std::size_t(q % plane / from.width)];
-        const std::uint64_t x = q / plane * from.width + q % from.width;
+        const bool one_row = from.rows == 1;  // element q of its only row
+        auto& [first, last] = span[one_row ? 0 : std::size_t(q % plane / from.width)];
+        const std::uint64_t x = one_row ? q : q / plane * from.width + q % from.width;
         first = std::min(first, x);
         last = std::max(last, x);
     };
