@@ -184,6 +184,7 @@ public:
         case layer_kind::pad: return pad(l);
         case layer_kind::reduce: return reduce(l);
         case layer_kind::dynamic_matmul: return dynamic_matmul(l);
+        case layer_kind::embedding: return embedding(l);
         default: unsupported(l, "not modelled in functional mode");
         }
     }
@@ -540,6 +541,26 @@ private:
                 y.segment((c * out_d + oz) * plane, plane) =
                     l.function == "max" ? VectorXf(across.rowwise().maxCoeff()) : VectorXf(across.rowwise().mean());
             }
+        return y;
+    }
+
+    // Row id of the table per id: id c x T + t of ids [C, T, 1] gives elements (c x out + j) x T + t.
+    VectorXf embedding(const layer& l) {
+        const VectorXf& ids = operand(l, 0);
+        const VectorXf& table = constant(l, 0);
+        const Eigen::Index width = l.out, positions = sw::rows_of(l.input_shape);
+        const Eigen::Index vocabulary = table.size() / width;
+        VectorXf y(Eigen::Index(sw::elements(l.output_shape)));
+        for (Eigen::Index e = 0; e < ids.size(); ++e) {
+            const float id = ids[e];
+            if (!(id >= 0 && id < float(vocabulary)) || id != std::floor(id))
+                throw input_error("layer '" + l.name + "': id " + std::to_string(id) + " at position " +
+                                  std::to_string(e) + " is not a row of its table; expected an integer in 0.." +
+                                  std::to_string(vocabulary - 1));
+            const Eigen::Index c = e / positions, t = e % positions;
+            for (Eigen::Index j = 0; j < width; ++j)
+                y[(c * width + j) * positions + t] = table[Eigen::Index(id) * width + j];
+        }
         return y;
     }
 

@@ -95,6 +95,9 @@ tensor_shape canonical(const dims_t& d, int row_axis) {
     return {unsigned(numel(d) / t), unsigned(t), 1};
 }
 
+// onnx::TensorProto's INT32, INT64: an input of token ids.
+bool is_token_type(int type) { return type == 6 || type == 7; }
+
 // All of a producer's output, with its own shape.
 input_view whole(const tensor_shape& shape) { return {shape, 0, rows_of(shape), 0, row_elements(shape)}; }
 
@@ -172,6 +175,7 @@ private:
     void plumb_reshape(const node& n);
     void plumb_transpose(const node& n);
     void plumb_gather(const node& n);
+    void embedding(const node& n);
     void plumb_slice(const node& n);
     void plumb_split(const node& n);
     void plumb_expand(const node& n);
@@ -339,7 +343,8 @@ void converter::start(const node& first) {
     if (d.size() == 4) f.row_axis = 2;  // NCHW image
     if (d.size() == 3) f.row_axis = feeds_conv(name) ? 2 : d[0] > 1 || d[1] == 1 ? 0 : 1;  // [N, C, L]; [T, B, F]
                                                                                            // or [B, T, F]
-    if (d.size() == 2 && d[0] > 1) f.row_axis = 0;  // [T, F]
+    if (d.size() == 2 && d[0] > 1) f.row_axis = 0;  // [T, F], or token ids [T, 1]
+    if (d.size() == 2 && d[0] == 1 && d[1] > 1 && is_token_type(it->second.elem_type)) f.row_axis = 1;  // ids [1, T]
     if (d.size() == 5) f.row_axis = 3;  // NCDHW video
     if (d.size() > 5) throw input_error(m_g.path + ": graph input '" + name + "' has rank " +
                                         std::to_string(d.size()) + "; expected at most 5 dimensions");
@@ -548,6 +553,7 @@ flow converter::selected(const node& n, flow f, std::size_t axis, std::int64_t s
 }
 
 void converter::plumb_gather(const node& n) {
+    if (n.inputs.size() > 1 && !is_data(n.inputs[0]) && is_data(n.inputs[1])) return embedding(n);
     const flow& f = data(n, 0);
     if (n.inputs.size() < 2 || is_data(n.inputs[1])) fail(n, "indices must be constant");
     const auto indices = ints(n, 1);
@@ -572,6 +578,26 @@ void converter::plumb_gather(const node& n) {
     }
     g.view.shape = canonical(g.dims, g.row_axis);
     set(n, 0, g);
+}
+
+// Rows of a constant table by ids computed from the input: one row of the output per id, its
+// axes the ids' and the row's elements last.
+void converter::embedding(const node& n) {
+    const flow& ids = data(n, 1);
+    const dims_t& table = dims(n, n.inputs[0]);
+    if (table.size() != 2 || n.integer("axis", 0) != 0)
+        unsupported(n, "an embedding expects a table [vocabulary, features] gathered along axis 0");
+    if (ids.row_axis >= 0 && ids.view.shape.size() == 3 && ids.view.shape[2] != 1)
+        unsupported(n, "an embedding expects ids streamed as a sequence, not an image");
+    layer l;
+    l.name = n.name;
+    l.kind = layer_kind::embedding;
+    l.inputs = {ids.layer};
+    l.views = {ids.view};
+    l.out = unsigned(table[1]);
+    l.extra_weights = parameters(n, 0);
+    l.constants = {n.inputs[0]};
+    emit(n, 0, add_layer(std::move(l), n), ids.row_axis);
 }
 
 void converter::plumb_slice(const node& n) {

@@ -78,7 +78,7 @@ void check_operands(const layer& l, const tensor_shape& first, const tensor_shap
 const char* to_string(layer_kind kind) {
     static const char* const names[] = {"input",  "dense",          "conv2d", "activation", "add", "pooling",
                                         "matmul", "dynamic_matmul", "lstm",   "mul",        "concat",
-                                        "pad",    "reduce", "elementwise", "resize"};
+                                        "pad",    "reduce", "elementwise", "resize",     "embedding"};
     return names[static_cast<int>(kind)];
 }
 
@@ -306,6 +306,20 @@ void network::infer(layer& l) const {
         if (!upsampled)
             fail(l, "output " + to_string(l.output_shape) + " is not " + to_string(l.input_shape) +
                         " upsampled by integer factors");
+        break;
+    }
+    case layer_kind::embedding: {
+        if (l.out == 0) fail(l, "'out' (a table row's elements) must be positive");
+        const bool rowed = is_spatial(l.input_shape);
+        if (rowed && l.input_shape[2] != 1)
+            fail(l, "expects ids [C, T, 1] or [C], got " + to_string(l.input_shape));
+        if (l.extra_weights == 0 || l.extra_weights % l.out)
+            fail(l, "its table of " + std::to_string(l.extra_weights) + " elements is not rows of " + std::to_string(l.out));
+        const unsigned c = l.input_shape[0];
+        if (elements(l.input_shape) * l.out > max_tensor_elements)
+            fail(l, "its output holds more than " + std::to_string(max_tensor_elements) + " elements");
+        l.output_shape = rowed ? tensor_shape{c * l.out, l.input_shape[1], 1} : tensor_shape{c * l.out};
+        l.constant_inputs = elements(l.output_shape);
         break;
     }
     case layer_kind::input: break;

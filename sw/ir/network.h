@@ -30,6 +30,8 @@ enum class layer_kind {
     reduce,          // mean|sum|max|l2 of each row's elements (e.g. over features, per token)
     elementwise,     // sub|div|equal|less|greater|where of two or three tensors, the first the largest
     resize,          // an image upsampled by integer factors (nearest: a copy; linear: interpolation)
+    embedding,       // rows of a constant table picked by integer ids (a Gather of an embedding), on a core:
+                     // ids [C, T, 1] (or flat [C]) -> [C x out, T, 1] (or [C x out]), a row of `out` per id
 };
 const char* to_string(layer_kind kind);
 
@@ -121,13 +123,15 @@ struct layer {
     layer_kind kind = layer_kind::input;
     std::vector<int> inputs;      // earlier layers; empty on add(): the previous layer
     std::vector<input_view> views;  // per input; empty on add(): whole outputs
-    unsigned out = 0;             // dense, matmul: output features; conv2d: output channels; lstm: hidden size
+    unsigned out = 0;             // dense, matmul: output features; conv2d: output channels; lstm: hidden size;
+                                  // embedding: a table row's elements
     unsigned groups = 1;          // conv2d: channel groups (depthwise: groups = input channels)
     bool bias = true;             // dense, conv2d, matmul: a bias vector of `out`; lstm: two of hidden per gate
     bool reverse = false;         // lstm: steps run from the last to the first (output row 0 comes last)
     std::uint64_t extra_weights = 0;  // other parameters (norm scale and shift, constant operands)
     std::uint64_t constant_inputs = 0;  // digital layers: elements of the constant operands they read
-                                        // (a mask, a table, a class token), streamed from memory
+                                        // (a mask, a table, a class token), streamed from memory; an
+                                        // embedding: its ids' rows of the table
     // Functional mode: the file's tensors of the constant operands its function reads, in the order
     // it reads them ("" for an absent one; docs/functional.md): a scale or shift's constant, a
     // norm's scale and bias, a Clip's bounds, a comparison's or select's constants, a recurrent
@@ -172,6 +176,9 @@ struct layer {
     unsigned matrix_cols() const;
     // Input elements a resize output weighs: 1 for nearest; linear: 2, 4 or 8 as 1, 2 or 3 axes upsample.
     unsigned interpolation_taps() const;
+    // Elements of constant operands a core keeps to serve its reads: an embedding's whole table
+    // (any id may come), else what it reads.
+    std::uint64_t held_constants() const { return kind == layer_kind::embedding ? extra_weights : constant_inputs; }
     // Multiply-accumulates with constant weights; digital layers have none.
     std::uint64_t macs() const;
     // Multiply-accumulates between two activations.

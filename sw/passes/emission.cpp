@@ -579,11 +579,12 @@ void emitter::emit_digital(int index) {
 // A digital layer's constant operands (a mask, a table, a class token, a norm's scale) stay in
 // the SRAM of each core that reads them while they fit, written there with the weights. Else
 // they are held in the least loaded memory core: loaded and sent to the layer's streams, which
-// wait for them before their first chunk.
+// wait for them before their first chunk (an embedding's table is held, its ids' rows are sent).
 void emitter::emit_constants(int index, const std::vector<int>& streams) {
-    const std::uint64_t bytes = m_net.at(index).constant_inputs * m_target.activation_bytes;
-    if (!bytes || resident_in_cores(bytes, streams)) return;
-    const int s = add_stream(lp(index).phase, least_loaded_memory_core(m_net.at(index).constant_inputs), {0});
+    const layer& l = m_net.at(index);
+    const std::uint64_t bytes = l.constant_inputs * m_target.activation_bytes;
+    if (!bytes || resident_in_cores(l.held_constants() * m_target.activation_bytes, streams)) return;
+    const int s = add_stream(lp(index).phase, least_loaded_memory_core(l.held_constants()), {0});
     sched_instr load = instr(opcode::load, index);
     load.bytes = bytes;
     load.slice = constants(index);

@@ -52,7 +52,8 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
     case layer_kind::add: lp.ops = {{"add", per_row, index}}; break;
     case layer_kind::mul: lp.ops = {{"mul", per_row, index}}; break;
     case layer_kind::concat:
-    case layer_kind::pad: lp.ops = {{"copy", per_row, index}}; break;
+    case layer_kind::pad:
+    case layer_kind::embedding: lp.ops = {{"copy", per_row, index}}; break;  // an embedding copies its ids' rows
     case layer_kind::reduce:  // per input element: an add, or a compare for max; l2 squares first, then a sqrt
         lp.ops = {{l.function == "max" ? "maxpool" : "reduce", row_elements(l.input_shape), index}};
         if (l.function == "l2")

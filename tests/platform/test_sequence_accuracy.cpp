@@ -131,6 +131,33 @@ TEST(CharLm, ShippedFilesAreTokenIdsOfItsVocabularyAndNextCharacters) {
         for (std::size_t t = 0; t + 1 < 64; ++t) ASSERT_EQ(y.values[s * 64 + t], x.values[s * 64 + t + 1]) << s << ", " << t;
 }
 
+// Both character models on the shipped held-out split, ideal tiles (no noise, 16-bit weights,
+// inputs and ADCs whose range clips nothing): the chip's logits are the float reference's, whose
+// bits per character are PyTorch's (reference.json). The LSTM runs again with cores too small
+// for its embedding's table (6 KB): a memory core holds it and sends the rows of each window's ids.
+TEST(CharLm, WithIdealTilesTheChipGivesTheFloatReferencesBitsPerCharWhichArePyTorchs) {
+    const auto pytorch = read_json(source_path("sw/zoo/charlm/reference.json"));
+    const std::string small_cores = " --set cores.light.sram_bytes=4096 --set cores.heavy.sram_bytes=4096";
+    for (const auto& [model, options] : std::vector<std::pair<std::string, std::string>>{
+             {"lstm", ""}, {"transformer", ""}, {"lstm", small_cores}}) {
+        const auto dir = temp_dir("charlm_ideal_" + model + (options.empty() ? "" : "_small_cores"));
+        const std::string files = source_path("sw/zoo/charlm/");
+        const cli_result r =
+            run_cli("run --mode functional --network " + files + model + ".onnx --inputs " + files + "test_x.npy --labels " +
+                        files + "test_y.npy --set tile.noise.programming_scale=0 --set tile.noise.read_scale=0"
+                        " --set tile.noise.drift_scale=0 --set tile.weight_bits=16 --set tile.input_bits=16"
+                        " --set tile.adc.bits=16 --set tile.adc.clip_sigmas=20" + options + " -o " + dir.string(),
+                    dir);
+        ASSERT_EQ(r.status, 0) << r.err;
+        const auto a = read_json(dir / "report.json")["accuracy"];
+        EXPECT_EQ(a["samples"], 128) << model;
+        EXPECT_LT(a["output_rms_error_rel"].get<double>(), 1e-3) << model;
+        EXPECT_NEAR(a["bits_per_char"].get<double>(), a["reference_bits_per_char"].get<double>(), 1e-3) << model;
+        EXPECT_NEAR(a["reference_bits_per_char"].get<double>(), pytorch[model]["test_bits_per_char"].get<double>(), 1e-4)
+            << model;
+    }
+}
+
 // A sequence of 4 tokens of 8 features with next-token labels, in `dir`: lm.onnx, x.npy, y.npy.
 // The logits of class v at token t are feature v (an identity MatMul), so the bits per character
 // follow from the inputs alone; returns them.

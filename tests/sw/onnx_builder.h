@@ -31,9 +31,14 @@ public:
     }
 
     // A float graph input; a dimension of -1 is symbolic ("batch"); `shaped` false: no shape at all.
-    onnx_builder& input(const std::string& name, const std::vector<std::int64_t>& dims, bool shaped = true) {
-        value(m_model.mutable_graph()->add_input(), name, dims, shaped);
+    onnx_builder& input(const std::string& name, const std::vector<std::int64_t>& dims, bool shaped = true,
+                        int elem_type = onnx::TensorProto::FLOAT) {
+        value(m_model.mutable_graph()->add_input(), name, dims, shaped, elem_type);
         return *this;
+    }
+    // An int64 graph input of token ids.
+    onnx_builder& ids_input(const std::string& name, const std::vector<std::int64_t>& dims) {
+        return input(name, dims, true, onnx::TensorProto::INT64);
     }
     onnx_builder& output(const std::string& name) {
         value(m_model.mutable_graph()->add_output(), name, {}, false);
@@ -117,10 +122,10 @@ public:
 
 private:
     static void value(onnx::ValueInfoProto* v, const std::string& name, const std::vector<std::int64_t>& dims,
-                      bool shaped) {
+                      bool shaped, int elem_type = onnx::TensorProto::FLOAT) {
         v->set_name(name);
         auto* t = v->mutable_type()->mutable_tensor_type();
-        t->set_elem_type(onnx::TensorProto::FLOAT);
+        t->set_elem_type(elem_type);
         if (!shaped) return;
         auto* shape = t->mutable_shape();
         for (auto d : dims) {

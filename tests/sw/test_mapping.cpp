@@ -173,6 +173,22 @@ TEST(Mapping, ConstantsStayInCoreSramWhileTheyFit) {
     EXPECT_EQ(memory_loads(compile(net, t), net, "cat"), 8u * t.activation_bytes);
 }
 
+// An embedding keeps its whole table in the core's SRAM while it fits (any id may come); a larger
+// table is held in memory, which sends the rows of the inference's ids, not the table.
+TEST(Mapping, AnEmbeddingsTableStaysInCoreSramWhileItFitsElseMemorySendsItsIdsRows) {
+    const std::int64_t vocabulary = 50, width = 8, tokens = 6;
+    test::onnx_builder b;
+    b.ids_input("ids", {1, tokens}).output("y").weight("table", {vocabulary, width}).weight("w", {width, 4});
+    b.node("Gather", {"table", "ids"}, {"embedded"}, "embed");
+    b.node("MatMul", {"embedded", "w"}, {"y"}, "head");
+    const network net = load_network_onnx(b.save(testing::TempDir() + "aimcsim_embedding_table.onnx"));
+    target_desc t = preset_like(8);
+    t.memory.light_sram_bytes = t.memory.heavy_sram_bytes = vocabulary * width * t.activation_bytes;
+    EXPECT_EQ(memory_loads(compile(net, t), net, "embed"), 0u);
+    t.memory.light_sram_bytes = t.memory.heavy_sram_bytes = vocabulary * width * t.activation_bytes - 1;
+    EXPECT_EQ(memory_loads(compile(net, t), net, "embed"), std::uint64_t(tokens * width) * t.activation_bytes);
+}
+
 // Input rows a convolution's windows cover: union over output rows of [r*s - p, r*s - p + k).
 unsigned window_rows(const layer& l) {
     std::set<long> rows;

@@ -177,6 +177,29 @@ TEST(Network, ElementwiseAndRecurrentLayersCheckTheirFunctionAndInputs) {
                 HasSubstr("layer 'cell2' (lstm): unknown recurrent cell 'elman'; expected lstm|gru|rnn"));
 }
 
+TEST(Network, AnEmbeddingGivesARowOfItsTablePerId) {
+    network ids("ids", {1, 5, 1});
+    layer embed;
+    embed.name = "embed";
+    embed.kind = layer_kind::embedding;
+    embed.out = 3;
+    embed.extra_weights = 7 * 3;
+    const layer& l = ids.at(ids.add(embed));
+    EXPECT_EQ(l.output_shape, (tensor_shape{3, 5, 1}));
+    EXPECT_EQ(l.constant_inputs, 15u);
+    EXPECT_EQ(l.weights(), 21u);
+    network flat("flat", {4});
+    EXPECT_EQ(flat.at(flat.add(embed)).output_shape, (tensor_shape{12}));
+    network uneven("uneven", {4});
+    embed.extra_weights = 20;
+    EXPECT_THAT(error_of([&] { uneven.add(embed); }),
+                HasSubstr("layer 'embed' (embedding): its table of 20 elements is not rows of 3"));
+    network image("image", {1, 4, 4});
+    embed.extra_weights = 21;
+    EXPECT_THAT(error_of([&] { image.add(embed); }),
+                HasSubstr("layer 'embed' (embedding): expects ids [C, T, 1] or [C], got [1, 4, 4]"));
+}
+
 TEST(Network, ImageViewsOfOneRowArriveAtOnce) {
     network net("x", {32});  // a flat tensor: one row
     layer conv;

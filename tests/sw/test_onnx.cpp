@@ -686,6 +686,37 @@ TEST(OnnxFrontEnd, GruWithoutLinearBeforeResetIsRefused) {
                 HasSubstr("node 'gru' (GRU): expected linear_before_reset = 1 (torch's GRU) (opset 13)"));
 }
 
+// Token ids [1, T] stream by position; a Gather of a constant table by them is an embedding on a
+// core: one row of the table copied per id, the table counted in the weights.
+TEST(OnnxFrontEnd, GatherOfATableByTokenIdsIsAnEmbedding) {
+    const std::int64_t vocabulary = 10, width = 4, tokens = 6;
+    onnx_builder b;
+    b.ids_input("ids", {1, tokens}).output("y").weight("table", {vocabulary, width}).weight("w", {width, 3});
+    b.node("Gather", {"table", "ids"}, {"embedded"}, "embed");
+    b.node("MatMul", {"embedded", "w"}, {"y"}, "head");
+    const network net = load_network_onnx(b.save(temp_file("embedding")));
+    ASSERT_EQ(net.size(), 3);
+    EXPECT_EQ(net.at(0).output_shape, (tensor_shape{1, unsigned(tokens), 1}));
+    const layer& embed = net.at(1);
+    EXPECT_EQ(embed.kind, layer_kind::embedding);
+    EXPECT_EQ(embed.output_shape, (tensor_shape{unsigned(width), unsigned(tokens), 1}));
+    EXPECT_EQ(embed.constants, std::vector<std::string>{"table"});
+    EXPECT_EQ(embed.constant_inputs, std::uint64_t(tokens * width));  // the ids' rows
+    EXPECT_EQ(embed.held_constants(), std::uint64_t(vocabulary * width));
+    EXPECT_EQ(net.weights(), std::uint64_t(vocabulary * width + width * 3));
+    EXPECT_EQ(ops_of(net, 1), (op_list{{"copy", std::uint64_t(width)}}));
+    EXPECT_EQ(net.at(2).output_shape, (tensor_shape{3, unsigned(tokens), 1}));  // per token
+    EXPECT_TRUE(compiles_and_runs(net));
+}
+
+TEST(OnnxFrontEnd, GatherOfATableAlongItsFeaturesIsRefused) {
+    onnx_builder b;
+    b.ids_input("ids", {1, 6}).output("y").weight("table", {4, 10});
+    b.node("Gather", {"table", "ids"}, {"y"}, "embed", {attr("axis", 1)});
+    EXPECT_THAT(error_of([&] { load_network_onnx(b.save(temp_file("embedding_axis1"))); }),
+                HasSubstr("node 'embed' (Gather): an embedding expects a table [vocabulary, features] gathered along axis 0"));
+}
+
 TEST(OnnxFrontEnd, ClassTokenConcatCountsTheTokenInWeights) {
     onnx_builder b;
     b.input("x", {1, 4, 8}).output("y").weight("token", {1, 1, 8}).weight("w", {8, 8}).ints("shape", {1, 1, 1});
