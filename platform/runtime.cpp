@@ -2,6 +2,7 @@
 
 #include <iomanip>
 #include <sstream>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -30,13 +31,13 @@ int function_index(const chip& target, int node, const std::string& function, co
 }
 
 models::instruction translate(const chip& target, const sw::unit_program& u, const sw::sched_instr& in,
-                              int block_base, const std::string& at) {
+                              int first_block, const std::string& at) {
     const node_kind kind = target.arch().nodes[u.node];
     if (!isa::runs_on(in.op, kind))
         throw input_error(at + ": " + isa::to_string(in.op) + " cannot run on a " + sw::to_string(kind));
     models::instruction out;
     static_cast<isa::instruction&>(out) = in;
-    out.block += block_base;
+    out.block += first_block;
     if (!in.slice.empty()) {
         out.slice = &in.slice;
         out.reads = &in.reads;
@@ -56,13 +57,14 @@ bool overlap(const sw::weight_block& a, const sw::weight_block& b, unsigned cpw)
            b.tile_col < col_end(a, cpw);
 }
 
-// Adds the unit's blocks to its tile; returns the tile's index of the first (earlier phases'
-// blocks stay on the tile model).
-int program_tile(chip& target, const sw::unit_program& u, const std::string& at) {
+// Adds the unit's blocks to its tile after those of earlier phases, where the binding puts them.
+void program_tile(chip& target, const sw::unit_program& u, int first_block, const std::string& at) {
     models::weight_tile* tile = target.weight_tile_at(u.node);
     const auto& cfg = target.arch().tile;
     const unsigned cpw = columns_per_weight(target.arch());
-    const int base = static_cast<int>(tile->block_count());
+    if (tile->block_count() != std::size_t(first_block))
+        throw std::logic_error(at + ": its tile holds " + std::to_string(tile->block_count()) +
+                               " blocks before it; the binding puts its first at " + std::to_string(first_block));
     for (std::size_t i = 0; i < u.blocks.size(); ++i) {
         const auto& b = u.blocks[i];
         if (row_end(b) > cfg.rows || col_end(b, cpw) > cfg.cols)
@@ -76,7 +78,6 @@ int program_tile(chip& target, const sw::unit_program& u, const std::string& at)
                                   "] in the tile");
         tile->add_block(b.rows, b.cols);
     }
-    return base;
 }
 
 // The simulated time one instruction asks for, from the models' cost figures: the work alone,
@@ -140,21 +141,23 @@ void check_unit(const chip& target, const sw::unit_program& u, const std::string
                           sw::to_string(arch.nodes[u.node]));
 }
 
-void load_unit(chip& target, const sw::unit_program& u, int inferences, const std::string& at) {
-    const int base = u.kind == node_kind::tile ? program_tile(target, u, at) : 0;
+void load_unit(chip& target, const sw::unit_program& u, int first_block, int inferences, const std::string& at) {
+    if (u.kind == node_kind::tile) program_tile(target, u, first_block, at);
     models::program streams;
     for (std::size_t s = 0; s < u.streams.size(); ++s) {
         streams.emplace_back();
         for (std::size_t k = 0; k < u.streams[s].size(); ++k)
-            streams.back().push_back(translate(target, u, u.streams[s][k], base,
+            streams.back().push_back(translate(target, u, u.streams[s][k], first_block,
                                                at + ".streams[" + std::to_string(s) + "][" + std::to_string(k) + "]"));
     }
     target.unit_at(u.node)->load_program(streams, inferences);
 }
 
-void load_phase(chip& target, const sw::schedule& sched, int phase, int inferences, const std::string& source) {
+void load_phase(chip& target, const sw::schedule& sched, const schedule_binding& binding, int phase, int inferences,
+                const std::string& source) {
     for (std::size_t i = 0; i < sched.units.size(); ++i)
-        if (sched.units[i].phase == phase) load_unit(target, sched.units[i], inferences, where(source, i, sched.units[i]));
+        if (sched.units[i].phase == phase)
+            load_unit(target, sched.units[i], binding.first_block(i), inferences, where(source, i, sched.units[i]));
 }
 
 // Weight reload: the phase's tiles are programmed (their energy charged per block, by weight
@@ -186,14 +189,6 @@ void check_finished(const chip& target) {
                           "; waiting streams:\n" + stalls);
 }
 
-// The output stream's index on its unit: after the streams earlier phases loaded there.
-int output_stream(const sw::schedule& sched) {
-    int base = 0;
-    for (const auto& u : sched.units)
-        if (u.node == sched.output.node && u.phase < sched.phase_count() - 1) base += static_cast<int>(u.streams.size());
-    return base + sched.output.stream;
-}
-
 }  // namespace
 
 void check_saved_schedule(const chip& target, const sw::schedule& sched, const std::string& source) {
@@ -201,7 +196,8 @@ void check_saved_schedule(const chip& target, const sw::schedule& sched, const s
     sw::check_dataflow(sched, {desc.activation_bytes, desc.partial_sum_bytes}, source);
 }
 
-void load_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source) {
+void load_schedule(chip& target, const sw::schedule& sched, const schedule_binding& binding, int inferences,
+                   const std::string& source) {
     const auto& arch = target.arch();
     if (sched.mesh_cols != arch.noc.cols || sched.mesh_rows != arch.noc.rows)
         throw input_error(source + ": mesh " + std::to_string(sched.mesh_cols) + "x" +
@@ -211,24 +207,25 @@ void load_schedule(chip& target, const sw::schedule& sched, int inferences, cons
     if (arch.noc.switching == models::noc_switching::circuit) configure_circuits(target, sched, source);
     for (std::size_t i = 0; i < sched.units.size(); ++i) check_unit(target, sched.units[i], where(source, i, sched.units[i]));
     check_work(target, sched, inferences, source);
-    if (sched.phases.empty()) load_phase(target, sched, 0, inferences, source);
+    if (sched.phases.empty()) load_phase(target, sched, binding, 0, inferences, source);
     spdlog::info("schedule {}: {} units programmed, {} inferences", source, sched.units.size(), inferences);
 }
 
-run_timing run_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source) {
+run_timing run_schedule(chip& target, const sw::schedule& sched, const schedule_binding& binding, int inferences,
+                        const std::string& source) {
     for (int phase = 0; phase < sched.phase_count(); ++phase) {
         if (!sched.phases.empty()) {
             program_phase(target, sched, phase);
             if (phase > 0 && target.arch().noc.switching == models::noc_switching::circuit)
                 sc_core::sc_start(reconfigure_circuits(target, sched, phase, source));
-            load_phase(target, sched, phase, inferences, source);
+            load_phase(target, sched, binding, phase, inferences, source);
         }
         simulate_to_end();
         check_finished(target);
     }
     run_timing timing;
-    timing.starts = target.unit_at(sched.input.node)->iteration_starts(sched.input.stream);
-    timing.ends = target.unit_at(sched.output.node)->iteration_ends(output_stream(sched));
+    timing.starts = target.unit_at(sched.input.node)->iteration_starts(binding.input_stream());
+    timing.ends = target.unit_at(sched.output.node)->iteration_ends(binding.output_stream());
     timing.simulated = sc_core::sc_time_stamp();
     timing.batched = !sched.phases.empty();
     spdlog::info("simulation done: {} inferences", timing.ends.size());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "platform/chip.h"
+#include "platform/schedule_binding.h"
 #include "sw/schedule/schedule.h"
 
 namespace aimcsim::platform {
@@ -26,12 +27,15 @@ struct run_timing {
 void check_saved_schedule(const chip& target, const sw::schedule& sched, const std::string& source);
 
 // Throws input_error when the schedule does not match the chip (`source` names the schedule).
-// Programs the tiles and loads the streams of a one-phase schedule.
-void load_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source);
+// Programs the tiles and loads the streams of a one-phase schedule, where `binding` (of `sched`)
+// puts them.
+void load_schedule(chip& target, const sw::schedule& sched, const schedule_binding& binding, int inferences,
+                   const std::string& source);
 
 // Runs to completion; with weight reload, phase by phase: program the phase's tiles (its time and
 // energy), load its streams, run them. Throws input_error naming the stalled streams if the
 // schedule deadlocks.
-run_timing run_schedule(chip& target, const sw::schedule& sched, int inferences, const std::string& source);
+run_timing run_schedule(chip& target, const sw::schedule& sched, const schedule_binding& binding, int inferences,
+                        const std::string& source);
 
 }  // namespace aimcsim::platform

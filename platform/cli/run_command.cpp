@@ -113,15 +113,16 @@ int run_command(const arguments& args) {
     if (!o.schedule.empty()) check_saved_schedule(target, sched, source);
     const bool messages = functional && o.values == "messages";
     const int inferences = messages ? functional->inferences(o.inferences) : o.inferences;
-    if (messages) functional->attach(target, sched);
-    load_schedule(target, sched, inferences, source);
-    const run_timing timing = run_schedule(target, sched, inferences, source);
+    const schedule_binding binding(sched);
+    if (messages) functional->attach(target, sched, binding);
+    load_schedule(target, sched, binding, inferences, source);
+    const run_timing timing = run_schedule(target, sched, binding, inferences, source);
 
     run_info info{arch.source, source, inferences, o.common.seed, 0.0, o.mode, {}};
     info.balance = o.schedule.empty() ? balanced.stop : "schedule given (--schedule)";
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, sched, timing, info);
-    if (functional) report["accuracy"] = functional->accuracy(target, sched);
+    if (functional) report["accuracy"] = functional->accuracy(target, binding);
     write_traces(target, sched, timing, o.traces, report["bottleneck"]);
     write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
     write_report_csvs(report, o.out_dir);

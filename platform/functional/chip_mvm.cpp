@@ -13,14 +13,6 @@ std::uint64_t tile_seed(std::uint64_t seed, int node) {
 
 }  // namespace
 
-void for_each_tile_block(const sw::schedule& sched, const tile_block_fn& each) {
-    std::map<int, int> next_index;  // per node
-    for (int phase = 0; phase < sched.phase_count(); ++phase)
-        for (const auto& u : sched.units)
-            if (u.phase == phase && u.kind == sw::node_kind::tile)
-                for (const auto& b : u.blocks) each(u, b, next_index[u.node]++);
-}
-
 models::crossbar* program_block(chip& target, int node, int index, const Eigen::MatrixXf& w, std::uint64_t seed) {
     models::aimc_tile* tile = target.tile_at(node);
     if (!tile) return nullptr;
@@ -29,13 +21,14 @@ models::crossbar* program_block(chip& target, int node, int index, const Eigen::
 }
 
 // After the run, every phase's blocks are on the tiles.
-chip_mvm::chip_mvm(chip& target, const sw::schedule& sched, const layer_weights& weights, exact_mvm& exact,
+chip_mvm::chip_mvm(chip& target, const schedule_binding& binding, const layer_weights& weights, exact_mvm& exact,
                    std::uint64_t seed)
     : m_slots(weights.size()), m_exact(exact) {
-    for_each_tile_block(sched, [&](const sw::unit_program& u, const sw::weight_block& b, int index) {
+    for (const schedule_binding::tile_block& t : binding.tile_blocks()) {
+        const sw::weight_block& b = *t.block;
         const Eigen::MatrixXf w = weight_block(weights.at(std::size_t(b.layer)), b.row0, b.rows, b.col0, b.cols);
-        place(b.layer, b, program_block(target, u.node, index, w, seed), w);
-    });
+        place(b.layer, b, program_block(target, t.node, t.index, w, seed), w);
+    }
 }
 
 void chip_mvm::place(int layer, const sw::weight_block& b, models::crossbar* numerics, const Eigen::MatrixXf& weights) {

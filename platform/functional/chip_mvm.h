@@ -7,20 +7,15 @@
 // Layers the compiler left to the cores (no blocks) and blocks on digital NPU tiles compute
 // exactly (the NPU's INT8 rounding is not modelled).
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "models/aimc/crossbar.h"
 #include "platform/chip.h"
+#include "platform/schedule_binding.h"
 #include "platform/functional/weight_mvm.h"
-#include "sw/schedule/schedule.h"
 
 namespace aimcsim::platform {
 
-// Each weight block of the schedule with its index on its tile, in the order the runtime adds
-// blocks to tiles: phase by phase, unit by unit.
-using tile_block_fn = std::function<void(const sw::unit_program&, const sw::weight_block&, int index)>;
-void for_each_tile_block(const sw::schedule& sched, const tile_block_fn& each);
 // Programs block `index` of the AIMC tile at `node` with W (rows x cols), its noise streams seeded
 // per tile and block; returns its crossbar, or nullptr for a digital NPU tile.
 models::crossbar* program_block(chip& target, int node, int index, const Eigen::MatrixXf& w, std::uint64_t seed);
@@ -29,7 +24,7 @@ class chip_mvm : public weight_mvm {
 public:
     // After run_schedule, when every phase's blocks are on the tiles. `exact` gives the biases and
     // the layers without blocks; it must outlive this.
-    chip_mvm(chip& target, const sw::schedule& sched, const layer_weights& weights, exact_mvm& exact,
+    chip_mvm(chip& target, const schedule_binding& binding, const layer_weights& weights, exact_mvm& exact,
              std::uint64_t seed);
     void apply(int layer, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) override;
 

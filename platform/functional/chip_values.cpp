@@ -26,9 +26,9 @@ void check_values_support(const sw::network& net) {
 
 }  // namespace
 
-chip_values::chip_values(chip& target, const sw::schedule& sched, const sw::network& net, const layer_weights& weights,
-                         const layer_constants& constants, exact_mvm& exact, const std::vector<VectorXf>& samples,
-                         std::uint64_t seed)
+chip_values::chip_values(chip& target, const sw::schedule& sched, const schedule_binding& binding,
+                         const sw::network& net, const layer_weights& weights, const layer_constants& constants,
+                         exact_mvm& exact, const std::vector<VectorXf>& samples, std::uint64_t seed)
     : m_target(target),
       m_seed(seed),
       m_sched(sched),
@@ -40,9 +40,7 @@ chip_values::chip_values(chip& target, const sw::schedule& sched, const sw::netw
       m_held(target.node_count()),
       m_stored(target.node_count()) {
     check_values_support(net);
-    for_each_tile_block(sched, [&](const sw::unit_program& u, const sw::weight_block& b, int index) {
-        m_blocks[{u.node, index}].block = b;
-    });
+    for (const schedule_binding::tile_block& t : binding.tile_blocks()) m_blocks[{t.node, t.index}].block = *t.block;
 }
 
 // On its first MVM, when its phase has put it on the tile.

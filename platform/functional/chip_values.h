@@ -24,6 +24,7 @@
 #include "platform/chip.h"
 #include "platform/functional/network_eval.h"
 #include "platform/functional/weight_mvm.h"
+#include "platform/schedule_binding.h"
 #include "sw/ir/network.h"
 #include "sw/schedule/schedule.h"
 
@@ -33,9 +34,9 @@ class chip_values : public models::unit_values {
 public:
     // Before the run; all arguments must outlive it. A block is programmed onto its tile's crossbar
     // (its noise streams seeded per tile and block) at its first MVM.
-    chip_values(chip& target, const sw::schedule& sched, const sw::network& net, const layer_weights& weights,
-                const layer_constants& constants, exact_mvm& exact, const std::vector<Eigen::VectorXf>& samples,
-                std::uint64_t seed);
+    chip_values(chip& target, const sw::schedule& sched, const schedule_binding& binding, const sw::network& net,
+                const layer_weights& weights, const layer_constants& constants, exact_mvm& exact,
+                const std::vector<Eigen::VectorXf>& samples, std::uint64_t seed);
 
     void read(int node, int inference, const isa::tensor_slice& slice, std::vector<float>& values) override;
     void write(int node, int inference, const isa::tensor_slice& slice, const std::vector<float>& values) override;

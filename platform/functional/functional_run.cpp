@@ -173,14 +173,15 @@ functional_run::functional_run(sw::network net, const sw::onnx_weights& file, fu
     for (const auto& x : m_data.inputs) m_reference.push_back(evaluate(m_net, x, m_exact, m_constants));
 }
 
-void functional_run::attach(chip& target, const sw::schedule& sched) {
-    m_values = std::make_unique<chip_values>(target, sched, m_net, m_weights, m_constants, m_exact, m_data.inputs, m_seed);
+void functional_run::attach(chip& target, const sw::schedule& sched, const schedule_binding& binding) {
+    m_values = std::make_unique<chip_values>(target, sched, binding, m_net, m_weights, m_constants, m_exact,
+                                             m_data.inputs, m_seed);
     target.set_values(m_values.get());
 }
 
-json functional_run::accuracy(chip& target, const sw::schedule& sched) {
+json functional_run::accuracy(chip& target, const schedule_binding& binding) {
     std::unique_ptr<chip_mvm> on_chip;
-    if (!m_values) on_chip = std::make_unique<chip_mvm>(target, sched, m_weights, m_exact, m_seed);
+    if (!m_values) on_chip = std::make_unique<chip_mvm>(target, binding, m_weights, m_exact, m_seed);
     const logit_layout& layout = m_data.layout;
     label_score chip_score, reference_score;
     std::size_t agree = 0;

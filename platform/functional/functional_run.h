@@ -61,11 +61,12 @@ public:
     // The inferences a run of `requested` needs: one per sample at least.
     int inferences(int requested) const { return std::max(requested, int(m_data.inputs.size())); }
     // Values in messages: programs the tiles' crossbars and makes the chip's units move and compute
-    // the samples' values (chip_values.h). Before run_schedule; `sched` must outlive the run.
-    void attach(chip& target, const sw::schedule& sched);
+    // the samples' values (chip_values.h). Before run_schedule; `sched` and `binding` must outlive
+    // the run.
+    void attach(chip& target, const sw::schedule& sched, const schedule_binding& binding);
     // After run_schedule: the accuracy of the outputs the chip's memory core stored (attached),
     // or else of every sample evaluated on the host through the programmed crossbars.
-    nlohmann::ordered_json accuracy(chip& target, const sw::schedule& sched);
+    nlohmann::ordered_json accuracy(chip& target, const schedule_binding& binding);
     const sw::network& network() const { return m_net; }
 
 private:
