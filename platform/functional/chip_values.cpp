@@ -5,26 +5,12 @@
 #include <set>
 
 #include "platform/functional/chip_mvm.h"
-#include "sw/ir/input_error.h"
 
 namespace aimcsim::platform {
-namespace {
 
 using Eigen::VectorXf;
 using isa::opcode;
 using isa::tensor_slice;
-
-// What the units cannot compute yet when values move in messages (the host evaluation can).
-void check_values_support(const sw::network& net) {
-    for (int i = 0; i < net.size(); ++i) {
-        const sw::layer& l = net.at(i);
-        if (l.kind == sw::layer_kind::conv2d && l.out_depth() != 1)
-            throw input_error("functional mode with --values messages cannot compute layer '" + l.name +
-                              "' (a 3-D convolution) yet; expected --values host for it");
-    }
-}
-
-}  // namespace
 
 chip_values::chip_values(chip& target, const sw::schedule& sched, const schedule_binding& binding,
                          const sw::network& net, const layer_weights& weights, const layer_constants& constants,
@@ -39,7 +25,6 @@ chip_values::chip_values(chip& target, const sw::schedule& sched, const schedule
       m_samples(samples),
       m_held(target.node_count()),
       m_stored(target.node_count()) {
-    check_values_support(net);
     for (const schedule_binding::tile_block& t : binding.tile_blocks()) m_blocks[{t.node, t.index}].block = *t.block;
 }
 

@@ -126,9 +126,16 @@ public:
     MatrixXf weight_operand(const layer& l, unsigned first, unsigned rows) {
         switch (l.kind) {
         case layer_kind::dense: return operand(l, 0);
-        case layer_kind::conv2d:
-            if (l.out_depth() != 1) unsupported(l, "a 3-D convolution's values are not moved in messages");
-            return im2col(as_map(l.input_shape, operand(l, 0)), l.win, 1, first, first + rows, l.output_shape[2]);
+        case layer_kind::conv2d: {
+            const nm::feature_map map = as_map(l.input_shape, operand(l, 0));
+            const int frames = int(l.out_depth());
+            if (frames == 1) return im2col(map, l.win, 1, first, first + rows, l.output_shape[2]);
+            const Eigen::Index per_row = Eigen::Index(frames) * l.output_shape[2];
+            MatrixXf x(Eigen::Index(l.matrix_rows()), Eigen::Index(rows) * per_row);
+            for (unsigned r = 0; r < rows; ++r)
+                x.middleCols(r * per_row, per_row) = im2col(map, l.win, frames, first + r, first + r + 1, l.output_shape[2]);
+            return x;
+        }
         case layer_kind::matmul: {  // [K, T, P]: positions (t, p) of rows t in [first, first + rows)
             const Eigen::Index width = l.input_shape[2], positions = Eigen::Index(l.input_shape[1]) * width;
             const Eigen::Index c0 = Eigen::Index(first) * width, columns = Eigen::Index(rows) * width;

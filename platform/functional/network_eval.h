@@ -32,8 +32,9 @@ Eigen::VectorXf evaluate_layer(const sw::network& net, int index, const std::vec
 // docs/functional.md).
 //
 // The input columns of layer `index`'s weight product for its output rows [first_row, first_row +
-// rows), from its producers' outputs: a dense layer's one column; a convolution's windows; a
-// matmul's positions; a recurrent layer's features at step `first_row` (rows 1), without the hidden state.
+// rows), from its producers' outputs: a dense layer's one column; a convolution's windows, output
+// row by output row (a 3-D one's output frames of a row, then its positions); a matmul's positions;
+// a recurrent layer's features at step `first_row` (rows 1), without the hidden state.
 Eigen::MatrixXf weight_operand(const sw::network& net, int index, const std::vector<const Eigen::VectorXf*>& inputs,
                                unsigned first_row, unsigned rows);
 // Whether an activation computes each value from that value alone (and scalar constants), so any

@@ -537,18 +537,22 @@ void emitter::emit_recurrent(int index, int gates, const std::vector<int>& tiles
 
 void emitter::emit_analog(int index) {
     const layer_plan& p = lp(index);
-    const unsigned out_channels = channels(m_net.at(index).output_shape);
+    const layer& l = m_net.at(index);
+    const unsigned out_channels = channels(l.output_shape);
+    // A block's columns are output channels; a 3-D convolution's are its output frames' channels each.
+    const unsigned frames = l.kind == layer_kind::conv2d ? l.out_depth() : 1;
     const int attributed = p.fused_activation >= 0 ? p.fused_activation : index;
     for (unsigned r = 0; r < p.replicas; ++r) {
         const std::vector<int> tiles = emit_tiles(index, r);
         if (p.cores.empty()) {
-            for (std::size_t b = 0; b < tiles.size(); ++b)
-                m_parts[std::size_t(index)].push_back({tiles[b], p.blocks[b].col0, p.blocks[b].col0 + p.blocks[b].cols,
-                                                       attributed});
+            for (std::size_t b = 0; b < tiles.size(); ++b) {
+                const weight_block& w = p.blocks[b];
+                m_parts[std::size_t(index)].push_back({tiles[b], w.col0 * frames, (w.col0 + w.cols) * frames, attributed});
+            }
             continue;
         }
         const int core = emit_core_stream(index, r, tiles);
-        if (m_net.at(index).kind == layer_kind::lstm) emit_recurrent(index, core, tiles);
+        if (l.kind == layer_kind::lstm) emit_recurrent(index, core, tiles);
         m_parts[std::size_t(index)].push_back({core, 0, out_channels, attributed});
     }
     if (p.fused_activation >= 0) m_parts[std::size_t(p.fused_activation)] = m_parts[std::size_t(index)];

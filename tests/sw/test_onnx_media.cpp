@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "sw/frontend/onnx_network.h"
+#include "sw/passes/compiler.h"
 #include "sw/passes/streaming.h"
+#include "sw/schedule/dataflow.h"
 #include "tests/sw/onnx_builder.h"
 #include "tests/sw/onnx_checks.h"
 
@@ -113,6 +115,9 @@ TEST(OnnxMedia, R3dStemCountsEveryConv3dMac) {
     EXPECT_EQ(p.layers[1].positions, d * h);  // every frame's outputs of one row
     EXPECT_EQ(p.layers[1].k, 3u * 147);
     EXPECT_TRUE(compiles_and_runs(net));
+    // A block's sends carry its columns' every output frame (what values in messages found missing).
+    const target_desc t = test_target();
+    EXPECT_NO_THROW(check_dataflow(compile(net, t), {t.activation_bytes, t.partial_sum_bytes}, "r3d"));
 }
 
 TEST(OnnxMedia, Conv1dStridesPadsDilationsAndGroups) {
