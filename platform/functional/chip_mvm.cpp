@@ -1,7 +1,6 @@
 #include "platform/functional/chip_mvm.h"
 
 #include <algorithm>
-#include <map>
 
 namespace aimcsim::platform {
 

@@ -11,8 +11,8 @@
 
 #include "models/aimc/crossbar.h"
 #include "platform/chip.h"
-#include "platform/schedule_binding.h"
 #include "platform/functional/weight_mvm.h"
+#include "platform/schedule_binding.h"
 
 namespace aimcsim::platform {
 
