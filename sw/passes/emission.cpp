@@ -222,8 +222,9 @@ bool emitter::reads_other_elements(int consumer, std::size_t input) const {
     if (!view.order.sizes.empty() && !view.order.unknown && !repeats && !is_identity(view, shape)) {
         input_view ranges = view;
         ranges.order = {};
-        for (std::uint64_t e = 0; e < elements(view.shape) && !other; ++e)
-            other = producer_element(view, shape, e) != producer_element(ranges, shape, e);
+        producer_walk ordered_walk(view, shape, 0), ranges_walk(ranges, shape, 0);
+        for (std::uint64_t e = 0; e < elements(view.shape) && !other; ++e, ordered_walk.next(), ranges_walk.next())
+            other = ordered_walk.element() != ranges_walk.element();
     }
     return m_reorders[{consumer, input}] = other;
 }
