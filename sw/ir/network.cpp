@@ -342,6 +342,53 @@ std::uint64_t producer_element(const input_view& v, const tensor_shape& producer
     return (x / producer[2] * producer[1] + row) * producer[2] + x % producer[2];
 }
 
+element_order ranges_order(const input_view& v, const tensor_shape& producer) {
+    const std::uint64_t view_elements = elements(v.shape);
+    element_order o;
+    if (!is_spatial(producer)) {  // element x of a view row of v.elems, whatever its row
+        if (v.elems == 0 || view_elements % v.elems) return o;
+        o.sizes = {unsigned(view_elements / v.elems), unsigned(v.elems)};
+        o.strides = {0, 1};
+        o.offset = v.elem0;
+        return o;
+    }
+    const std::uint64_t height = producer[1], width = producer[2], plane = height * width;
+    if (v.elem0 % width) return o;
+    if (is_spatial(v.shape) && rows_of(v.shape) == v.rows) {  // (c', h', w') -> row row0 + h', element elem0 + c' W' + w'
+        if (v.shape[2] % width) return o;
+        o.sizes = {v.shape[0], v.shape[1], unsigned(v.shape[2] / width), unsigned(width)};
+        o.strides = {v.shape[2] / width * plane, width, plane, 1};
+    } else {  // e -> row row0 + e / elems, element elem0 + e % elems
+        if (v.elems == 0 || v.elems % width || view_elements % v.elems) return o;
+        o.sizes = {unsigned(view_elements / v.elems), unsigned(v.elems / width), unsigned(width)};
+        o.strides = {width, plane, 1};
+    }
+    o.offset = v.elem0 / width * plane + std::uint64_t(v.row0) * width;
+    return o;
+}
+
+namespace {
+
+// The digits of more than one value, innermost first, joined where the outer one steps over the
+// inner one's values.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> joined_digits(const element_order& o) {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> digits;  // (size, stride)
+    for (std::size_t i = o.sizes.size(); i-- > 0;) {
+        if (o.sizes[i] == 1) continue;
+        if (!digits.empty() && digits.back().first * digits.back().second == o.strides[i])
+            digits.back().first *= o.sizes[i];
+        else
+            digits.push_back({o.sizes[i], o.strides[i]});
+    }
+    return digits;
+}
+
+}  // namespace
+
+bool same_elements(const element_order& a, const element_order& b) {
+    return a.offset == b.offset && ordered_elements(a) == ordered_elements(b) && joined_digits(a) == joined_digits(b);
+}
+
 producer_walk::producer_walk(const input_view& v, const tensor_shape& producer, std::uint64_t first)
     : m_view(v), m_order(v.order) {
     if (!m_order.sizes.empty()) {

@@ -113,6 +113,12 @@ std::uint64_t ordered_element(const element_order& o, std::uint64_t e);
 std::vector<std::uint64_t> producer_elements(const input_view& v, const tensor_shape& producer);
 // Elements the order gives: elements(v.shape), or more for a repeated operand.
 std::uint64_t ordered_elements(const element_order& o);
+// The view's ranges (producer_element without an order) as an order where they are one: whole
+// columns of the producer's (a view's columns, elem0 and elems its multiples); else no sizes.
+element_order ranges_order(const input_view& v, const tensor_shape& producer);
+// Whether two orders give the same producer element for every element: their digits of more than
+// one value, joined where contiguous, are the same (which such digits a map has is unique).
+bool same_elements(const element_order& a, const element_order& b);
 // producer_element of the view's elements first, first + 1, ... in turn, without its divisions per
 // element: an order's digits count as an odometer; the ranges' (channel, row, element) of the view
 // as counters, the producer's channel and column of the element read carried along.

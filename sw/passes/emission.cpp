@@ -220,10 +220,14 @@ bool emitter::reads_other_elements(int consumer, std::size_t input) const {
     const bool repeats = std::find(view.order.strides.begin(), view.order.strides.end(), 0u) != view.order.strides.end();
     bool other = false;
     if (!view.order.sizes.empty() && !view.order.unknown && !repeats && !is_identity(view, shape)) {
-        input_view ranges = view;
-        ranges.order = {};
-        producer_walk ordered_walk(view, shape, 0), ranges_walk(ranges, shape, 0);
-        for (std::uint64_t e = 0; e < elements(view.shape) && !other; ++e, ordered_walk.next(), ranges_walk.next())
+        const element_order ranges = ranges_order(view, shape);
+        const std::uint64_t count = elements(view.shape);
+        if (!ranges.sizes.empty() && ordered_elements(view.order) == count)
+            return m_reorders[{consumer, input}] = !same_elements(view.order, ranges);
+        input_view unordered = view;
+        unordered.order = {};
+        producer_walk ordered_walk(view, shape, 0), ranges_walk(unordered, shape, 0);
+        for (std::uint64_t e = 0; e < count && !other; ++e, ordered_walk.next(), ranges_walk.next())
             other = ordered_walk.element() != ranges_walk.element();
     }
     return m_reorders[{consumer, input}] = other;

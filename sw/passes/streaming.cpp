@@ -84,11 +84,11 @@ void append_overlap(std::vector<slice_box>& boxes, const tensor_shape& producer,
 
 namespace {
 
-// A bitmap of a producer's elements (by flat index).
-class element_set {
+// A set of indices [0, size) as a bitmap.
+class bit_set {
 public:
-    explicit element_set(std::uint64_t elements) : m_words((elements + 63) / 64, 0) {}
-    void insert(std::uint64_t e) { m_words[e / 64] |= std::uint64_t(1) << (e % 64); }
+    explicit bit_set(std::uint64_t size) : m_words((size + 63) / 64, 0) {}
+    void insert(std::uint64_t i) { m_words[i / 64] |= std::uint64_t(1) << (i % 64); }
     void insert(std::uint64_t begin, std::uint64_t end) {
         for (; begin < end && begin % 64; ++begin) insert(begin);
         for (; begin + 64 <= end; begin += 64) m_words[begin / 64] = ~std::uint64_t(0);
@@ -105,7 +105,7 @@ public:
     }
 
 private:
-    // The first element from `at` on that is a member (of none: `absent`), or hi.
+    // The first index from `at` on that is a member (of none: `absent`), or hi.
     std::uint64_t next(std::uint64_t at, std::uint64_t hi, bool absent) const {
         if (at >= hi) return hi;
         const std::uint64_t flip = absent ? ~std::uint64_t(0) : 0;
@@ -119,6 +119,42 @@ private:
     }
 
     std::vector<std::uint64_t> m_words;
+};
+
+// The elements read of a producer, kept row by row: element x of row r at r x row_elements + x.
+class read_set {
+public:
+    explicit read_set(const tensor_shape& producer) : m_from(extent_of(producer)), m_bits(elements(producer)) {}
+    // Producer elements [q, q + n) by flat index: pieces of a channel's columns in one row.
+    void insert(std::uint64_t q, std::uint64_t n) {
+        if (m_from.rows == 1) return m_bits.insert(q, q + n);  // element x of the only row is element x
+        const std::uint64_t plane = std::uint64_t(m_from.rows) * m_from.width;
+        std::uint64_t channel = q / plane, row = q % plane / m_from.width, column = q % m_from.width;
+        for (std::uint64_t left = n; left > 0;) {
+            const std::uint64_t count = std::min(left, m_from.width - column);
+            const std::uint64_t at = row * m_from.row_elements + channel * m_from.width + column;
+            m_bits.insert(at, at + count);
+            left -= count;
+            column = 0;
+            if (++row == m_from.rows) {
+                row = 0;
+                ++channel;
+            }
+        }
+    }
+    element_runs runs() const {
+        element_runs runs(m_from.rows);
+        for (unsigned r = 0; r < m_from.rows; ++r)
+            m_bits.for_each_run(r * m_from.row_elements, (r + 1) * m_from.row_elements,
+                                [&](std::uint64_t begin, std::uint64_t end) {
+                                    runs[r].push_back({begin - r * m_from.row_elements, end - r * m_from.row_elements});
+                                });
+        return runs;
+    }
+
+private:
+    row_extent m_from;
+    bit_set m_bits;
 };
 
 // A digit of a radix that both the view's shape and its order split at: `size` values, each step
@@ -193,14 +229,14 @@ void for_each_box(const std::vector<std::uint64_t>& sizes, std::size_t level, st
 
 // Inserts offset + sum_d u_d x strides[d] for u_d in [0, sizes[d]): the innermost digits that
 // chain from stride 1 as runs, the others counted as an odometer.
-void insert_box(element_set& read, std::uint64_t offset, std::vector<std::pair<std::uint64_t, std::uint64_t>> steps) {
+void insert_box(read_set& read, std::uint64_t offset, std::vector<std::pair<std::uint64_t, std::uint64_t>> steps) {
     std::sort(steps.begin(), steps.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
     std::uint64_t run = 1;
     std::size_t k = 0;
     for (; k < steps.size() && steps[k].second == run; ++k) run *= steps[k].first;
     std::vector<std::uint64_t> at(steps.size(), 0);
     for (std::uint64_t q = offset;;) {
-        read.insert(q, q + run);
+        read.insert(q, run);
         std::size_t d = k;
         for (; d < steps.size(); ++d) {
             q += steps[d].second;
@@ -214,7 +250,7 @@ void insert_box(element_set& read, std::uint64_t offset, std::vector<std::pair<s
 
 // Inserts what the view reads (elements [lo, hi) of each row when `rowed`, else its elements [lo,
 // hi)) as boxes of its order's digits; false when the radices do not refine.
-bool insert_boxes(element_set& read, const input_view& view, bool rowed, std::uint64_t lo, std::uint64_t hi) {
+bool insert_boxes(read_set& read, const input_view& view, bool rowed, std::uint64_t lo, std::uint64_t hi) {
     const row_extent seen = extent_of(view.shape);
     if (rowed && (seen.rows == 1 || (lo % seen.width == 0 && hi % seen.width == 0))) {
         rowed = false;  // whole channels of all rows: view elements [lo x rows, hi x rows)
@@ -246,33 +282,15 @@ bool insert_boxes(element_set& read, const input_view& view, bool rowed, std::ui
 
 element_runs ordered_reads(const tensor_shape& producer, const input_view& view, bool rowed, std::uint64_t a,
                            std::uint64_t b) {
-    const row_extent seen = extent_of(view.shape), from = extent_of(producer);
+    const row_extent seen = extent_of(view.shape);
     const std::uint64_t hi = std::min(b, rowed ? seen.row_elements : elements(view.shape));
-    element_set read(elements(producer));
+    read_set read(producer);
     if (a < hi && (view.order.sizes.empty() || !insert_boxes(read, view, rowed, a, hi))) {
         for (unsigned r = 0; r < (rowed ? seen.rows : 1); ++r)
             for (std::uint64_t x = a; x < hi; ++x)
-                read.insert(producer_element(view, producer, rowed ? isa::flat_index(seen, r, x) : x));
+                read.insert(producer_element(view, producer, rowed ? isa::flat_index(seen, r, x) : x), 1);
     }
-    element_runs runs(from.rows);
-    const auto add = [&](unsigned row, std::uint64_t begin, std::uint64_t end) {
-        if (!runs[row].empty() && runs[row].back().second == begin)
-            runs[row].back().second = end;
-        else
-            runs[row].push_back({begin, end});
-    };
-    if (from.rows == 1) {  // element x of the only row is element x
-        read.for_each_run(0, from.row_elements, [&](std::uint64_t begin, std::uint64_t end) { add(0, begin, end); });
-        return runs;
-    }
-    const std::uint64_t plane = std::uint64_t(from.rows) * from.width;
-    for (unsigned r = 0; r < from.rows; ++r)
-        for (std::uint64_t x = 0; x < from.row_elements; x += from.width) {  // a channel's columns, contiguous
-            const std::uint64_t at = x / from.width * plane + r * from.width;
-            read.for_each_run(at, at + from.width,
-                              [&](std::uint64_t begin, std::uint64_t end) { add(r, x + begin - at, x + end - at); });
-        }
-    return runs;
+    return read.runs();
 }
 
 void append_ordered(std::vector<slice_box>& boxes, const element_runs& read, const tensor_shape& producer,

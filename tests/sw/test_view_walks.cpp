@@ -1,6 +1,8 @@
 // The fast walks over a view's elements give exactly what their definition, producer_element per
 // element, gives: sw::producer_walk its sequence, sw::ordered_reads (boxes of the order's digits,
-// or element by element where the radices do not refine) its runs per producer row.
+// or element by element where the radices do not refine) its runs per producer row; and
+// sw::ranges_order and sw::same_elements, which decide without a walk whether an order reads its
+// view's ranges.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -75,6 +77,48 @@ TEST(ViewWalks, AWalkGivesProducerElementOfEachElementInTurn) {
             EXPECT_EQ(walked(n.view, n.producer, first), expected) << n.name << " from " << first;
         }
     }
+}
+
+// Whether producer_element of every element of the two views (of one producer) is the same.
+bool same_by_definition(const input_view& a, const input_view& b, const tensor_shape& producer) {
+    for (std::uint64_t e = 0; e < elements(a.shape); ++e)
+        if (producer_element(a, producer, e) != producer_element(b, producer, e)) return false;
+    return true;
+}
+
+TEST(ViewWalks, TheRangesAsAnOrderGiveTheRangesElements) {
+    for (const named_view& n : views()) {
+        input_view ranges = n.view;
+        ranges.order = {};
+        input_view as_order = ranges;
+        as_order.order = ranges_order(ranges, n.producer);
+        const bool columns = n.name != "strided slice";  // its view rows are of 3 elements, of columns of 5
+        EXPECT_EQ(as_order.order.sizes.empty(), !columns) << n.name;
+        if (columns) {
+            EXPECT_TRUE(same_by_definition(as_order, ranges, n.producer)) << n.name;
+        }
+    }
+    // Elements 3-7 of each row of a [2, 3, 5]: a column's part, no order.
+    EXPECT_TRUE(ranges_order(input_view{{1, 3, 5}, 0, 3, 3, 5, {}}, {2, 3, 5}).sizes.empty());
+}
+
+TEST(ViewWalks, SameElementsIsWhetherEveryElementIsTheSame) {
+    const tensor_shape producer{60};
+    const input_view whole = ordered({60}, {60}, {1});
+    const std::vector<input_view> others = {
+        ordered({60}, {2, 30}, {30, 1}),           // the same, split
+        ordered({60}, {3, 1, 4, 5}, {20, 7, 5, 1}),  // the same, with a digit of one value
+        ordered({60}, {5, 12}, {1, 5}),            // a transpose
+        ordered({60}, {2, 2, 15}, {30, 15, 1}),    // the same, split twice
+        ordered({60}, {4, 15}, {1, 4}),            // another transpose
+    };
+    for (const input_view& other : others)
+        EXPECT_EQ(same_elements(whole.order, other.order), same_by_definition(whole, other, producer));
+    EXPECT_TRUE(same_elements(whole.order, others[1].order));
+    EXPECT_FALSE(same_elements(whole.order, others[2].order));
+    // Of another offset, or of a repeated digit (a broadcast), they differ.
+    EXPECT_FALSE(same_elements(ordered({30}, {30}, {1}, 1).order, ordered({30}, {30}, {1}, 0).order));
+    EXPECT_FALSE(same_elements(ordered({6}, {2, 3}, {0, 1}).order, ordered({6}, {2, 3}, {3, 1}).order));
 }
 
 // ordered_reads's definition: each element it reads, then per producer row the runs of those.
