@@ -125,22 +125,17 @@ private:
 class read_set {
 public:
     explicit read_set(const tensor_shape& producer) : m_from(extent_of(producer)), m_bits(elements(producer)) {}
-    // Producer elements [q, q + n) by flat index: pieces of a channel's columns in one row.
+    // Producer elements [q, q + n) by flat index: its whole channels as a run of each row, the
+    // rest as pieces of a channel's columns in one row.
     void insert(std::uint64_t q, std::uint64_t n) {
         if (m_from.rows == 1) return m_bits.insert(q, q + n);  // element x of the only row is element x
         const std::uint64_t plane = std::uint64_t(m_from.rows) * m_from.width;
-        std::uint64_t channel = q / plane, row = q % plane / m_from.width, column = q % m_from.width;
-        for (std::uint64_t left = n; left > 0;) {
-            const std::uint64_t count = std::min(left, m_from.width - column);
-            const std::uint64_t at = row * m_from.row_elements + channel * m_from.width + column;
-            m_bits.insert(at, at + count);
-            left -= count;
-            column = 0;
-            if (++row == m_from.rows) {
-                row = 0;
-                ++channel;
-            }
-        }
+        const std::uint64_t first = (q + plane - 1) / plane, last = (q + n) / plane;  // the whole channels
+        if (first >= last) return insert_pieces(q, q + n);
+        insert_pieces(q, first * plane);
+        for (std::uint64_t r = 0; r < m_from.rows; ++r)
+            m_bits.insert(r * m_from.row_elements + first * m_from.width, r * m_from.row_elements + last * m_from.width);
+        insert_pieces(last * plane, q + n);
     }
     element_runs runs() const {
         element_runs runs(m_from.rows);
@@ -153,6 +148,23 @@ public:
     }
 
 private:
+    void insert_pieces(std::uint64_t begin, std::uint64_t end) {
+        if (begin >= end) return;
+        const std::uint64_t plane = std::uint64_t(m_from.rows) * m_from.width;
+        std::uint64_t channel = begin / plane, row = begin % plane / m_from.width, column = begin % m_from.width;
+        for (std::uint64_t left = end - begin; left > 0;) {
+            const std::uint64_t count = std::min(left, m_from.width - column);
+            const std::uint64_t at = row * m_from.row_elements + channel * m_from.width + column;
+            m_bits.insert(at, at + count);
+            left -= count;
+            column = 0;
+            if (++row == m_from.rows) {
+                row = 0;
+                ++channel;
+            }
+        }
+    }
+
     row_extent m_from;
     bit_set m_bits;
 };
