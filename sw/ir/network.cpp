@@ -356,6 +356,126 @@ std::uint64_t producer_element(const input_view& v, const tensor_shape& producer
     return (x / producer[2] * producer[1] + row) * producer[2] + x % producer[2];
 }
 
+element_order ranges_order(const input_view& v, const tensor_shape& producer) {
+    const std::uint64_t view_elements = elements(v.shape);
+    element_order o;
+    if (!is_spatial(producer)) {  // element x of a view row of v.elems, whatever its row
+        if (v.elems == 0 || view_elements % v.elems) return o;
+        o.sizes = {unsigned(view_elements / v.elems), unsigned(v.elems)};
+        o.strides = {0, 1};
+        o.offset = v.elem0;
+        return o;
+    }
+    const std::uint64_t height = producer[1], width = producer[2], plane = height * width;
+    if (v.elem0 % width) return o;
+    if (is_spatial(v.shape) && rows_of(v.shape) == v.rows) {  // (c', h', w') -> row row0 + h', element elem0 + c' W' + w'
+        if (v.shape[2] % width) return o;
+        o.sizes = {v.shape[0], v.shape[1], unsigned(v.shape[2] / width), unsigned(width)};
+        o.strides = {v.shape[2] / width * plane, width, plane, 1};
+    } else {  // e -> row row0 + e / elems, element elem0 + e % elems
+        if (v.elems == 0 || v.elems % width || view_elements % v.elems) return o;
+        o.sizes = {unsigned(view_elements / v.elems), unsigned(v.elems / width), unsigned(width)};
+        o.strides = {width, plane, 1};
+    }
+    o.offset = v.elem0 / width * plane + std::uint64_t(v.row0) * width;
+    return o;
+}
+
+namespace {
+
+// The digits of more than one value, innermost first, joined where the outer one steps over the
+// inner one's values.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> joined_digits(const element_order& o) {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> digits;  // (size, stride)
+    for (std::size_t i = o.sizes.size(); i-- > 0;) {
+        if (o.sizes[i] == 1) continue;
+        if (!digits.empty() && digits.back().first * digits.back().second == o.strides[i])
+            digits.back().first *= o.sizes[i];
+        else
+            digits.push_back({o.sizes[i], o.strides[i]});
+    }
+    return digits;
+}
+
+}  // namespace
+
+bool same_elements(const element_order& a, const element_order& b) {
+    return a.offset == b.offset && ordered_elements(a) == ordered_elements(b) && joined_digits(a) == joined_digits(b);
+}
+
+producer_walk::producer_walk(const input_view& v, const tensor_shape& producer, std::uint64_t first)
+    : m_view(v), m_order(v.order) {
+    if (!m_order.sizes.empty()) {
+        m_digits.resize(m_order.sizes.size());
+        m_element = m_order.offset;
+        for (std::size_t i = m_order.sizes.size(); i-- > 0; first /= m_order.sizes[i]) {
+            m_digits[i] = unsigned(first % m_order.sizes[i]);
+            m_element += m_digits[i] * m_order.strides[i];
+        }
+        return;
+    }
+    const bool by_rows = is_spatial(v.shape) && is_spatial(producer) && rows_of(v.shape) == v.rows;
+    m_rows = by_rows ? v.shape[1] : UINT64_MAX;
+    m_columns = by_rows ? v.shape[2] : v.elems;
+    m_spatial = is_spatial(producer);
+    if (m_spatial) {
+        m_height = producer[1];
+        m_width = producer[2];
+    } else {
+        m_width = elements(producer);
+    }
+    m_w = first % m_columns;
+    m_h = first / m_columns % m_rows;
+    m_c = first / m_columns / m_rows;
+    m_row = v.row0 + m_h;
+    start_channel();
+    m_channel = m_start_channel + (m_start_column + m_w) / m_width;
+    m_column = (m_start_column + m_w) % m_width;
+    place();
+}
+
+void producer_walk::next() {
+    if (!m_digits.empty()) return next_ordered();
+    if (++m_w < m_columns) {
+        if (++m_column == m_width) {
+            m_column = 0;
+            ++m_channel;
+        }
+    } else {
+        m_w = 0;
+        if (++m_h < m_rows) {
+            ++m_row;
+        } else {
+            m_h = 0;
+            ++m_c;
+            m_row = m_view.row0;
+            start_channel();
+        }
+        m_channel = m_start_channel;
+        m_column = m_start_column;
+    }
+    place();
+}
+
+void producer_walk::next_ordered() {
+    for (std::size_t i = m_digits.size(); i-- > 0;) {
+        m_element += m_order.strides[i];
+        if (++m_digits[i] < m_order.sizes[i]) return;
+        m_element -= std::uint64_t(m_order.sizes[i]) * m_order.strides[i];
+        m_digits[i] = 0;
+    }
+}
+
+void producer_walk::start_channel() {
+    const std::uint64_t x = m_view.elem0 + m_c * m_columns;
+    m_start_channel = x / m_width;
+    m_start_column = x % m_width;
+}
+
+void producer_walk::place() {
+    m_element = (m_channel * m_height + (m_spatial ? m_row : 0)) * m_width + m_column;
+}
+
 std::vector<std::uint64_t> producer_elements(const input_view& v, const tensor_shape& producer) {
     std::vector<std::uint64_t> at(v.order.sizes.empty() ? elements(v.shape) : ordered_elements(v.order));
     for (std::uint64_t e = 0; e < at.size(); ++e) at[e] = producer_element(v, producer, e);

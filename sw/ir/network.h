@@ -115,6 +115,37 @@ std::uint64_t ordered_element(const element_order& o, std::uint64_t e);
 std::vector<std::uint64_t> producer_elements(const input_view& v, const tensor_shape& producer);
 // Elements the order gives: elements(v.shape), or more for a repeated operand.
 std::uint64_t ordered_elements(const element_order& o);
+// The view's ranges (producer_element without an order) as an order where they are one: whole
+// columns of the producer's (a view's columns, elem0 and elems its multiples); else no sizes.
+element_order ranges_order(const input_view& v, const tensor_shape& producer);
+// Whether two orders give the same producer element for every element: their digits of more than
+// one value, joined where contiguous, are the same (which such digits a map has is unique).
+bool same_elements(const element_order& a, const element_order& b);
+// producer_element of the view's elements first, first + 1, ... in turn, without its divisions per
+// element: an order's digits count as an odometer; the ranges' (channel, row, element) of the view
+// as counters, the producer's channel and column of the element read carried along.
+class producer_walk {
+public:
+    producer_walk(const input_view& v, const tensor_shape& producer, std::uint64_t first);
+    std::uint64_t element() const { return m_element; }
+    void next();
+
+private:
+    void next_ordered();
+    void start_channel();  // the ranges' first element of view channel m_c in row m_row
+    void place();          // m_element from the producer's channel, row and column
+
+    const input_view& m_view;
+    const element_order& m_order;
+    std::vector<unsigned> m_digits;  // an order's
+    std::uint64_t m_element = 0;
+    // The ranges': view element (m_c, m_h, m_w) of m_rows x m_columns per channel (a flat view: one
+    // channel of rows of v.elems) is producer row m_row, channel m_channel, column m_column.
+    std::uint64_t m_rows = 0, m_columns = 0, m_c = 0, m_h = 0, m_w = 0, m_row = 0;
+    bool m_spatial = false;                   // the producer; flat: one row of one channel, whatever m_row
+    std::uint64_t m_height = 1, m_width = 1;  // its rows and columns
+    std::uint64_t m_start_channel = 0, m_start_column = 0, m_channel = 0, m_column = 0;
+};
 // Whether the view gives rows to a producer's single row: its reader waits for all of it.
 inline bool arrives_at_once(const input_view& v) { return is_spatial(v.shape) && rows_of(v.shape) != v.rows; }
 

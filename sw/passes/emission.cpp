@@ -196,21 +196,6 @@ void emitter::append_read(std::vector<slice_box>& boxes, int consumer, std::size
     append_ordered(boxes, it->second, shape, row, c0, c1);
 }
 
-// A whole view whose order, its axes joined where contiguous, is one run of stride 1 from 0.
-bool is_identity(const input_view& view, const tensor_shape& producer) {
-    const element_order& o = view.order;
-    if (o.offset != 0 || view.shape != producer || view.row0 != 0 || view.elem0 != 0 || view.rows != rows_of(producer) ||
-        view.elems != row_elements(producer))
-        return false;
-    std::uint64_t expected = 1;  // the stride axis i must have to join the axes inside it
-    for (std::size_t i = o.sizes.size(); i-- > 0;) {
-        if (o.sizes[i] == 1) continue;
-        if (o.strides[i] != expected) return false;
-        expected *= o.sizes[i];
-    }
-    return expected == elements(producer);
-}
-
 bool emitter::reads_other_elements(int consumer, std::size_t input) const {
     const auto known = m_reorders.find({consumer, input});
     if (known != m_reorders.end()) return known->second;
@@ -219,11 +204,18 @@ bool emitter::reads_other_elements(int consumer, std::size_t input) const {
     // A broadcast (an order that repeats elements) reads what its ranges name.
     const bool repeats = std::find(view.order.strides.begin(), view.order.strides.end(), 0u) != view.order.strides.end();
     bool other = false;
-    if (!view.order.sizes.empty() && !view.order.unknown && !repeats && !is_identity(view, shape)) {
-        input_view ranges = view;
-        ranges.order = {};
-        for (std::uint64_t e = 0; e < elements(view.shape) && !other; ++e)
-            other = producer_element(view, shape, e) != producer_element(ranges, shape, e);
+    if (!view.order.sizes.empty() && !view.order.unknown && !repeats) {
+        const element_order ranges = ranges_order(view, shape);
+        const std::uint64_t count = elements(view.shape);
+        if (!ranges.sizes.empty() && ordered_elements(view.order) == count) {
+            other = !same_elements(view.order, ranges);
+        } else {  // element by element
+            input_view unordered = view;
+            unordered.order = {};
+            producer_walk ordered_walk(view, shape, 0), ranges_walk(unordered, shape, 0);
+            for (std::uint64_t e = 0; e < count && !other; ++e, ordered_walk.next(), ranges_walk.next())
+                other = ordered_walk.element() != ranges_walk.element();
+        }
     }
     return m_reorders[{consumer, input}] = other;
 }
