@@ -4,10 +4,10 @@
 //
 // load reads and store writes instr.bytes on the scratchpad by nb_transport_fw, which the
 // scratchpad completes at once (the work runs in a method process, which may not call
-// b_transport: rule 11.1.1.4 b); the instruction takes the annotated delay. The schedule carries no addresses, so an access starts
-// at address 0 and is split into transactions of at most the scratchpad's size. No values move
-// (functional mode keeps them in the chip's values), so each transaction is a TLM_IGNORE_COMMAND
-// whose scratchpad_access says read or write (see scratchpad_access.h).
+// b_transport: rule 11.1.1.4 b); the instruction takes the annotated delay. The schedule carries
+// no addresses, so an access starts at address 0 and is split into transactions of at most the
+// scratchpad's size. No values move (functional mode keeps them in the chip's values), so each
+// transaction is a TLM_IGNORE_COMMAND whose scratchpad_access says read or write.
 //
 // An off-chip access (instr.dram_chunk_bytes > 0) moves its tensor between the shared DRAM channel
 // and the scratchpad in chunks of that size, through one staging buffer, or two when the

@@ -43,7 +43,7 @@ public:
 
     const scratchpad_config& config() const { return m_config; }
     std::uint64_t size() const { return m_config.bytes; }
-    // Delay of a b_transport of `bytes`.
+    // Duration of an access of `bytes` on a free port.
     sc_core::sc_time access_time(std::uint64_t bytes) const;
     std::uint64_t bytes_read() const { return m_bytes_read; }
     std::uint64_t bytes_written() const { return m_bytes_written; }

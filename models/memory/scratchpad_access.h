@@ -1,8 +1,9 @@
 #pragma once
-// A scratchpad access that moves no data (timing mode, and every memory-core load and store: the
-// values live in functional mode's chip values, not in the scratchpad). It keeps to the TLM base
-// protocol as a TLM_IGNORE_COMMAND without a data pointer whose data length is the bytes it times;
-// this extension says whether the scratchpad times and charges them as a read or a write.
+// A scratchpad access that moves no data, as every memory-core load and store (no values pass
+// through the scratchpad in any mode: functional mode keeps them in the chip's values). It keeps
+// to the TLM base protocol as a TLM_IGNORE_COMMAND without a data pointer whose data length is the
+// bytes it times; this extension says whether the scratchpad times and charges them as a read or
+// a write.
 #include <tlm>
 
 namespace aimcsim::models {

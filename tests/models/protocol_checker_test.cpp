@@ -184,8 +184,7 @@ TEST(ProtocolChecker, WriteWithoutDataPointer) {
     EXPECT_THAT(h.begin_spoiled([](auto& p) { p.set_data_ptr(nullptr); }), HasSubstr("rule 14.11 e)"));
 }
 
-// The memory core's scratchpad accesses used to be this (docs/design.md): a b_transport READ that
-// times bytes without moving any.
+// 14.11 e on b_transport: a READ that only times bytes must be an IGNORE (scratchpad_access.h).
 TEST(ProtocolChecker, BlockingReadWithoutDataPointer) {
     hop h;
     const std::string got = h.run([&h] {

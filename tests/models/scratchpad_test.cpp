@@ -1,4 +1,5 @@
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -166,6 +167,38 @@ TEST(Scratchpad, IgnoreWithoutAccessIsANoOpAndReadWithoutDataIsRefused) {
     EXPECT_EQ(b.pad.bytes_read() + b.pad.bytes_written(), 0u);
     EXPECT_EQ(mt::charged(b.env.ledger, b.pad.ledger_id(), energy_kind::scratchpad), 0.0);
     EXPECT_FALSE(b.pad.allocated());
+}
+
+// By nb_transport_fw, an access completes at BEGIN_REQ, timed as by b_transport; other phases are errors.
+TEST(Scratchpad, NbTransportCompletesAtOnceAndRefusesOtherPhases) {
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    tlm::tlm_sync_enum status = tlm::TLM_ACCEPTED;
+    tlm::tlm_response_status response = tlm::TLM_INCOMPLETE_RESPONSE;
+    bench b([&](bench& s) {
+        tlm::tlm_generic_payload p;
+        p.set_command(tlm::TLM_IGNORE_COMMAND);
+        p.set_data_length(100);
+        p.set_streaming_width(100);
+        p.set_extension(new scratchpad_access);  // freed by the payload
+        p.get_extension<scratchpad_access>()->kind = direction::write;
+        p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        tlm::tlm_phase phase = tlm::BEGIN_REQ;
+        status = s.socket->nb_transport_fw(p, phase, delay);
+        response = p.get_response_status();
+        phase = tlm::END_RESP;
+        s.socket->nb_transport_fw(p, phase, delay);
+    });
+    std::string error;
+    try {
+        sc_core::sc_start();
+    } catch (const sc_core::sc_report& r) {
+        error = r.what();
+    }
+    EXPECT_EQ(status, tlm::TLM_COMPLETED);
+    EXPECT_EQ(response, tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(delay, ns(2 / 2.0));  // ceil(100 / 64) = 2 cycles at 2 GHz
+    EXPECT_EQ(b.pad.bytes_written(), 100u);
+    EXPECT_NE(error.find("nb_transport_fw with END_RESP; expected BEGIN_REQ"), std::string::npos) << error;
 }
 
 TEST(Scratchpad, DmiGrantedForWholeRange) {
