@@ -5,10 +5,12 @@
 #include <vector>
 
 #include "models/common/message.h"
+#include "models/memory/scratchpad_access.h"
 
 namespace aimcsim::models {
 
 using sc_core::sc_time;
+using direction = scratchpad_access::direction;
 
 memory_core::memory_core(const sc_core::sc_module_name& name, const unit_context& context, const core_config& core,
                          const scratchpad_config& memory, dram_channel& dram)
@@ -17,8 +19,19 @@ memory_core::memory_core(const sc_core::sc_module_name& name, const unit_context
       m_functions(core),
       m_scratchpad("scratchpad", memory, *context.ledger, std::string(basename()) + ".scratchpad"),
       m_dram(dram) {
-    to_memory.bind(m_scratchpad.socket);
-    m_payload.set_extension(new message_ext);  // owned and freed by the payload
+    m_payload.set_mm(&m_payload_owner);
+    m_payload.set_extension(new message_ext);  // owned and freed by the payload, as is the next
+    m_payload.set_extension(new scratchpad_access);
+}
+
+void memory_core::route_memory_through(tlm::tlm_target_socket<>& in, tlm::tlm_initiator_socket<>& out) {
+    to_memory.bind(in);
+    out.bind(m_scratchpad.socket);
+    m_memory_routed = true;
+}
+
+void memory_core::before_end_of_elaboration() {
+    if (!m_memory_routed) to_memory.bind(m_scratchpad.socket);
 }
 
 sc_time memory_core::execute(const instruction& instr) {
@@ -35,8 +48,8 @@ sc_time memory_core::execute(const instruction& instr) {
 sc_time memory_core::access(const instruction& instr) {
     message_of(m_payload).layer = instr.layer;
     if (instr.dram_chunk_bytes > 0) return stage(instr);
-    const auto command = instr.op == opcode::load ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND;
-    return scratchpad_access(command, instr.bytes, sc_core::SC_ZERO_TIME);
+    const direction kind = instr.op == opcode::load ? direction::read : direction::write;
+    return access_scratchpad(kind, instr.bytes, sc_core::SC_ZERO_TIME);
 }
 
 sc_time memory_core::stage(const instruction& instr) {
@@ -49,8 +62,8 @@ sc_time memory_core::stage(const instruction& instr) {
         const std::uint64_t n = std::min(left, instr.dram_chunk_bytes);
         sc_time& buffer = buffer_free[chunk % buffer_free.size()];
         const auto through_scratchpad = [&](const sc_time& from) {
-            const sc_time written = scratchpad_access(tlm::TLM_WRITE_COMMAND, n, from - now);
-            return now + scratchpad_access(tlm::TLM_READ_COMMAND, n, written);
+            const sc_time written = access_scratchpad(direction::write, n, from - now);
+            return now + access_scratchpad(direction::read, n, written);
         };
         buffer = load ? through_scratchpad(m_dram.read(buffer, n, instr.layer))
                       : m_dram.write(through_scratchpad(buffer), n, instr.layer);
@@ -60,26 +73,34 @@ sc_time memory_core::stage(const instruction& instr) {
     return end - now;
 }
 
-sc_time memory_core::scratchpad_access(tlm::tlm_command command, std::uint64_t bytes, sc_time delay) {
-    m_payload.set_command(command);
-    m_payload.set_data_ptr(nullptr);
-    m_payload.set_byte_enable_ptr(nullptr);
-    m_payload.set_dmi_allowed(false);
+sc_time memory_core::access_scratchpad(direction kind, std::uint64_t bytes, sc_time delay) {
+    m_payload.get_extension<scratchpad_access>()->kind = kind;
     const std::uint64_t chunk = std::max<std::uint64_t>(1, std::min<std::uint64_t>(m_scratchpad.size(), 1u << 30));
     for (std::uint64_t left = bytes; left > 0;) {
         const std::uint64_t n = std::min(left, chunk);
-        m_payload.set_address(0);
-        m_payload.set_data_length(static_cast<unsigned>(n));
-        m_payload.set_streaming_width(static_cast<unsigned>(n));
-        m_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        to_memory->b_transport(m_payload, delay);
-        if (m_payload.is_response_error()) {
-            SC_REPORT_ERROR(name(), ("scratchpad access failed: " + m_payload.get_response_string()).c_str());
-            break;
-        }
+        if (!transact(static_cast<unsigned>(n), delay)) break;
         left -= n;
     }
     return delay;
+}
+
+bool memory_core::transact(unsigned bytes, sc_time& delay) {
+    m_payload.set_command(tlm::TLM_IGNORE_COMMAND);  // nothing moves: see scratchpad_access.h
+    m_payload.set_address(0);
+    m_payload.set_data_ptr(nullptr);
+    m_payload.set_data_length(bytes);
+    m_payload.set_streaming_width(bytes);
+    m_payload.set_byte_enable_ptr(nullptr);
+    m_payload.set_dmi_allowed(false);  // the target may have set it on the previous transaction
+    m_payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    m_payload.acquire();
+    const tlm::tlm_sync_enum status = to_memory->nb_transport_fw(m_payload, phase, delay);
+    m_payload.release();
+    if (status == tlm::TLM_COMPLETED && !m_payload.is_response_error()) return true;
+    const std::string why = status == tlm::TLM_COMPLETED ? m_payload.get_response_string() : "not completed at once";
+    SC_REPORT_ERROR(name(), ("scratchpad access failed: " + why).c_str());
+    return false;
 }
 
 void memory_core::close_power(const sc_core::sc_time& run) {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #include "models/common/message.h"
+#include "models/memory/scratchpad_access.h"
 
 namespace aimcsim::models {
 
@@ -19,6 +21,7 @@ scratchpad::scratchpad(const sc_core::sc_module_name& name, const scratchpad_con
       m_port_free(std::max(1u, config.ports), sc_core::SC_ZERO_TIME) {
     m_ledger_id = ledger.add_component(ledger_name.empty() ? std::string(basename()) : ledger_name, config.static_mw);
     socket.register_b_transport(this, &scratchpad::b_transport);
+    socket.register_nb_transport_fw(this, &scratchpad::nb_transport_fw);
     socket.register_get_direct_mem_ptr(this, &scratchpad::get_direct_mem_ptr);
     socket.register_transport_dbg(this, &scratchpad::transport_dbg);
 }
@@ -54,7 +57,6 @@ bool scratchpad::check(tlm::tlm_generic_payload& payload) const {
 
 void scratchpad::copy(tlm::tlm_generic_payload& payload) {
     unsigned char* data = payload.get_data_ptr();
-    if (!data) return;  // timing mode: no data
     const std::uint64_t address = payload.get_address();
     const std::size_t length = payload.get_data_length();
     if (payload.is_write())
@@ -65,18 +67,43 @@ void scratchpad::copy(tlm::tlm_generic_payload& payload) {
         std::memcpy(data, m_store.data() + address, length);
 }
 
-void scratchpad::b_transport(tlm::tlm_generic_payload& payload, sc_time& delay) {
+void scratchpad::b_transport(tlm::tlm_generic_payload& payload, sc_time& delay) { serve(payload, delay); }
+
+tlm::tlm_sync_enum scratchpad::nb_transport_fw(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
+                                               sc_time& delay) {
+    if (phase == tlm::BEGIN_REQ)
+        serve(payload, delay);
+    else
+        SC_REPORT_ERROR(name(), ("nb_transport_fw with " + std::string(phase.get_name()) +
+                                 "; expected BEGIN_REQ (an access completes at once)").c_str());
+    return tlm::TLM_COMPLETED;
+}
+
+void scratchpad::serve(tlm::tlm_generic_payload& payload, sc_time& delay) {
     if (!check(payload)) return;
-    const tlm::tlm_command command = payload.get_command();
-    if (command == tlm::TLM_IGNORE_COMMAND) {
+    const bool moves_data = payload.get_command() != tlm::TLM_IGNORE_COMMAND;
+    const auto* timed = payload.get_extension<scratchpad_access>();
+    if (!moves_data && !timed) {  // nothing asked of the scratchpad
         payload.set_response_status(tlm::TLM_OK_RESPONSE);
         return;
     }
+    if (moves_data && !payload.get_data_ptr()) {  // breaks rule 14.11 e)
+        payload.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+    }
+    if (moves_data) copy(payload);
+    const bool write = moves_data ? payload.is_write() : timed->kind == scratchpad_access::direction::write;
+    charge(payload, write);
+    delay = occupy_port(delay, access_time(payload.get_data_length()));
+    payload.set_dmi_allowed(true);
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void scratchpad::charge(const tlm::tlm_generic_payload& payload, bool write) {
     const std::uint64_t length = payload.get_data_length();
-    copy(payload);
     const auto* msg = payload.get_extension<message_ext>();
     const int layer = msg ? msg->layer : energy_ledger::no_layer;
-    if (command == tlm::TLM_WRITE_COMMAND) {
+    if (write) {
         m_bytes_written += length;
         m_ledger.charge(m_ledger_id, energy_kind::scratchpad, length * m_config.pj_per_byte_write, layer);
     } else {
@@ -84,9 +111,6 @@ void scratchpad::b_transport(tlm::tlm_generic_payload& payload, sc_time& delay) 
         m_ledger.charge(m_ledger_id, energy_kind::scratchpad, length * m_config.pj_per_byte_read, layer);
     }
     ++m_accesses;
-    delay = occupy_port(delay, access_time(length));
-    payload.set_dmi_allowed(true);
-    payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 sc_time scratchpad::occupy_port(const sc_time& delay, const sc_time& duration) {

@@ -184,6 +184,20 @@ TEST(ProtocolChecker, WriteWithoutDataPointer) {
     EXPECT_THAT(h.begin_spoiled([](auto& p) { p.set_data_ptr(nullptr); }), HasSubstr("rule 14.11 e)"));
 }
 
+// 14.11 e on b_transport: a READ that only times bytes must be an IGNORE (scratchpad_access.h).
+TEST(ProtocolChecker, BlockingReadWithoutDataPointer) {
+    hop h;
+    const std::string got = h.run([&h] {
+        tlm::tlm_generic_payload p;
+        h.make_write(p);
+        p.set_command(tlm::TLM_READ_COMMAND);
+        p.set_data_ptr(nullptr);
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        h.initiator.socket->b_transport(p, delay);
+    });
+    EXPECT_THAT(got, HasSubstr("rule 14.11 e): a READ or WRITE without a data pointer"));
+}
+
 TEST(ProtocolChecker, ReadOfLengthZero) {
     hop h;
     EXPECT_THAT(h.begin_spoiled([](auto& p) {

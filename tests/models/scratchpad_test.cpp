@@ -1,9 +1,11 @@
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "models/memory/scratchpad.h"
+#include "models/memory/scratchpad_access.h"
 #include "tests/models/model_test_support.h"
 
 using namespace aimcsim::models;
@@ -61,6 +63,23 @@ tlm::tlm_response_status access(bench& b, tlm::tlm_command command, std::uint64_
     return p.get_response_status();
 }
 
+// A timed access that moves no data: a TLM_IGNORE_COMMAND of `length` with a scratchpad_access.
+tlm::tlm_response_status timed(tlm_utils::simple_initiator_socket<initiator>& socket, scratchpad_access::direction kind,
+                               std::uint64_t address, unsigned length, sc_core::sc_time& delay) {
+    tlm::tlm_generic_payload p;
+    p.set_command(tlm::TLM_IGNORE_COMMAND);
+    p.set_address(address);
+    p.set_data_length(length);
+    p.set_streaming_width(length);
+    p.set_extension(new scratchpad_access);  // freed by the payload
+    p.get_extension<scratchpad_access>()->kind = kind;
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    socket->b_transport(p, delay);
+    return p.get_response_status();
+}
+
+using direction = scratchpad_access::direction;
+
 }  // namespace
 
 TEST(Scratchpad, BTransportDelayEnergyAndRange) {
@@ -68,11 +87,11 @@ TEST(Scratchpad, BTransportDelayEnergyAndRange) {
     tlm::tlm_response_status error_status = tlm::TLM_OK_RESPONSE;
     bool lazily_allocated = true;
     bench b([&](bench& s) {
-        // Timing mode: no data pointer, no storage.
-        access(s, tlm::TLM_WRITE_COMMAND, 0, 100, nullptr, write_delay);
+        // Timed accesses: no data, no storage.
+        timed(s.socket, direction::write, 0, 100, write_delay);
         lazily_allocated = s.pad.allocated();
-        access(s, tlm::TLM_READ_COMMAND, 64, 128, nullptr, read_delay);
-        error_status = access(s, tlm::TLM_READ_COMMAND, 4000, 128, nullptr, error_delay);
+        timed(s.socket, direction::read, 64, 128, read_delay);
+        error_status = timed(s.socket, direction::read, 4000, 128, error_delay);
     });
     sc_core::sc_start();
     EXPECT_FALSE(lazily_allocated);
@@ -97,13 +116,7 @@ TEST(Scratchpad, PortsServeAccessesConcurrently) {
     scratchpad single_pad("single", small(), env.ledger), dual_pad("dual", dual, env.ledger);
     sc_core::sc_time one[2], two[2];
     auto twice = [](tlm_utils::simple_initiator_socket<initiator>& socket, sc_core::sc_time* delays) {
-        for (int i = 0; i < 2; ++i) {
-            tlm::tlm_generic_payload p;
-            p.set_command(tlm::TLM_WRITE_COMMAND);
-            p.set_data_length(640);  // 10 cycles at 2 GHz
-            p.set_streaming_width(640);
-            socket->b_transport(p, delays[i]);
-        }
+        for (int i = 0; i < 2; ++i) timed(socket, direction::write, 0, 640, delays[i]);  // 10 cycles at 2 GHz
     };
     initiator a("a", [&] { twice(a.socket, one); }), b("b", [&] { twice(b.socket, two); });
     a.socket.bind(single_pad.socket);
@@ -115,19 +128,77 @@ TEST(Scratchpad, PortsServeAccessesConcurrently) {
     EXPECT_EQ(two[1], ns(5));
 }
 
+// A READ or WRITE with data moves it, and is timed and charged as a timed access of its length.
 TEST(Scratchpad, DataRoundTrip) {
     std::vector<unsigned char> in(300), out(300, 0xff), untouched(16, 0xff);
     for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<unsigned char>(i * 7);
+    sc_core::sc_time write_delay;
     bench b([&](bench& s) {
         sc_core::sc_time delay;
         access(s, tlm::TLM_READ_COMMAND, 2000, 16, untouched.data(), delay);  // before any write: zeros
-        access(s, tlm::TLM_WRITE_COMMAND, 1000, 300, in.data(), delay);
+        access(s, tlm::TLM_WRITE_COMMAND, 1000, 300, in.data(), write_delay);
         access(s, tlm::TLM_READ_COMMAND, 1000, 300, out.data(), delay);
     });
     sc_core::sc_start();
     EXPECT_TRUE(b.pad.allocated());
     EXPECT_EQ(in, out);
     EXPECT_EQ(untouched, std::vector<unsigned char>(16, 0));
+    EXPECT_EQ(write_delay, ns(0.5 + 5 / 2.0));  // after the 16-byte read's cycle: ceil(300 / 64) = 5 cycles
+    EXPECT_EQ(b.pad.bytes_written(), 300u);
+    EXPECT_EQ(b.pad.bytes_read(), 316u);
+    EXPECT_NEAR(mt::charged(b.env.ledger, b.pad.ledger_id(), energy_kind::scratchpad), 300 * 0.2 + 316 * 0.16, 1e-9);
+}
+
+// An IGNORE without a scratchpad_access asks nothing; a READ without a data pointer (rule 14.11 e)
+// is refused. Neither is timed, charged or counted.
+TEST(Scratchpad, IgnoreWithoutAccessIsANoOpAndReadWithoutDataIsRefused) {
+    sc_core::sc_time ignore_delay = ns(3), read_delay = ns(3);
+    tlm::tlm_response_status ignore_status = tlm::TLM_INCOMPLETE_RESPONSE, read_status = tlm::TLM_OK_RESPONSE;
+    bench b([&](bench& s) {
+        ignore_status = access(s, tlm::TLM_IGNORE_COMMAND, 0, 100, nullptr, ignore_delay);
+        read_status = access(s, tlm::TLM_READ_COMMAND, 0, 100, nullptr, read_delay);
+    });
+    sc_core::sc_start();
+    EXPECT_EQ(ignore_status, tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(read_status, tlm::TLM_GENERIC_ERROR_RESPONSE);
+    EXPECT_EQ(ignore_delay, ns(3));
+    EXPECT_EQ(read_delay, ns(3));
+    EXPECT_EQ(b.pad.accesses(), 0u);
+    EXPECT_EQ(b.pad.bytes_read() + b.pad.bytes_written(), 0u);
+    EXPECT_EQ(mt::charged(b.env.ledger, b.pad.ledger_id(), energy_kind::scratchpad), 0.0);
+    EXPECT_FALSE(b.pad.allocated());
+}
+
+// By nb_transport_fw, an access completes at BEGIN_REQ, timed as by b_transport; other phases are errors.
+TEST(Scratchpad, NbTransportCompletesAtOnceAndRefusesOtherPhases) {
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    tlm::tlm_sync_enum status = tlm::TLM_ACCEPTED;
+    tlm::tlm_response_status response = tlm::TLM_INCOMPLETE_RESPONSE;
+    bench b([&](bench& s) {
+        tlm::tlm_generic_payload p;
+        p.set_command(tlm::TLM_IGNORE_COMMAND);
+        p.set_data_length(100);
+        p.set_streaming_width(100);
+        p.set_extension(new scratchpad_access);  // freed by the payload
+        p.get_extension<scratchpad_access>()->kind = direction::write;
+        p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        tlm::tlm_phase phase = tlm::BEGIN_REQ;
+        status = s.socket->nb_transport_fw(p, phase, delay);
+        response = p.get_response_status();
+        phase = tlm::END_RESP;
+        s.socket->nb_transport_fw(p, phase, delay);
+    });
+    std::string error;
+    try {
+        sc_core::sc_start();
+    } catch (const sc_core::sc_report& r) {
+        error = r.what();
+    }
+    EXPECT_EQ(status, tlm::TLM_COMPLETED);
+    EXPECT_EQ(response, tlm::TLM_OK_RESPONSE);
+    EXPECT_EQ(delay, ns(2 / 2.0));  // ceil(100 / 64) = 2 cycles at 2 GHz
+    EXPECT_EQ(b.pad.bytes_written(), 100u);
+    EXPECT_NE(error.find("nb_transport_fw with END_RESP; expected BEGIN_REQ"), std::string::npos) << error;
 }
 
 TEST(Scratchpad, DmiGrantedForWholeRange) {
