@@ -60,13 +60,14 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
 }
 
 sw::network load_network(const std::string& path, const sw::onnx_options& onnx, unsigned prefill) {
-    if (sw::is_decoder_description(path))
+    const bool onnx_file = std::filesystem::path(path).extension() == ".onnx";
+    if (!onnx_file && sw::is_decoder_description(path))
         return sw::decoder_network(sw::load_decoder_description(path), prefill ? prefill : sw::default_prefill_tokens,
                                    path);
     if (prefill)
         throw input_error("--prefill: " + path + " is not a decoder description; expected a YAML file with the key "
                           "'decoder' (docs/network-format.md)");
-    if (std::filesystem::path(path).extension() == ".onnx") return sw::load_network_onnx(path, onnx);
+    if (onnx_file) return sw::load_network_onnx(path, onnx);
     return sw::load_network_yaml(path);
 }
 

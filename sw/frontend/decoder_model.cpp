@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <vector>
 
 #include <onnx/onnx_pb.h>
@@ -66,6 +65,10 @@ void description_reader::check(const YAML::Node& d, const decoder_desc& m) const
     if (m.heads % m.kv_heads)
         fail(d["kv_heads"], "decoder: kv_heads: " + std::to_string(m.kv_heads) + " does not divide heads (" +
                                 std::to_string(m.heads) + "); expected a divisor of heads");
+    if (m.positions == decoder_positions::rotary && m.head_dim % 2)
+        fail(d["head_dim"] ? d["head_dim"] : d["heads"],
+             "decoder: head_dim: " + std::to_string(m.head_dim) +
+                 " is odd; expected an even head_dim for rotary positions (pairs of features rotate)");
     if (m.top_k > m.experts)
         fail(d["top_k"], "decoder: top_k: " + std::to_string(m.top_k) + " is more than the experts (" +
                              std::to_string(m.experts) + "); expected at most experts");
@@ -109,17 +112,18 @@ decoder_desc description_reader::read(const YAML::Node& root) const {
 
 using dims_t = std::vector<std::int64_t>;
 
-struct attribute {
-    std::string name;
-    dims_t ints;
-    bool list = false;
-};
 // 0, 1, ..., n - 1
 dims_t counting(std::int64_t n) {
     dims_t v(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) v[std::size_t(i)] = i;
     return v;
 }
+
+struct attribute {
+    std::string name;
+    dims_t ints;
+    bool list = false;
+};
 
 attribute attr(const std::string& name, std::int64_t v) { return {name, {v}, false}; }
 attribute attrs(const std::string& name, dims_t v) { return {name, std::move(v), true}; }

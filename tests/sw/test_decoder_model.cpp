@@ -143,6 +143,10 @@ TEST(DecoderModelErrors, EachBadInputNamesTheFileLineAndKey) {
               "bad.yaml:7: decoder: kv_heads: 3 does not divide heads (4); expected a divisor of heads");
     EXPECT_EQ(error_in("  heads: 5\n" + sizes.substr(0, sizes.find("  heads")) + "  ff: 128\n  vocab: 256\n"),
               "bad.yaml:2: decoder: heads: 5 does not divide d_model (64); expected a divisor of d_model, or head_dim");
+    EXPECT_EQ(error_in(sizes + "  head_dim: 15\n"),
+              "bad.yaml:7: decoder: head_dim: 15 is odd; expected an even head_dim for rotary positions (pairs of "
+              "features rotate)");
+    EXPECT_TRUE(error_in(sizes + "  head_dim: 15\n  positions: learned\n").empty());
     EXPECT_EQ(error_in(sizes + "  experts: 4\n  top_k: 8\n"),
               "bad.yaml:8: decoder: top_k: 8 is more than the experts (4); expected at most experts");
     EXPECT_EQ(error_in(sizes + "  experts: 8\n  top_k: 2\n"),
