@@ -9,6 +9,7 @@
 #include "platform/circuits.h"
 #include "platform/cli/options.h"
 #include "sw/common/output_file.h"
+#include "sw/frontend/decoder_model.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/frontend/yaml_network.h"
 #include "sw/ir/input_error.h"
@@ -33,7 +34,10 @@ void add_compile_options(po::options_description& desc, compile_choices& c) {
         ("chunks", po::value(&c.options.max_chunks)->value_name("N")->default_value(c.options.max_chunks),
          "stream each tensor in at most N chunks of rows")
         ("input", po::value(&c.onnx.input)->value_name("NAME"),
-         "ONNX: the graph input that is the network's data, when several could be (the others are weights)");
+         "ONNX: the graph input that is the network's data, when several could be (the others are weights)")
+        ("prefill", po::value(&c.prefill)->value_name("N"),
+         ("decoder descriptions: a prompt of N tokens (default: " + std::to_string(sw::default_prefill_tokens) +
+          "; docs/network-format.md)").c_str());
 }
 
 void finish_compile_options(const arch_config& arch, compile_choices& c) {
@@ -42,6 +46,7 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
         throw input_error("--depthwise: \"" + c.depthwise + "\"; expected cores or tiles");
     if (opt.max_chunks < 1 || opt.max_chunks > 4096)
         throw input_error("--chunks: " + std::to_string(opt.max_chunks) + " is out of range; expected 1..4096");
+    if (c.prefill && *c.prefill == 0) throw input_error("--prefill: 0 tokens; expected at least 1");
     opt.depthwise_on_tiles = c.depthwise == "tiles";
     const std::map<std::string, sw::balance_policy> policies = {
         {"off", sw::balance_policy::off}, {"tiles", sw::balance_policy::tiles}, {"all", sw::balance_policy::all}};
@@ -54,8 +59,15 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
                           " has " + std::to_string(tiles) + "; expected at most " + std::to_string(tiles));
 }
 
-sw::network load_network(const std::string& path, const sw::onnx_options& onnx) {
-    if (std::filesystem::path(path).extension() == ".onnx") return sw::load_network_onnx(path, onnx);
+sw::network load_network(const std::string& path, const sw::onnx_options& onnx, unsigned prefill) {
+    const bool onnx_file = std::filesystem::path(path).extension() == ".onnx";
+    if (!onnx_file && sw::is_decoder_description(path))
+        return sw::decoder_network(sw::load_decoder_description(path), prefill ? prefill : sw::default_prefill_tokens,
+                                   path);
+    if (prefill)
+        throw input_error("--prefill: " + path + " is not a decoder description; expected a YAML file with the key "
+                          "'decoder' (docs/network-format.md)");
+    if (onnx_file) return sw::load_network_onnx(path, onnx);
     return sw::load_network_yaml(path);
 }
 
@@ -104,8 +116,8 @@ sw::schedule compile_for(const sw::network& net, const arch_config& arch, const 
 }
 
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt,
-                             sw::balance_result* balanced, const sw::onnx_options& onnx) {
-    return compile_for(load_network(path, onnx), arch, opt, balanced);
+                             sw::balance_result* balanced, const sw::onnx_options& onnx, unsigned prefill) {
+    return compile_for(load_network(path, onnx, prefill), arch, opt, balanced);
 }
 
 namespace {
@@ -190,7 +202,7 @@ int compile_command(const arguments& args) {
     finish_compile_options(arch, choices);
     const sw::compile_options& copts = choices.options;
     const auto start = std::chrono::steady_clock::now();
-    const sw::network net = load_network(resolve_network(network), choices.onnx);
+    const sw::network net = load_network(resolve_network(network), choices.onnx, choices.prefill_tokens());
     sw::check_writable(output, "the schedule");  // before the compile, the long part
     const sw::target_desc target = to_target(arch);
     sw::balance_result balanced;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/optional.hpp>
 #include <boost/program_options.hpp>
 
 #include "platform/cli/cli.h"
@@ -34,25 +35,30 @@ arch_config load_common(const common_options& common);
 
 std::string default_arch_path();
 // Compiler flags shared by run and compile: --weight-reload, --balance, --replicate, --tile-budget,
-// --depthwise, --chunks, --input; `options` is complete after finish_compile_options.
+// --depthwise, --chunks, --input, --prefill; `options` is complete after finish_compile_options.
 struct compile_choices {
     sw::compile_options options;
     sw::onnx_options onnx;
+    boost::optional<unsigned> prefill;  // tokens of a decoder description's prompt
+    unsigned prefill_tokens() const { return prefill.value_or(0); }  // 0: not given
     std::string depthwise, balance;
     bool replicate = false;
 };
 void add_compile_options(boost::program_options::options_description& desc, compile_choices& choices);
 // Checks the flags' values against the architecture and fills the options they imply.
 void finish_compile_options(const arch_config& arch, compile_choices& choices);
-// Reads a network file (.onnx, else YAML).
-sw::network load_network(const std::string& path, const sw::onnx_options& onnx = {});
+// Reads a network file: .onnx, a decoder description (a YAML file with the key `decoder`) for a
+// prefill of `prefill` tokens (0: sw::default_prefill_tokens), else the YAML network format.
+// --prefill (non-zero) with anything but a decoder description is an input_error.
+sw::network load_network(const std::string& path, const sw::onnx_options& onnx = {}, unsigned prefill = 0);
 // Compiles for the architecture; on a circuit-switched chip, balancing is held to the tile budget
 // whose circuits fit the lanes.
 sw::schedule compile_for(const sw::network& net, const arch_config& arch, const sw::compile_options& opt,
                          sw::balance_result* balanced = nullptr);
 // Compiles a network file for the architecture.
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {},
-                             sw::balance_result* balanced = nullptr, const sw::onnx_options& onnx = {});
+                             sw::balance_result* balanced = nullptr, const sw::onnx_options& onnx = {},
+                             unsigned prefill = 0);
 // A zoo name (mlp, cnn) or a path to a network file. Throws input_error if neither exists.
 std::string resolve_network(const std::string& name_or_path);
 

@@ -105,7 +105,8 @@ int run_command(const arguments& args) {
     const auto functional = o.mode == "functional" ? prepare_functional(o, network_source) : nullptr;  // before the run
     sw::balance_result balanced;
     const sw::schedule sched = o.schedule.empty()
-                                   ? compile_network(source, arch, o.compile.options, &balanced, o.compile.onnx)
+                                   ? compile_network(source, arch, o.compile.options, &balanced, o.compile.onnx,
+                                                     o.compile.prefill_tokens())
                                    : sw::load_schedule(source);
     if (functional && !o.schedule.empty()) sw::check_schedule_matches(sched, functional->network(), source, network_source);
 

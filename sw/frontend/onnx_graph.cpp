@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
@@ -334,11 +335,13 @@ std::string join(const std::vector<std::string>& names) {
 class loader {
 public:
     loader(std::string path, std::string input) : m_path(std::move(path)), m_chosen(std::move(input)) {}
-    graph run();
+    // `model` read from the file at the path, or, if not null, from these bytes (the path then
+    // only names the model in messages).
+    graph run(const std::string* model = nullptr);
 
 private:
     [[noreturn]] void fail(const std::string& what) const { throw input_error(m_path + ": " + what); }
-    void parse();
+    void parse(const std::string* model);
     void check_opset() const;
     void check_window(const onnx::NodeProto& n) const;
     void infer();
@@ -361,9 +364,16 @@ private:
     std::unordered_map<std::string, int> m_types;          // element types, where inferred
 };
 
-void loader::parse() {
-    std::ifstream in(m_path, std::ios::binary);
-    if (!in) fail("cannot open the network file");
+void loader::parse(const std::string* model) {
+    std::ifstream file;
+    std::istringstream bytes;
+    if (model) {
+        bytes.str(*model);
+    } else {
+        file.open(m_path, std::ios::binary);
+        if (!file) fail("cannot open the network file");
+    }
+    std::istream& in = model ? static_cast<std::istream&>(bytes) : file;
     if (!m_model.ParseFromIstream(&in) || !m_model.has_graph() || m_model.graph().node_size() == 0)
         fail("malformed ONNX file: expected a protobuf ModelProto with a graph of at least one node");
     check_opset();
@@ -744,8 +754,8 @@ void loader::collect_shapes(graph& g) const {
     }
 }
 
-graph loader::run() {
-    parse();
+graph loader::run(const std::string* model) {
+    parse(model);
     for (const auto& t : m_model.graph().initializer())
         if (const auto v = integer_values(t)) m_folded[t.name()] = *v;
     infer();
@@ -815,5 +825,9 @@ bool graph::is_constant(const std::string& name) const {
 }
 
 graph load_graph(const std::string& path, const std::string& input) { return loader(path, input).run(); }
+
+graph read_graph(const std::string& model, const std::string& source, const std::string& input) {
+    return loader(source, input).run(&model);
+}
 
 }  // namespace aimcsim::sw::onnx_import

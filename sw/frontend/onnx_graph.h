@@ -75,5 +75,8 @@ bool is_axis_permutation(const std::vector<std::int64_t>& perm, std::size_t rank
 // empty: the one graph input that is not a weight (docs/network-format.md). Graph inputs other
 // than the data input are weights without data, like graph-only initializers.
 graph load_graph(const std::string& path, const std::string& input = "");
+// The same from a serialized ModelProto in memory; `source` names it in messages and, by its stem,
+// names the network.
+graph read_graph(const std::string& model, const std::string& source, const std::string& input = "");
 
 }  // namespace aimcsim::sw::onnx_import

@@ -1414,8 +1414,11 @@ void converter::resize(const node& n) {
 }  // namespace
 
 network load_network_onnx(const std::string& path, const onnx_options& options) {
-    const graph g = onnx_import::load_graph(path, options.input);
-    return converter(g).run();
+    return converter(onnx_import::load_graph(path, options.input)).run();
+}
+
+network read_network_onnx(const std::string& model, const std::string& source, const onnx_options& options) {
+    return converter(onnx_import::read_graph(model, source, options.input)).run();
 }
 
 }  // namespace aimcsim::sw

@@ -16,5 +16,8 @@ struct onnx_options {
 // malformed file, an unsupported op, a tensor whose shape is unknown, a dynamic dimension,
 // several graph inputs that could be the data input.
 network load_network_onnx(const std::string& path, const onnx_options& options = {});
+// The same from a serialized ONNX ModelProto in memory (a generated model); `source` stands for
+// the path in messages and its stem names the network.
+network read_network_onnx(const std::string& model, const std::string& source, const onnx_options& options = {});
 
 }  // namespace aimcsim::sw

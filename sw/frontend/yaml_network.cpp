@@ -1,12 +1,9 @@
 #include "sw/frontend/yaml_network.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
-#include <yaml-cpp/yaml.h>
-
+#include "sw/frontend/yaml_fields.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::sw {
@@ -30,67 +27,19 @@ const std::vector<type_info>& types() {
     return list;
 }
 
-std::string join(const std::vector<std::string>& words) {
-    std::string s;
-    for (const auto& w : words) s += (s.empty() ? "" : "|") + w;
-    return s;
-}
-
-class reader {
+class reader : yaml_fields {
 public:
-    explicit reader(std::string source) : m_source(std::move(source)) {}
+    explicit reader(std::string source) : yaml_fields(std::move(source)) {}
 
     network read(const YAML::Node& root) const;
 
 private:
-    [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
-        throw input_error(m_source + ":" + std::to_string(std::max(at.Mark().line, 0) + 1) + ": " + what);
-    }
-    void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
-                    const std::string& context) const;
-    unsigned positive(const YAML::Node& n, const std::string& context, bool allow_zero = false) const;
-    std::string text(const YAML::Node& n, const std::string& context) const;
-    bool boolean(const YAML::Node& n, const std::string& context) const;
     // An integer or an [h, w] pair.
     std::pair<unsigned, unsigned> pair(const YAML::Node& n, const std::string& context, bool allow_zero) const;
     tensor_shape shape(const YAML::Node& n) const;
     layer read_layer(const YAML::Node& n, const network& net) const;
     void read_window(const YAML::Node& n, const std::string& context, layer& l) const;
-
-    std::string m_source;
 };
-
-void reader::check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
-                        const std::string& context) const {
-    for (const auto& kv : map) {
-        const std::string key = kv.first.Scalar();
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-            fail(kv.first, context + "unknown key '" + key + "'; expected " + join(allowed));
-    }
-}
-
-unsigned reader::positive(const YAML::Node& n, const std::string& context, bool allow_zero) const {
-    const std::string s = n.IsScalar() ? n.Scalar() : "";
-    const bool digits = !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char c) {
-        return c >= '0' && c <= '9';
-    });
-    const unsigned v = digits ? static_cast<unsigned>(std::stoul(s)) : 0;
-    if (!digits || (v == 0 && !allow_zero))
-        fail(n, context + "expected a " + (allow_zero ? "non-negative" : "positive") + " integer, got '" +
-                    (n.IsScalar() ? s : "a " + std::string(n.IsMap() ? "map" : "list")) + "'");
-    return v;
-}
-
-std::string reader::text(const YAML::Node& n, const std::string& context) const {
-    if (!n.IsScalar()) fail(n, context + "expected a string");
-    return n.Scalar();
-}
-
-bool reader::boolean(const YAML::Node& n, const std::string& context) const {
-    const std::string s = n.IsScalar() ? n.Scalar() : "";
-    if (s != "true" && s != "false") fail(n, context + "expected true or false, got '" + s + "'");
-    return s == "true";
-}
 
 std::pair<unsigned, unsigned> reader::pair(const YAML::Node& n, const std::string& context,
                                            bool allow_zero) const {
@@ -133,7 +82,7 @@ layer reader::read_layer(const YAML::Node& n, const network& net) const {
     if (info == types().end()) {
         std::vector<std::string> names;
         for (const auto& t : types()) names.push_back(t.name);
-        fail(n["type"], context + "unknown type '" + type + "'; expected " + join(names));
+        fail(n["type"], context + "unknown type '" + type + "'; expected " + join_choices(names));
     }
     l.kind = info->kind;
     std::vector<std::string> allowed = {"name", "type", "inputs"};
@@ -198,21 +147,11 @@ network reader::read(const YAML::Node& root) const {
 }  // namespace
 
 network parse_network_yaml(const std::string& text, const std::string& source) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw input_error(source + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
-    }
-    return reader(source).read(root);
+    return reader(source).read(yaml_fields(source).parse(text));
 }
 
 network load_network_yaml(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw input_error(path + ": cannot open the network file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_network_yaml(text.str(), path);
+    return parse_network_yaml(read_text_file(path, "network file"), path);
 }
 
 }  // namespace aimcsim::sw

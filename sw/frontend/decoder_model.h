@@ -1,0 +1,49 @@
+#pragma once
+// Decoder-only transformers from a compact description (docs/network-format.md, "Decoder
+// descriptions"): a YAML file of a few sizes stands for a graph of billions of parameters. The
+// graph of a prefill of T tokens is generated as torch exports it, graph-only (initializers with
+// dims and no data), and read by the ONNX front end, so every view and count comes from there.
+#include <string>
+
+#include "sw/ir/network.h"
+
+namespace aimcsim::sw {
+
+enum class decoder_norm { rmsnorm, layernorm };
+enum class decoder_mlp { swiglu, gelu };
+enum class decoder_positions { rotary, learned };
+
+struct decoder_desc {
+    unsigned layers = 0, d_model = 0, heads = 0;
+    unsigned kv_heads = 0;  // grouped-query attention when fewer than heads
+    unsigned head_dim = 0;
+    unsigned ff = 0, vocab = 0;
+    unsigned context = 2048;  // longest sequence; a learned position table has this many rows
+    decoder_norm norm = decoder_norm::rmsnorm;
+    decoder_mlp mlp = decoder_mlp::swiglu;
+    decoder_positions positions = decoder_positions::rotary;
+    bool bias = false;             // biases in the projections and the MLP (GPT-2)
+    bool tied_embeddings = false;  // the head multiplies by the embedding table
+    unsigned experts = 1, top_k = 1;
+};
+
+// Tokens of a prefill when --prefill is not given.
+constexpr unsigned default_prefill_tokens = 64;
+
+// Whether the file is a YAML map with the key `decoder`; false for anything else (which the YAML
+// network reader then judges).
+bool is_decoder_description(const std::string& path);
+// Throws input_error naming the file, the line and the key: an unknown key, a wrong type, a value
+// out of range, heads not dividing d_model (without head_dim), kv_heads not dividing heads, top_k
+// above experts, experts above 1 (mixture of experts is not built yet).
+decoder_desc load_decoder_description(const std::string& path);
+decoder_desc parse_decoder_description(const std::string& text, const std::string& source);
+
+// The serialized graph-only ONNX model of a prefill of `tokens` tokens: ids [1, tokens] in, logits
+// [1, tokens, vocab] out.
+std::string decoder_onnx(const decoder_desc& d, unsigned tokens);
+// That model through the ONNX front end; `source` names it in messages and by its stem names the
+// network. Throws input_error if tokens lie outside [1, context].
+network decoder_network(const decoder_desc& d, unsigned tokens, const std::string& source);
+
+}  // namespace aimcsim::sw
