@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "platform/study/study.h"
 #include "support/run_cli.h"
 
 namespace aimcsim::test {
@@ -181,6 +182,22 @@ TEST(BadInput, StudyWithUnknownKeyOrEmptyGridExit2) {
 
 namespace aimcsim::test {
 namespace {
+
+// Every shipped study loads, passes the sweep's pre-run check (network, arch, every value of every
+// axis), and each file its options name exists relative to it.
+TEST(Sweep, ShippedStudiesLoadAndTheirFilesExist) {
+    int studies = 0;
+    for (const auto& entry : fs::directory_iterator(source_path("studies"))) {
+        if (entry.path().extension() != ".yaml") continue;
+        ++studies;
+        SCOPED_TRACE(entry.path().string());
+        const platform::study s = platform::load_study(entry.path().string());
+        EXPECT_NO_THROW(platform::check_study(s));
+        for (const auto& option : s.run_options)
+            if (option.find('/') != std::string::npos) EXPECT_TRUE(fs::is_regular_file(option)) << option;
+    }
+    EXPECT_GT(studies, 0);  // the folder was found
+}
 
 TEST(Sweep, StudyOptionsReachEveryPoint) {
     const auto dir = temp_dir("study_options");
