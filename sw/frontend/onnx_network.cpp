@@ -587,8 +587,6 @@ void converter::embedding(const node& n) {
     const dims_t& table = dims(n, n.inputs[0]);
     if (table.size() != 2 || n.integer("axis", 0) != 0)
         unsupported(n, "an embedding expects a table [vocabulary, features] gathered along axis 0");
-    if (ids.row_axis >= 0 && ids.view.shape.size() == 3 && ids.view.shape[2] != 1)
-        unsupported(n, "an embedding expects ids streamed as a sequence, not an image");
     layer l;
     l.name = n.name;
     l.kind = layer_kind::embedding;
