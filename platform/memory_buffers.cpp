@@ -7,10 +7,10 @@ namespace aimcsim::platform {
 
 namespace {
 
-std::vector<models::buffer_request> buffers_of(const sw::unit_program& u) {
+std::vector<models::buffer_request> buffers_of(const sw::unit_program& u, const sw::decode_step& decode) {
     std::vector<models::buffer_request> out;
     for (std::size_t s = 0; s < u.streams.size(); ++s)
-        if (const std::uint64_t bytes = sw::staging_bytes(u.streams[s])) out.push_back({"stream " + std::to_string(s), bytes});
+        if (const std::uint64_t bytes = sw::staging_bytes(u.streams[s], decode)) out.push_back({"stream " + std::to_string(s), bytes});
     return out;
 }
 
@@ -20,7 +20,7 @@ void check_memory_buffers(const arch_config& arch, const sw::schedule& sched, co
     for (std::size_t i = 0; i < sched.units.size(); ++i) {
         const sw::unit_program& u = sched.units[i];
         if (u.kind != sw::node_kind::memory_core) continue;
-        const auto requests = buffers_of(u);
+        const auto requests = buffers_of(u, sched.decode);
         const models::buffer_plan plan = models::plan_buffers(arch.scratchpad, requests);
         if (!plan.fits())
             throw input_error(source + ": units[" + std::to_string(i) + "] (node " + std::to_string(u.node) +

@@ -121,7 +121,9 @@ void check_work(const chip& target, const sw::schedule& sched, int inferences, c
             for (std::size_t k = 0; k < sched.units[i].streams[s].size(); ++k) {
                 const std::string at = where(source, i, sched.units[i]) + ".streams[" + std::to_string(s) + "][" +
                                        std::to_string(k) + "]";
-                const double ns = work_ns(target, costs, sched.units[i], sched.units[i].streams[s][k], at) * inferences;
+                sw::sched_instr last = sched.units[i].streams[s][k];  // a decode's last step: its most work
+                last.amount() = last.amount_at(std::uint64_t(inferences - 1));
+                const double ns = work_ns(target, costs, sched.units[i], last, at) * inferences;
                 total += ns;
                 if (ns > sw::max_simulated_ns)
                     throw input_error(at + ": this instruction's work for " + std::to_string(inferences) +
@@ -203,6 +205,11 @@ void load_schedule(chip& target, const sw::schedule& sched, const schedule_bindi
         throw input_error(source + ": mesh " + std::to_string(sched.mesh_cols) + "x" +
                           std::to_string(sched.mesh_rows) + " does not match the architecture's " +
                           std::to_string(arch.noc.cols) + "x" + std::to_string(arch.noc.rows));
+    if (sched.decode.cached_tokens && inferences > sched.decode.steps())
+        throw input_error(source + ": a decode of " + std::to_string(sched.decode.steps()) + " steps (decode." +
+                          "last_cached_tokens " + std::to_string(sched.decode.last_cached_tokens) + "), asked for " +
+                          std::to_string(inferences) + "; expected --inferences at most " +
+                          std::to_string(sched.decode.steps()));
     check_memory_buffers(arch, sched, source);
     if (arch.noc.switching == models::noc_switching::circuit) configure_circuits(target, sched, source);
     for (std::size_t i = 0; i < sched.units.size(); ++i) check_unit(target, sched.units[i], where(source, i, sched.units[i]));

@@ -85,8 +85,20 @@ struct instruction {
     std::uint64_t bytes = 0;        // send, load, store
     std::uint64_t dram_chunk_bytes = 0;  // load, store: > 0 when the tensor is off chip, in DRAM,
                                          // staged through a scratchpad buffer of this size
+    std::uint64_t on_chip_bytes = 0;     // load, store off chip: its first bytes, which stay in the
+                                         // scratchpad (a KV cache that outgrew it); the rest is in DRAM
     int block = 0;                  // mvm: its weight block (of the schedule's unit; on the chip: of the tile)
     std::vector<int> destinations;  // send: mesh node ids
+    bool previous = false;          // recv: of the previous inference (the first passes): a decode
+                                    // step waits for the token the step before chose
+    // op, send, load, store of a decode step (docs/schedule.md, "Decode steps"): what its count (op)
+    // or bytes grow by per token the KV cache holds beyond the first step's, whose the fields give.
+    std::uint64_t per_token = 0;
+
+    std::uint64_t& amount() { return op == opcode::op ? count : bytes; }
+    std::uint64_t amount() const { return op == opcode::op ? count : bytes; }
+    // Its amount at a decode step with `later` more cached tokens than the first.
+    std::uint64_t amount_at(std::uint64_t later) const { return amount() + per_token * later; }
 };
 
 }  // namespace aimcsim::isa

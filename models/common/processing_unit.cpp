@@ -95,7 +95,7 @@ std::string processing_unit::stall_reason() const {
         out << name() << " stream " << i << " inference " << s.inference << " instruction " << s.pc
             << " (" << to_string(in.op);
         if (in.op == opcode::recv)
-            out << " tag " << in.tag << ": has " << received_count(in.tag, s.inference) << " of "
+            out << " tag " << in.tag << ": has " << received_count(in.tag, s.inference - in.previous) << " of "
                 << in.count << " messages";
         out << ")\n";
     }
@@ -114,7 +114,7 @@ bool processing_unit::step(stream& s) {
     const instruction& in = s.code[s.pc];
     switch (in.op) {
     case opcode::recv:
-        if (received(in.tag, s.inference) < in.count) {
+        if ((!in.previous || s.inference > 0) && received(in.tag, s.inference - in.previous) < in.count) {
             sc_core::next_trigger(m_message_event);
             return false;
         }
@@ -124,7 +124,7 @@ bool processing_unit::step(stream& s) {
             sc_core::next_trigger(full->m_progress_event);
             return false;
         }
-        send(s, in);
+        send(s, at_step(s, in));
         break;
     default:
         if (!compute(s)) return false;
@@ -196,8 +196,15 @@ void processing_unit::arbitrate() {
     sc_core::next_trigger(m_datapath_free - now);  // the next grant, when the datapath is free
 }
 
+const instruction& processing_unit::at_step(const stream& s, const instruction& in) {
+    if (!in.per_token) return in;
+    m_grown = in;
+    m_grown.amount() = in.amount_at(std::uint64_t(s.inference));
+    return m_grown;
+}
+
 void processing_unit::start(stream& s, const sc_time& now) {
-    const instruction& in = s.code[s.pc];
+    const instruction& in = at_step(s, s.code[s.pc]);
     const sc_time begin = m_power.start_work(now);
     if (m_context.values && in.slice) m_context.values->compute(node(), s.inference, in, *in.slice, *in.reads);
     const sc_time duration = execute(in);

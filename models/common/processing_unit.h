@@ -128,6 +128,9 @@ private:
     void arbitrate();         // grants the datapath to the oldest inference's request
     void start(stream& s, const sc_core::sc_time& now);  // its compute work, on the free datapath
     void send(const stream& s, const instruction& instr);
+    // The instruction as the stream's inference runs it: grown with the KV cache in a decode step
+    // (inference i has i more cached tokens than the first).
+    const instruction& at_step(const stream& s, const instruction& in);
     void finish_inference(stream& s);  // releases the values of an inference every stream has finished
     void record(int layer, int inference, const sc_core::sc_time& start, const sc_core::sc_time& end);
     std::uint64_t& received(int tag, int inference);
@@ -139,6 +142,7 @@ private:
     int m_ledger_id;
     int m_track;
     int m_inferences = 0;
+    instruction m_grown;  // at_step's
     std::vector<stream> m_streams;
     int m_released = 0;  // inferences whose values are released
     std::unordered_map<int, std::size_t> m_stream_of_tag;  // the stream that receives each tag

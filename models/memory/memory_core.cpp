@@ -52,13 +52,16 @@ sc_time memory_core::access(const instruction& instr) {
     return access_scratchpad(kind, instr.bytes, sc_core::SC_ZERO_TIME);
 }
 
+// The bytes held on chip first, then the rest through the DRAM, chunk by chunk.
 sc_time memory_core::stage(const instruction& instr) {
-    const sc_time now = sc_core::sc_time_stamp();
     const bool load = instr.op == opcode::load;
-    std::vector<sc_time> buffer_free(m_scratchpad.config().double_buffered ? 2 : 1, now);
-    sc_time end = now;
+    const std::uint64_t held = std::min(instr.bytes, instr.on_chip_bytes);
+    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time start = now + access_scratchpad(load ? direction::read : direction::write, held, sc_core::SC_ZERO_TIME);
+    std::vector<sc_time> buffer_free(m_scratchpad.config().double_buffered ? 2 : 1, start);
+    sc_time end = start;
     std::size_t chunk = 0;
-    for (std::uint64_t left = instr.bytes; left > 0; ++chunk) {
+    for (std::uint64_t left = instr.bytes - held; left > 0; ++chunk) {
         const std::uint64_t n = std::min(left, instr.dram_chunk_bytes);
         sc_time& buffer = buffer_free[chunk % buffer_free.size()];
         const auto through_scratchpad = [&](const sc_time& from) {

@@ -37,7 +37,10 @@ void add_compile_options(po::options_description& desc, compile_choices& c) {
          "ONNX: the graph input that is the network's data, when several could be (the others are weights)")
         ("prefill", po::value(&c.prefill)->value_name("N"),
          ("decoder descriptions: a prompt of N tokens (default: " + std::to_string(sw::default_prefill_tokens) +
-          "; docs/network-format.md)").c_str());
+          "; docs/network-format.md)").c_str())
+        ("decode", po::value(&c.decode)->value_name("M"),
+         "decoder descriptions: M tokens generated after the prompt, one decode step each, with a KV cache "
+         "(docs/llm.md)");
 }
 
 void finish_compile_options(const arch_config& arch, compile_choices& c) {
@@ -47,6 +50,7 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
     if (opt.max_chunks < 1 || opt.max_chunks > 4096)
         throw input_error("--chunks: " + std::to_string(opt.max_chunks) + " is out of range; expected 1..4096");
     if (c.prefill && *c.prefill == 0) throw input_error("--prefill: 0 tokens; expected at least 1");
+    if (c.decode && *c.decode == 0) throw input_error("--decode: 0 tokens; expected at least 1");
     opt.depthwise_on_tiles = c.depthwise == "tiles";
     const std::map<std::string, sw::balance_policy> policies = {
         {"off", sw::balance_policy::off}, {"tiles", sw::balance_policy::tiles}, {"all", sw::balance_policy::all}};
@@ -118,6 +122,26 @@ sw::schedule compile_for(const sw::network& net, const arch_config& arch, const 
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt,
                              sw::balance_result* balanced, const sw::onnx_options& onnx, unsigned prefill) {
     return compile_for(load_network(path, onnx, prefill), arch, opt, balanced);
+}
+
+llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& c,
+                          sw::balance_result* balanced) {
+    if (std::filesystem::path(path).extension() == ".onnx" || !sw::is_decoder_description(path))
+        throw input_error("--decode: " + path + " is not a decoder description; expected a YAML file with the key "
+                          "'decoder' (docs/network-format.md)");
+    const sw::decoder_desc d = sw::load_decoder_description(path);
+    llm_schedules out;
+    out.prompt_tokens = c.prefill.value_or(sw::default_prefill_tokens);
+    out.steps = c.decode.value_or(1);
+    if (std::uint64_t(out.prompt_tokens) + out.steps > d.context)
+        throw input_error("--prefill, --decode: " + std::to_string(out.prompt_tokens) + " + " + std::to_string(out.steps) +
+                          " tokens; expected at most the context of " + path + " (" + std::to_string(d.context) + ")");
+    out.prefill = compile_for(sw::decoder_network(d, out.prompt_tokens, path), arch, c.options);
+    const sw::network first = sw::decoder_step_network(d, out.prompt_tokens, path);
+    const sw::network next = sw::decoder_step_network(d, out.prompt_tokens + 1, path);
+    out.decode = sw::compile_decode({first, next, out.prompt_tokens, out.prompt_tokens + out.steps - 1ull},
+                                    to_target(arch), c.options, balanced);
+    return out;
 }
 
 namespace {
@@ -201,6 +225,15 @@ int compile_command(const arguments& args) {
     const arch_config arch = load_common(common);
     finish_compile_options(arch, choices);
     const sw::compile_options& copts = choices.options;
+    if (choices.decode) {
+        sw::check_writable(output, "the schedule");
+        const llm_schedules llm = compile_llm(resolve_network(network), arch, choices);
+        sw::save_schedule(llm.decode, output);
+        std::cout << "decode step of " << llm.decode.network << " after " << llm.prompt_tokens << " to "
+                  << llm.decode.decode.last_cached_tokens << " cached tokens: " << sw::tiles_used(llm.decode)
+                  << " tiles\nschedule written to " << output << '\n';
+        return 0;
+    }
     const auto start = std::chrono::steady_clock::now();
     const sw::network net = load_network(resolve_network(network), choices.onnx, choices.prefill_tokens());
     sw::check_writable(output, "the schedule");  // before the compile, the long part

@@ -41,6 +41,7 @@ struct compile_choices {
     sw::onnx_options onnx;
     boost::optional<unsigned> prefill;  // tokens of a decoder description's prompt
     unsigned prefill_tokens() const { return prefill.value_or(0); }  // 0: not given
+    boost::optional<unsigned> decode;   // decode steps after the prompt
     std::string depthwise, balance;
     bool replicate = false;
 };
@@ -59,6 +60,15 @@ sw::schedule compile_for(const sw::network& net, const arch_config& arch, const 
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {},
                              sw::balance_result* balanced = nullptr, const sw::onnx_options& onnx = {},
                              unsigned prefill = 0);
+// A decoder description's prompt and its decode (--prefill N --decode M): the schedule of the
+// prefill, and one of the M decode steps after it (sw::compile_decode). Throws input_error when
+// the file is not a description or N + M exceeds its context.
+struct llm_schedules {
+    sw::schedule prefill, decode;
+    unsigned prompt_tokens = 0, steps = 0;
+};
+llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& choices,
+                          sw::balance_result* balanced = nullptr);
 // A zoo name (mlp, cnn) or a path to a network file. Throws input_error if neither exists.
 std::string resolve_network(const std::string& name_or_path);
 

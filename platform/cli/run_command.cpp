@@ -6,6 +6,7 @@
 #include "platform/chip.h"
 #include "platform/cli/options.h"
 #include "platform/functional/functional_run.h"
+#include "platform/llm_run.h"
 #include "sw/schedule/network_binding.h"
 #include "platform/report.h"
 #include "platform/report_csv.h"
@@ -51,6 +52,41 @@ void check(const run_options& o) {
         throw input_error("--values: unknown place '" + o.values + "'; expected messages|host");
     if (!functional && (!o.inputs.empty() || !o.labels.empty()))
         throw input_error("--inputs, --labels: only with --mode functional");
+    if (o.compile.decode && functional)
+        throw input_error("--decode: timing only (values in decode steps are not built); expected --mode timing");
+    if (o.compile.decode && !o.schedule.empty())
+        throw input_error("--decode: compiles a decoder description; expected no --schedule (a saved decode step "
+                          "runs with --schedule alone)");
+}
+
+// The report's outputs: report.json, the CSVs, the traces, the summary.
+void write_outputs(const run_options& o, const chip& target, const sw::schedule& sched, const run_timing& timing,
+                   nlohmann::ordered_json& report) {
+    write_traces(target, sched, timing, o.traces, report["bottleneck"]);
+    write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
+    write_report_csvs(report, o.out_dir);
+    if (o.json)
+        std::cout << report.dump(2) << '\n';
+    else
+        print_summary(report, std::cout);
+}
+
+// --decode: the prompt's prefill in a child process, then the decode steps on this chip.
+void run_decode(const run_options& o, const arch_config& arch, const std::string& source,
+                std::chrono::steady_clock::time_point wall_start) {
+    sw::balance_result balanced;
+    const llm_schedules llm = compile_llm(source, arch, o.compile, &balanced);
+    const int steps = int(llm.steps);
+    run_info info{arch.source, source, steps, o.common.seed, 0.0, o.mode, balanced.stop};
+    const auto prefill = run_prefill(arch, llm.prefill, info);
+    chip target("chip", arch, o.traces.any());
+    const schedule_binding binding(llm.decode);
+    load_schedule(target, llm.decode, binding, steps, source);
+    const run_timing timing = run_schedule(target, llm.decode, binding, steps, source);
+    info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    auto report = make_report(target, llm.decode, timing, info);
+    report["llm"] = llm_block(report, prefill, llm.decode, timing, to_target(arch).activation_bytes);
+    write_outputs(o, target, llm.decode, timing, report);
 }
 
 // Functional mode: the network's weights, the inputs and the reference outputs, ready before the
@@ -101,6 +137,10 @@ int run_command(const arguments& args) {
     const arch_config arch = load_common(o.common);
     finish_compile_options(arch, o.compile);
     const std::string network_source = resolve_network(o.network.empty() ? "mlp" : o.network);
+    if (o.compile.decode) {
+        run_decode(o, arch, network_source, wall_start);
+        return 0;
+    }
     const std::string source = o.schedule.empty() ? network_source : o.schedule;
     const auto functional = o.mode == "functional" ? prepare_functional(o, network_source) : nullptr;  // before the run
     sw::balance_result balanced;
@@ -124,13 +164,9 @@ int run_command(const arguments& args) {
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, sched, timing, info);
     if (functional) report["accuracy"] = functional->accuracy(target, binding);
-    write_traces(target, sched, timing, o.traces, report["bottleneck"]);
-    write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
-    write_report_csvs(report, o.out_dir);
-    if (o.json)
-        std::cout << report.dump(2) << '\n';
-    else
-        print_summary(report, std::cout);
+    if (sched.decode.cached_tokens)
+        report["llm"] = llm_block(report, nullptr, sched, timing, to_target(arch).activation_bytes);
+    write_outputs(o, target, sched, timing, report);
     return 0;
 }
 

@@ -174,6 +174,11 @@ public:
         v->mutable_type()->mutable_tensor_type()->set_elem_type(type);
         for (auto d : dims) v->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
     }
+    // A KV cache of the earlier tokens: a graph input named as torch exports one with past_key_values.
+    std::string cache(const std::string& name, const dims_t& dims) {
+        input("past_key_values." + name, dims, onnx::TensorProto::FLOAT);
+        return "past_key_values." + name;
+    }
     void output(const std::string& name) {
         auto* v = m_model.mutable_graph()->add_output();
         v->set_name(name);
@@ -199,11 +204,15 @@ private:
 // rotary cos/sin) are computed from integer positions, so they count no parameters.
 class decoder_writer {
 public:
-    decoder_writer(const decoder_desc& d, unsigned tokens) : m_d(d), m_t(tokens), m_g(17) {}
+    // A prefill of `tokens` tokens, or (past > 0) a decode step: one token after `past` cached ones.
+    decoder_writer(const decoder_desc& d, unsigned tokens, unsigned past) : m_d(d), m_t(tokens), m_past(past), m_g(17) {}
     std::string run();
 
 private:
     std::int64_t t() const { return m_t; }
+    std::int64_t keys() const { return std::int64_t(m_past) + m_t; }  // the positions a query attends to
+    // A decode step's keys or values [kv_heads, 1, keys, head_dim]: the cache's, then the token's.
+    std::string cached(const std::string& x, const std::string& p);
     std::int64_t groups() const { return m_d.heads / m_d.kv_heads; }
     std::string norm(const std::string& x, const std::string& p);
     std::string linear(const std::string& x, const std::string& p, std::int64_t in, std::int64_t out);
@@ -215,7 +224,7 @@ private:
     void position_constants();
 
     const decoder_desc& m_d;
-    unsigned m_t;
+    unsigned m_t, m_past;
     graph_writer m_g;
     std::string m_mask, m_cos, m_sin;
 };
@@ -262,17 +271,23 @@ std::string decoder_writer::attention(const std::string& x, const std::string& p
         q = rotate(q, p + ".q_rotary");
         k = rotate(k, p + ".k_rotary");
     }
-    const std::string kt = m_g.op("Transpose", {k}, p + ".k_t", {attrs("perm", {0, 1, 3, 2})});
+    const std::string kt = m_g.op("Transpose", {cached(k, p + ".key_cache")}, p + ".k_t", {attrs("perm", {0, 1, 3, 2})});
     const std::string scores = m_g.op("Div", {m_g.op("MatMul", {q, kt}, p + ".scores"), "sqrt_head_dim"}, p + ".scale");
-    const std::string weights =
-        m_g.op("Softmax", {m_g.op("Add", {scores, m_mask}, p + ".mask")}, p + ".softmax", {attr("axis", -1)});
-    const std::string context = m_g.op("MatMul", {weights, v}, p + ".context");
+    const std::string masked = m_past ? scores : m_g.op("Add", {scores, m_mask}, p + ".mask");  // a step sees every key
+    const std::string weights = m_g.op("Softmax", {masked}, p + ".softmax", {attr("axis", -1)});
+    const std::string context = m_g.op("MatMul", {weights, cached(v, p + ".value_cache")}, p + ".context");
     const std::string merged = m_g.op(
         "Reshape",
         {m_g.op("Transpose", {context}, p + ".context_t", {attrs("perm", {2, 0, 1, 3})}),
          m_g.ints(p + ".merged_shape", {1, t(), kv * g * hd})},
         p + ".merge");
     return linear(merged, p + ".o_proj", kv * g * hd, d);
+}
+
+std::string decoder_writer::cached(const std::string& x, const std::string& p) {
+    if (!m_past) return x;
+    const std::string past = m_g.cache(p, {std::int64_t(m_d.kv_heads), 1, std::int64_t(m_past), std::int64_t(m_d.head_dim)});
+    return m_g.op("Concat", {past, x}, p, {attr("axis", 2)});
 }
 
 std::string decoder_writer::mlp(const std::string& x, const std::string& p) {
@@ -293,14 +308,18 @@ std::string decoder_writer::mlp(const std::string& x, const std::string& p) {
 }
 
 // The causal mask [T, T] (-inf above the diagonal) and rotary cos, sin [T, head_dim], from the
-// positions 0 .. T - 1.
+// positions past .. past + T - 1.
 void decoder_writer::position_constants() {
-    m_g.ints("positions", counting(t()));
+    dims_t positions = counting(t());
+    for (auto& p : positions) p += m_past;
+    m_g.ints("positions", positions);
     const std::string rows = m_g.op("Unsqueeze", {"positions", m_g.ints("axis_1", {1})}, "position_rows");
-    const std::string cols = m_g.op("Unsqueeze", {"positions", m_g.ints("axis_0", {0})}, "position_cols");
-    m_mask = m_g.op("Where", {m_g.op("Greater", {cols, rows}, "future"), m_g.scalar("minus_inf", -INFINITY),
-                              m_g.scalar("zero_f", 0)},
-                    "causal_mask");
+    if (!m_past) {
+        const std::string cols = m_g.op("Unsqueeze", {"positions", m_g.ints("axis_0", {0})}, "position_cols");
+        m_mask = m_g.op("Where", {m_g.op("Greater", {cols, rows}, "future"), m_g.scalar("minus_inf", -INFINITY),
+                                  m_g.scalar("zero_f", 0)},
+                        "causal_mask");
+    }
     if (m_d.positions != decoder_positions::rotary) return;
     const std::int64_t half = m_d.head_dim / 2;
     // inverse frequencies base^(-2i / head_dim), base 10000 (Su et al. 2021; LLaMA)
@@ -373,13 +392,22 @@ decoder_desc load_decoder_description(const std::string& path) {
     return parse_decoder_description(read_text_file(path, "decoder description"), path);
 }
 
-std::string decoder_onnx(const decoder_desc& d, unsigned tokens) { return decoder_writer(d, tokens).run(); }
+std::string decoder_onnx(const decoder_desc& d, unsigned tokens) { return decoder_writer(d, tokens, 0).run(); }
+
+std::string decoder_step_onnx(const decoder_desc& d, unsigned past) { return decoder_writer(d, 1, past).run(); }
 
 network decoder_network(const decoder_desc& d, unsigned tokens, const std::string& source) {
     if (tokens < 1 || tokens > d.context)
         throw input_error("--prefill: " + std::to_string(tokens) + " tokens; expected 1.." + std::to_string(d.context) +
                           " (the context of " + source + ")");
     return read_network_onnx(decoder_onnx(d, tokens), source);
+}
+
+network decoder_step_network(const decoder_desc& d, unsigned past, const std::string& source) {
+    if (past < 1 || past > d.context)
+        throw input_error("--prefill, --decode: a step after " + std::to_string(past) + " tokens; expected 1.." +
+                          std::to_string(d.context) + " (the context of " + source + ")");
+    return read_network_onnx(decoder_step_onnx(d, past), source);
 }
 
 }  // namespace aimcsim::sw

@@ -42,8 +42,14 @@ decoder_desc parse_decoder_description(const std::string& text, const std::strin
 // The serialized graph-only ONNX model of a prefill of `tokens` tokens: ids [1, tokens] in, logits
 // [1, tokens, vocab] out.
 std::string decoder_onnx(const decoder_desc& d, unsigned tokens);
+// A decode step: the next token's ids [1, 1] in, its logits [1, 1, vocab] out, attending to the
+// keys and values of `past` earlier tokens, graph inputs past_key_values.layers.N.attn.{key,value}_cache
+// [kv_heads, 1, past, head_dim] (a KV cache: docs/network-format.md).
+std::string decoder_step_onnx(const decoder_desc& d, unsigned past);
 // That model through the ONNX front end; `source` names it in messages and by its stem names the
 // network. Throws input_error if tokens lie outside [1, context].
 network decoder_network(const decoder_desc& d, unsigned tokens, const std::string& source);
+// The decode step through the ONNX front end. Throws input_error unless 1 <= past <= context.
+network decoder_step_network(const decoder_desc& d, unsigned past, const std::string& source);
 
 }  // namespace aimcsim::sw

@@ -742,6 +742,7 @@ void loader::collect_shapes(graph& g) const {
         if (v.name() == g.input || g.tensors[v.name()].constant) continue;
         g.tensors[v.name()].constant = true;
         g.tensors[v.name()].weights_absent = true;
+        g.tensors[v.name()].kv_cache = v.name().rfind(kv_cache_prefix, 0) == 0;
     }
     for (const auto& n : g.nodes) {  // constant propagation: every input constant (or a Shape)
         bool constant = n.op == "Shape" || n.op == "Constant";

@@ -40,12 +40,16 @@ struct node {
     std::string describe() const { return "node '" + name + "' (" + op + ")"; }
 };
 
+// Graph inputs named so are a decode step's KV cache, as torch exports one (docs/network-format.md).
+constexpr const char* kv_cache_prefix = "past_key_values.";
+
 struct tensor_info {
     std::vector<std::int64_t> dims;  // -1: unknown size
     bool shape_known = false;        // rank and every size known
     int elem_type = 0;               // onnx::TensorProto's data type; 0: not inferred
     bool constant = false;           // an initializer, a Constant, or computed from constants only
     bool weights_absent = false;     // an initializer stored without data (graph-only) or externally
+    bool kv_cache = false;           // a graph input past_key_values.*: the keys or values of earlier tokens
     bool has_ints = false;           // an integer constant whose values are known
     std::vector<std::int64_t> ints;
     bool has_real = false;           // a float scalar constant whose value is known

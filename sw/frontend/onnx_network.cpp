@@ -305,6 +305,9 @@ std::uint64_t converter::parameters(const node& n, std::size_t input) {
             continue;
         }
         const auto t = m_g.tensors.find(name);
+        if (t != m_g.tensors.end() && t->second.kv_cache)
+            fail(n, "reads the KV cache '" + name + "'; expected it read only by a Concat with the token's keys or "
+                    "values (docs/network-format.md, \"Decode steps\")");
         if (t != m_g.tensors.end() && t->second.elem_type == 1 && t->second.elements() > 1)  // FLOAT
             total += t->second.elements();
     }
@@ -1208,7 +1211,16 @@ void converter::concat(const node& n) {
     l.kind = layer_kind::concat;
     int row_axis = -2;
     bool constants = false;
+    const dims_t& out = dims(n, n.outputs.at(0));
+    const std::int64_t rank = std::int64_t(out.size()), at = n.integer("axis", 0);
+    const auto axis = std::size_t(at < 0 ? at + rank : at);
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+        if (m_g.tensor(n.inputs[i]).kv_cache) {
+            if (i != 0 || l.cache_elements) fail(n, "expected its one KV cache first, before the token's keys or values");
+            l.cache_elements = constant_elements(n, i);
+            l.cache_tokens = unsigned(dims(n, n.inputs[i]).at(axis));
+            continue;
+        }
         if (!is_data(n.inputs[i])) {
             l.extra_weights += parameters(n, i);
             l.constant_inputs += constant_elements(n, i);
@@ -1220,15 +1232,15 @@ void converter::concat(const node& n) {
         l.views.push_back(f.view);
         row_axis = row_axis == -2 || row_axis == f.row_axis ? f.row_axis : -1;
     }
-    const dims_t& out = dims(n, n.outputs.at(0));
-    const std::int64_t rank = std::int64_t(out.size()), at = n.integer("axis", 0);
-    const auto axis = std::size_t(at < 0 ? at + rank : at);
+    if (l.cache_elements && (constants || l.inputs.size() != 1))
+        fail(n, "expected a KV cache and the token's keys or values only");
     if (row_axis >= 0 && axis == std::size_t(row_axis)) row_axis = -1;  // joined along the stream
     // Functional mode reads the parts with the joined axis outermost, one after another.
     axis_order order = canonical_axes(out, row_axis);
     order.erase(std::find(order.begin(), order.end(), axis));
     order.insert(order.begin(), axis);
     for (std::size_t i = 0, k = 0; i < n.inputs.size(); ++i) {
+        if (m_g.tensor(n.inputs[i]).kv_cache) continue;  // timing only
         if (is_data(n.inputs[i])) {
             l.views[k++].order = ordered(data(n, i), order).order;
             if (constants) l.constants.push_back("");

@@ -266,7 +266,10 @@ void network::infer(layer& l) const {
             fail(l, "needs a non-empty output shape and a positive contraction");
         break;
     case layer_kind::concat: {
-        std::uint64_t total = l.constant_inputs;  // the constant parts, then the inputs
+        std::uint64_t total = l.constant_inputs + l.cache_elements;  // the constant parts, then the inputs
+        if (l.cache_elements % std::max(1u, l.cache_tokens) || (l.cache_elements > 0) != (l.cache_tokens > 0))
+            fail(l, "a KV cache of " + std::to_string(l.cache_elements) + " elements does not hold " +
+                        std::to_string(l.cache_tokens) + " tokens of equal size");
         for (const auto& v : l.views) total += elements(v.shape);
         if (elements(l.output_shape) != total)
             fail(l, "output " + to_string(l.output_shape) + " does not hold its inputs' " + std::to_string(total) +

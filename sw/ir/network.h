@@ -163,6 +163,11 @@ struct layer {
     std::uint64_t constant_inputs = 0;  // digital layers: elements of the constant operands they read
                                         // (a mask, a table, a class token), streamed from memory; an
                                         // embedding: its ids' rows of the table
+    // concat, in a decode step: the KV cache it puts before its input, the keys or values of
+    // `cache_tokens` earlier tokens (cache_elements / cache_tokens per token). Not a weight: the chip
+    // writes it as tokens are decoded (docs/network-format.md, "Decode steps").
+    std::uint64_t cache_elements = 0;
+    unsigned cache_tokens = 0;
     // Functional mode: the file's tensors of the constant operands its function reads, in the order
     // it reads them ("" for an absent one; docs/functional.md): a scale or shift's constant, a
     // norm's scale and bias, a Clip's bounds, a comparison's or select's constants, a recurrent
@@ -207,6 +212,8 @@ struct layer {
     unsigned matrix_cols() const;
     // Input elements a resize output weighs: 1 for nearest; linear: 2, 4 or 8 as 1, 2 or 3 axes upsample.
     unsigned interpolation_taps() const;
+    // Elements of the constant operands and of the KV cache it reads.
+    std::uint64_t read_constants() const { return constant_inputs + cache_elements; }
     // Elements of constant operands a core keeps to serve its reads: an embedding's whole table
     // (any id may come), else what it reads.
     std::uint64_t held_constants() const { return kind == layer_kind::embedding ? extra_weights : constant_inputs; }

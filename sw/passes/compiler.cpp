@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sw/ir/input_error.h"
+#include "sw/passes/decoding.h"
 #include "sw/passes/emission.h"
 #include "sw/passes/lowering.h"
 #include "sw/passes/packing.h"
@@ -44,10 +45,8 @@ std::vector<phase_cost> programming(const schedule& s, const target_desc& t, int
     return costs;
 }
 
-}  // namespace
-
-schedule compile(const network& net, const target_desc& target, const compile_options& opt,
-                 balance_result* balanced) {
+// Every pass before emission.
+plan mapping(const network& net, const target_desc& target, const compile_options& opt, balance_result* balanced) {
     check_target(target);
     plan p;
     lower(net, opt, p);
@@ -56,9 +55,42 @@ schedule compile(const network& net, const target_desc& target, const compile_op
     if (balanced) *balanced = b;
     pack(net, target, opt, p);
     place(net, target, opt, p);
+    return p;
+}
+
+// The decode block of steps.first's schedule.
+decode_step decode_of(const decode_networks& steps) {
+    decode_step d{steps.cached_tokens, steps.last_cached_tokens};
+    for (const auto& l : steps.first.layers()) {
+        d.caches += l.cache_elements > 0;
+        if (l.cache_elements) d.cache_values_per_token += l.cache_elements / l.cache_tokens;
+    }
+    if (!d.caches) throw input_error(steps.first.name() + ": a decode step reads no KV cache (past_key_values.*)");
+    d.dynamic_macs_per_token = steps.next.dynamic_macs() - steps.first.dynamic_macs();
+    return d;
+}
+
+}  // namespace
+
+schedule compile(const network& net, const target_desc& target, const compile_options& opt,
+                 balance_result* balanced) {
+    const plan p = mapping(net, target, opt, balanced);
     schedule s = emit(net, target, p);
     stage_off_chip(target, s);
     if (opt.weight_reload) s.phases = programming(s, target, p.phases);
+    return s;
+}
+
+schedule compile_decode(const decode_networks& steps, const target_desc& target, const compile_options& opt,
+                        balance_result* balanced) {
+    if (opt.weight_reload) throw input_error("--decode: weight reload is not built for decode steps; expected it off");
+    plan p = mapping(steps.first, target, opt, balanced);
+    p.last_cached_tokens = steps.last_cached_tokens;
+    schedule s = emit(steps.first, target, p);
+    grow_per_token(s, emit(steps.next, target, p));
+    s.decode = decode_of(steps);
+    chain_steps(s);
+    stage_off_chip(target, s);
     return s;
 }
 

@@ -14,6 +14,19 @@ namespace aimcsim::sw {
 schedule compile(const network& net, const target_desc& target, const compile_options& opt = {},
                  balance_result* balanced = nullptr);
 
+// A decode (docs/compiler.md, "Decode steps"): the networks of its first step, after
+// `cached_tokens` tokens, and of the next, and the KV cache's tokens at its last step.
+struct decode_networks {
+    const network& first;
+    const network& next;
+    std::uint64_t cached_tokens = 0, last_cached_tokens = 0;
+};
+
+// One schedule of every step: inference i is the step after cached_tokens + i tokens. Throws
+// input_error as compile does, or when weight reload is asked for.
+schedule compile_decode(const decode_networks& steps, const target_desc& target, const compile_options& opt = {},
+                        balance_result* balanced = nullptr);
+
 // The least tiles that can hold the network's crossbar weights:
 // ceil(matrix weights on tiles x columns per weight / cells per tile).
 unsigned analytic_min_tiles(const network& net, const target_desc& target, const compile_options& opt = {});

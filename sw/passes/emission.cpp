@@ -18,6 +18,7 @@ struct recv_edge {
     int tag = 0;
     int layer = -1;
     std::vector<std::uint64_t> counts;
+    bool previous = false;  // of the previous inference (a decode step's KV cache: the last token's)
 };
 
 struct stream_build {
@@ -92,7 +93,7 @@ private:
     // Whether input `input` of `consumer` is read through an element order that reads other
     // producer elements than its view's ranges (a permutation or a strided selection).
     bool reads_other_elements(int consumer, std::size_t input) const;
-    tensor_slice constants(int index) const { return {index, -1, true, {{0, 1, 0, m_net.at(index).constant_inputs}}}; }
+    tensor_slice constants(int index) const { return {index, -1, true, {{0, 1, 0, m_net.at(index).read_constants()}}}; }
     // The partial products a block of a layer computes in a chunk (before its core reduces them).
     tensor_slice block_output(int layer, const weight_block& b, unsigned chunk, bool partial) const;
     int add_stream(int phase, int node, std::vector<unsigned> chunks);
@@ -107,6 +108,10 @@ private:
     void emit_recurrent(int index, int gates, const std::vector<int>& tiles);
     void emit_digital(int index);
     void emit_constants(int index, const std::vector<int>& streams);
+    void emit_cache(int index, const std::vector<int>& streams);
+    // Memory-core stream `s` loads the layer's constants (`bytes` of them) and sends them to
+    // `streams`, which wait for them before their first chunk.
+    void send_constants(int index, int s, std::uint64_t bytes, const std::vector<int>& streams);
     // True (and the bytes taken) when a constant of `bytes` fits the SRAM of every core of `streams`.
     bool resident_in_cores(std::uint64_t bytes, const std::vector<int>& streams);
     void emit_output();
@@ -229,7 +234,7 @@ std::vector<tensor_slice> emitter::digital_reads(int index, unsigned chunk) cons
     std::vector<tensor_slice> reads;
     for (std::size_t i = 0; i < m_net.at(index).inputs.size(); ++i)
         reads.push_back(needed(index, i, output_rows(index, chunk), 0, view_extent(index, i)));
-    if (m_net.at(index).constant_inputs) reads.push_back(constants(index));
+    if (m_net.at(index).read_constants()) reads.push_back(constants(index));
     return reads;
 }
 
@@ -570,6 +575,7 @@ void emitter::emit_digital(int index) {
         for (std::size_t i = 0; i < l.inputs.size(); ++i) connect(index, i, l.inputs[i], {{s}, 0, view_extent(index, i)});
     }
     emit_constants(index, streams);
+    emit_cache(index, streams);
 }
 
 // A digital layer's constant operands (a mask, a table, a class token, a norm's scale) stay in
@@ -580,7 +586,33 @@ void emitter::emit_constants(int index, const std::vector<int>& streams) {
     const layer& l = m_net.at(index);
     const std::uint64_t bytes = l.constant_inputs * m_target.activation_bytes;
     if (!bytes || resident_in_cores(l.held_constants() * m_target.activation_bytes, streams)) return;
-    const int s = add_stream(lp(index).phase, least_loaded_memory_core(l.held_constants()), {0});
+    send_constants(index, add_stream(lp(index).phase, least_loaded_memory_core(l.held_constants()), {0}), bytes, streams);
+}
+
+// A decode step's KV cache (the earlier tokens' keys or values a concat puts first) stays in the
+// SRAM of its cores while, at the last step, it fits there. Else a memory core holds it: each step
+// it stores the previous step's keys or values, which their producer sends it, then loads the
+// cache and sends it to the cores; staging (staging.h) splits it between scratchpad and DRAM.
+// Where it goes does not depend on the step, so that the steps' schedules differ in amounts only
+// (decoding.h).
+void emitter::emit_cache(int index, const std::vector<int>& streams) {
+    const layer& l = m_net.at(index);
+    if (!l.cache_elements) return;
+    const std::uint64_t last = l.cache_elements / l.cache_tokens * m_plan.last_cached_tokens;
+    if (resident_in_cores(last * m_target.activation_bytes, streams)) return;
+    const int token = l.inputs.at(0);
+    const std::uint64_t row = elements(m_net.at(token).output_shape);
+    const int s = add_stream(lp(index).phase, least_loaded_memory_core(last), {0});
+    sched_instr store = instr(opcode::store, index);
+    store.bytes = row * m_target.activation_bytes;
+    store.slice = whole(token);
+    m_streams[std::size_t(s)].work[0].push_back(store);
+    connect(-1, 0, token, {{s}, 0, row});
+    for (recv_edge& edge : m_streams[std::size_t(s)].inputs) edge.previous = true;
+    send_constants(index, s, l.cache_elements * m_target.activation_bytes, streams);
+}
+
+void emitter::send_constants(int index, int s, std::uint64_t bytes, const std::vector<int>& streams) {
     sched_instr load = instr(opcode::load, index);
     load.bytes = bytes;
     load.slice = constants(index);
@@ -628,6 +660,7 @@ std::vector<sched_instr> emitter::finish(const stream_build& s) const {
             if (edge.counts[c] <= waited[e]) continue;
             sched_instr recv = instr(opcode::recv, edge.layer);
             recv.tag = edge.tag;
+            recv.previous = edge.previous;
             recv.count = waited[e] = edge.counts[c];
             code.push_back(recv);
         }
@@ -648,7 +681,7 @@ void emitter::summarize(schedule& out) const {
         if (s.tiles) s.spatial_utilization = double(cells) / (double(s.tiles) * m_target.tile_rows * m_target.tile_cols);
         s.shape = l.output_shape;
         if (p.analog && !p.cores.empty()) s.partial_shape = {p.n, p.rows, p.positions};
-        s.constants = l.constant_inputs;
+        s.constants = l.read_constants();
         out.layers.push_back(std::move(s));
     }
 }

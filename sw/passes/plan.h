@@ -80,6 +80,7 @@ struct plan {
     int phases = 1;
     int memory_core = -1;          // holds the input and output streams
     double period_ns = 0;          // balancing: the busiest stage's time per inference (0: not balanced)
+    std::uint64_t last_cached_tokens = 0;  // a decode step: its KV caches' tokens at the run's last step
 };
 
 }  // namespace aimcsim::sw

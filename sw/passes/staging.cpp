@@ -5,29 +5,70 @@
 namespace aimcsim::sw {
 namespace {
 
-std::vector<std::uint64_t> buffers_of(const unit_program& u) {
+std::vector<std::uint64_t> buffers_of(const unit_program& u, const decode_step& decode) {
     std::vector<std::uint64_t> out;
     for (const auto& stream : u.streams)
-        if (const std::uint64_t bytes = staging_bytes(stream)) out.push_back(bytes);
+        if (const std::uint64_t bytes = staging_bytes(stream, decode)) out.push_back(bytes);
     return out;
 }
 
+bool fits(const memory_desc& memory, const unit_program& u, const decode_step& decode) {
+    return memory.buffers_bytes(buffers_of(u, decode)) <= memory.scratchpad_bytes;
+}
+
 bool is_access(const sched_instr& in) { return in.op == opcode::load || in.op == opcode::store; }
+
+// A decode step's load of a KV cache: it grows per token.
+sched_instr* cache_load(std::vector<sched_instr>& stream) {
+    for (auto& in : stream)
+        if (in.op == opcode::load && in.per_token) return &in;
+    return nullptr;
+}
+
+// Every KV cache of the unit keeps its first `held` tokens in the scratchpad and the rest in DRAM.
+void hold_tokens(const memory_desc& memory, const decode_step& decode, std::uint64_t held, unit_program& u) {
+    for (auto& stream : u.streams)
+        if (sched_instr* load = cache_load(stream)) {
+            const bool whole = held * load->per_token >= load->amount_at(decode.last_cached_tokens - decode.cached_tokens);
+            load->dram_chunk_bytes = whole ? 0 : memory.dram_chunk_bytes;
+            load->on_chip_bytes = whole ? 0 : held * load->per_token;
+        }
+}
+
+// The KV caches of a memory core that do not all fit its scratchpad at the last decode step keep
+// there as many of their first tokens as fit, the same for each, and the rest in DRAM. False if
+// they do not fit even all in DRAM.
+bool stage_caches(const memory_desc& memory, const decode_step& decode, unit_program& u) {
+    if (fits(memory, u, decode)) return true;
+    std::uint64_t lo = 0, hi = decode.last_cached_tokens;  // the most tokens that fit lie in [lo, hi]
+    hold_tokens(memory, decode, 0, u);
+    if (!fits(memory, u, decode)) return false;
+    while (lo < hi) {
+        const std::uint64_t mid = lo + (hi - lo + 1) / 2;
+        hold_tokens(memory, decode, mid, u);
+        if (fits(memory, u, decode)) lo = mid;
+        else hi = mid - 1;
+    }
+    hold_tokens(memory, decode, lo, u);
+    return true;
+}
 
 // The on-chip stream whose staging buffer is the largest and would shrink off chip, or nullptr.
 std::vector<sched_instr>* largest_on_chip(unit_program& u, std::uint64_t chunk) {
     std::vector<sched_instr>* best = nullptr;
     for (auto& stream : u.streams) {
-        const bool on_chip = std::none_of(stream.begin(), stream.end(),
-                                          [](const sched_instr& in) { return is_access(in) && in.dram_chunk_bytes > 0; });
+        const bool on_chip = std::none_of(stream.begin(), stream.end(), [](const sched_instr& in) {
+            return is_access(in) && (in.dram_chunk_bytes > 0 || in.per_token > 0);
+        });
         if (on_chip && staging_bytes(stream) > chunk && (!best || staging_bytes(stream) > staging_bytes(*best)))
             best = &stream;
     }
     return best;
 }
 
-void stage_unit(const memory_desc& memory, unit_program& u) {
-    while (memory.buffers_bytes(buffers_of(u)) > memory.scratchpad_bytes) {
+void stage_unit(const memory_desc& memory, const decode_step& decode, unit_program& u) {
+    if (stage_caches(memory, decode, u)) return;
+    while (!fits(memory, u, decode)) {
         std::vector<sched_instr>* stream = largest_on_chip(u, memory.dram_chunk_bytes);
         if (!stream) return;
         for (auto& in : *stream)
@@ -41,7 +82,7 @@ void stage_off_chip(const target_desc& target, schedule& s) {
     const memory_desc& memory = target.memory;
     if (memory.scratchpad_bytes == 0 || memory.dram_chunk_bytes == 0 || !memory.buffers_bytes) return;
     for (auto& u : s.units)
-        if (u.kind == node_kind::memory_core) stage_unit(memory, u);
+        if (u.kind == node_kind::memory_core) stage_unit(memory, s.decode, u);
 }
 
 }  // namespace aimcsim::sw

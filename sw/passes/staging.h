@@ -5,7 +5,9 @@
 // chunk, bytes), so the tensor lives in DRAM and only a chunk (two when double-buffered) stays in
 // the scratchpad. Memory cores whose buffers fit are left exactly as they are. If they still do not
 // fit with every stream off chip, the schedule is left so, and the loader's capacity check
-// (platform/memory_buffers.h) reports it.
+// (platform/memory_buffers.h) reports it. A decode step's KV caches (loads that grow per token)
+// are staged first, sized at the last step: each keeps as many of its first tokens on chip as fit
+// (the same number for every cache of the memory core), the rest in DRAM (`on_chip_bytes`).
 #include "sw/ir/target.h"
 #include "sw/schedule/schedule.h"
 

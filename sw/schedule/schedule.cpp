@@ -65,6 +65,11 @@ private:
     void read_header(const json& j);
     void read_layers(const json& j);
     void read_phases(const json& j);
+    void read_decode(const json& j);
+    bool boolean(const json& j, const std::string& path) const {
+        if (!j.is_boolean()) fail(path, "expected true or false, got " + j.dump());
+        return j.get<bool>();
+    }
     unit_program read_unit(const json& j, const std::string& path) const;
     weight_block read_block(const json& j, const std::string& path) const;
     sched_instr read_instr(const json& j, const std::string& path, const unit_program& u) const;
@@ -165,8 +170,7 @@ tensor_slice reader::slice(const json& j, const std::string& path) const {
         out.partial = int(dimension(j["partial"], at(path, "partial")));
     }
     if (j.contains("constants")) {
-        if (!j["constants"].is_boolean()) fail(at(path, "constants"), "expected true or false, got " + j["constants"].dump());
-        out.constants = j["constants"].get<bool>();
+        out.constants = boolean(j["constants"], at(path, "constants"));
         if (out.constants && !l.constants) fail(at(path, "constants"), "layer " + std::to_string(out.tensor) + " has no constants");
         if (out.constants && out.partial >= 0) fail(path, "a slice holds partial products or constants, not both");
     }
@@ -186,7 +190,7 @@ std::string reader::text(const json& j, const std::string& path) const {
 }
 
 void reader::read_header(const json& j) {
-    object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output", "phases"});
+    object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output", "phases", "decode"});
     const std::string schema = text(member(j, "", "schema"), "schema");
     if (schema != schedule::schema && schema != schedule::schema_v1)
         fail("schema", "expected \"" + std::string(schedule::schema) + "\" or \"" + schedule::schema_v1 + "\", got \"" +
@@ -229,6 +233,21 @@ void reader::read_layers(const json& j) {
         }
         m_sched.layers.push_back(std::move(s));
     }
+}
+
+void reader::read_decode(const json& j) {
+    if (!j.contains("decode")) return;
+    const json& d = j["decode"];
+    object(d, "decode", {"cached_tokens", "last_cached_tokens", "caches", "cache_values_per_token", "dynamic_macs_per_token"});
+    decode_step& s = m_sched.decode;
+    s.cached_tokens = whole(member(d, "decode", "cached_tokens"), "decode.cached_tokens", 1, max_decode_tokens);
+    s.last_cached_tokens = whole(member(d, "decode", "last_cached_tokens"), "decode.last_cached_tokens",
+                                 s.cached_tokens, max_decode_tokens);
+    s.caches = whole(member(d, "decode", "caches"), "decode.caches", 1, max_schedule_dimension);
+    s.cache_values_per_token =
+        whole(member(d, "decode", "cache_values_per_token"), "decode.cache_values_per_token", 1, max_schedule_count);
+    s.dynamic_macs_per_token =
+        whole(member(d, "decode", "dynamic_macs_per_token"), "decode.dynamic_macs_per_token", 0, max_schedule_count);
 }
 
 void reader::read_phases(const json& j) {
@@ -276,12 +295,12 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
     const bool v2 = m_sched.version >= 2;
     std::vector<const char*> keys = {"op", "layer"};
     switch (in.op) {
-    case opcode::recv: keys.insert(keys.end(), {"tag", "count"}); break;
-    case opcode::send: keys.insert(keys.end(), {"destinations", "bytes", "tag", "guard_group"}); break;
+    case opcode::recv: keys.insert(keys.end(), {"tag", "count", "previous"}); break;
+    case opcode::send: keys.insert(keys.end(), {"destinations", "bytes", "tag", "guard_group", "per_token"}); break;
     case opcode::mvm: keys.insert(keys.end(), {"block", "count"}); break;
-    case opcode::op: keys.insert(keys.end(), {"function", "count"}); break;
+    case opcode::op: keys.insert(keys.end(), {"function", "count", "per_token"}); break;
     case opcode::load:
-    case opcode::store: keys.insert(keys.end(), {"bytes", "dram_chunk_bytes"}); break;
+    case opcode::store: keys.insert(keys.end(), {"bytes", "dram_chunk_bytes", "on_chip_bytes", "per_token"}); break;
     }
     if (v2 && in.op != opcode::recv) keys.push_back("slice");
     if (v2 && (in.op == opcode::mvm || in.op == opcode::op)) keys.push_back("reads");
@@ -300,6 +319,16 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
     if (j.contains("dram_chunk_bytes")) in.dram_chunk_bytes = whole(j["dram_chunk_bytes"], at(path, "dram_chunk_bytes"), 1);
     if (j.contains("guard_group"))
         in.guard_group = static_cast<int>(index(j["guard_group"], at(path, "guard_group"), 0, 1u << 31, "guard groups"));
+    if (j.contains("previous")) in.previous = boolean(j["previous"], at(path, "previous"));
+    if (j.contains("on_chip_bytes")) {
+        if (!in.dram_chunk_bytes) fail(at(path, "on_chip_bytes"), "only an access off chip (dram_chunk_bytes) holds part on chip");
+        in.on_chip_bytes = whole(j["on_chip_bytes"], at(path, "on_chip_bytes"), 1);
+    }
+    if (j.contains("per_token")) {
+        if (!m_sched.decode.cached_tokens)
+            fail(at(path, "per_token"), "grows with a KV cache, but the schedule has no \"decode\" block");
+        in.per_token = whole(j["per_token"], at(path, "per_token"), 1, max_schedule_count / max_decode_tokens);
+    }
     if (in.op == opcode::mvm)
         in.block = index(member(j, path, "block"), at(path, "block"), 0, u.blocks.size(), "blocks of this unit");
     if (in.op == opcode::op) in.function = text(member(j, path, "function"), at(path, "function"));
@@ -392,6 +421,7 @@ void reader::check_tags() const {
 
 schedule reader::read(const json& j) {
     read_header(j);
+    read_decode(j);
     read_phases(j);
     read_layers(j);
     const json& units = array(member(j, "", "units"), "units");
@@ -458,6 +488,7 @@ void writer::instruction(const sched_instr& in) {
     case opcode::recv:
         field("tag", in.tag);
         field("count", in.count);
+        if (in.previous) field("previous", "true");
         break;
     case opcode::send: {
         field("tag", in.tag);
@@ -480,8 +511,10 @@ void writer::instruction(const sched_instr& in) {
     case opcode::store:
         field("bytes", in.bytes);
         if (in.dram_chunk_bytes > 0) field("dram_chunk_bytes", in.dram_chunk_bytes);
+        if (in.on_chip_bytes > 0) field("on_chip_bytes", in.on_chip_bytes);
         break;
     }
+    if (in.per_token) field("per_token", in.per_token);
     if (!in.slice.empty()) field("slice", to_json(in.slice).dump());
     if (!in.reads.empty()) {
         json reads = json::array();
@@ -527,6 +560,15 @@ void writer::schedule_file(const schedule& s) {
     field("cols", s.mesh_cols);
     m_out << " },\n  \"input\": { \"node\": " << s.input.node << ", \"stream\": " << s.input.stream
           << " },\n  \"output\": { \"node\": " << s.output.node << ", \"stream\": " << s.output.stream << " },\n";
+    if (s.decode.cached_tokens) {
+        m_out << "  \"decode\": { ";
+        field("cached_tokens", s.decode.cached_tokens, true);
+        field("last_cached_tokens", s.decode.last_cached_tokens);
+        field("caches", s.decode.caches);
+        field("cache_values_per_token", s.decode.cache_values_per_token);
+        field("dynamic_macs_per_token", s.decode.dynamic_macs_per_token);
+        m_out << " },\n";
+    }
     if (!s.phases.empty()) {
         m_out << "  \"phases\": ";
         lines(s.phases, 2, [&](const phase_cost& p) {
@@ -568,11 +610,13 @@ row_extent extent_of(const schedule& s, const tensor_slice& slice) {
     return extent_of(slice.partial >= 0 ? l.partial_shape : l.shape);
 }
 
-std::uint64_t staging_bytes(const std::vector<sched_instr>& stream) {
+std::uint64_t staging_bytes(const std::vector<sched_instr>& stream, const decode_step& decode) {
     std::uint64_t largest = 0;
+    const std::uint64_t later = decode.last_cached_tokens - decode.cached_tokens;
     for (const auto& in : stream)
         if (in.op == opcode::load || in.op == opcode::store)
-            largest = std::max(largest, in.dram_chunk_bytes > 0 ? in.dram_chunk_bytes : in.bytes);
+            largest = std::max(largest, in.dram_chunk_bytes > 0 ? in.on_chip_bytes + in.dram_chunk_bytes
+                                                                 : in.amount_at(later));
     return largest;
 }
 

@@ -21,6 +21,8 @@ namespace aimcsim::sw {
 constexpr std::uint64_t max_schedule_count = std::uint64_t(1) << 40;  // per instruction: messages, MVMs, elements, bytes
 constexpr std::uint64_t max_schedule_macs = std::uint64_t(1) << 53;   // network and layer totals: exact in a double
 constexpr std::uint64_t max_schedule_dimension = 0xffffffffu;         // block rows, columns, offsets, groups; tiles
+constexpr std::uint64_t max_decode_tokens = std::uint64_t(1) << 20;   // a KV cache's tokens; per_token up to
+                                                                      // max_schedule_count / this
 constexpr std::size_t max_unit_streams = 1 << 16;                      // streams of one unit
 constexpr std::size_t max_slice_boxes = 1 << 16;                       // boxes of one slice
 constexpr std::uint64_t max_slice_rows = 1 << 23;  // rows of all boxes of all slices (the dataflow check walks them)
@@ -85,6 +87,16 @@ struct phase_cost {
     double program_pj = 0;
 };
 
+// A decode step (docs/schedule.md, "Decode steps"): inference i runs with cached_tokens + i tokens
+// in the KV cache, at most last_cached_tokens. The cache is `caches` tensors (the keys and the
+// values of every layer) of cache_values_per_token values per token in all; instructions and the
+// dynamic MACs grow with it (isa::instruction::per_token). cached_tokens 0: not a decode schedule.
+struct decode_step {
+    std::uint64_t cached_tokens = 0, last_cached_tokens = 0;
+    std::uint64_t caches = 0, cache_values_per_token = 0, dynamic_macs_per_token = 0;
+    int steps() const { return int(last_cached_tokens - cached_tokens + 1); }  // at most
+};
+
 struct schedule {
     static constexpr const char* schema = "aimcsim.schedule/2";
     static constexpr const char* schema_v1 = "aimcsim.schedule/1";  // no slices: timing only
@@ -100,6 +112,7 @@ struct schedule {
     stream_ref input;             // the stream whose iterations start inferences (phase 0)
     stream_ref output;            // the stream whose iterations complete inferences (last phase)
     std::vector<phase_cost> phases;  // weight reload; empty: one phase, weights programmed beforehand
+    decode_step decode;
 
     int phase_count() const { return phases.empty() ? 1 : static_cast<int>(phases.size()); }
 };
@@ -108,9 +121,10 @@ struct schedule {
 row_extent extent_of(const std::vector<unsigned>& shape);
 // The extent of the tensor a slice names, from the schedule's layers (v2).
 row_extent extent_of(const schedule& s, const tensor_slice& slice);
-// The scratchpad buffer a memory-core stream stages through: its largest load or store, or for
-// one off chip its chunk (0: the stream neither loads nor stores).
-std::uint64_t staging_bytes(const std::vector<sched_instr>& stream);
+// The scratchpad buffer a memory-core stream stages through: its largest load or store (one that
+// grows with a KV cache: at the last step of `decode`), or for one off chip its chunk and the bytes
+// it holds on chip (0: the stream neither loads nor stores).
+std::uint64_t staging_bytes(const std::vector<sched_instr>& stream, const decode_step& decode = {});
 nlohmann::json to_json(const schedule& s);
 // Throws input_error naming `source` and the offending key.
 schedule schedule_from_json(const nlohmann::json& j, const std::string& source);
