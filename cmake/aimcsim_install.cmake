@@ -1,7 +1,8 @@
 # What `cmake --install` puts under a prefix (README, "Install"): the aimcsim binary; its data
 # (presets, zoo, plot tool) in share/aimcsim, where the binary finds them; the docs; the static
 # libraries with their headers, a CMake package (find_package(aimcsim): aimcsim::models, ::sw,
-# ::traces, ::config, ::platform) and a pkg-config file (aimcsim.pc). Everything is relocatable.
+# ::traces, ::config, ::platform) and a pkg-config file (aimcsim.pc); the docs include examples/.
+# Everything is relocatable.
 include(CMakePackageConfigHelpers)
 
 set(aimcsim_data_dir ${CMAKE_INSTALL_DATADIR}/aimcsim)
@@ -22,7 +23,7 @@ install(DIRECTORY sw/zoo/ DESTINATION ${aimcsim_data_dir}/zoo
   FILES_MATCHING PATTERN "*.yaml" PATTERN "*.onnx" PATTERN "*.npy")
 install(PROGRAMS tools/plot.py DESTINATION ${aimcsim_data_dir}/tools)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY docs DESTINATION ${CMAKE_INSTALL_DOCDIR})  # README's links stay true
+install(DIRECTORY docs examples DESTINATION ${CMAKE_INSTALL_DOCDIR})  # README's links stay true
 
 install(TARGETS ${aimcsim_libraries} EXPORT aimcsim_targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

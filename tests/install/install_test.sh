@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ctest Install.RelocatedPackageRunsAndEmbeds: `cmake --install` of this build into a temporary
 # prefix, which is then moved (the package must be relocatable). From there, with the source and
-# build folders out of reach, the installed aimcsim runs a zoo network from its own data, and
-# examples/embed_tile builds against the installed CMake package and pkg-config file and runs.
+# build folders out of reach, the installed aimcsim runs a zoo network from its own data,
+# examples/embed_tile builds against the installed CMake package and pkg-config file and runs, and
+# a program linking aimcsim::platform (link_platform/) compiles the same network.
 # The folders are hidden by bind-mounting an empty folder over them in a private mount namespace
 # (unshare --mount, as root, as CI runs); where that is refused the script says so and runs with
 # them in place, still checking that the binary names no path under them.
@@ -44,12 +45,21 @@ checks() {
   awk '/^round trip/ {t = $3} /^  (NoC|MVM)/ {s += $(NF - 1)} END {exit !(t > 0 && (t - s) ^ 2 < 1e-6)}' \
     embed_cmake.txt || { echo "install_test: round trip is not the sum of its parts:"; cat embed_cmake.txt; exit 1; }
   cat embed_cmake.txt
+
+  step "configuring link_platform" "$cmake" -S link_platform -B link_build -DCMAKE_PREFIX_PATH="$work/prefix" \
+    -DCMAKE_CXX_COMPILER="$cxx" ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"}
+  step "building link_platform" "$cmake" --build link_build
+  step "link_platform" env AIMCSIM_DATA="$work/prefix/share/aimcsim" link_build/link_platform
+  local macs
+  macs=$(grep -o '"static_macs": [0-9]*' out/report.json | head -n 1 | grep -o '[0-9]*$')  # the network's
+  grep -q "^resnet18 on default: [0-9]* units, $macs MACs$" step.log ||
+    { echo "install_test: link_platform did not compile resnet18 as the binary ran it ($macs MACs):"; cat step.log; exit 1; }
 }
 export -f step checks
 
 step "cmake --install" "$cmake" --install "$build" --prefix "$work/staged"
 mv "$work/staged" "$work/prefix"
-cp -r "$source/examples/embed_tile" "$work/embed_tile"
+cp -r "$source/examples/embed_tile" "$source/tests/install/link_platform" "$work"
 mkdir "$work/empty"
 
 # No string of the binary is a path into the source or build folder (source file names aside).
