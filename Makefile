@@ -1,6 +1,7 @@
 # Quick start: `make run` (default study) and `make test` (whole suite).
 # Both install any missing Debian package first, then configure and build (Release).
 # `make asan`: the suite under ASan+UBSan; `make fuzz`, `make fuzz-check`: the readers' fuzz targets.
+# `make install [PREFIX=/usr/local]`: builds (Release) and installs the tool, its data and the package.
 BUILD_DIR  ?= build
 FUZZ_DIR   ?= build-fuzz
 FUZZ_RUNS  ?= 5000
@@ -8,6 +9,7 @@ FUZZ_SEED  ?= 1
 FUZZ_SECONDS ?= 600
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
+PREFIX     ?= /usr/local
 RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp -o $(BUILD_DIR)/out \
   --vcd $(BUILD_DIR)/out/trace.vcd --timeline $(BUILD_DIR)/out/timeline.json
 
@@ -20,7 +22,7 @@ export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE := 1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 MAKEFLAGS += --no-print-directory
 
-.PHONY: deps configure build run test bench bench-zoo asan fuzz fuzz-check clean
+.PHONY: deps configure build run test install bench bench-zoo asan fuzz fuzz-check clean
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -44,6 +46,9 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+install: build   # README, "Install"
+	@cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 bench: build
 	@cmake --build $(BUILD_DIR) --target bench

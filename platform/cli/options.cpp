@@ -1,5 +1,6 @@
 #include "platform/cli/options.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -18,7 +19,7 @@ void add_common_options(po::options_description& desc, common_options& common) {
     desc.add_options()
         ("help,h", "show this help")
         ("arch", po::value(&common.arch)->value_name("FILE"),
-         "architecture YAML (default: platform/configs/default.yaml)")
+         "architecture YAML (default: the preset default.yaml)")
         ("set", po::value(&common.overrides)->value_name("KEY=VALUE")->composing(),
          "override an architecture key, e.g. --set tile.adc.bits=6 (repeatable)")
         ("seed", po::value(&common.seed)->value_name("N")->default_value(1), "random seed")
@@ -63,7 +64,33 @@ bool parse_options(const std::string& command, const std::string& usage, const a
     return true;
 }
 
-std::string default_arch_path() { return std::string(AIMCSIM_SOURCE_DIR) + "/platform/configs/default.yaml"; }
+namespace {
+
+bool holds_data(const fs::path& dir) {
+    return fs::is_regular_file(dir / "configs" / "default.yaml") && fs::is_directory(dir / "zoo");
+}
+
+}  // namespace
+
+fs::path data_dir() {
+    const char* from_environment = std::getenv("AIMCSIM_DATA");
+    if (from_environment && *from_environment) {
+        if (!holds_data(from_environment))
+            throw input_error(std::string("AIMCSIM_DATA=") + from_environment +
+                              ": no presets (configs/default.yaml) or zoo (zoo/) there; expected aimcsim's data "
+                              "folder, PREFIX/share/aimcsim");
+        return from_environment;
+    }
+    std::error_code error;
+    const fs::path binary = fs::read_symlink("/proc/self/exe", error);
+    const fs::path beside = (binary.parent_path() / AIMCSIM_DATA_FROM_BIN).lexically_normal();
+    if (error || !holds_data(beside))
+        throw input_error("no presets and zoo at " + beside.string() +
+                          " (relative to the binary); expected AIMCSIM_DATA=PREFIX/share/aimcsim");
+    return beside;
+}
+
+std::string default_arch_path() { return (data_dir() / "configs" / "default.yaml").string(); }
 
 arch_config load_common(const common_options& common) {
     setup_logging(common.log_level);
@@ -72,7 +99,7 @@ arch_config load_common(const common_options& common) {
 
 std::string resolve_network(const std::string& name_or_path) {
     if (fs::is_regular_file(name_or_path)) return name_or_path;
-    const fs::path zoo = fs::path(AIMCSIM_SOURCE_DIR) / "sw" / "zoo";
+    const fs::path zoo = data_dir() / "zoo";
     for (const char* ext : {".yaml", ".onnx"}) {
         const fs::path candidate = zoo / (name_or_path + ext);
         if (fs::is_regular_file(candidate)) return candidate.string();

@@ -2,6 +2,7 @@
 // Options every subcommand shares (--arch, --set, --seed, --log-level) and option parsing that
 // turns every command-line mistake into an input_error naming the flag.
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,11 @@ bool parse_options(const std::string& command, const std::string& usage, const a
 // Sets up logging and loads the architecture (default preset if --arch is absent).
 arch_config load_common(const common_options& common);
 
-std::string default_arch_path();
+// The folder of presets (configs/) and zoo (zoo/): $AIMCSIM_DATA when set, else AIMCSIM_DATA_FROM_BIN
+// (../share/aimcsim) from the running binary's folder, in a build folder a link to the sources
+// (docs/design.md, "Finding the data"). Throws input_error if the folder lacks them.
+std::filesystem::path data_dir();
+std::string default_arch_path();  // data_dir()/configs/default.yaml
 // Compiler flags shared by run and compile: --weight-reload, --balance, --replicate, --tile-budget,
 // --depthwise, --chunks, --input, --prefill; `options` is complete after finish_compile_options.
 struct compile_choices {
