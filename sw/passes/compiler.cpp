@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "sw/ir/input_error.h"
 #include "sw/passes/decoding.h"
@@ -58,6 +59,21 @@ plan mapping(const network& net, const target_desc& target, const compile_option
     return p;
 }
 
+// The mapping `p` of a decode step with the core work per row of `next`, the step after: the same
+// layers, whose digital work grows with the cache.
+plan with_work_of(const plan& p, const network& next, const compile_options& opt) {
+    plan q;
+    lower(next, opt, q);
+    plan out = p;
+    for (std::size_t i = 0; i < p.layers.size(); ++i) {
+        const layer_plan &a = p.layers[i], &b = q.layers.at(i);
+        if (a.analog != b.analog || a.k != b.k || a.n != b.n || a.rows != b.rows || a.chunks != b.chunks)
+            throw std::logic_error("decode steps: layer " + next.at(int(i)).name + " maps differently after one token");
+        out.layers[i].ops = b.ops;
+    }
+    return out;
+}
+
 // The decode block of steps.first's schedule.
 decode_step decode_of(const decode_networks& steps) {
     decode_step d{steps.cached_tokens, steps.last_cached_tokens};
@@ -87,7 +103,7 @@ schedule compile_decode(const decode_networks& steps, const target_desc& target,
     plan p = mapping(steps.first, target, opt, balanced);
     p.last_cached_tokens = steps.last_cached_tokens;
     schedule s = emit(steps.first, target, p);
-    grow_per_token(s, emit(steps.next, target, p));
+    grow_per_token(s, emit(steps.next, target, with_work_of(p, steps.next, opt)));
     s.decode = decode_of(steps);
     chain_steps(s);
     stage_off_chip(target, s);

@@ -45,7 +45,8 @@ inline bool runs_to_completion(const schedule& s) {
             const auto& code = streams[i].first->streams[streams[i].second];
             for (; pc[i] < code.size(); ++pc[i], progress = true) {
                 const sched_instr& in = code[pc[i]];
-                if (in.op == opcode::recv && received[{streams[i].first->node, in.tag}] < in.count) break;
+                // (a recv of the previous inference passes in the first)
+                if (in.op == opcode::recv && !in.previous && received[{streams[i].first->node, in.tag}] < in.count) break;
                 if (in.op == opcode::send)
                     for (int d : in.destinations) ++received[{d, in.tag}];
             }

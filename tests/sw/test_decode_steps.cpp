@@ -1,0 +1,144 @@
+// Decode steps (docs/llm.md): the step's graph reads a KV cache that grows by 2 x layers x
+// kv_heads x head_dim values per token, its MACs are the analytic count, and one schedule of every
+// step grows exactly as the steps compiled one by one; caches that outgrow the scratchpad keep
+// their first tokens on chip and the rest in DRAM.
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sw/frontend/decoder_model.h"
+#include "sw/passes/compiler.h"
+#include "tests/sw/error_of.h"
+#include "tests/sw/schedule_checks.h"
+
+namespace aimcsim::sw {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string zoo = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/";
+const std::string tiny = std::string(AIMCSIM_TEST_DATA) + "/net/decoder_tiny.yaml";
+
+std::uint64_t cached_values(const network& net) {
+    std::uint64_t n = 0;
+    for (const auto& l : net.layers()) n += l.cache_elements;
+    return n;
+}
+
+TEST(DecodeSteps, EachTokenAddsTwiceLayersKvHeadsHeadDimValuesToTheCache) {
+    for (const std::string& file : {tiny, zoo + "llama2_7b.yaml"}) {
+        const decoder_desc m = load_decoder_description(file);
+        const network a = decoder_step_network(m, 9, file), b = decoder_step_network(m, 10, file);
+        const std::uint64_t per_token = 2ull * m.layers * m.kv_heads * m.head_dim;
+        EXPECT_EQ(cached_values(b) - cached_values(a), per_token) << file;
+        EXPECT_EQ(cached_values(a), 9 * per_token) << file;
+        EXPECT_EQ(a.weights(), b.weights()) << file;  // the cache is not a weight
+    }
+}
+
+// Per step: every weight once (the token's projections, MLP and head) and, per layer and query
+// head, QK^T and the weights times V over the cached tokens and the step's own.
+TEST(DecodeSteps, MacsOfAStepAreTheAnalyticCount) {
+    const decoder_desc m = load_decoder_description(tiny);
+    const std::uint64_t d = m.d_model, q = std::uint64_t(m.heads) * m.head_dim, kv = std::uint64_t(m.kv_heads) * m.head_dim;
+    const std::uint64_t per_token = m.layers * (d * q + 2 * d * kv + q * d + 3 * d * m.ff) + d * m.vocab;
+    for (unsigned past : {1u, 8u, 40u}) {
+        const network step = decoder_step_network(m, past, tiny);
+        EXPECT_EQ(step.static_macs(), per_token);
+        EXPECT_EQ(step.dynamic_macs(), 2ull * m.layers * m.heads * m.head_dim * (past + 1));
+    }
+}
+
+schedule decode_schedule(const decoder_desc& m, unsigned first, unsigned last, const target_desc& t) {
+    const network a = decoder_step_network(m, first, tiny), b = decoder_step_network(m, first + 1, tiny);
+    compile_options opt;
+    opt.balance = balance_policy::off;  // the same mapping at every cache length
+    return compile_decode({a, b, first, last}, t, opt);
+}
+
+target_desc small_memory_target() {
+    target_desc t = test_target();
+    t.memory.scratchpad_bytes = 4096;
+    t.memory.dram_chunk_bytes = 256;
+    t.memory.buffers_bytes = [](const std::vector<std::uint64_t>& b) {
+        std::uint64_t n = 0;
+        for (auto x : b) n += 2 * x;  // double-buffered
+        return n;
+    };
+    return t;
+}
+
+// The schedule of the first step, grown by k tokens, is the schedule of the step k tokens later.
+TEST(DecodeSteps, OneScheduleGrowsExactlyAsTheStepsCompiledOneByOne) {
+    const decoder_desc m = load_decoder_description(tiny);
+    for (const target_desc& t : {test_target(), small_memory_target()}) {
+        const schedule s = decode_schedule(m, 8, 40, t);
+        EXPECT_TRUE(runs_to_completion(s));
+        expect_tags_consistent(s);
+        std::uint64_t grows = 0;
+        for (unsigned k : {1u, 13u, 32u}) {
+            const schedule later = decode_schedule(m, 8 + k, 40, t);
+            ASSERT_EQ(later.units.size(), s.units.size());
+            for (std::size_t u = 0; u < s.units.size(); ++u)
+                for (std::size_t i = 0; i < s.units[u].streams.size(); ++i)
+                    for (std::size_t j = 0; j < s.units[u].streams[i].size(); ++j) {
+                        const sched_instr& in = s.units[u].streams[i][j];
+                        EXPECT_EQ(in.amount_at(k), later.units[u].streams[i][j].amount())
+                            << "unit " << u << " stream " << i << " instruction " << j << " (" << to_string(in.op) << ")";
+                        grows += in.per_token > 0;
+                    }
+        }
+        EXPECT_GT(grows, 0u);
+        EXPECT_EQ(s.decode.cached_tokens, 8u);
+        EXPECT_EQ(s.decode.cache_values_per_token, 2ull * m.layers * m.kv_heads * m.head_dim);
+        EXPECT_EQ(s.decode.dynamic_macs_per_token, 2ull * m.layers * m.heads * m.head_dim);
+    }
+}
+
+// With no core SRAM and a 4 KiB scratchpad, the four caches (2 x 16 values per token each, 41
+// tokens at the last step) do not fit: each keeps its first tokens there, the rest in DRAM, and the
+// scratchpad's buffers then fit.
+TEST(DecodeSteps, CachesThatOutgrowTheScratchpadKeepTheirFirstTokensOnChip) {
+    const decoder_desc m = load_decoder_description(tiny);
+    const target_desc t = small_memory_target();
+    const schedule s = decode_schedule(m, 8, 40, t);
+    int caches = 0;
+    for (const auto& u : s.units) {
+        if (u.kind != node_kind::memory_core) continue;
+        std::vector<std::uint64_t> buffers;
+        for (const auto& stream : u.streams) buffers.push_back(staging_bytes(stream, s.decode));
+        EXPECT_LE(t.memory.buffers_bytes(buffers), t.memory.scratchpad_bytes);
+        for (const auto& stream : u.streams)
+            for (const auto& in : stream) {
+                if (in.op != opcode::load || !in.per_token) continue;
+                ++caches;
+                EXPECT_EQ(in.per_token, 32u);  // kv_heads x head_dim, 1 byte each
+                EXPECT_EQ(in.dram_chunk_bytes, 256u);
+                EXPECT_GT(in.on_chip_bytes, 0u);
+                EXPECT_LT(in.on_chip_bytes, 41 * in.per_token);
+                EXPECT_EQ(in.on_chip_bytes % in.per_token, 0u);
+            }
+    }
+    EXPECT_EQ(caches, 4);
+}
+
+TEST(DecodeSteps, ScheduleFileKeepsTheDecodeAndTheGrowth) {
+    const schedule s = decode_schedule(load_decoder_description(tiny), 8, 40, small_memory_target());
+    const schedule back = schedule_from_json(to_json(s), "s.json");
+    EXPECT_EQ(to_json(back), to_json(s));
+    EXPECT_EQ(back.decode.last_cached_tokens, 40u);
+    auto j = to_json(s);
+    j.erase("decode");
+    EXPECT_THAT(error_of([&] { schedule_from_json(j, "s.json"); }),
+                HasSubstr("per_token: grows with a KV cache, but the schedule has no \"decode\" block"));
+}
+
+TEST(DecodeSteps, AStepBeyondTheContextIsRefused) {
+    const decoder_desc m = load_decoder_description(tiny);
+    EXPECT_THAT(error_of([&] { decoder_step_network(m, 65, tiny); }),
+                HasSubstr("a step after 65 tokens; expected 1..64 (the context of " + tiny + ")"));
+}
+
+}  // namespace
+}  // namespace aimcsim::sw
