@@ -51,7 +51,9 @@ layer_plan lower(const layer& l, int index, const compile_options& opt) {
     case layer_kind::elementwise: lp.ops = activation_ops(l.function, per_row, index); break;
     case layer_kind::add: lp.ops = {{"add", per_row, index}}; break;
     case layer_kind::mul: lp.ops = {{"mul", per_row, index}}; break;
-    case layer_kind::concat:
+    case layer_kind::concat:  // a decode step's KV cache stays where it arrived: the token's row is appended
+        lp.ops = {{"copy", per_row - l.cache_elements / lp.rows, index}};
+        break;
     case layer_kind::pad:
     case layer_kind::embedding: lp.ops = {{"copy", per_row, index}}; break;  // an embedding copies its ids' rows
     case layer_kind::reduce:  // per input element: an add, or a compare for max; l2 squares first, then a sqrt

@@ -25,31 +25,51 @@ sched_instr* cache_load(std::vector<sched_instr>& stream) {
     return nullptr;
 }
 
-// Every KV cache of the unit keeps its first `held` tokens in the scratchpad and the rest in DRAM.
-void hold_tokens(const memory_desc& memory, const decode_step& decode, std::uint64_t held, unit_program& u) {
+// Every KV cache of the unit keeps its first `held` tokens in the scratchpad and the rest in DRAM,
+// staged in chunks of `chunk` bytes.
+void hold_tokens(const decode_step& decode, std::uint64_t held, std::uint64_t chunk, unit_program& u) {
     for (auto& stream : u.streams)
         if (sched_instr* load = cache_load(stream)) {
             const bool whole = held * load->per_token >= load->amount_at(decode.last_cached_tokens - decode.cached_tokens);
-            load->dram_chunk_bytes = whole ? 0 : memory.dram_chunk_bytes;
+            load->dram_chunk_bytes = whole ? 0 : chunk;
             load->on_chip_bytes = whole ? 0 : held * load->per_token;
         }
 }
 
-// The KV caches of a memory core that do not all fit its scratchpad at the last decode step keep
-// there as many of their first tokens as fit, the same for each, and the rest in DRAM. False if
-// they do not fit even all in DRAM.
-bool stage_caches(const memory_desc& memory, const decode_step& decode, unit_program& u) {
-    if (fits(memory, u, decode)) return true;
+// Smallest staging chunk of a KV cache [assumed]: 256 bytes, a few DRAM bursts.
+constexpr std::uint64_t min_cache_chunk_bytes = 256;
+
+// The most tokens every cache of the unit can keep on chip with DRAM chunks of `chunk` bytes; -1:
+// none fit even with all in DRAM.
+std::int64_t most_held(const memory_desc& memory, const decode_step& decode, std::uint64_t chunk, unit_program& u) {
+    hold_tokens(decode, 0, chunk, u);
+    if (!fits(memory, u, decode)) return -1;
     std::uint64_t lo = 0, hi = decode.last_cached_tokens;  // the most tokens that fit lie in [lo, hi]
-    hold_tokens(memory, decode, 0, u);
-    if (!fits(memory, u, decode)) return false;
     while (lo < hi) {
         const std::uint64_t mid = lo + (hi - lo + 1) / 2;
-        hold_tokens(memory, decode, mid, u);
+        hold_tokens(decode, mid, chunk, u);
         if (fits(memory, u, decode)) lo = mid;
         else hi = mid - 1;
     }
-    hold_tokens(memory, decode, lo, u);
+    return std::int64_t(lo);
+}
+
+// The KV caches of a memory core that do not all fit its scratchpad at the last decode step keep
+// there as many of their first tokens as fit, the same for each, and the rest in DRAM. Their
+// staging chunk is the target's or a half, quarter, ... of it (at least min_cache_chunk_bytes):
+// the one that keeps the most tokens on chip, the largest of those. False if the caches do not fit
+// even all in DRAM.
+bool stage_caches(const memory_desc& memory, const decode_step& decode, unit_program& u) {
+    if (fits(memory, u, decode)) return true;
+    std::int64_t best = -1;
+    std::uint64_t best_chunk = 0;
+    for (std::uint64_t chunk = memory.dram_chunk_bytes; chunk >= min_cache_chunk_bytes; chunk /= 2)
+        if (const std::int64_t held = most_held(memory, decode, chunk, u); held > best) {
+            best = held;
+            best_chunk = chunk;
+        }
+    if (best < 0) return false;
+    hold_tokens(decode, std::uint64_t(best), best_chunk, u);
     return true;
 }
 
