@@ -21,6 +21,7 @@ public:
     void run();
 
 private:
+    void colocate_caches();
     std::vector<int> nodes_of(node_kind kind) const;
     double distance(int node, point a) const {
         return std::abs(m_target.x_of(node) - a.x) + std::abs(m_target.y_of(node) - a.y);
@@ -169,6 +170,26 @@ int placer::pick_core(int layer, point anchor) {
     return core;
 }
 
+// A decode step's KV cache concat runs on the core of the product that reads it (when that core
+// can run it), so the cache arrives where it is read, and crosses the NoC once.
+void placer::colocate_caches() {
+    const auto consumers = m_net.consumers();
+    for (int i = 1; i < m_net.size(); ++i) {
+        layer_plan& lp = m_plan.layers[std::size_t(i)];
+        if (!m_net.at(i).cache_elements || lp.cores.size() != 1) continue;
+        for (int c : consumers[std::size_t(i)]) {
+            const std::vector<int>& at = m_plan.layers[std::size_t(c)].cores;
+            if (m_net.at(c).kind != layer_kind::dynamic_matmul || at.size() != 1) continue;
+            const auto functions = core_functions(m_plan, i);
+            const node_kind kind = m_target.nodes[std::size_t(at.front())];
+            if (!std::all_of(functions.begin(), functions.end(), [&](const std::string& f) { return m_target.supports(kind, f); }))
+                continue;
+            lp.cores = at;
+            break;
+        }
+    }
+}
+
 void placer::run() {
     m_plan.memory_core = pick_memory_core();
     for (int i = 1; i < m_net.size(); ++i) {
@@ -185,6 +206,7 @@ void placer::run() {
             lp.cores.push_back(pick_core(i, lp.analog ? centroid(mine) : anchor));
         }
     }
+    colocate_caches();
 }
 
 }  // namespace
