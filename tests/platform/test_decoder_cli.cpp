@@ -137,6 +137,8 @@ TEST(DecoderCli, DecodeBadInputExits2NamingTheFlag) {
         {"--network mlp --decode 4", "mlp.yaml is not a decoder description"},
         {"--network " + tiny + " --decode 4 --mode functional --inputs x.npy", "--decode: timing only"},
         {"--network " + tiny + " --decode 4 --schedule s.json", "--decode: compiles a decoder description"},
+        {"--network " + tiny + " --prefill 8 --decode 4 --weight-reload", "--decode: weight reload is not built for decode steps"},
+        {"--network llama2_7b --prefill 8 --decode 2", "network llama2_7b needs 25204 tiles, the chip has 48"},
     };
     for (const auto& [args, message] : cases) {
         const auto r = run_cli("run " + args + out, dir);
