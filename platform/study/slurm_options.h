@@ -19,8 +19,8 @@ struct slurm_options {
 // Defaults from the shipped studies (docs/sweeps.md, "Slurm defaults", with the commands that
 // measured them). Each point is one single-threaded simulation [derived: SystemC runs one thread].
 // A task's time: 10 times the slowest point's wall time (29.7 s), rounded up to 5 min, per round
-// of `cpus` points [derived]. Its memory: twice the largest point's peak (68 MiB), rounded up to
-// 256 MiB, per point run at once, plus what reading DIR/study.json takes, 4.8 KiB per study point
+// of `cpus` points [derived]. Its memory: twice the largest point's peak (66 MiB), rounded up to
+// 256 MiB, per point run at once, plus what reading DIR/study.json takes, 4.6 KiB per study point
 // measured at 20000 points, rounded up to 6 KiB [derived].
 constexpr unsigned slurm_seconds_per_point = 300;       // [derived]
 constexpr unsigned slurm_mib_per_running_point = 256;   // [derived]

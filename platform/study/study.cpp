@@ -100,13 +100,10 @@ void read_slurm(const yaml_value& value, slurm_options& o) {
     }
 }
 
-}  // namespace
+// The keys of a study file, in the order docs/sweeps.md lists them.
+const char* const study_keys[] = {"name", "arch", "network", "inferences", "seed", "set", "options", "slurm", "grid", "points"};
 
-const std::vector<std::string>& study_keys() {
-    static const std::vector<std::string> keys = {"name", "arch", "network", "inferences", "seed", "set",
-                                                  "options", "slurm", "grid", "points"};
-    return keys;
-}
+}  // namespace
 
 std::vector<std::string> study::overrides_of(const study_point& p) const {
     std::vector<std::string> out = base_overrides;
@@ -126,11 +123,11 @@ study load_study(const std::string& path) {
     s.name = fs::path(path).stem().string();  // made plain: other characters become '_'
     std::replace_if(s.name.begin(), s.name.end(), [](char c) { return !name_char(c) || c == '.'; }, '_');
     s.arch = default_arch_path();
-    // Every key is asked for, so an unknown one is refused with the whole list (study_keys).
+    // Every key is asked for first, so an unknown one is refused with the whole list.
     std::map<std::string, yaml_value> v;
-    for (const auto& key : study_keys()) v.emplace(key, m.get(key));
+    for (const char* key : study_keys) v.emplace(key, m.get(key));
     m.done();
-    const auto given = [&](const char* key) { return m.has(key); };
+    const auto given = [&](const char* key) { return m.has(key); };  // a key with no value is an error
     if (given("name")) s.name = checked_name(v.at("name"));
     const fs::path dir = fs::path(path).parent_path();
     if (given("arch")) s.arch = (dir / v.at("arch").as_string()).lexically_normal().string();

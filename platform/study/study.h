@@ -32,10 +32,7 @@ struct study {
     std::vector<std::string> overrides_of(const study_point& p) const;  // base + the point's
 };
 
-// The keys a study file may hold, in the order docs/sweeps.md lists them.
-const std::vector<std::string>& study_keys();
-
-// Throws input_error naming the file, line and key: unknown key (the message lists study_keys),
+// Throws input_error naming the file, line and key: unknown key (the message lists the keys),
 // empty grid or list, a point whose keys differ from the others, more than max_study_points
 // points, a name that is not a plain file name, a bad Slurm option, bad types. The points'
 // architectures are checked by resolve_study (resolved_study.h).

@@ -193,6 +193,15 @@ running_point start_point(const resolved_point& p, const std::string& hash, cons
     return run;
 }
 
+// A point whose settings no longer load is failed, under the hash it was emitted with.
+void record_unrunnable(const resolved_point& p, const std::string& message, const sweep_options& o) {
+    const std::string dir = point_dir(o.dir, p.id);
+    fs::create_directories(dir);
+    json outcome = where_it_runs();
+    outcome.update({{"hash", p.hash}, {"status", "failed"}, {"started", utc_now()}, {"message", message}});
+    write_outcome(dir, outcome);
+}
+
 // Records how the point's process ended; returns true if the point failed.
 bool finish_point(running_point& run, int raw, const sweep_options& o, clock_type::time_point task_started) {
     json& outcome = run.outcome;
@@ -289,22 +298,31 @@ sweep_outcome run_points(const resolved_study& r, const std::vector<std::size_t>
     sweep_outcome outcome;
     std::size_t done = ids.size() - todo.size(), next = 0;
     std::map<pid_t, running_point> running;
+    bool forwarded = false;
     while ((next < todo.size() && !stop_signal) || !running.empty()) {
         while (next < todo.size() && int(running.size()) < o.jobs && !stop_signal) {
             const resolved_point& p = r.points.at(todo[next++]);
+            std::string hash;  // of what runs now: a file edited since --emit shows at the merge
+            try {
+                hash = hasher.hash(p.settings);
+            } catch (const input_error& e) {  // e.g. its architecture file was removed since --emit
+                record_unrunnable(p, e.what(), o);
+                ++outcome.failed, ++done;
+                continue;
+            }
             pid_t pid = 0;
-            // The hash of what runs now: a file edited since --emit shows at the merge.
-            running_point run = start_point(p, hasher.hash(p.settings), o, pid);
+            running_point run = start_point(p, hash, o, pid);
             running.emplace(pid, std::move(run));
         }
         if (o.progress) show_progress(done, ids.size(), outcome.failed);
+        if (stop_signal && !forwarded) {  // the points get it too, if only this process was signalled
+            for (const auto& [child, run] : running) kill(child, stop_signal);
+            forwarded = true;
+        }
         int raw = 0;
         const pid_t pid = wait(&raw);
-        if (pid < 0) {
-            if (errno != EINTR) break;
-            for (const auto& [child, run] : running) kill(child, stop_signal);  // forwarded, as sh would not
-            continue;
-        }
+        if (pid < 0 && errno == EINTR) continue;
+        if (pid < 0) break;
         const auto it = running.find(pid);
         if (it == running.end()) continue;
         if (finish_point(it->second, raw, o, task_started)) ++outcome.failed;

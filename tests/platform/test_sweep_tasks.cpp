@@ -195,6 +195,26 @@ TEST(Sweep, EmittedTasksRunTheResolvedCopyNotTheEditedStudy) {
     EXPECT_NE(r.err.find("points 1, 3, 5, 7, 9, 11 of"), std::string::npos) << r.err;
 }
 
+// A point whose architecture file is gone by the time its task runs is recorded failed, naming
+// the file, and the task goes on with its other points.
+TEST(Sweep, TaskRecordsAPointWhoseFilesAreGoneAsFailed) {
+    const auto dir = temp_dir("gone");
+    fs::copy_file(source_path("platform/configs/default.yaml"), dir / "chip.yaml");
+    std::ofstream(dir / "s.yaml") << "arch: chip.yaml\nnetwork: mlp\ninferences: 2\ngrid:\n  tile.adc.bits: [6, 7]\n";
+    const auto points = dir / "points";
+    ASSERT_EQ(run_cli("sweep " + (dir / "s.yaml").string() + " --emit parallel --points-per-task 2 --dir " + points.string(), dir)
+                  .status, 0);
+    fs::remove(dir / "chip.yaml");
+    const auto jobs = lines_of(points / "jobs.txt");
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(run_sh(jobs[0]), 1);
+    for (const char* point : {"point_0000", "point_0001"}) {
+        const auto outcome = read_json(points / point / "outcome.json");
+        EXPECT_EQ(outcome["status"], "failed");
+        EXPECT_NE(outcome["message"].get<std::string>().find((dir / "chip.yaml").string()), std::string::npos) << outcome.dump();
+    }
+}
+
 // A task stopped by SIGTERM records why in the point it was running (a cancel, or the time limit
 // when the SIGTERM comes at the task's --time), the merge shows it, and the task resumes.
 TEST(Sweep, StoppedTaskRecordsWhyItsPointIsMissing) {

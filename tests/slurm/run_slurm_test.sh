@@ -2,8 +2,9 @@
 # The sweep on a real Slurm: starts munged, slurmctld and slurmd on localhost (tests/slurm/
 # local_slurm.sh), runs a 24-point study with --points-per-task 6 through --emit slurm, sbatch and
 # --merge in a folder whose path holds a space and an apostrophe, checks that it ran as 4 array
-# tasks and merged to the CSV of a local -j 2 run (wall_s aside), checks that sbatch --test-only
-# takes the script of a 2000-point study, and stops the daemons.
+# tasks and merged to the CSV of a local -j 2 run (wall_s aside), that a scancel'ed point records
+# why it is missing, that sbatch --test-only takes the script of a 2000-point study, and stops
+# the daemons.
 # Usage: run_slurm_test.sh AIMCSIM_BIN. Exit 0: passed, 1: failed, 77: skipped (no daemons).
 set -u
 bin=$1
@@ -63,6 +64,25 @@ without_wall() {  # every column but wall_s, the only one that differs between r
 [ "$(wc -l < "$study_dir/slurm.csv")" -eq 25 ] || fail "the merged CSV has $(wc -l < "$study_dir/slurm.csv") lines"
 diff <(without_wall "$study_dir/slurm.csv") <(without_wall "$study_dir/local.csv") || fail "Slurm and local CSVs differ"
 
+# scancel while a point runs: the task records the reason in the point, and the merge shows it.
+printf 'network: mlp\ninferences: 100000\npoints:\n  - {tile.adc.bits: 8}\n' > "$study_dir/slow.yaml"
+"$bin" sweep "$study_dir/slow.yaml" --emit slurm --dir "$study_dir/slow points" > /dev/null || fail "slow: --emit exited $?"
+job=$(sbatch --parsable "$study_dir/slow points/sweep.sbatch") || fail "sbatch refused the slow script"
+outcome="$study_dir/slow points/point_0000/outcome.json"
+for second in $(seq 60); do
+    grep -qs '"status": "running"' "$outcome" && break
+    [ "$second" -lt 60 ] || fail "the slow point did not start in 60 s"
+    sleep 1
+done
+scancel "$job"
+for second in $(seq 30); do
+    [ -z "$(squeue -h -j "$job" 2> /dev/null)" ] && break
+    sleep 1
+done
+grep -q '"message": "cancelled: SIGTERM after' "$outcome" || fail "no cancel recorded: $(cat "$outcome")"
+"$bin" sweep "$study_dir/slow.yaml" --dir "$study_dir/slow points" --merge -o "$study_dir/slow.csv" > /dev/null
+grep -q '^0,missing,8,.*,"cancelled: SIGTERM after' "$study_dir/slow.csv" || fail "the merge shows no reason: $(cat "$study_dir/slow.csv")"
+
 {
     echo "network: mlp"
     echo "grid:"
@@ -72,4 +92,5 @@ diff <(without_wall "$study_dir/slurm.csv") <(without_wall "$study_dir/local.csv
 "$bin" sweep "$study_dir/big.yaml" --emit slurm --dir "$study_dir/big points" > /dev/null || fail "2000 points: --emit exited $?"
 sbatch --test-only "$study_dir/big points/sweep.sbatch" 2>&1 | grep -q "to start at" ||
     fail "sbatch --test-only refused the 2000-point script: $(sbatch --test-only "$study_dir/big points/sweep.sbatch" 2>&1)"
-echo "passed: 24 points as 4 Slurm array tasks of 6 merged to the local run's CSV; a 2000-point array is accepted"
+echo "passed: 24 points as 4 Slurm array tasks of 6 merged to the local run's CSV; a cancel is recorded;" \
+    "a 2000-point array is accepted"
