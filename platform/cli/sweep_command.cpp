@@ -1,6 +1,5 @@
 // aimcsim sweep: run a study's points in parallel processes, resumable, and collect a CSV; or
 // emit them as a Slurm job array or a GNU parallel job list of batched tasks, then --merge.
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -93,7 +92,8 @@ void emit_slurm(const resolved_study& r, const slurm_options& slurm, const sweep
     sw::write_file_atomically(script, "the Slurm script", [&](std::ostream& out) {
         out << "#!/bin/bash\n#SBATCH --job-name=aimcsim-" << r.name << "\n#SBATCH --array=0-" << r.plan.tasks - 1
             << "\n#SBATCH --output=" << sbatch_quoted(logs + "/task_%a.out") << "\n#SBATCH --open-mode=append\n";
-        for (const auto& option : sbatch_options(slurm, points_per_array_task(r.plan), r.points.size())) out << "#SBATCH " << option << '\n';
+        for (const auto& option : sbatch_options(slurm, points_per_array_task(r.plan), r.points.size()))
+            out << "#SBATCH " << option << '\n';
         out << "exec " << task_line(a, "\"$SLURM_ARRAY_TASK_ID\"", slurm.cpus) << '\n';
     });
     std::cout << "wrote " << script << ": " << r.plan.todo.size() << " points in " << r.plan.tasks
@@ -102,8 +102,6 @@ void emit_slurm(const resolved_study& r, const slurm_options& slurm, const sweep
 }
 
 void emit(resolved_study& r, const slurm_options& slurm, const sweep_args& a, std::vector<std::size_t> todo) {
-    if (a.emit != "slurm" && a.emit != "parallel")
-        throw input_error("--emit: unknown target \"" + a.emit + "\"; expected slurm|parallel");
     if (todo.empty()) {
         std::cout << "sweep " << r.name << ": every point is finished; nothing to emit\n";
         return;
@@ -139,7 +137,8 @@ slurm_options slurm_of(const study& s, const sweep_args& a) {
     slurm_options o = s.slurm;
     for (const auto& text : a.slurm) {
         const auto equals = text.find('=');
-        if (const auto problem = set_slurm_option(o, text.substr(0, equals), equals == std::string::npos ? "" : text.substr(equals + 1)))
+        const std::string value = equals == std::string::npos ? "" : text.substr(equals + 1);
+        if (const auto problem = set_slurm_option(o, text.substr(0, equals), value))
             throw input_error("--slurm " + text + ": " + problem->problem + "; expected " + problem->expected);
     }
     return o;
@@ -175,6 +174,8 @@ int sweep_command(const arguments& args) {
     check_range("--max-array", a.max_array, 1, max_array_limit);
     if (a.points_per_task) check_range("--points-per-task", *a.points_per_task, 1, (long long)max_study_points);
     if (a.task) return run_task(a);
+    if (!a.emit.empty() && a.emit != "slurm" && a.emit != "parallel")
+        throw input_error("--emit: unknown target \"" + a.emit + "\"; expected slurm|parallel");
     if (a.emit.empty() && a.points_per_task) throw input_error("--points-per-task: only with --emit");
     if (a.emit != "slurm" && !a.slurm.empty()) throw input_error("--slurm: only with --emit slurm");
     if (a.study_file.empty()) throw input_error("sweep: expected a study file (STUDY.yaml), or --task with --dir");

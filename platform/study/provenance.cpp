@@ -1,8 +1,10 @@
 #include "platform/study/provenance.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "platform/config/arch_config.h"
 #include "sw/ir/input_error.h"
@@ -69,7 +71,8 @@ point_settings point_settings_from(const json& j, const std::string& what) {
         return j[key].get<std::string>();
     };
     const auto number = [&](const char* key) {
-        if (!j.contains(key) || !j[key].is_number_unsigned()) throw input_error(what + ": \"" + key + "\" missing; expected an integer");
+        if (!j.contains(key) || !j[key].is_number_integer() || j[key].get<long long>() < 0)
+            throw input_error(what + ": \"" + key + "\" missing; expected a non-negative integer");
         return j[key].get<std::uint64_t>();
     };
     point_settings p;
@@ -77,7 +80,7 @@ point_settings point_settings_from(const json& j, const std::string& what) {
     p.network = text("network");
     p.overrides = strings(j, "set", what);
     p.options = strings(j, "options", what);
-    p.inferences = int(std::min<std::uint64_t>(number("inferences"), 100000));
+    p.inferences = int(std::min<std::uint64_t>(number("inferences"), std::numeric_limits<int>::max()));
     p.seed = number("seed");
     return p;
 }

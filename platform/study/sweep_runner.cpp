@@ -133,8 +133,15 @@ std::string text_of(const json& j, const char* key) {
     return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 
-void write_outcome(const std::string& dir, const json& outcome) {
-    sw::write_file_atomically(dir + "/outcome.json", "the point's outcome", [&](std::ostream& out) { out << outcome.dump(1) << '\n'; });
+// Writes the point's outcome.json; with `log`, also a line on stdout (an emitted task's log).
+void write_outcome(const std::string& dir, const json& outcome, bool log) {
+    sw::write_file_atomically(dir + "/outcome.json", "the point's outcome",
+                              [&](std::ostream& out) { out << outcome.dump(1) << '\n'; });
+    if (!log) return;
+    std::cout << fs::path(dir).filename().string() << ": " << text_of(outcome, "status");
+    if (outcome.contains("wall_s")) std::cout << " in " << outcome["wall_s"].get<double>() << " s";
+    if (outcome.contains("message")) std::cout << ": " << text_of(outcome, "message");
+    std::cout << std::endl;
 }
 
 enum class result { ok, failed, unfinished, stale };
@@ -185,7 +192,7 @@ running_point start_point(const resolved_point& p, const std::string& hash, cons
     run.outcome["hash"] = hash;
     run.outcome["status"] = "running";
     run.outcome["started"] = utc_now();
-    write_outcome(run.dir, run.outcome);
+    write_outcome(run.dir, run.outcome, false);
     std::vector<std::string> args = p.settings.run_arguments();
     args.insert(args.begin(), fs::read_symlink("/proc/self/exe").string());
     args.insert(args.end(), {"-o", run.dir});
@@ -199,7 +206,7 @@ void record_unrunnable(const resolved_point& p, const std::string& message, cons
     fs::create_directories(dir);
     json outcome = where_it_runs();
     outcome.update({{"hash", p.hash}, {"status", "failed"}, {"started", utc_now()}, {"message", message}});
-    write_outcome(dir, outcome);
+    write_outcome(dir, outcome, o.log_points);
 }
 
 // Records how the point's process ended; returns true if the point failed.
@@ -223,11 +230,7 @@ bool finish_point(running_point& run, int raw, const sweep_options& o, clock_typ
         outcome["status"] = "killed";
         outcome["message"] = kill_reason(signal, stop_signal, oom, elapsed, o.time_limit_s);
     }
-    write_outcome(run.dir, outcome);
-    if (o.log_points)
-        std::cout << fs::path(run.dir).filename().string() << ": " << outcome["status"].get<std::string>() << " in "
-                  << outcome["wall_s"].get<double>() << " s" << (outcome.contains("message") ? ": " + text_of(outcome, "message") : "")
-                  << std::endl;
+    write_outcome(run.dir, outcome, o.log_points);
     return outcome["status"] == "failed";
 }
 
