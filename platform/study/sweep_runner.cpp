@@ -151,10 +151,12 @@ result result_of(const resolved_point& p, const std::string& dir) {
     const fs::path folder = point_dir(dir, p.id);
     const json outcome = read_point_file(folder / "outcome.json");
     const std::string status = text_of(outcome, "status");
-    if (status != "ok" && status != "failed") return result::unfinished;
-    if (text_of(outcome, "hash") != p.hash) return result::stale;
-    if (status == "failed") return result::failed;
-    return read_point_file(folder / "report.json").is_object() ? result::ok : result::unfinished;
+    // A report next to "running" is this run's (start_point removes older ones): the task was
+    // killed after its point ended, before recording it.
+    if (status != "ok" && status != "failed" && status != "running") return result::unfinished;
+    if (status == "failed") return text_of(outcome, "hash") == p.hash ? result::failed : result::stale;
+    if (!read_point_file(folder / "report.json").is_object()) return result::unfinished;
+    return text_of(outcome, "hash") == p.hash ? result::ok : result::stale;
 }
 
 bool runs_again(const resolved_point& p, const sweep_options& o) {
@@ -404,7 +406,8 @@ std::size_t write_results_csv(const resolved_study& r, const std::string& dir, c
         const json outcome = read_point_file(folder / "outcome.json");
         const std::string recorded = text_of(outcome, "status");
         std::string problem;
-        const json report = recorded == "ok" ? read_point_file(folder / "report.json", &problem) : json();
+        const bool ended = recorded == "ok" || recorded == "running";  // see result_of
+        const json report = ended ? read_point_file(folder / "report.json", recorded == "ok" ? &problem : nullptr) : json();
         const bool ok = report.is_object();
         if (recorded == "ok" && !ok)
             std::cerr << "aimcsim: warning: " << (problem.empty() ? folder.string() + "/report.json: missing" : problem)

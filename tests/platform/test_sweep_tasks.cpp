@@ -215,6 +215,22 @@ TEST(Sweep, TaskRecordsAPointWhoseFilesAreGoneAsFailed) {
     }
 }
 
+// A task killed after its point wrote report.json but before it recorded the outcome leaves
+// "running" next to a report of this run: the point counts as done and is not run again.
+TEST(Sweep, ReportOfAPointWhoseTaskDiedBeforeRecordingCounts) {
+    const auto dir = temp_dir("died_recording");
+    const auto points = dir / "points";
+    const std::string sweep = "sweep " + write_study(dir).string() + " --dir " + points.string() + " -o " + (dir / "r.csv").string();
+    ASSERT_EQ(run_cli(sweep, dir).status, 0);
+    auto outcome = read_json(points / "point_0003" / "outcome.json");
+    outcome["status"] = "running";
+    std::ofstream(points / "point_0003" / "outcome.json") << outcome.dump();
+    const auto written = fs::last_write_time(points / "point_0003" / "report.json");
+    EXPECT_EQ(run_cli(sweep, dir).status, 0);
+    EXPECT_EQ(fs::last_write_time(points / "point_0003" / "report.json"), written);
+    EXPECT_EQ(lines_of(dir / "r.csv")[4].rfind("3,ok,", 0), 0u);
+}
+
 // A task stopped by SIGTERM records why in the point it was running (a cancel, or the time limit
 // when the SIGTERM comes at the task's --time), the merge shows it, and the task resumes.
 TEST(Sweep, StoppedTaskRecordsWhyItsPointIsMissing) {
