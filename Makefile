@@ -15,7 +15,8 @@ RUN_ARGS   ?= run --arch platform/configs/default.yaml --network mlp -o $(BUILD_
 
 DEB_PACKAGES := cmake g++ make pkg-config libsystemc-dev libboost-dev libboost-program-options-dev \
   libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev libeigen3-dev libonnx-dev libprotobuf-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev parallel python3-matplotlib clang libfuzzer-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev parallel python3-matplotlib clang libfuzzer-14-dev \
+  slurm-wlm munge
 
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE := 1
 # A UBSan report stops the process with its stack, so it fails the test or fuzz run it happens in.

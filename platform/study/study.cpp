@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <set>
+#include <map>
 
 #include "platform/cli/options.h"
 #include "platform/config/yaml_base.h"
@@ -92,6 +92,17 @@ std::string checked_name(const yaml_value& value) {
     return name;
 }
 
+void read_slurm(const yaml_value& value, slurm_options& o) {
+    for (auto& [key, option] : yaml_map(value).entries()) {
+        const auto values = key == "extra" ? option.items() : std::vector<yaml_value>{option};
+        for (const auto& v : values)
+            if (const auto problem = set_slurm_option(o, key, v.as_string())) v.fail(problem->problem, problem->expected);
+    }
+}
+
+// The keys of a study file, in the order docs/sweeps.md lists them.
+const char* const study_keys[] = {"name", "arch", "network", "inferences", "seed", "set", "options", "slurm", "grid", "points"};
+
 }  // namespace
 
 std::vector<std::string> study::overrides_of(const study_point& p) const {
@@ -112,50 +123,34 @@ study load_study(const std::string& path) {
     s.name = fs::path(path).stem().string();  // made plain: other characters become '_'
     std::replace_if(s.name.begin(), s.name.end(), [](char c) { return !name_char(c) || c == '.'; }, '_');
     s.arch = default_arch_path();
-    if (m.has("name")) s.name = checked_name(m.get("name"));
+    // Every key is asked for first, so an unknown one is refused with the whole list.
+    std::map<std::string, yaml_value> v;
+    for (const char* key : study_keys) v.emplace(key, m.get(key));
+    m.done();
+    const auto given = [&](const char* key) { return m.has(key); };  // a key with no value is an error
+    if (given("name")) s.name = checked_name(v.at("name"));
     const fs::path dir = fs::path(path).parent_path();
-    if (m.has("arch")) s.arch = (dir / m.get("arch").as_string()).lexically_normal().string();
+    if (given("arch")) s.arch = (dir / v.at("arch").as_string()).lexically_normal().string();
     // Files are relative to the study file.
     const auto resolved = [&](const std::string& name) {
         return fs::is_regular_file(dir / name) ? (dir / name).lexically_normal().string() : name;
     };
-    s.network = resolved(m.require("network", "a zoo network name or a network file").as_string());
-    if (m.has("inferences")) s.inferences = int(m.get("inferences").as_integer(limits::between(1, 100000)));
-    m.read("seed", s.seed, limits::non_negative());
-    for (auto& [key, value] : m.map("set").entries()) s.base_overrides.push_back(key + "=" + set_text(value));
-    if (m.has("options"))
-        for (const auto& option : m.get("options").items()) s.run_options.push_back(resolved(option.as_string()));
-    const bool has_grid = m.has("grid"), has_points = m.has("points");
-    const yaml_value grid = m.get("grid"), points = m.get("points");
-    m.done();
-    if (has_grid && has_points) points.fail("both grid and points given", "exactly one of them");
-    if (has_points)
-        read_points(points, s);
+    if (!v.at("network").present()) v.at("network").fail("missing", "a zoo network name or a network file");
+    s.network = resolved(v.at("network").as_string());
+    if (given("inferences")) s.inferences = int(v.at("inferences").as_integer(limits::between(1, 100000)));
+    if (given("seed")) s.seed = std::uint64_t(v.at("seed").as_integer(limits::non_negative()));
+    for (auto& [key, value] : yaml_map(v.at("set")).entries()) s.base_overrides.push_back(key + "=" + set_text(value));
+    if (given("options"))
+        for (const auto& option : v.at("options").items()) s.run_options.push_back(resolved(option.as_string()));
+    read_slurm(v.at("slurm"), s.slurm);
+    if (given("grid") && given("points")) v.at("points").fail("both grid and points given", "exactly one of them");
+    if (given("points"))
+        read_points(v.at("points"), s);
+    else if (given("grid"))
+        read_grid(v.at("grid"), s);
     else
-        read_grid(m.require("grid", "a grid (a map of key: [values]) or points (a list of maps)"), s);
+        v.at("grid").fail("missing", "a grid (a map of key: [values]) or points (a list of maps)");
     return s;
-}
-
-void check_study(const study& s) {
-    const auto check = [&](const std::string& what, const auto& load) {
-        try {
-            load();
-        } catch (const input_error& e) {
-            throw input_error(s.source + ": " + what + ": " + e.what());
-        }
-    };
-    check("network", [&] { resolve_network(s.network); });
-    check("arch and set", [&] { load_arch(s.arch, s.base_overrides); });
-    std::vector<std::set<std::string>> seen(s.axes.size());
-    for (const auto& p : s.points) {
-        std::size_t first_new = s.axes.size();  // the axis of a value no earlier point had
-        for (std::size_t a = 0; a < s.axes.size(); ++a)
-            if (seen[a].insert(p.values[a]).second && first_new == s.axes.size()) first_new = a;
-        if (first_new == s.axes.size() && p.id > 0) continue;
-        const std::string value = first_new < s.axes.size() ? s.axes[first_new] + ": " + p.values[first_new] + ", " : "";
-        check("point " + std::to_string(p.id) + " (" + value + "the first with that value)",
-              [&] { load_arch(s.arch, s.overrides_of(p)); });
-    }
 }
 
 }  // namespace aimcsim::platform

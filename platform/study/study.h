@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/study/slurm_options.h"
+
 namespace aimcsim::platform {
 
 constexpr std::size_t max_study_points = 100000;  // per study, counted before a grid is expanded
@@ -25,18 +27,15 @@ struct study {
     std::vector<std::string> run_options;    // extra `aimcsim run` flags, e.g. --replicate
     std::vector<std::string> axes;           // swept keys, in order
     std::vector<study_point> points;
+    slurm_options slurm;                     // the `slurm:` section
 
     std::vector<std::string> overrides_of(const study_point& p) const;  // base + the point's
 };
 
-// Throws input_error naming the file, line and key: unknown key, empty grid or list, a point
-// whose keys differ from the others, more than max_study_points points, a name that is not a
-// plain file name, bad types.
+// Throws input_error naming the file, line and key: unknown key (the message lists the keys),
+// empty grid or list, a point whose keys differ from the others, more than max_study_points
+// points, a name that is not a plain file name, a bad Slurm option, bad types. The points'
+// architectures are checked by resolve_study (resolved_study.h).
 study load_study(const std::string& path);
-
-// Before any point runs: the network exists, and the architecture takes the overrides of every
-// point that is the first with some value of some axis (so every value is tried once). Throws
-// input_error naming the study and the point.
-void check_study(const study& s);
 
 }  // namespace aimcsim::platform

@@ -207,7 +207,8 @@ TEST(Sweep, CsvHasTheBitsPerCharColumns) {
     std::ofstream(dir / "study.yaml") << "name: bits\nnetwork: lm.onnx\ninferences: 2\n"
                                          "options: [--mode, functional, --inputs, x.npy, --labels, y.npy]\n"
                                          "grid:\n  tile.adc.bits: [4, 8]\n";
-    const cli_result r = run_cli("sweep " + (dir / "study.yaml").string() + " -o " + (dir / "results.csv").string(), dir);
+    const cli_result r = run_cli("sweep " + (dir / "study.yaml").string() + " --dir " + (dir / "points").string() + " -o " +
+                                     (dir / "results.csv").string(), dir);
     ASSERT_EQ(r.status, 0) << r.err;
     std::ifstream csv(dir / "results.csv");
     std::vector<std::vector<std::string>> rows;

@@ -1,11 +1,12 @@
-// aimcsim sweep: parallel points, resume after a kill, the GNU parallel path, bad study files.
+// aimcsim sweep: parallel points, resume after a kill, the GNU parallel and Slurm paths, bad study
+// files. Batching, provenance and failure reasons: test_sweep_tasks.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 
-#include "platform/study/study.h"
+#include "platform/study/resolved_study.h"
 #include "support/run_cli.h"
 
 namespace aimcsim::test {
@@ -93,47 +94,42 @@ TEST(Sweep, SlurmScriptIsAJobArrayOverThePoints) {
     const auto study = write_study(dir, 4);
     ASSERT_EQ(run_cli("sweep " + study.string() + " --emit slurm --dir " + (dir / "p").string(), dir).status, 0);
     const std::string script = slurp(dir / "p" / "sweep.sbatch");
-    EXPECT_NE(script.find("#SBATCH --array=0-11"), std::string::npos) << script;
-    EXPECT_NE(script.find("--point \"$SLURM_ARRAY_TASK_ID\""), std::string::npos) << script;
+    EXPECT_NE(script.find("#SBATCH --array=0-11\n"), std::string::npos) << script;  // 12 points, one per task
+    EXPECT_NE(script.find("--task \"$SLURM_ARRAY_TASK_ID\""), std::string::npos) << script;
+    EXPECT_TRUE(fs::exists(dir / "p" / "study.json"));
 }
 
-// Every value is tried before the sweep starts; a point invalid only through the combination of its
-// values (bit slices without bit slicing) is recorded as failed, and the others run.
-TEST(Sweep, InvalidCombinationIsRecordedNotFatal) {
-    const auto dir = temp_dir("invalid_point");
-    const auto path = dir / "study.yaml";
-    std::ofstream(path) << "network: mlp\ninferences: 2\npoints:\n"
-                        << "  - {tile.weight_encoding: bit_sliced, tile.bit_slices: 2}\n"
-                        << "  - {tile.weight_encoding: differential, tile.bit_slices: 1}\n"
-                        << "  - {tile.weight_encoding: differential, tile.bit_slices: 2}\n";
-    const auto r = run_cli("sweep " + path.string() + " --dir " + (dir / "p").string() + " -o " +
-                           (dir / "r.csv").string(), dir);
-    EXPECT_EQ(r.status, 1);
-    const auto lines = lines_of(dir / "r.csv");
-    ASSERT_EQ(lines.size(), 4u);
-    EXPECT_EQ(lines[1].rfind("0,ok,bit_sliced,2,", 0), 0u) << lines[1];
-    EXPECT_EQ(lines[3].rfind("2,failed,differential,2,", 0), 0u) << lines[3];
-    EXPECT_NE(lines[3].find("tile.bit_slices"), std::string::npos) << lines[3];
-}
-
-// Unknown grid keys, bad values, a missing network or architecture: exit 2 before any point runs,
-// naming the study, the point and the key.
-TEST(BadInput, StudyPointsAreCheckedBeforeTheSweep) {
+// Every point's architecture with its overrides, and the network, are checked before anything
+// runs or is emitted: an unknown key, a value out of range, a combination the architecture
+// refuses (bit slices without bit slicing), a missing network or architecture, a bad compiler
+// option exit 2 naming the study, the point with its values and the key.
+TEST(BadInput, EveryPointIsCheckedBeforeAnythingRunsOrIsEmitted) {
     const auto dir = temp_dir("study_checked");
     const auto expect_refused = [&](const std::string& name, const std::string& text, const std::string& message) {
         const auto path = dir / (name + ".yaml");
         std::ofstream(path) << text;
-        const auto r = run_cli("sweep " + path.string() + " --dir " + (dir / name).string(), dir);
-        EXPECT_EQ(r.status, 2) << name << ": " << r.err;
-        EXPECT_NE(r.err.find(name + ".yaml: " + message), std::string::npos) << r.err;
-        EXPECT_FALSE(fs::exists(dir / name / "point_0000")) << name;
+        for (const std::string mode : {"run", "slurm", "parallel"}) {
+            const auto out = dir / (name + "_" + mode);
+            const auto r = run_cli("sweep " + path.string() + " --dir " + out.string() +
+                                   (mode == "run" ? "" : " --emit " + mode), dir);
+            EXPECT_EQ(r.status, 2) << name << " " << mode << ": " << r.err;
+            EXPECT_NE(r.err.find(name + ".yaml: " + message), std::string::npos) << r.err;
+            EXPECT_FALSE(fs::exists(out)) << name << " " << mode << ": something was written";
+        }
     };
     expect_refused("unknown_key", "network: mlp\ngrid:\n  tile.adcc.bits: [4, 5]\n",
-                   "point 0 (tile.adcc.bits: 4, the first with that value): --set tile.adcc.bits=4: tile.adcc: unknown key");
+                   "point 0 (tile.adcc.bits: 4): --set tile.adcc.bits=4: tile.adcc: unknown key");
     expect_refused("bad_value", "network: mlp\npoints:\n  - {tile.adc.bits: 8}\n  - {tile.adc.bits: 99}\n",
-                   "point 1 (tile.adc.bits: 99, the first with that value): --set tile.adc.bits=99: tile.adc.bits: 99 is out of range");
+                   "point 1 (tile.adc.bits: 99): --set tile.adc.bits=99: tile.adc.bits: 99 is out of range");
+    expect_refused("combination", "network: mlp\npoints:\n"
+                   "  - {tile.weight_encoding: bit_sliced, tile.bit_slices: 2}\n"
+                   "  - {tile.weight_encoding: differential, tile.bit_slices: 1}\n"
+                   "  - {tile.weight_encoding: differential, tile.bit_slices: 2}\n",
+                   "point 2 (tile.weight_encoding: differential, tile.bit_slices: 2): ");
     expect_refused("no_network", "network: nosuch.onnx\ngrid:\n  tile.adc.bits: [4]\n", "network: --network: \"nosuch.onnx\"");
-    expect_refused("no_arch", "network: mlp\narch: nosuch.yaml\ngrid:\n  tile.adc.bits: [4]\n", "arch and set: ");
+    expect_refused("no_arch", "network: mlp\narch: nosuch.yaml\ngrid:\n  tile.adc.bits: [4]\n",
+                   "point 0 (tile.adc.bits: 4): ");
+    expect_refused("bad_option", "network: mlp\noptions: [--chunks, many]\ngrid:\n  tile.adc.bits: [4]\n", "options: ");
 }
 
 // 100^6 points were expanded (bad_alloc after 11 GB); they are counted first.
@@ -183,8 +179,8 @@ TEST(BadInput, StudyWithUnknownKeyOrEmptyGridExit2) {
 namespace aimcsim::test {
 namespace {
 
-// Every shipped study loads, passes the sweep's pre-run check (network, arch, every value of every
-// axis), and each file its options name exists relative to it.
+// Every shipped study loads, passes the sweep's pre-run check (network, every point's arch), and
+// each file its options name exists relative to it.
 TEST(Sweep, ShippedStudiesLoadAndTheirFilesExist) {
     int studies = 0;
     for (const auto& entry : fs::directory_iterator(source_path("studies"))) {
@@ -192,9 +188,12 @@ TEST(Sweep, ShippedStudiesLoadAndTheirFilesExist) {
         ++studies;
         SCOPED_TRACE(entry.path().string());
         const platform::study s = platform::load_study(entry.path().string());
-        EXPECT_NO_THROW(platform::check_study(s));
-        for (const auto& option : s.run_options)
-            if (option.find('/') != std::string::npos) EXPECT_TRUE(fs::is_regular_file(option)) << option;
+        EXPECT_NO_THROW(platform::resolve_study(s, true));
+        for (const auto& option : s.run_options) {
+            if (option.find('/') != std::string::npos) {
+                EXPECT_TRUE(fs::is_regular_file(option)) << option;
+            }
+        }
     }
     EXPECT_GT(studies, 0);  // the folder was found
 }
@@ -304,7 +303,7 @@ TEST(Sweep, SbatchOutputPathKeepsBackslashesAndHashes) {
     const auto output = std::find_if(script.begin(), script.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
     ASSERT_NE(output, script.end());
     EXPECT_EQ(sbatch_word(output->substr(std::string("#SBATCH ").size())),
-              "--output=" + odd.string() + "/slurm-%A_%a.out")
+              "--output=" + odd.string() + "/logs/task_%a.out")
         << *output;
     const std::string run_task = "cd " + quote(dir.string()) + " && SLURM_ARRAY_TASK_ID=0 sh -c " + quote(script.back()) +
                                  " > /dev/null 2>&1";
