@@ -10,7 +10,8 @@ namespace {
 std::vector<models::buffer_request> buffers_of(const sw::unit_program& u, const sw::decode_step& decode) {
     std::vector<models::buffer_request> out;
     for (std::size_t s = 0; s < u.streams.size(); ++s)
-        if (const std::uint64_t bytes = sw::staging_bytes(u.streams[s], decode)) out.push_back({"stream " + std::to_string(s), bytes});
+        for (const sw::scratchpad_buffer& b : sw::staging_buffers(u.streams[s], decode))
+            out.push_back({"stream " + std::to_string(s) + (b.kept ? " (kept)" : ""), b.bytes, b.kept});
     return out;
 }
 

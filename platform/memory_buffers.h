@@ -1,8 +1,8 @@
 #pragma once
 // The capacity check of memory cores when a schedule is loaded: each stream of a memory core
 // stages its largest load or store in one buffer (two copies when double-buffered, see
-// models/memory/buffer_plan.h), an off-chip one its chunk (sw::staging_bytes), and all of them
-// must fit the scratchpad.
+// models/memory/buffer_plan.h), an off-chip one its chunk, and keeps a KV cache's on-chip part
+// in another (one copy; sw::staging_buffers), and all of them must fit the scratchpad.
 #include <string>
 
 #include "platform/config/arch_config.h"

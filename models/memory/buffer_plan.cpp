@@ -12,7 +12,7 @@ buffer_plan plan_buffers(const scratchpad_config& config, const std::vector<buff
     for (const buffer_request& r : requests) {
         buffer_placement p;
         p.offset = next;
-        p.copies = config.double_buffered ? 2 : 1;
+        p.copies = config.double_buffered && !r.kept ? 2 : 1;
         p.stride = (r.bytes + line - 1) / line * line;
         next += p.copies * p.stride;
         plan.buffers.push_back(p);

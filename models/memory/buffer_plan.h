@@ -16,6 +16,7 @@ namespace aimcsim::models {
 struct buffer_request {
     std::string name;         // e.g. "stream 0", for messages
     std::uint64_t bytes = 0;  // one copy
+    bool kept = false;        // a tensor kept in place (a KV cache's on-chip part): one copy, double-buffered or not
 };
 
 struct buffer_placement {

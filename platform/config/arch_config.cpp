@@ -454,9 +454,9 @@ sw::memory_desc memory_of(const arch_config& arch) {
     m.light_sram_bytes = arch.light.sram_bytes;
     m.heavy_sram_bytes = arch.heavy.sram_bytes;
     const models::scratchpad_config pad = arch.scratchpad;
-    m.buffers_bytes = [pad](const std::vector<std::uint64_t>& buffers) {
+    m.buffers_bytes = [pad](const std::vector<sw::scratchpad_buffer>& buffers) {
         std::vector<models::buffer_request> requests;
-        for (std::uint64_t bytes : buffers) requests.push_back({"", bytes});
+        for (const auto& b : buffers) requests.push_back({"", b.bytes, b.kept});
         return models::plan_buffers(pad, requests).bytes_needed;
     };
     return m;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "platform/config/arch_config.h"
+#include "sw/common/fnv1a.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::platform {
@@ -15,12 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-constexpr std::uint64_t fnv_offset = 14695981039346656037ull, fnv_prime = 1099511628211ull;
-
-std::uint64_t fnv1a(std::uint64_t h, const char* bytes, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) h = (h ^ std::uint64_t(static_cast<unsigned char>(bytes[i]))) * fnv_prime;
-    return h;
-}
+using sw::fnv1a;
 
 std::string hex(std::uint64_t h) {
     char text[17];
@@ -31,7 +27,7 @@ std::string hex(std::uint64_t h) {
 std::string hash_of_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw input_error(path + ": cannot be read; expected a readable file (its contents are hashed)");
-    std::uint64_t h = fnv_offset;
+    std::uint64_t h = sw::fnv1a_offset;
     char buffer[1 << 16];
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) h = fnv1a(h, buffer, std::size_t(in.gcount()));
     return hex(h);
@@ -85,7 +81,7 @@ point_settings point_settings_from(const json& j, const std::string& what) {
     return p;
 }
 
-std::string fnv1a_hex(const std::string& bytes) { return hex(fnv1a(fnv_offset, bytes.data(), bytes.size())); }
+std::string fnv1a_hex(const std::string& bytes) { return hex(fnv1a(bytes)); }
 
 const std::string& settings_hasher::file_hash(const std::string& path) {
     const auto found = m_files.find(path);

@@ -122,7 +122,6 @@ study load_study(const std::string& path) {
     s.source = path;
     s.name = fs::path(path).stem().string();  // made plain: other characters become '_'
     std::replace_if(s.name.begin(), s.name.end(), [](char c) { return !name_char(c) || c == '.'; }, '_');
-    s.arch = default_arch_path();
     // Every key is asked for first, so an unknown one is refused with the whole list.
     std::map<std::string, yaml_value> v;
     for (const char* key : study_keys) v.emplace(key, m.get(key));
@@ -130,7 +129,7 @@ study load_study(const std::string& path) {
     const auto given = [&](const char* key) { return m.has(key); };  // a key with no value is an error
     if (given("name")) s.name = checked_name(v.at("name"));
     const fs::path dir = fs::path(path).parent_path();
-    if (given("arch")) s.arch = (dir / v.at("arch").as_string()).lexically_normal().string();
+    s.arch = given("arch") ? (dir / v.at("arch").as_string()).lexically_normal().string() : default_arch_path();
     // Files are relative to the study file.
     const auto resolved = [&](const std::string& name) {
         return fs::is_regular_file(dir / name) ? (dir / name).lexically_normal().string() : name;

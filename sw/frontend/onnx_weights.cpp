@@ -10,6 +10,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include "sw/common/fnv1a.h"
 #include "sw/frontend/onnx_tensor.h"
 #include "sw/ir/input_error.h"
 
@@ -24,11 +25,9 @@ struct onnx_weights::model {
 
 namespace {
 
-std::uint64_t fnv1a(const std::string& s) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    return h;
-}
+// The hash of a tensor's name that seeds its drawn weights, from a basis other than FNV's offset,
+// kept so that seeded weights stay as they were.
+std::uint64_t name_hash(const std::string& name) { return fnv1a(name, 1469598103934665603ull); }
 
 std::int64_t attribute(const onnx::NodeProto& n, const char* name, std::int64_t fallback) {
     for (const auto& a : n.attribute())
@@ -100,7 +99,7 @@ std::vector<float> onnx_weights::constant(const std::string& name, std::uint64_t
         }
         std::uint64_t size = 1;
         for (const auto d : tensor.dims()) size *= std::uint64_t(d);
-        std::mt19937_64 rng(seed ^ fnv1a(name));
+        std::mt19937_64 rng(seed ^ name_hash(name));
         std::normal_distribution<float> normal(0.0f, 1.0f);
         std::vector<float> out(size);
         for (float& v : out) v = normal(rng);
@@ -158,7 +157,7 @@ weight_matrix onnx_weights::matrix(const layer& l, std::uint64_t seed) const {
     const std::vector<float> r =
         l.kind == layer_kind::lstm ? direction_of(values_of(n, 2), direction, directions) : std::vector<float>{};
     m.random = w.empty() || (l.kind == layer_kind::lstm && r.empty());
-    std::mt19937_64 rng(seed ^ fnv1a(l.name));
+    std::mt19937_64 rng(seed ^ name_hash(l.name));
     const float bound = 1.0f / std::sqrt(float(m.rows));
     std::uniform_real_distribution<float> uniform(-bound, bound);
     const bool transposed = n.op_type() == "Gemm" && attribute(n, "transB", 0);

@@ -31,10 +31,17 @@ struct unit_costs {
 
 // The memory cores' scratchpads and the off-chip DRAM behind them (platform/ sets them from the
 // architecture and the models' buffer plan, models/memory/buffer_plan.h).
+// A scratchpad buffer of a memory-core stream: streamed through (two copies when double-buffered)
+// or kept in place (one: a KV cache's on-chip part).
+struct scratchpad_buffer {
+    std::uint64_t bytes = 0;
+    bool kept = false;
+};
+
 struct memory_desc {
     std::uint64_t scratchpad_bytes = 0;  // of each memory core; 0: unknown, nothing is staged off chip
-    // The scratchpad bytes staging buffers of these sizes (one per stream) take.
-    std::function<std::uint64_t(const std::vector<std::uint64_t>& buffers)> buffers_bytes;
+    // The scratchpad bytes these buffers (of the streams, sw::staging_buffers) take.
+    std::function<std::uint64_t(const std::vector<scratchpad_buffer>& buffers)> buffers_bytes;
     std::uint64_t dram_chunk_bytes = 0;  // the staging buffer of an off-chip stream
     // SRAM of a light and a heavy core: constants a core's layers read stay there while they fit.
     std::uint64_t light_sram_bytes = 0, heavy_sram_bytes = 0;

@@ -5,11 +5,17 @@
 namespace aimcsim::sw {
 namespace {
 
-std::vector<std::uint64_t> buffers_of(const unit_program& u, const decode_step& decode) {
-    std::vector<std::uint64_t> out;
+std::vector<scratchpad_buffer> buffers_of(const unit_program& u, const decode_step& decode) {
+    std::vector<scratchpad_buffer> out;
     for (const auto& stream : u.streams)
-        if (const std::uint64_t bytes = staging_bytes(stream, decode)) out.push_back(bytes);
+        for (const scratchpad_buffer& b : staging_buffers(stream, decode)) out.push_back(b);
     return out;
+}
+
+// The buffer an on-chip stream streams through (0: none).
+std::uint64_t streamed_bytes(const std::vector<sched_instr>& stream) {
+    const auto buffers = staging_buffers(stream);
+    return buffers.empty() ? 0 : buffers.front().bytes;
 }
 
 bool fits(const memory_desc& memory, const unit_program& u, const decode_step& decode) {
@@ -80,7 +86,7 @@ std::vector<sched_instr>* largest_on_chip(unit_program& u, std::uint64_t chunk) 
         const bool on_chip = std::none_of(stream.begin(), stream.end(), [](const sched_instr& in) {
             return is_access(in) && (in.dram_chunk_bytes > 0 || in.per_token > 0);
         });
-        if (on_chip && staging_bytes(stream) > chunk && (!best || staging_bytes(stream) > staging_bytes(*best)))
+        if (on_chip && streamed_bytes(stream) > chunk && (!best || streamed_bytes(stream) > streamed_bytes(*best)))
             best = &stream;
     }
     return best;

@@ -1,5 +1,5 @@
 #pragma once
-// Off-chip staging: when the staging buffers of a memory core's streams (sw::staging_bytes) do not
+// Off-chip staging: when the staging buffers of a memory core's streams (sw::staging_buffers) do not
 // fit its scratchpad, the streams with the largest buffers are moved off chip one at a time, until
 // they fit: their loads and stores keep their bytes and get dram_chunk_bytes = min(the target's
 // chunk, bytes), so the tensor lives in DRAM and only a chunk (two when double-buffered) stays in

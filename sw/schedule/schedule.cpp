@@ -610,14 +610,19 @@ row_extent extent_of(const schedule& s, const tensor_slice& slice) {
     return extent_of(slice.partial >= 0 ? l.partial_shape : l.shape);
 }
 
-std::uint64_t staging_bytes(const std::vector<sched_instr>& stream, const decode_step& decode) {
-    std::uint64_t largest = 0;
+std::vector<scratchpad_buffer> staging_buffers(const std::vector<sched_instr>& stream, const decode_step& decode) {
+    std::uint64_t streamed = 0, kept = 0;
     const std::uint64_t later = decode.last_cached_tokens - decode.cached_tokens;
-    for (const auto& in : stream)
-        if (in.op == opcode::load || in.op == opcode::store)
-            largest = std::max(largest, in.dram_chunk_bytes > 0 ? in.on_chip_bytes + in.dram_chunk_bytes
-                                                                 : in.amount_at(later));
-    return largest;
+    for (const auto& in : stream) {
+        if (in.op != opcode::load && in.op != opcode::store) continue;
+        const bool off_chip = in.dram_chunk_bytes > 0;
+        if (in.per_token) kept = std::max(kept, off_chip ? in.on_chip_bytes : in.amount_at(later));
+        if (off_chip || !in.per_token) streamed = std::max(streamed, off_chip ? in.dram_chunk_bytes : in.bytes);
+    }
+    std::vector<scratchpad_buffer> out;
+    if (streamed) out.push_back({streamed, false});
+    if (kept) out.push_back({kept, true});
+    return out;
 }
 
 nlohmann::json to_json(const schedule& s) {

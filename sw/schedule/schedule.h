@@ -121,10 +121,11 @@ struct schedule {
 row_extent extent_of(const std::vector<unsigned>& shape);
 // The extent of the tensor a slice names, from the schedule's layers (v2).
 row_extent extent_of(const schedule& s, const tensor_slice& slice);
-// The scratchpad buffer a memory-core stream stages through: its largest load or store (one that
-// grows with a KV cache: at the last step of `decode`), or for one off chip its chunk and the bytes
-// it holds on chip (0: the stream neither loads nor stores).
-std::uint64_t staging_bytes(const std::vector<sched_instr>& stream, const decode_step& decode = {});
+// The scratchpad buffers of a memory-core stream (none when it neither loads nor stores): one it
+// streams through, its largest load or store or, of one off chip, its chunk; and a KV cache's
+// load kept in place (sized at the last step of `decode`; of one partly off chip, its
+// on_chip_bytes).
+std::vector<scratchpad_buffer> staging_buffers(const std::vector<sched_instr>& stream, const decode_step& decode = {});
 nlohmann::json to_json(const schedule& s);
 // Throws input_error naming `source` and the offending key.
 schedule schedule_from_json(const nlohmann::json& j, const std::string& source);

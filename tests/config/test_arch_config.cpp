@@ -112,7 +112,8 @@ TEST(ArchConfig, TargetStagesThroughTheScratchpadsBufferPlan) {
     const sw::memory_desc m = to_target(a).memory;
     EXPECT_EQ(m.scratchpad_bytes, 4096u);
     EXPECT_EQ(m.dram_chunk_bytes, 512u);
-    EXPECT_EQ(m.buffers_bytes({100, 512}), 2 * 128u + 2 * 512u);  // double-buffered, whole 64-byte lines
+    EXPECT_EQ(m.buffers_bytes({{100}, {512}}), 2 * 128u + 2 * 512u);  // double-buffered, whole 64-byte lines
+    EXPECT_EQ(m.buffers_bytes({{100}, {512, true}}), 2 * 128u + 512u);  // a kept buffer has one copy
 }
 
 TEST(ArchConfig, SmallPresetParses) {

@@ -1,6 +1,5 @@
 // Off-chip staging: which memory-core streams the compiler moves to DRAM, and how the schedule
 // file carries them.
-#include <numeric>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -24,8 +23,10 @@ target_desc with_scratchpad(std::uint64_t bytes, std::uint64_t chunk) {
     target_desc t = test_target();
     t.memory.scratchpad_bytes = bytes;
     t.memory.dram_chunk_bytes = chunk;
-    t.memory.buffers_bytes = [](const std::vector<std::uint64_t>& b) {
-        return 2 * std::accumulate(b.begin(), b.end(), std::uint64_t(0));
+    t.memory.buffers_bytes = [](const std::vector<scratchpad_buffer>& b) {
+        std::uint64_t n = 0;
+        for (const auto& x : b) n += 2 * x.bytes;
+        return n;
     };
     return t;
 }

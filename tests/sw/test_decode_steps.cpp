@@ -61,9 +61,9 @@ target_desc small_memory_target() {
     target_desc t = test_target();
     t.memory.scratchpad_bytes = 4096;
     t.memory.dram_chunk_bytes = 256;
-    t.memory.buffers_bytes = [](const std::vector<std::uint64_t>& b) {
+    t.memory.buffers_bytes = [](const std::vector<scratchpad_buffer>& b) {
         std::uint64_t n = 0;
-        for (auto x : b) n += 2 * x;  // double-buffered
+        for (const auto& x : b) n += (x.kept ? 1 : 2) * x.bytes;  // double-buffered, but what is kept
         return n;
     };
     return t;
@@ -106,8 +106,9 @@ TEST(DecodeSteps, CachesThatOutgrowTheScratchpadKeepTheirFirstTokensOnChip) {
     int caches = 0;
     for (const auto& u : s.units) {
         if (u.kind != node_kind::memory_core) continue;
-        std::vector<std::uint64_t> buffers;
-        for (const auto& stream : u.streams) buffers.push_back(staging_bytes(stream, s.decode));
+        std::vector<scratchpad_buffer> buffers;
+        for (const auto& stream : u.streams)
+            for (const auto& b : staging_buffers(stream, s.decode)) buffers.push_back(b);
         EXPECT_LE(t.memory.buffers_bytes(buffers), t.memory.scratchpad_bytes);
         for (const auto& stream : u.streams)
             for (const auto& in : stream) {
