@@ -5,6 +5,8 @@ a preset and writes the table README.md shows.
 
     /usr/bin/python3 tools/breadth.py export [--out DIR] [--only NAME,...]
     /usr/bin/python3 tools/breadth.py run --aimcsim build/bin/aimcsim [--out DIR] [--table FILE]
+    /usr/bin/python3 tools/breadth.py fixtures      # the test fixtures in tests/data/onnx/breadth
+    /usr/bin/python3 tools/breadth.py decode_steps  # their GPT-2 decode steps, with KV caches
 
 Needs Debian's python3-torch, python3-torchvision and python3-onnx; CI never runs it (the test
 fixtures it shares with tools/make_zoo.py are committed). Files are graph-only: models of up to
@@ -117,6 +119,69 @@ class Gpt2Tiny(Gpt2Small):
         self.norm = torch.nn.LayerNorm(64)
         self.head = torch.nn.Linear(64, 500, bias=False)
         self.register_buffer("mask", torch.triu(torch.full((16, 16), float("-inf")), 1))
+
+
+class Gpt2StepBlock(torch.nn.Module):
+    """A pre-norm GPT-2 block for one decode step: the token's keys and values join the cache."""
+
+    def __init__(self, d, heads, ff):
+        super().__init__()
+        self.d, self.heads, self.hd = d, heads, d // heads
+        self.norm1, self.norm2 = torch.nn.LayerNorm(d), torch.nn.LayerNorm(d)
+        self.qkv, self.proj = torch.nn.Linear(d, 3 * d), torch.nn.Linear(d, d)
+        self.fc, self.out = torch.nn.Linear(d, ff), torch.nn.Linear(ff, d)
+
+    def split(self, t):  # [1, d] -> [heads, 1, hd]
+        return t.reshape(1, self.heads, self.hd).transpose(0, 1)
+
+    def forward(self, x, past_k, past_v):  # x [1, d]; past [heads, past, hd]
+        q, k, v = self.qkv(self.norm1(x)).split(self.d, -1)
+        k, v = torch.cat([past_k, self.split(k)], 1), torch.cat([past_v, self.split(v)], 1)
+        weights = (self.split(q) @ k.transpose(1, 2) / self.hd ** 0.5).softmax(-1)
+        x = x + self.proj((weights @ v).transpose(0, 1).reshape(1, self.d))
+        return x + self.out(torch.nn.functional.gelu(self.fc(self.norm2(x))))
+
+
+class Gpt2Step(torch.nn.Module):
+    """Gpt2Small's decode step: one embedded token [1, d] and, per layer, the keys and values of the
+    tokens before it (graph inputs past_key_values.L.key and .value [heads, past, hd], past symbolic)."""
+
+    def __init__(self, layers=12, d=768, heads=12, ff=3072, vocab=50257):
+        super().__init__()
+        self.d, self.heads = d, heads
+        self.blocks = torch.nn.ModuleList(Gpt2StepBlock(d, heads, ff) for _ in range(layers))
+        self.norm = torch.nn.LayerNorm(d)
+        self.head = torch.nn.Linear(d, vocab, bias=False)
+
+    def forward(self, x, *past):
+        for i, block in enumerate(self.blocks):
+            x = block(x, past[2 * i], past[2 * i + 1])
+        return self.head(self.norm(x))
+
+
+def export_step(name, model, out, past=8):
+    """Writes a graph-only decode step with a symbolic cache length (stripped initializers)."""
+    torch.manual_seed(0)
+    model = model.eval()
+    layers, hd = len(model.blocks), model.d // model.heads
+    names = [f"past_key_values.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+    caches = [torch.zeros(model.heads, past, hd) for _ in names]
+    path = os.path.join(out, name + ".onnx")
+    torch.onnx.export(model, (torch.zeros(1, model.d), *caches), path, opset_version=17,
+                      input_names=["input"] + names, output_names=["output"],
+                      dynamic_axes={n: {1: "past"} for n in names})
+    proto = onnx.load(path)
+    strip(proto)
+    onnx.save(proto, path)
+    print(f"{name:22s} {path}", flush=True)
+
+
+def cmd_decode_steps(args):
+    """Writes tests/data/onnx/breadth/gpt2_{tiny,small}_step.onnx, the decode steps of gpt2_tiny
+    and gpt2_small (docs/llm.md)."""
+    out = os.path.join(ROOT, "tests", "data", "onnx", "breadth")
+    export_step("gpt2_tiny_step", Gpt2Step(2, 64, 4, 256, 500), out)
+    export_step("gpt2_small_step", Gpt2Step(), out)
 
 
 class PadReduce(torch.nn.Module):
@@ -566,14 +631,14 @@ def cmd_run(args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("stage", choices=["export", "run", "fixtures"])
+    p.add_argument("stage", choices=["export", "run", "fixtures", "decode_steps"])
     p.add_argument("--out", default="/tmp/aimcsim_breadth")
     p.add_argument("--only")
     p.add_argument("--aimcsim", default="build/bin/aimcsim")
     p.add_argument("--table")
     p.add_argument("--timeout", type=int, default=120)
     args = p.parse_args()
-    {"export": cmd_export, "run": cmd_run, "fixtures": cmd_fixtures}[args.stage](args)
+    {"export": cmd_export, "run": cmd_run, "fixtures": cmd_fixtures, "decode_steps": cmd_decode_steps}[args.stage](args)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ struct instruction {
     bool previous = false;          // recv: of the previous inference (the first passes): a decode
                                     // step waits for the token the step before chose
     // op, send, load, store of a decode step (docs/schedule.md, "Decode steps"): what its count (op)
-    // or bytes grow by per token the KV cache holds beyond the first step's, whose the fields give.
+    // or bytes grow by per token the KV cache holds beyond the first step's, which the fields give.
     std::uint64_t per_token = 0;
 
     std::uint64_t& amount() { return op == opcode::op ? count : bytes; }

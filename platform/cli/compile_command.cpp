@@ -39,8 +39,10 @@ void add_compile_options(po::options_description& desc, compile_choices& c) {
          ("decoder descriptions: a prompt of N tokens (default: " + std::to_string(sw::default_prefill_tokens) +
           "; docs/network-format.md)").c_str())
         ("decode", po::value(&c.decode)->value_name("M"),
-         "decoder descriptions: M tokens generated after the prompt, one decode step each, with a KV cache "
-         "(docs/llm.md)");
+         "decoder descriptions and ONNX decode steps: M tokens generated after the prompt, one decode step each, "
+         "with a KV cache (docs/llm.md)")
+        ("prefill-network", po::value(&c.prefill_network)->value_name("FILE"),
+         "with an ONNX decode step: the prompt's graph, run as the prefill (docs/llm.md)");
 }
 
 void finish_compile_options(const arch_config& arch, compile_choices& c) {
@@ -51,6 +53,7 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
         throw input_error("--chunks: " + std::to_string(opt.max_chunks) + " is out of range; expected 1..4096");
     if (c.prefill && *c.prefill == 0) throw input_error("--prefill: 0 tokens; expected at least 1");
     if (c.decode && *c.decode == 0) throw input_error("--decode: 0 tokens; expected at least 1");
+    if (!c.decode && !c.prefill_network.empty()) throw input_error("--prefill-network: only with --decode");
     opt.depthwise_on_tiles = c.depthwise == "tiles";
     const std::map<std::string, sw::balance_policy> policies = {
         {"off", sw::balance_policy::off}, {"tiles", sw::balance_policy::tiles}, {"all", sw::balance_policy::all}};
@@ -124,22 +127,40 @@ sw::schedule compile_network(const std::string& path, const arch_config& arch, c
     return compile_for(load_network(path, onnx, prefill), arch, opt, balanced);
 }
 
+namespace {
+
+// An ONNX decode step after `past` tokens: its KV caches that long.
+sw::network onnx_step(const std::string& path, const compile_choices& c, unsigned past) {
+    sw::onnx_options options = c.onnx;
+    options.past_tokens = past;
+    return sw::load_network_onnx(path, options);
+}
+
+}  // namespace
+
 llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& c,
                           sw::balance_result* balanced) {
-    if (std::filesystem::path(path).extension() == ".onnx" || !sw::is_decoder_description(path))
-        throw input_error("--decode: " + path + " is not a decoder description; expected a YAML file with the key "
-                          "'decoder' (docs/network-format.md)");
-    const sw::decoder_desc d = sw::load_decoder_description(path);
+    const bool onnx = std::filesystem::path(path).extension() == ".onnx";
+    if (!onnx && !sw::is_decoder_description(path))
+        throw input_error("--decode: " + path + " is not a decoder description or an ONNX decode step; expected a "
+                          "YAML file with the key 'decoder' or a .onnx file with past_key_values.* inputs (docs/llm.md)");
+    if (!onnx && !c.prefill_network.empty())
+        throw input_error("--prefill-network: " + path + " is a decoder description, which gives its prompt's graph; "
+                          "expected it with an ONNX decode step only");
     llm_schedules out;
     out.prompt_tokens = c.prefill.value_or(sw::default_prefill_tokens);
     out.steps = c.decode.value_or(1);
-    if (std::uint64_t(out.prompt_tokens) + out.steps > d.context)
+    const std::uint64_t last = out.prompt_tokens + out.steps - 1ull;
+    const sw::decoder_desc d = onnx ? sw::decoder_desc{} : sw::load_decoder_description(path);
+    const std::uint64_t context = onnx ? sw::max_decode_tokens : d.context;
+    if (last + 1 > context)
         throw input_error("--prefill, --decode: " + std::to_string(out.prompt_tokens) + " + " + std::to_string(out.steps) +
-                          " tokens; expected at most the context of " + path + " (" + std::to_string(d.context) + ")");
-    out.prefill = compile_for(sw::decoder_network(d, out.prompt_tokens, path), arch, c.options);
-    const sw::network first = sw::decoder_step_network(d, out.prompt_tokens, path);
-    const sw::network next = sw::decoder_step_network(d, out.prompt_tokens + 1, path);
-    out.decode = sw::compile_decode({first, next, out.prompt_tokens, out.prompt_tokens + out.steps - 1ull},
+                          " tokens; expected at most " + (onnx ? "" : "the context of " + path + " ") + "(" +
+                          std::to_string(context) + ")");
+    if (!onnx) out.prefill = compile_for(sw::decoder_network(d, out.prompt_tokens, path), arch, c.options);
+    if (!c.prefill_network.empty()) out.prefill = compile_for(load_network(c.prefill_network, c.onnx), arch, c.options);
+    const auto step = [&](unsigned past) { return onnx ? onnx_step(path, c, past) : sw::decoder_step_network(d, past, path); };
+    out.decode = sw::compile_decode({step(out.prompt_tokens), step(out.prompt_tokens + 1), out.prompt_tokens, last},
                                     to_target(arch), c.options, balanced);
     return out;
 }

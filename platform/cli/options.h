@@ -47,6 +47,7 @@ struct compile_choices {
     boost::optional<unsigned> prefill;  // tokens of a decoder description's prompt
     unsigned prefill_tokens() const { return prefill.value_or(0); }  // 0: not given
     boost::optional<unsigned> decode;   // decode steps after the prompt
+    std::string prefill_network;        // an ONNX decode step's: the prompt's graph (empty: no prefill run)
     std::string depthwise, balance;
     bool replicate = false;
 };
@@ -65,11 +66,14 @@ sw::schedule compile_for(const sw::network& net, const arch_config& arch, const 
 sw::schedule compile_network(const std::string& path, const arch_config& arch, const sw::compile_options& opt = {},
                              sw::balance_result* balanced = nullptr, const sw::onnx_options& onnx = {},
                              unsigned prefill = 0);
-// A decoder description's prompt and its decode (--prefill N --decode M): the schedule of the
-// prefill, and one of the M decode steps after it (sw::compile_decode). Throws input_error when
-// the file is not a description or N + M exceeds its context.
+// A prompt and its decode (--prefill N --decode M; docs/llm.md): the schedule of the prefill, and
+// one of the M decode steps after it (sw::compile_decode). The network is a decoder description,
+// or an ONNX decode step with KV-cache inputs, whose prefill is --prefill-network's graph (none
+// without it). Throws input_error for any other network, or when N + M exceeds a description's
+// context.
 struct llm_schedules {
-    sw::schedule prefill, decode;
+    boost::optional<sw::schedule> prefill;
+    sw::schedule decode;
     unsigned prompt_tokens = 0, steps = 0;
 };
 llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& choices,

@@ -78,7 +78,7 @@ void run_decode(const run_options& o, const arch_config& arch, const std::string
     const llm_schedules llm = compile_llm(source, arch, o.compile, &balanced);
     const int steps = int(llm.steps);
     run_info info{arch.source, source, steps, o.common.seed, 0.0, o.mode, balanced.stop};
-    const auto prefill = run_prefill(arch, llm.prefill, info);
+    const auto prefill = llm.prefill ? run_prefill(arch, *llm.prefill, info) : nlohmann::ordered_json();
     chip target("chip", arch, o.traces.any());
     const schedule_binding binding(llm.decode);
     load_schedule(target, llm.decode, binding, steps, source);

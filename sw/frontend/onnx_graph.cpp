@@ -334,7 +334,8 @@ std::string join(const std::vector<std::string>& names) {
 // Folds integer shape computations, then runs ONNX shape inference, until nothing more folds.
 class loader {
 public:
-    loader(std::string path, std::string input) : m_path(std::move(path)), m_chosen(std::move(input)) {}
+    loader(std::string path, const onnx_options& options)
+        : m_path(std::move(path)), m_chosen(options.input), m_past_tokens(options.past_tokens) {}
     // `model` read from the file at the path, or, if not null, from these bytes (the path then
     // only names the model in messages).
     graph run(const std::string* model = nullptr);
@@ -342,6 +343,7 @@ public:
 private:
     [[noreturn]] void fail(const std::string& what) const { throw input_error(m_path + ": " + what); }
     void parse(const std::string* model);
+    void bind_cache_lengths();
     void check_opset() const;
     void check_window(const onnx::NodeProto& n) const;
     void infer();
@@ -358,6 +360,7 @@ private:
 
     std::string m_path;
     std::string m_chosen;  // the data input named by the user, or ""
+    unsigned m_past_tokens = 0;
     onnx::ModelProto m_model;
     std::unordered_map<std::string, folded> m_folded;
     std::unordered_map<std::string, int_values> m_shapes;  // fully known shapes
@@ -755,8 +758,24 @@ void loader::collect_shapes(graph& g) const {
     }
 }
 
+// A decode step's KV caches have the length of the tokens before it: their symbolic dimensions
+// take it, before shape inference.
+void loader::bind_cache_lengths() {
+    for (auto& v : *m_model.mutable_graph()->mutable_input()) {
+        if (v.name().rfind(kv_cache_prefix, 0) != 0) continue;
+        for (auto& d : *v.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim()) {
+            if (d.has_dim_value()) continue;
+            if (!m_past_tokens)
+                fail("graph input '" + v.name() + "' is a KV cache of symbolic length '" + d.dim_param() +
+                     "'; expected --decode, which gives it the prompt's length (docs/llm.md)");
+            d.set_dim_value(m_past_tokens);
+        }
+    }
+}
+
 graph loader::run(const std::string* model) {
     parse(model);
+    bind_cache_lengths();
     for (const auto& t : m_model.graph().initializer())
         if (const auto v = integer_values(t)) m_folded[t.name()] = *v;
     infer();
@@ -825,10 +844,10 @@ bool graph::is_constant(const std::string& name) const {
     return it != tensors.end() && it->second.constant;
 }
 
-graph load_graph(const std::string& path, const std::string& input) { return loader(path, input).run(); }
+graph load_graph(const std::string& path, const onnx_options& options) { return loader(path, options).run(); }
 
-graph read_graph(const std::string& model, const std::string& source, const std::string& input) {
-    return loader(source, input).run(&model);
+graph read_graph(const std::string& model, const std::string& source, const onnx_options& options) {
+    return loader(source, options).run(&model);
 }
 
 }  // namespace aimcsim::sw::onnx_import

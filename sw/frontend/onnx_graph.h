@@ -72,15 +72,30 @@ struct graph {
 // Whether `perm` holds each axis of a tensor of `rank` once (a Transpose's perm).
 bool is_axis_permutation(const std::vector<std::int64_t>& perm, std::size_t rank);
 
+}  // namespace aimcsim::sw::onnx_import
+
+namespace aimcsim::sw {
+
+struct onnx_options {
+    std::string input;  // the graph input that is the network's data; empty: the one that is not a weight
+    // A decode step's KV cache length: every symbolic dimension of its past_key_values.* inputs
+    // (docs/llm.md). 0: none is bound, and a symbolic one is refused.
+    unsigned past_tokens = 0;
+};
+
+}  // namespace aimcsim::sw
+
+namespace aimcsim::sw::onnx_import {
+
 // Reads, folds and infers shapes. Throws input_error naming the file: malformed protobuf, no
 // graph, not exactly one data input, shape inference failure, an opset outside [min_opset,
 // max_opset], a window attribute out of range, a tensor beyond the IR's limits or an initializer
-// whose data does not match its dims (onnx_tensor.h). `input` names the data input;
+// whose data does not match its dims (onnx_tensor.h). `options.input` names the data input;
 // empty: the one graph input that is not a weight (docs/network-format.md). Graph inputs other
 // than the data input are weights without data, like graph-only initializers.
-graph load_graph(const std::string& path, const std::string& input = "");
+graph load_graph(const std::string& path, const onnx_options& options = {});
 // The same from a serialized ModelProto in memory; `source` names it in messages and, by its stem,
 // names the network.
-graph read_graph(const std::string& model, const std::string& source, const std::string& input = "");
+graph read_graph(const std::string& model, const std::string& source, const onnx_options& options = {});
 
 }  // namespace aimcsim::sw::onnx_import

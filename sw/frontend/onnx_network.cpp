@@ -1424,11 +1424,11 @@ void converter::resize(const node& n) {
 }  // namespace
 
 network load_network_onnx(const std::string& path, const onnx_options& options) {
-    return converter(onnx_import::load_graph(path, options.input)).run();
+    return converter(onnx_import::load_graph(path, options)).run();
 }
 
 network read_network_onnx(const std::string& model, const std::string& source, const onnx_options& options) {
-    return converter(onnx_import::read_graph(model, source, options.input)).run();
+    return converter(onnx_import::read_graph(model, source, options)).run();
 }
 
 }  // namespace aimcsim::sw

@@ -4,13 +4,11 @@
 // needs only shapes), so graph-only files with absent or external initializers compile too.
 #include <string>
 
+#include "sw/frontend/onnx_graph.h"
 #include "sw/ir/network.h"
 
 namespace aimcsim::sw {
 
-struct onnx_options {
-    std::string input;  // the graph input that is the network's data; empty: the one that is not a weight
-};
 
 // Throws input_error naming the file and, for graph problems, the node and its op type: a
 // malformed file, an unsupported op, a tensor whose shape is unknown, a dynamic dimension,

@@ -148,5 +148,36 @@ TEST(DecoderCli, DecodeBadInputExits2NamingTheFlag) {
     }
 }
 
+// A decode step exported from torch.nn with its prompt's graph (tools/breadth.py): the prefill is
+// that graph's run, the steps grow with the cache as a description's do.
+TEST(DecoderCli, TorchExportedStepDecodesAfterItsPromptsGraph) {
+    const std::string step = source_path("tests/data/onnx/breadth/gpt2_tiny_step.onnx");
+    const std::string prompt = source_path("tests/data/onnx/breadth/gpt2_tiny.onnx");
+    const auto dir = temp_dir("decoder_torch");
+    const auto r = run_cli("run --network " + step + " --prefill 16 --decode 8 --prefill-network " + prompt + " -o " +
+                               dir.string(), dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto llm = read_json(dir / "report.json")["llm"];
+    const auto alone = temp_dir("decoder_torch_prompt");
+    ASSERT_EQ(run_cli("run --network " + prompt + " --inferences 1 -o " + alone.string(), alone).status, 0);
+    EXPECT_EQ(llm["time_to_first_token_ns"], read_json(alone / "report.json")["timing"]["latency_ns"]);
+    EXPECT_EQ(llm["kv_cache"]["values_per_token"], 2 * 2 * 64);
+    EXPECT_EQ(llm["decode_steps"], 8);
+    const auto without = run_cli("run --network " + step + " --prefill 16 --decode 8 -o " + dir.string(), dir);
+    ASSERT_EQ(without.status, 0) << without.err;
+    EXPECT_TRUE(read_json(dir / "report.json")["llm"]["time_to_first_token_ns"].is_null());
+    EXPECT_EQ(read_json(dir / "report.json")["llm"]["step_ns"], llm["step_ns"]);
+    const auto bare = run_cli("run --network " + step + " -o " + dir.string(), dir);
+    EXPECT_EQ(bare.status, 2);
+    EXPECT_THAT(bare.err, HasSubstr("is a KV cache of symbolic length 'past'; expected --decode"));
+    const auto alone_flag = run_cli("run --network " + step + " --prefill-network " + prompt + " -o " + dir.string(), dir);
+    EXPECT_EQ(alone_flag.status, 2);
+    EXPECT_THAT(alone_flag.err, HasSubstr("--prefill-network: only with --decode"));
+    const auto described = run_cli("run --network " + tiny + " --prefill 8 --decode 2 --prefill-network " + prompt +
+                                       " -o " + dir.string(), dir);
+    EXPECT_EQ(described.status, 2);
+    EXPECT_THAT(described.err, HasSubstr("--prefill-network: " + tiny + " is a decoder description"));
+}
+
 }  // namespace
 }  // namespace aimcsim::test

@@ -23,13 +23,6 @@ fs::path write_study(const fs::path& dir, int inferences, const std::string& ext
     return path;
 }
 
-std::vector<std::string> lines_of(const fs::path& path) {
-    std::vector<std::string> lines;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
 std::map<std::string, fs::file_time_type> finished_reports(const fs::path& points) {
     std::map<std::string, fs::file_time_type> out;
     for (const auto& p : fs::directory_iterator(points))

@@ -25,13 +25,6 @@ fs::path write_study(const fs::path& dir, const std::string& rows = "[256, 512]"
     return path;
 }
 
-std::vector<std::string> lines_of(const fs::path& path) {
-    std::vector<std::string> lines;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
 std::string sh_quoted(const std::string& s) {
     std::string out = "'";
     for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

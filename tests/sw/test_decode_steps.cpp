@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "sw/frontend/decoder_model.h"
+#include "sw/frontend/onnx_network.h"
 #include "sw/passes/compiler.h"
 #include "tests/sw/error_of.h"
 #include "tests/sw/schedule_checks.h"
@@ -19,6 +20,13 @@ using ::testing::HasSubstr;
 
 const std::string zoo = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/";
 const std::string tiny = std::string(AIMCSIM_TEST_DATA) + "/net/decoder_tiny.yaml";
+const std::string breadth = std::string(AIMCSIM_TEST_DATA) + "/onnx/breadth/";
+
+network onnx_step(const std::string& file, unsigned past) {
+    onnx_options o;
+    o.past_tokens = past;
+    return load_network_onnx(breadth + file, o);
+}
 
 std::uint64_t cached_values(const network& net) {
     std::uint64_t n = 0;
@@ -139,6 +147,22 @@ TEST(DecodeSteps, AStepBeyondTheContextIsRefused) {
     const decoder_desc m = load_decoder_description(tiny);
     EXPECT_THAT(error_of([&] { decoder_step_network(m, 65, tiny); }),
                 HasSubstr("a step after 65 tokens; expected 1..64 (the context of " + tiny + ")"));
+}
+
+// tools/breadth.py's torch.nn decode steps (past_key_values.L.key and .value inputs of a symbolic
+// length): --decode gives the caches their length, and GPT-2 small's step counts the MACs of the
+// description's step, an independent graph of the same shape.
+TEST(DecodeSteps, TorchExportedStepsReadTheirCachesAtTheGivenLength) {
+    const network a = onnx_step("gpt2_tiny_step.onnx", 9), b = onnx_step("gpt2_tiny_step.onnx", 10);
+    EXPECT_EQ(cached_values(a), 9u * 2 * 2 * 64);  // 2 layers, keys and values of 4 heads x 16
+    EXPECT_EQ(cached_values(b) - cached_values(a), 2u * 2 * 64);
+    EXPECT_EQ(b.dynamic_macs() - a.dynamic_macs(), 2u * 2 * 64);
+    EXPECT_THAT(error_of([] { load_network_onnx(breadth + "gpt2_tiny_step.onnx"); }),
+                HasSubstr("graph input 'past_key_values.0.key' is a KV cache of symbolic length 'past'; expected --decode"));
+    const network torch = onnx_step("gpt2_small_step.onnx", 64);
+    const network described = decoder_step_network(load_decoder_description(zoo + "gpt2_small.yaml"), 64, "gpt2_small");
+    EXPECT_EQ(torch.static_macs(), described.static_macs());
+    EXPECT_EQ(torch.dynamic_macs(), described.dynamic_macs());
 }
 
 }  // namespace
