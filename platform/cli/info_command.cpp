@@ -57,10 +57,6 @@ void print_arch(const arch_config& arch) {
     std::cout << "chip area: " << std::fixed << std::setprecision(3) << target.area_mm2() << " mm2\n";
 }
 
-std::string node_name(const system_config& s, int node) {
-    return node == s.switch_node() ? std::string("switch") : s.chips[node].name;
-}
-
 // Runs of consecutive chips built from the same architecture file, one line each.
 void print_chips(const system_config& s) {
     std::cout << "chips: " << s.chips.size() << ", " << total_tiles(s) << " tiles in total\n";
@@ -85,7 +81,7 @@ void print_links(const system_config& s) {
     std::cout << '\n';
     if (s.links.empty() || s.links.size() > listed) return;
     std::cout << " ";
-    for (const auto& [a, b] : s.links) std::cout << ' ' << node_name(s, a) << '-' << node_name(s, b);
+    for (const auto& [a, b] : s.links) std::cout << ' ' << s.node_name(a) << '-' << s.node_name(b);
     std::cout << '\n';
 }
 

@@ -27,10 +27,6 @@ const limits energy_range = limits::between(0, 1e6);
 const enum_names<chip_topology> topologies = {
     {"ring", chip_topology::ring}, {"mesh", chip_topology::mesh}, {"switch", chip_topology::switched}};
 
-std::string chip_name(const system_config& s, int node) {
-    return node == s.switch_node() ? std::string("switch") : s.chips[node].name;
-}
-
 // ---- reading -----------------------------------------------------------------------------------
 
 // Reads architecture files relative to the system file, each file once.
@@ -64,7 +60,8 @@ std::vector<system_chip> read_chips(const yaml_value& value, arch_files& files) 
     std::vector<system_chip> chips;
     if (value.node().IsMap()) {
         yaml_map m(value);
-        const auto count = m.require("count", "an integer in [1, 1024]").as_integer(limits::between(1, max_system_chips));
+        const auto count = m.require("count", "an integer in [1, " + std::to_string(max_system_chips) + "]")
+                               .as_integer(limits::between(1, max_system_chips));
         std::string file;
         const arch_config& arch = files.load(m.require("arch", "an architecture file"), file);
         m.done();
@@ -248,11 +245,14 @@ search_tree breadth_first(const system_config& s, int a) {
     return tree;
 }
 
+// Steps from a to b going forwards (increasing index) round a ring of n.
+int ring_forward(int a, int b, int n) { return ((b - a) % n + n) % n; }
+
 std::vector<int> ring_route(int a, int b, int n) {
-    const int forward = ((b - a) % n + n) % n;
+    const int forward = ring_forward(a, b, n);
     const int step = forward <= n - forward ? 1 : -1;
     std::vector<int> route{a};
-    for (int node = a; node != b;) route.push_back(node = ((node + step) % n + n) % n);
+    for (int node = a; node != b;) route.push_back(node = ring_forward(0, node + step, n));
     return route;
 }
 
@@ -271,6 +271,10 @@ int system_config::switch_node() const {
     return topology == chip_topology::switched ? static_cast<int>(chips.size()) : -1;
 }
 
+std::string system_config::node_name(int node) const {
+    return node == switch_node() ? std::string("switch") : chips.at(node).name;
+}
+
 std::vector<int> system_config::route(int a, int b) const {
     check_chip(*this, a);
     check_chip(*this, b);
@@ -283,7 +287,7 @@ std::vector<int> system_config::route(int a, int b) const {
     }
     const search_tree tree = breadth_first(*this, a);
     if (tree.distance[b] == unsigned(-1))
-        throw std::logic_error("system " + name + ": no path from " + chip_name(*this, a) + " to " + chip_name(*this, b));
+        throw std::logic_error("system " + name + ": no path from " + node_name(a) + " to " + node_name(b));
     std::vector<int> route{b};
     while (route.back() != a) route.push_back(tree.parent[route.back()]);
     std::reverse(route.begin(), route.end());
@@ -296,7 +300,7 @@ unsigned system_config::hops(int a, int b) const {
     const int n = static_cast<int>(chips.size());
     switch (topology) {
     case chip_topology::ring: {
-        const int forward = ((b - a) % n + n) % n;
+        const int forward = ring_forward(a, b, n);
         return static_cast<unsigned>(std::min(forward, n - forward));
     }
     case chip_topology::mesh: {

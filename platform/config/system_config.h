@@ -2,7 +2,8 @@
 // A system of chips, read from a YAML file (schema: docs/systems.md) and validated once here: the
 // chips (each an architecture file, read by load_arch), the chip-to-chip links and how messages are
 // routed over them. Every bad input throws aimcsim::input_error naming the file and line, the key
-// path and what was expected. No SystemC: the compiler may use it.
+// path and what was expected. The reader itself uses no SystemC; the models get the chips' plain
+// structs (arch_config), never the file.
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,12 +40,14 @@ struct system_config {
     std::vector<std::pair<int, int>> links;  // node pairs (lower index first), each a link both ways
 
     int switch_node() const;           // the switch's node index, or -1 without one
+    std::string node_name(int node) const;  // a chip's name, or "switch"
     // The nodes a message from chip a to chip b passes through, a and b included: ring the shorter
     // way (ties forwards), mesh XY, switch a -> switch -> b, explicit links a shortest path (ties
     // to the lowest node index). route(a, a) is {a}.
     std::vector<int> route(int a, int b) const;
     unsigned hops(int a, int b) const;  // links traversed: route(a, b).size() - 1
-    // hops(a, b) for every chip b, in one pass.
+    // hops(a, b) for every chip b, in one pass; unsigned(-1) for a chip that a hand-built system of
+    // explicit links does not connect (the reader refuses those).
     std::vector<unsigned> hops_from(int a) const;
 };
 

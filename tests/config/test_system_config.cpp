@@ -161,6 +161,8 @@ TEST(SystemConfig, MeshRoutesXThenY) {
 TEST(SystemConfig, SwitchRoutesEveryPairThroughTheSwitch) {
     const system_config s = parse(small_system(4, {"  topology: switch"}));
     EXPECT_EQ(s.switch_node(), 4);
+    EXPECT_EQ(s.node_name(4), "switch");
+    EXPECT_EQ(s.node_name(1), "chip1");
     EXPECT_THAT(s.links, ElementsAre(std::pair(0, 4), std::pair(1, 4), std::pair(2, 4), std::pair(3, 4)));
     EXPECT_THAT(s.route(1, 3), ElementsAre(1, 4, 3));
     EXPECT_EQ(s.hops(1, 3), 2u);
