@@ -1,5 +1,5 @@
 # What `cmake --install` puts under a prefix (README, "Install"): the aimcsim binary; its data
-# (presets, zoo, plot tool) in share/aimcsim, where the binary finds them; the docs; the static
+# (presets, system presets, zoo, plot tool) in share/aimcsim, where the binary finds them; the docs; the static
 # libraries with their headers, a CMake package (find_package(aimcsim): aimcsim::models, ::sw,
 # ::traces, ::config, ::platform) and a pkg-config file (aimcsim.pc); the docs include examples/.
 # Everything is relocatable.
@@ -14,10 +14,12 @@ cmake_path(ABSOLUTE_PATH aimcsim_data_from_bin BASE_DIRECTORY ${CMAKE_RUNTIME_OU
   OUTPUT_VARIABLE aimcsim_build_data_dir)
 file(MAKE_DIRECTORY ${aimcsim_build_data_dir})
 file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR}/platform/configs ${aimcsim_build_data_dir}/configs SYMBOLIC)
+file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR}/platform/systems ${aimcsim_build_data_dir}/systems SYMBOLIC)
 file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR}/sw/zoo ${aimcsim_build_data_dir}/zoo SYMBOLIC)
 
 install(TARGETS aimcsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY platform/configs/ DESTINATION ${aimcsim_data_dir}/configs)
+install(DIRECTORY platform/systems/ DESTINATION ${aimcsim_data_dir}/systems)  # their arch: ../configs/
 # The networks and the functional data sets (.npy) the binary reads; not the test fixtures.
 install(DIRECTORY sw/zoo/ DESTINATION ${aimcsim_data_dir}/zoo
   FILES_MATCHING PATTERN "*.yaml" PATTERN "*.onnx" PATTERN "*.npy")
