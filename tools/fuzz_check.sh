@@ -29,9 +29,11 @@ declare -A known=(
   [onnx]="output holds [0-9]+ elements, its view"
 )
 
-# A saved schedule of a convolutional network: what `aimcsim compile` writes.
+# Saved schedules of a convolutional network and of a decode step (its KV caches' growth, a
+# recv of the previous inference): what `aimcsim compile` writes.
 mkdir -p "$fuzz_dir/saved"
 "$aimcsim" compile cnn -o "$fuzz_dir/saved/cnn.json" > /dev/null
+"$aimcsim" compile tests/data/net/decoder_tiny.yaml --prefill 8 --decode 4 -o "$fuzz_dir/saved/decode.json" > /dev/null
 
 # ASLR off: the targets then repeat their coverage exactly (the ONNX one nearly, see README); where
 # the system refuses it, the check runs with ASLR.
