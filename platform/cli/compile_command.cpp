@@ -250,9 +250,9 @@ int compile_command(const arguments& args) {
         sw::check_writable(output, "the schedule");
         const llm_schedules llm = compile_llm(resolve_network(network), arch, choices);
         sw::save_schedule(llm.decode, output);
-        std::cout << "decode step of " << llm.decode.network << " after " << llm.prompt_tokens << " to "
-                  << llm.decode.decode.last_cached_tokens << " cached tokens: " << sw::tiles_used(llm.decode)
-                  << " tiles\nschedule written to " << output << '\n';
+        std::cout << "decode steps of " << llm.decode.network << " with " << llm.prompt_tokens << " to "
+                  << llm.decode.decode.last_cached_tokens << " cached tokens, tiles used: " << sw::tiles_used(llm.decode)
+                  << "\nschedule written to " << output << '\n';
         return 0;
     }
     const auto start = std::chrono::steady_clock::now();
