@@ -55,8 +55,8 @@ void check(const run_options& o) {
     if (o.compile.decode && functional)
         throw input_error("--decode: timing only (values in decode steps are not built); expected --mode timing");
     if (o.compile.decode && !o.schedule.empty())
-        throw input_error("--decode: compiles a decoder description; expected no --schedule (a saved decode step "
-                          "runs with --schedule alone)");
+        throw input_error("--decode: compiles the network's decode steps; expected no --schedule (a saved decode "
+                          "step runs with --schedule alone)");
 }
 
 // The report's outputs: report.json, the CSVs, the traces, the summary.

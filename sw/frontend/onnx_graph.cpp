@@ -685,7 +685,7 @@ std::set<const onnx::NodeProto*> loader::reached(const std::string& tensor) cons
 }
 
 // The network's data input. Of the candidates, those whose uses are all weight slots are
-// weights; so is one whose dependent nodes are a strict part of another's (a bias or an
+// weights, and KV caches (past_key_values.*) are caches; so is one whose dependent nodes are a strict part of another's (a bias or an
 // embedding joining the data flow downstream of the input). One must remain, or be chosen.
 std::string loader::data_input() const {
     const std::vector<std::string> all = candidate_inputs();
@@ -694,9 +694,9 @@ std::string loader::data_input() const {
             fail("--input " + m_chosen + ": no such graph input; expected one of " + join(all));
         return m_chosen;
     }
-    std::vector<std::string> data;
+    std::vector<std::string> data;  // a KV cache is never the data
     for (const auto& name : all)
-        if (!only_weight_uses(name)) data.push_back(name);
+        if (!only_weight_uses(name) && name.rfind(kv_cache_prefix, 0) != 0) data.push_back(name);
     std::vector<std::set<const onnx::NodeProto*>> reach;
     for (const auto& name : data) reach.push_back(reached(name));
     std::vector<std::string> left;

@@ -156,6 +156,7 @@ private:
     // Counts constant input `input` as a layer's parameters and, when not a scalar, as elements
     // it streams from memory.
     void hold_constant(layer& l, const node& n, std::size_t input);
+    void check_cache_uses(const node& n) const;
     // The node consuming output 0 of `n` alone, if it has op `op` and is not yet absorbed.
     const node* sole_consumer(const node& n, const char* op);
     void absorb(const node& consumer, const node& into);
@@ -305,9 +306,6 @@ std::uint64_t converter::parameters(const node& n, std::size_t input) {
             continue;
         }
         const auto t = m_g.tensors.find(name);
-        if (t != m_g.tensors.end() && t->second.kv_cache)
-            fail(n, "reads the KV cache '" + name + "'; expected it read only by a Concat with the token's keys or "
-                    "values (docs/network-format.md, \"Decode steps\")");
         if (t != m_g.tensors.end() && t->second.elem_type == 1 && t->second.elements() > 1)  // FLOAT
             total += t->second.elements();
     }
@@ -448,6 +446,7 @@ void converter::check_axes(const node& n) const {
 void converter::convert(const node& n) {
     if (m_absorbed.count(&n)) return;
     check_axes(n);
+    check_cache_uses(n);
     bool data = false;
     for (const auto& in : n.inputs) data = data || (!in.empty() && is_data(in));
     const auto it = n.domain.empty() || n.domain == "com.microsoft" ? handlers().find(n.op) : handlers().end();
@@ -460,6 +459,18 @@ void converter::convert(const node& n) {
         fail(n, "unsupported op type '" + (n.domain.empty() ? "" : n.domain + ".") + n.op + "' (opset " +
                     std::to_string(m_g.opset) + "); see docs/network-format.md for the supported ops");
     (this->*(it->second))(n);
+}
+
+// A KV cache is read only as the first input of a Concat with the token's keys or values (or by a
+// Shape).
+void converter::check_cache_uses(const node& n) const {
+    for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+        const auto t = m_g.tensors.find(n.inputs[i]);
+        if (t == m_g.tensors.end() || !t->second.kv_cache || n.op == "Shape" || (n.op == "Concat" && i == 0)) continue;
+        fail(n, "reads the KV cache '" + n.inputs[i] + "' as input " + std::to_string(i) +
+                    "; expected it only as the first input of a Concat with the token's keys or values "
+                    "(docs/network-format.md, \"KV caches in ONNX files\")");
+    }
 }
 
 network converter::run() {
@@ -1216,7 +1227,6 @@ void converter::concat(const node& n) {
     const auto axis = std::size_t(at < 0 ? at + rank : at);
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
         if (m_g.tensor(n.inputs[i]).kv_cache) {
-            if (i != 0 || l.cache_elements) fail(n, "expected its one KV cache first, before the token's keys or values");
             l.cache_elements = constant_elements(n, i);
             l.cache_tokens = unsigned(dims(n, n.inputs[i]).at(axis));
             continue;

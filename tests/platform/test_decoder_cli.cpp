@@ -136,7 +136,7 @@ TEST(DecoderCli, DecodeBadInputExits2NamingTheFlag) {
          "--prefill, --decode: 60 + 5 tokens; expected at most the context of " + tiny + " (64)"},
         {"--network mlp --decode 4", "mlp.yaml is not a decoder description"},
         {"--network " + tiny + " --decode 4 --mode functional --inputs x.npy", "--decode: timing only"},
-        {"--network " + tiny + " --decode 4 --schedule s.json", "--decode: compiles a decoder description"},
+        {"--network " + tiny + " --decode 4 --schedule s.json", "--decode: compiles the network's decode steps"},
         {"--network " + tiny + " --prefill 8 --decode 4 --weight-reload", "--decode: weight reload is not built for decode steps"},
         {"--network llama2_7b --prefill 8 --decode 2", "network llama2_7b needs 25204 tiles, the chip has 48"},
     };

@@ -11,12 +11,16 @@
 #include "sw/frontend/onnx_network.h"
 #include "sw/passes/compiler.h"
 #include "tests/sw/error_of.h"
+#include "tests/sw/onnx_builder.h"
+#include "tests/sw/onnx_checks.h"
 #include "tests/sw/schedule_checks.h"
 
 namespace aimcsim::sw {
 namespace {
 
 using ::testing::HasSubstr;
+using test::attr;
+using test::onnx_builder;
 
 const std::string zoo = std::string(AIMCSIM_SOURCE_DIR) + "/sw/zoo/";
 const std::string tiny = std::string(AIMCSIM_TEST_DATA) + "/net/decoder_tiny.yaml";
@@ -163,6 +167,30 @@ TEST(DecodeSteps, TorchExportedStepsReadTheirCachesAtTheGivenLength) {
     const network described = decoder_step_network(load_decoder_description(zoo + "gpt2_small.yaml"), 64, "gpt2_small");
     EXPECT_EQ(torch.static_macs(), described.static_macs());
     EXPECT_EQ(torch.dynamic_macs(), described.dynamic_macs());
+}
+
+// A KV cache is read only as the first input of a Concat with the token's keys or values.
+TEST(DecodeSteps, AKvCacheReadAnyOtherWayIsRefused) {
+    const auto model = [](const std::string& op, bool cache_first) {
+        onnx_builder b(17);
+        b.input("x", {1, 16}).input("past_key_values.0.key", {op == "Concat" ? 4 : 16, 16});
+        if (op == "Concat")
+            b.node("Concat", cache_first ? std::vector<std::string>{"past_key_values.0.key", "x"}
+                                         : std::vector<std::string>{"x", "past_key_values.0.key"},
+                   {"y"}, "join", {attr("axis", 0)});
+        else
+            b.node("MatMul", {"x", "past_key_values.0.key"}, {"y"}, "product");  // the cache as a weight
+        b.output("y");
+        return b.save(temp_file("cache_use_" + op + (cache_first ? "1" : "0")));
+    };
+    onnx_options o;
+    o.past_tokens = 4;
+    EXPECT_EQ(load_network_onnx(model("Concat", true), o).at(1).cache_tokens, 4u);
+    EXPECT_THAT(error_of([&] { load_network_onnx(model("Concat", false), o); }),
+                HasSubstr("node 'join' (Concat): reads the KV cache 'past_key_values.0.key' as input 1; expected it only "
+                          "as the first input of a Concat"));
+    EXPECT_THAT(error_of([&] { load_network_onnx(model("MatMul", true), o); }),
+                HasSubstr("node 'product' (MatMul): reads the KV cache 'past_key_values.0.key' as input 1"));
 }
 
 }  // namespace
