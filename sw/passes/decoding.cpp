@@ -67,12 +67,12 @@ void chain_steps(schedule& s) {
     token.slice.boxes[0].rows = 1;
     token.slice.boxes[0].elems = 1;
     token.bytes = store->bytes / std::max<std::uint64_t>(1, store->slice.elements());
-    output.push_back(token);
     sched_instr wait;
     wait.op = opcode::recv;
     wait.layer = store->layer;
     wait.tag = tag;
     wait.previous = true;
+    output.push_back(token);  // moves the output stream's instructions: `store` is stale from here
     std::vector<sched_instr>& input = stream_of(s, s.input, 0);
     input.insert(input.begin(), wait);
 }
