@@ -81,7 +81,7 @@ json cache_block(const sw::schedule& s, unsigned activation_bytes) {
     for (const auto& u : s.units)
         for (const auto& stream : u.streams)
             for (const auto& in : stream) {
-                if (in.op != sw::opcode::load || !in.per_token) continue;
+                if (!sw::loads_kv_cache(in)) continue;
                 ++in_memory;
                 if (!in.dram_chunk_bytes) continue;
                 ++spilled;

@@ -83,8 +83,10 @@ void program_tile(chip& target, const sw::unit_program& u, int first_block, cons
 // The simulated time one instruction asks for, from the models' cost figures: the work alone,
 // without waits (a tile's MVM time times the count bounds an NPU's pipelined passes from above).
 double work_ns(const chip& target, const sw::unit_costs& costs, const sw::unit_program& u, const sw::sched_instr& in,
-               const std::string& at) {
-    const double count = static_cast<double>(in.count), bytes = static_cast<double>(in.bytes);
+               std::uint64_t later, const std::string& at) {
+    // at a decode step `later` tokens after the first (its amount grown with the KV cache)
+    const bool op = in.op == isa::opcode::op;
+    const double count = double(op ? in.amount_at(later) : in.count), bytes = double(op ? in.bytes : in.amount_at(later));
     switch (in.op) {
     case isa::opcode::mvm: {
         const sw::weight_block& b = u.blocks[std::size_t(in.block)];
@@ -121,9 +123,10 @@ void check_work(const chip& target, const sw::schedule& sched, int inferences, c
             for (std::size_t k = 0; k < sched.units[i].streams[s].size(); ++k) {
                 const std::string at = where(source, i, sched.units[i]) + ".streams[" + std::to_string(s) + "][" +
                                        std::to_string(k) + "]";
-                sw::sched_instr last = sched.units[i].streams[s][k];  // a decode's last step: its most work
-                last.amount() = last.amount_at(std::uint64_t(inferences - 1));
-                const double ns = work_ns(target, costs, sched.units[i], last, at) * inferences;
+                // a decode's instructions do the most work at its last step
+                const double ns = work_ns(target, costs, sched.units[i], sched.units[i].streams[s][k],
+                                          std::uint64_t(inferences - 1), at) *
+                                  inferences;
                 total += ns;
                 if (ns > sw::max_simulated_ns)
                     throw input_error(at + ": this instruction's work for " + std::to_string(inferences) +

@@ -173,6 +173,8 @@ int placer::pick_core(int layer, point anchor) {
 // A decode step's KV cache concat runs on the core of the product that reads it (when that core
 // can run it), so the cache arrives where it is read, and crosses the NoC once.
 void placer::colocate_caches() {
+    const auto& layers = m_net.layers();
+    if (std::none_of(layers.begin(), layers.end(), [](const layer& l) { return l.cache_elements > 0; })) return;
     const auto consumers = m_net.consumers();
     for (int i = 1; i < m_net.size(); ++i) {
         layer_plan& lp = m_plan.layers[std::size_t(i)];

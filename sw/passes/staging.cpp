@@ -24,10 +24,9 @@ bool fits(const memory_desc& memory, const unit_program& u, const decode_step& d
 
 bool is_access(const sched_instr& in) { return in.op == opcode::load || in.op == opcode::store; }
 
-// A decode step's load of a KV cache: it grows per token.
 sched_instr* cache_load(std::vector<sched_instr>& stream) {
     for (auto& in : stream)
-        if (in.op == opcode::load && in.per_token) return &in;
+        if (loads_kv_cache(in)) return &in;
     return nullptr;
 }
 
@@ -84,7 +83,7 @@ std::vector<sched_instr>* largest_on_chip(unit_program& u, std::uint64_t chunk) 
     std::vector<sched_instr>* best = nullptr;
     for (auto& stream : u.streams) {
         const bool on_chip = std::none_of(stream.begin(), stream.end(), [](const sched_instr& in) {
-            return is_access(in) && (in.dram_chunk_bytes > 0 || in.per_token > 0);
+            return is_access(in) && (in.dram_chunk_bytes > 0 || loads_kv_cache(in));
         });
         if (on_chip && streamed_bytes(stream) > chunk && (!best || streamed_bytes(stream) > streamed_bytes(*best)))
             best = &stream;

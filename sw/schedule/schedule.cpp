@@ -616,8 +616,8 @@ std::vector<scratchpad_buffer> staging_buffers(const std::vector<sched_instr>& s
     for (const auto& in : stream) {
         if (in.op != opcode::load && in.op != opcode::store) continue;
         const bool off_chip = in.dram_chunk_bytes > 0;
-        if (in.per_token) kept = std::max(kept, off_chip ? in.on_chip_bytes : in.amount_at(later));
-        if (off_chip || !in.per_token) streamed = std::max(streamed, off_chip ? in.dram_chunk_bytes : in.bytes);
+        if (loads_kv_cache(in)) kept = std::max(kept, off_chip ? in.on_chip_bytes : in.amount_at(later));
+        if (off_chip || !loads_kv_cache(in)) streamed = std::max(streamed, off_chip ? in.dram_chunk_bytes : in.bytes);
     }
     std::vector<scratchpad_buffer> out;
     if (streamed) out.push_back({streamed, false});

@@ -121,6 +121,8 @@ struct schedule {
 row_extent extent_of(const std::vector<unsigned>& shape);
 // The extent of the tensor a slice names, from the schedule's layers (v2).
 row_extent extent_of(const schedule& s, const tensor_slice& slice);
+// Whether the instruction is a decode step's load of a KV cache: the only load that grows per token.
+inline bool loads_kv_cache(const sched_instr& in) { return in.op == opcode::load && in.per_token > 0; }
 // The scratchpad buffers of a memory-core stream (none when it neither loads nor stores): one it
 // streams through, its largest load or store or, of one off chip, its chunk; and a KV cache's
 // load kept in place (sized at the last step of `decode`; of one partly off chip, its

@@ -2,6 +2,8 @@
 // kv_heads x head_dim values per token, its MACs are the analytic count, and one schedule of every
 // step grows exactly as the steps compiled one by one; caches that outgrow the scratchpad keep
 // their first tokens on chip and the rest in DRAM.
+#include <functional>
+#include <stdexcept>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -191,6 +193,33 @@ TEST(DecodeSteps, AKvCacheReadAnyOtherWayIsRefused) {
                           "as the first input of a Concat"));
     EXPECT_THAT(error_of([&] { load_network_onnx(model("MatMul", true), o); }),
                 HasSubstr("node 'product' (MatMul): reads the KV cache 'past_key_values.0.key' as input 1"));
+}
+
+// Each decode key of a schedule file is checked when it is read, naming its path.
+TEST(DecodeSteps, BadDecodeKeysInAScheduleFileNameTheirPath) {
+    const schedule s = decode_schedule(load_decoder_description(tiny), 8, 40, small_memory_target());
+    const auto error = [&](const std::function<void(nlohmann::json&)>& edit) {
+        auto j = to_json(s);
+        edit(j);
+        return error_of([&] { schedule_from_json(j, "s.json"); });
+    };
+    EXPECT_THAT(error([](nlohmann::json& j) { j["decode"]["last_cached_tokens"] = 7; }),
+                HasSubstr("decode.last_cached_tokens"));
+    const auto first_instruction = [](nlohmann::json& j, const char* op) -> nlohmann::json& {
+        for (auto& u : j["units"])
+            for (auto& stream : u["streams"])
+                for (auto& in : stream)
+                    if (in["op"] == op) return in;
+        throw std::logic_error(std::string("no ") + op);
+    };
+    EXPECT_THAT(error([&](nlohmann::json& j) { first_instruction(j, "recv")["previous"] = 1; }),
+                HasSubstr("previous: expected true or false"));
+    EXPECT_THAT(error([&](nlohmann::json& j) {
+                    auto& load = first_instruction(j, "load");
+                    load.erase("dram_chunk_bytes");
+                    load["on_chip_bytes"] = 64;
+                }),
+                HasSubstr("on_chip_bytes: only an access off chip (dram_chunk_bytes) holds part on chip"));
 }
 
 }  // namespace
