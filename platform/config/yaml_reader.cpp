@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "sw/common/utf8.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::platform {
@@ -112,6 +113,7 @@ void yaml_origin::fail(const std::string& path, const YAML::Mark& mark, const st
 }
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file) {
+    if (const std::string problem = sw::utf8_problem(text, file); !problem.empty()) throw input_error(problem);
     try {
         return YAML::Load(text);
     } catch (const YAML::Exception& e) {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sw/common/utf8.h"
 #include "sw/ir/input_error.h"
 
 namespace aimcsim::sw {
@@ -15,6 +16,7 @@ std::string join_choices(const std::vector<std::string>& words) {
 }
 
 YAML::Node yaml_fields::parse(const std::string& text) const {
+    if (const std::string problem = utf8_problem(text, m_source); !problem.empty()) throw input_error(problem);
     try {
         return YAML::Load(text);
     } catch (const YAML::ParserException& e) {

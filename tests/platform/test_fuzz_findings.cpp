@@ -34,6 +34,8 @@ const std::vector<finding>& findings() {
         {"onnx", "pad_amount_2_62.onnx",
          "tensor '/Pad_output_0' has dimensions [1, 16, 18014398509482016, 32]; expected sizes of 0 or more and at "
          "most 2^31 elements"},
+        // A byte 0xFF in an option's path: the study kept it and the JSON writer of its hash threw.
+        {"study", "option_path_not_utf8.yaml", "6: byte 0xFF is not UTF-8; expected a UTF-8 text file"},
     };
     return all;
 }
@@ -60,7 +62,8 @@ TEST_P(FuzzFinding, ExitsTwoWithOneLine) {
     const std::string file = (fuzz_data / f.target / f.file).string();
     const cli_result r = run_cli(command_for(f.target, file, dir), dir);
     EXPECT_EQ(r.status, 2) << r.err;
-    EXPECT_THAT(r.err, testing::HasSubstr(file + ": " + f.message));
+    const bool line_first = std::isdigit(static_cast<unsigned char>(f.message.front()));  // "FILE:LINE: ..."
+    EXPECT_THAT(r.err, testing::HasSubstr(file + (line_first ? ":" : ": ") + f.message));
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 

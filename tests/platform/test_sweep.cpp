@@ -304,5 +304,21 @@ TEST(Sweep, SbatchOutputPathKeepsBackslashesAndHashes) {
     EXPECT_TRUE(fs::exists(odd / "point_0000" / "report.json")) << script.back();
 }
 
+
+// A byte that is not UTF-8 in a YAML file was kept and crashed the JSON writer (a fuzz finding in a
+// study, tests/data/fuzz/study); the architecture and network readers refuse it too, naming the line.
+TEST(BadInput, YamlThatIsNotUtf8IsRefusedWithItsLine) {
+    const auto dir = temp_dir("not_utf8");
+    const auto expect_refused = [&](const std::string& name, const std::string& text, const std::string& command) {
+        const auto path = dir / (name + ".yaml");
+        std::ofstream(path) << text;
+        const auto r = run_cli(command + " " + path.string() + " -o " + (dir / "out").string(), dir);
+        EXPECT_EQ(r.status, 2) << name << ": " << r.err;
+        EXPECT_NE(r.err.find(name + ".yaml:2: byte 0xFF is not UTF-8"), std::string::npos) << r.err;
+    };
+    expect_refused("arch", "base: default.yaml\nname: \xFF\n", "run --network mlp --arch");
+    expect_refused("net", "name: n\n\xFF: 1\n", "run --network");
+}
+
 }  // namespace
 }  // namespace aimcsim::test
