@@ -35,17 +35,21 @@ std::string read_all(int fd) {
     return text;
 }
 
-// In the child: the report, or the error's message; the exit status says which.
-[[noreturn]] void prefill_child(int fd, const arch_config& arch, const sw::schedule& prefill, run_info info) {
+// In the child: the report (with its llm block for a decode), or the error's message; the exit
+// status says which.
+[[noreturn]] void simulation_child(int fd, const arch_config& arch, const sw::schedule& s, int inferences, run_info info,
+                                   const std::string& what) {
     std::string out;
     int status = child_ok;
     try {
         chip target("chip", arch, false);
-        const schedule_binding binding(prefill);
-        load_schedule(target, prefill, binding, 1, info.network_source + " (prefill)");
-        const run_timing timing = run_schedule(target, prefill, binding, 1, info.network_source + " (prefill)");
-        info.inferences = 1;
-        out = make_report(target, prefill, timing, info).dump();
+        const schedule_binding binding(s);
+        load_schedule(target, s, binding, inferences, what);
+        const run_timing timing = run_schedule(target, s, binding, inferences, what);
+        info.inferences = inferences;
+        json report = make_report(target, s, timing, info);
+        if (s.decode.cached_tokens) report["llm"] = llm_block(report, nullptr, s, timing, to_target(arch).activation_bytes);
+        out = report.dump();
     } catch (const input_error& e) {
         out = e.what();
         status = child_input_error;
@@ -59,20 +63,6 @@ std::string read_all(int fd) {
 }
 
 double number(const json& j, const char* key) { return j.contains(key) ? j[key].get<double>() : 0.0; }
-
-// Energy per token by part of the chip.
-json energy_split(const json& breakdown, double tokens) {
-    double tiles = 0;
-    for (const char* k : {"aimc_dac", "aimc_array", "aimc_adc", "aimc_periphery", "aimc_program", "npu_mac", "npu_sram",
-                          "npu_dram"})
-        tiles += number(breakdown, k);
-    return {{"tiles", tiles / tokens},
-            {"cores", number(breakdown, "digital") / tokens},
-            {"scratchpads", number(breakdown, "scratchpad") / tokens},
-            {"noc", number(breakdown, "noc") / tokens},
-            {"dram", number(breakdown, "dram") / tokens},
-            {"static", (number(breakdown, "static") + number(breakdown, "power_wake")) / tokens}};
-}
 
 // Where the KV caches are: in the SRAM of their cores, in memory cores, partly in DRAM.
 json cache_block(const sw::schedule& s, unsigned activation_bytes) {
@@ -102,26 +92,56 @@ json cache_block(const sw::schedule& s, unsigned activation_bytes) {
 
 }  // namespace
 
-json run_prefill(const arch_config& arch, const sw::schedule& prefill, const run_info& info) {
+json energy_split(const json& breakdown, double tokens) {
+    double tiles = 0;
+    for (const char* k : {"aimc_dac", "aimc_array", "aimc_adc", "aimc_periphery", "aimc_program", "npu_mac", "npu_sram",
+                          "npu_dram"})
+        tiles += number(breakdown, k);
+    return {{"tiles", tiles / tokens},
+            {"cores", number(breakdown, "digital") / tokens},
+            {"scratchpads", number(breakdown, "scratchpad") / tokens},
+            {"noc", number(breakdown, "noc") / tokens},
+            {"dram", number(breakdown, "dram") / tokens},
+            {"static", (number(breakdown, "static") + number(breakdown, "power_wake")) / tokens}};
+}
+
+child_simulation::child_simulation(const arch_config& arch, const sw::schedule& s, int inferences, const run_info& info,
+                                   std::string what)
+    : m_what(std::move(what)) {
     int fds[2];
-    if (::pipe(fds) != 0) throw std::runtime_error("the prefill: no pipe to its process");
+    if (::pipe(fds) != 0) throw std::runtime_error(m_what + ": no pipe to its process");
     std::cout.flush();
     std::fflush(nullptr);
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("the prefill: no process to run it in");
-    if (pid == 0) {
+    m_pid = ::fork();
+    if (m_pid < 0) throw std::runtime_error(m_what + ": no process to run it in");
+    if (m_pid == 0) {
         ::close(fds[0]);
-        prefill_child(fds[1], arch, prefill, info);
+        simulation_child(fds[1], arch, s, inferences, info, m_what);
     }
     ::close(fds[1]);
-    const std::string out = read_all(fds[0]);
-    ::close(fds[0]);
+    m_fd = fds[0];
+}
+
+child_simulation::~child_simulation() {
+    if (m_fd < 0) return;
+    ::close(m_fd);
+    ::waitpid(m_pid, nullptr, 0);
+}
+
+json child_simulation::report() {
+    const std::string out = read_all(m_fd);
+    ::close(m_fd);
+    m_fd = -1;
     int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (!WIFEXITED(status)) throw std::runtime_error("the prefill's process ended by signal " + std::to_string(WTERMSIG(status)));
+    ::waitpid(m_pid, &status, 0);
+    if (!WIFEXITED(status)) throw std::runtime_error(m_what + ": its process ended by signal " + std::to_string(WTERMSIG(status)));
     if (WEXITSTATUS(status) == child_input_error) throw input_error(out);
-    if (WEXITSTATUS(status) != child_ok) throw std::runtime_error("the prefill: " + out);
+    if (WEXITSTATUS(status) != child_ok) throw std::runtime_error(m_what + ": " + out);
     return json::parse(out);
+}
+
+json run_prefill(const arch_config& arch, const sw::schedule& prefill, const run_info& info) {
+    return child_simulation(arch, prefill, 1, info, info.network_source + " (prefill)").report();
 }
 
 json llm_block(const json& report, const json& prefill, const sw::schedule& decode, const run_timing& timing,

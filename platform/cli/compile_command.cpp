@@ -138,8 +138,7 @@ sw::network onnx_step(const std::string& path, const compile_choices& c, unsigne
 
 }  // namespace
 
-llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& c,
-                          sw::balance_result* balanced) {
+llm_networks load_llm_networks(const std::string& path, const compile_choices& c) {
     const bool onnx = std::filesystem::path(path).extension() == ".onnx";
     if (!onnx && !sw::is_decoder_description(path))
         throw input_error("--decode: " + path + " is not a decoder description or an ONNX decode step; expected a "
@@ -147,20 +146,32 @@ llm_schedules compile_llm(const std::string& path, const arch_config& arch, cons
     if (!onnx && !c.prefill_network.empty())
         throw input_error("--prefill-network: " + path + " is a decoder description, which gives its prompt's graph; "
                           "expected it with an ONNX decode step only");
-    llm_schedules out;
-    out.prompt_tokens = c.prefill.value_or(sw::default_prefill_tokens);
-    out.steps = c.decode.value_or(1);
-    const std::uint64_t last = out.prompt_tokens + out.steps - 1ull;
+    const unsigned prompt = c.prefill.value_or(sw::default_prefill_tokens), steps = c.decode.value_or(1);
+    const std::uint64_t last = prompt + steps - 1ull;
     const sw::decoder_desc d = onnx ? sw::decoder_desc{} : sw::load_decoder_description(path);
     const std::uint64_t context = onnx ? sw::max_decode_tokens : d.context;
     if (last + 1 > context)
-        throw input_error("--prefill, --decode: " + std::to_string(out.prompt_tokens) + " + " + std::to_string(out.steps) +
+        throw input_error("--prefill, --decode: " + std::to_string(prompt) + " + " + std::to_string(steps) +
                           " tokens; expected at most " + (onnx ? "" : "the context of " + path + " ") + "(" +
                           std::to_string(context) + ")");
-    if (!onnx) out.prefill = compile_for(sw::decoder_network(d, out.prompt_tokens, path), arch, c.options);
-    if (!c.prefill_network.empty()) out.prefill = compile_for(load_network(c.prefill_network, c.onnx), arch, c.options);
     const auto step = [&](unsigned past) { return onnx ? onnx_step(path, c, past) : sw::decoder_step_network(d, past, path); };
-    out.decode = sw::compile_decode({step(out.prompt_tokens), step(out.prompt_tokens + 1), out.prompt_tokens, last},
+    llm_networks out{boost::none, step(prompt), step(prompt + 1), prompt, steps};
+    const auto& layers = out.first.layers();
+    if (std::none_of(layers.begin(), layers.end(), [](const sw::layer& l) { return l.cache_elements > 0; }))
+        throw input_error(path + ": a decode step reads no KV cache (past_key_values.*); expected a decoder's step");
+    if (!onnx) out.prefill = sw::decoder_network(d, prompt, path);
+    if (!c.prefill_network.empty()) out.prefill = load_network(c.prefill_network, c.onnx);
+    return out;
+}
+
+llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& c,
+                          sw::balance_result* balanced) {
+    const llm_networks nets = load_llm_networks(path, c);
+    llm_schedules out;
+    out.prompt_tokens = nets.prompt_tokens;
+    out.steps = nets.steps;
+    if (nets.prefill) out.prefill = compile_for(*nets.prefill, arch, c.options);
+    out.decode = sw::compile_decode({nets.first, nets.next, nets.prompt_tokens, nets.last_cached_tokens()},
                                     to_target(arch), c.options, balanced);
     return out;
 }

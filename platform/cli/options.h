@@ -11,6 +11,8 @@
 
 #include "platform/cli/cli.h"
 #include "platform/config/arch_config.h"
+#include "platform/config/system_config.h"
+#include "platform/system_run.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/passes/compiler.h"
 #include "sw/schedule/schedule.h"
@@ -76,8 +78,21 @@ struct llm_schedules {
     sw::schedule decode;
     unsigned prompt_tokens = 0, steps = 0;
 };
+// The networks of such a run: the prompt's graph (none for an ONNX step without
+// --prefill-network) and the decode steps after prompt_tokens and prompt_tokens + 1 tokens.
+struct llm_networks {
+    boost::optional<sw::network> prefill;
+    sw::network first, next;
+    unsigned prompt_tokens = 0, steps = 0;
+    std::uint64_t last_cached_tokens() const { return prompt_tokens + steps - 1ull; }
+};
+llm_networks load_llm_networks(const std::string& path, const compile_choices& choices);
 llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& choices,
                           sw::balance_result* balanced = nullptr);
+// --system: the network (with --decode, its decode steps and prompt) cut into pipeline stages for
+// the system's chips, in order, each compiled for its chip (platform/system_run.h). Throws
+// input_error when the chips differ in tile geometry or are too few (chips needed vs given).
+system_schedules compile_system(const system_config& system, const std::string& path, const compile_choices& choices);
 // A zoo name (mlp, cnn) or a path to a network file. Throws input_error if neither exists.
 std::string resolve_network(const std::string& name_or_path);
 

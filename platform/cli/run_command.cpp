@@ -7,10 +7,12 @@
 #include "platform/cli/options.h"
 #include "platform/functional/functional_run.h"
 #include "platform/llm_run.h"
+#include "platform/logging.h"
 #include "sw/schedule/network_binding.h"
 #include "platform/report.h"
 #include "platform/report_csv.h"
 #include "platform/runtime.h"
+#include "platform/system_run.h"
 #include "platform/simulation_limits.h"
 #include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
@@ -36,6 +38,8 @@ struct run_options {
     std::string inputs, labels;
     std::size_t samples = 0;
     std::string values = "messages";  // functional: where the values are computed
+    std::string system;                // a system file: a pipeline over its chips
+    system_run_options system_run;     // --jobs, --simulate-every-stage
 };
 
 void check(const run_options& o) {
@@ -89,6 +93,32 @@ void run_decode(const run_options& o, const arch_config& arch, const std::string
     write_outputs(o, target, llm.decode, timing, report);
 }
 
+// --system: the network's pipeline stages on the system's chips (platform/system_run.h).
+void run_on_system(run_options& o, const std::string& network_source,
+                   std::chrono::steady_clock::time_point wall_start) {
+    const auto refuse = [](const std::string& what) {
+        throw input_error("--system: " + what);
+    };
+    if (!o.common.arch.empty()) refuse("with --arch; expected one of them (a system file names its chips' architecture files)");
+    if (!o.schedule.empty()) refuse("compiles the network for the system's chips; expected no --schedule");
+    if (o.mode != "timing") refuse("timing only; expected --mode timing");
+    if (o.traces.any()) refuse("traces of a system are not built; expected no trace options");
+    if (o.system_run.jobs < 1 || o.system_run.jobs > 256)
+        throw input_error("--jobs: " + std::to_string(o.system_run.jobs) + " is out of range; expected 1..256");
+    const system_config system = load_system(o.system, o.common.overrides);
+    finish_compile_options(system.chips.front().arch, o.compile);
+    const system_schedules stages = compile_system(system, network_source, o.compile);
+    const int inferences = o.compile.decode ? int(*o.compile.decode) : o.inferences;
+    run_info info{system.source, network_source, inferences, o.common.seed, 0.0, "timing", "per stage, by its compile"};
+    auto report = run_system(system, stages, inferences, info, o.system_run);
+    report["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
+    if (o.json)
+        std::cout << report.dump(2) << '\n';
+    else
+        print_system_summary(report, std::cout);
+}
+
 // Functional mode: the network's weights, the inputs and the reference outputs, ready before the
 // timing run, so that bad input files are reported first.
 std::unique_ptr<functional_run> prepare_functional(const run_options& o, const std::string& source) {
@@ -123,6 +153,13 @@ int run_command(const arguments& args) {
         ("values", po::value(&o.values)->value_name("WHERE")->default_value("messages"),
          "functional: messages (the units move and compute them in the timed run, one inference per sample) or "
          "host (evaluated after the timed run through the programmed crossbars; docs/functional.md)");
+    desc.add_options()
+        ("system", po::value(&o.system)->value_name("FILE"),
+         "a system of chips (docs/systems.md): the network cut into pipeline stages, one per chip, the links timed")
+        ("jobs", po::value(&o.system_run.jobs)->value_name("N")->default_value(2),
+         "with --system: chips simulated at once, each in a process of its own")
+        ("simulate-every-stage", po::bool_switch()->notifier([&](bool on) { o.system_run.reuse_equal_stages = !on; }),
+         "with --system: simulate a stage equal to an earlier one too, instead of reusing its report");
     add_trace_options(desc, o.traces);
     add_compile_options(desc, o.compile);
     add_limit_options(desc, o.limits);
@@ -134,6 +171,11 @@ int run_command(const arguments& args) {
         sw::check_writable((std::filesystem::path(o.out_dir) / file).string(), "the report");
 
     const auto wall_start = std::chrono::steady_clock::now();
+    if (!o.system.empty()) {
+        setup_logging(o.common.log_level);
+        run_on_system(o, resolve_network(o.network.empty() ? "mlp" : o.network), wall_start);
+        return 0;
+    }
     const arch_config arch = load_common(o.common);
     finish_compile_options(arch, o.compile);
     const std::string network_source = resolve_network(o.network.empty() ? "mlp" : o.network);

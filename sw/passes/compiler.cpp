@@ -81,7 +81,6 @@ decode_step decode_of(const decode_networks& steps) {
         d.caches += l.cache_elements > 0;
         if (l.cache_elements) d.cache_values_per_token += l.cache_elements / l.cache_tokens;
     }
-    if (!d.caches) throw input_error(steps.first.name() + ": a decode step reads no KV cache (past_key_values.*)");
     d.dynamic_macs_per_token = steps.next.dynamic_macs() - steps.first.dynamic_macs();
     return d;
 }

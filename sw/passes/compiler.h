@@ -22,7 +22,8 @@ struct decode_networks {
     std::uint64_t cached_tokens = 0, last_cached_tokens = 0;
 };
 
-// One schedule of every step: inference i is the step after cached_tokens + i tokens. Throws
+// One schedule of every step: inference i is the step after cached_tokens + i tokens (a pipeline
+// stage of a decode may hold no KV cache). Throws
 // input_error as compile does, or when weight reload is asked for.
 schedule compile_decode(const decode_networks& steps, const target_desc& target, const compile_options& opt = {},
                         balance_result* balanced = nullptr);

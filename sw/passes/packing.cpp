@@ -1,6 +1,7 @@
 #include "sw/passes/packing.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "sw/ir/input_error.h"
 #include "sw/passes/lowering.h"
@@ -114,35 +115,45 @@ std::uint64_t load_budget(const plan& p) {
     return most;
 }
 
-void pack(const network& net, const target_desc& target, const compile_options& opt, plan& p) {
-    const unsigned available = tile_count(target);
-    std::vector<int> first_tile = {0};  // per phase: its first virtual tile
-    const bool replicated = std::any_of(p.layers.begin(), p.layers.end(), [](const auto& lp) { return lp.replicas > 1; });
-    const std::uint64_t budget = replicated ? load_budget(p) : 0;
+std::vector<unsigned> cut_phases(const network& net, const target_desc& target, plan& p, std::uint64_t budget,
+                                 const std::function<unsigned(int)>& capacity) {
     const auto fresh = [&] { return tile_packer(target.tile_rows, target.tile_cols, target.columns_per_weight, budget); };
     tile_packer packer = fresh();
-    int phase = 0;
+    std::vector<unsigned> tiles;  // of the phases before the current one
     for (int i = 0; i < net.size(); ++i) {
         layer_plan& lp = p.layers[std::size_t(i)];
         if (!lp.blocks.empty()) {
+            const int phase = int(tiles.size());
             tile_packer trial = packer;
             trial.add(lp);
-            if (trial.tiles() > available && opt.weight_reload && packer.tiles() > 0) {
-                first_tile.push_back(first_tile.back() + int(packer.tiles()));
-                ++phase;
+            if (trial.tiles() > capacity(phase) && packer.tiles() > 0) {
+                tiles.push_back(packer.tiles());
                 trial = fresh();
                 trial.add(lp);
             }
-            if (trial.tiles() > available && opt.weight_reload)
+            if (trial.tiles() > capacity(int(tiles.size())))
                 throw input_error("layer " + net.at(i).name + " needs " + std::to_string(trial.tiles()) +
-                                  " tiles, the chip has " + std::to_string(available) + ", even with weight reload");
+                                  " tiles, the chip has " + std::to_string(capacity(int(tiles.size()))) +
+                                  ", even with weight reload");
             packer = trial;
         }
-        lp.phase = phase;
+        lp.phase = int(tiles.size());
     }
-    if (packer.tiles() > available) too_big(net, target, p, packer.tiles());
-    first_tile.push_back(first_tile.back() + int(packer.tiles()));
-    p.phases = phase + 1;
+    tiles.push_back(packer.tiles());
+    return tiles;
+}
+
+void pack(const network& net, const target_desc& target, const compile_options& opt, plan& p) {
+    const unsigned available = tile_count(target);
+    const bool replicated = std::any_of(p.layers.begin(), p.layers.end(), [](const auto& lp) { return lp.replicas > 1; });
+    const std::uint64_t budget = replicated ? load_budget(p) : 0;
+    const unsigned unlimited = ~0u;
+    const std::vector<unsigned> tiles =
+        cut_phases(net, target, p, budget, [&](int) { return opt.weight_reload ? available : unlimited; });
+    if (tiles.back() > available) too_big(net, target, p, tiles.back());
+    std::vector<int> first_tile = {0};  // per phase: its first virtual tile
+    for (unsigned t : tiles) first_tile.push_back(first_tile.back() + int(t));
+    p.phases = int(tiles.size());
     p.vtiles.clear();
     for (int ph = 0; ph < p.phases; ++ph)
         for (int v = first_tile[std::size_t(ph)]; v < first_tile[std::size_t(ph) + 1]; ++v) p.vtiles.push_back({ph, -1});

@@ -5,6 +5,7 @@
 // With replication (which balances the pipeline), sharing is also load-aware: a tile takes no
 // more MVMs per inference than the busiest single block does, so packing adds no bottleneck.
 // In weight-reload mode the layers are cut, in order, into phases whose blocks fit the chip.
+#include <functional>
 #include <vector>
 
 #include "sw/ir/network.h"
@@ -44,6 +45,13 @@ private:
 // Fills slots, phases and plan.vtiles. Throws input_error when the network does not fit the
 // chip (with weight reload: when one layer alone does not), naming tiles needed and available.
 void pack(const network& net, const target_desc& target, const compile_options& opt, plan& p);
+
+// Cuts the layers, in order, into phases: a layer whose blocks would take the current phase past
+// capacity(phase) tiles begins the next. Sets each layer's phase and packs its slots (counted per
+// phase); returns the tiles of each phase. Throws input_error naming a layer too big for a phase of
+// its own. Weight reload's phases, and pipelining's stages (a phase per chip).
+std::vector<unsigned> cut_phases(const network& net, const target_desc& target, plan& p, std::uint64_t budget,
+                                 const std::function<unsigned(int)>& capacity);
 
 // Tiles of the target.
 unsigned tile_count(const target_desc& target);

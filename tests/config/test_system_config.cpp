@@ -121,10 +121,10 @@ TEST(SystemConfig, RingOfFourXlargeChips) {
 }
 
 TEST(SystemConfig, LlamaPresetHoldsAPipelineStagePerChipOnARing) {
-    const system_config s = load_system(systems + "llama2_7b_xlarge_ring65.yaml");
-    ASSERT_EQ(s.chips.size(), 65u);
-    for (int i = 0; i + 1 < 65; ++i) EXPECT_EQ(s.hops(i, i + 1), 1u);
-    EXPECT_EQ(s.hops(64, 0), 1u);
+    const system_config s = load_system(systems + "llama2_7b_xlarge_ring66.yaml");
+    ASSERT_EQ(s.chips.size(), 66u);
+    for (int i = 0; i + 1 < 66; ++i) EXPECT_EQ(s.hops(i, i + 1), 1u);
+    EXPECT_EQ(s.hops(65, 0), 1u);
 }
 
 // ---- topologies --------------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+// --system: a network cut into pipeline stages for a system's chips (sw/passes/pipelining.h), each
+// stage compiled for its chip, the prompt's stages with the decode's cuts.
+#include <algorithm>
+
+#include "platform/cli/options.h"
+#include "sw/ir/input_error.h"
+#include "sw/passes/pipelining.h"
+
+namespace aimcsim::platform {
+namespace {
+
+// The tile geometry every chip of a pipeline shares: a layer's blocks are cut once for all.
+sw::target_desc pipeline_target(const system_config& system) {
+    const sw::target_desc first = to_target(system.chips.front().arch);
+    for (const auto& chip : system.chips) {
+        const sw::target_desc t = to_target(chip.arch);
+        if (t.tile_rows != first.tile_rows || t.tile_cols != first.tile_cols || t.columns_per_weight != first.columns_per_weight)
+            throw input_error(system.source + ": chips " + system.chips.front().name + " and " + chip.name +
+                              " have tiles of other sizes; expected one tile geometry (rows, columns, bit slices) "
+                              "for a pipeline");
+    }
+    return first;
+}
+
+std::vector<unsigned> tiles_of(const system_config& system) {
+    std::vector<unsigned> out;
+    for (const auto& chip : system.chips) out.push_back(unsigned(count_nodes(chip.arch, sw::node_kind::tile)));
+    return out;
+}
+
+// The networks of the run, wide layers split: the decode steps' (or the network's) first.
+struct split_networks {
+    std::vector<sw::network> nets;  // first step (or the network), next step; the prompt's graph
+    bool decode = false, prefill = false;
+    unsigned prompt_tokens = 0;
+    std::uint64_t last_cached_tokens = 0;
+};
+
+split_networks load_split(const system_config& system, const std::string& path, const compile_choices& c) {
+    const sw::target_desc target = pipeline_target(system);
+    const std::vector<unsigned> tiles = tiles_of(system);
+    const unsigned fewest = *std::min_element(tiles.begin(), tiles.end());
+    const auto split = [&](const sw::network& net) { return sw::split_wide_layers(net, target, fewest); };
+    split_networks out;
+    if (!c.decode) {
+        out.nets.push_back(split(load_network(path, c.onnx, c.prefill_tokens())));
+        return out;
+    }
+    const llm_networks llm = load_llm_networks(path, c);
+    out = {{split(llm.first), split(llm.next)}, true, bool(llm.prefill), llm.prompt_tokens, llm.last_cached_tokens()};
+    if (llm.prefill) out.nets.push_back(split(*llm.prefill));
+    return out;
+}
+
+std::uint64_t bytes_to_next(const std::vector<sw::pipeline_stage>& stages, std::size_t k, unsigned activation_bytes) {
+    return k + 1 < stages.size() ? stages[k].output_elements * activation_bytes : 0;
+}
+
+}  // namespace
+
+system_schedules compile_system(const system_config& system, const std::string& path, const compile_choices& c) {
+    const split_networks n = load_split(system, path, c);
+    const sw::pipeline_cuts cuts = sw::cut_pipeline(n.nets.front(), pipeline_target(system), tiles_of(system));
+    check_chips_fit(system, cuts.stages(), n.nets.front().name());
+    std::vector<std::vector<sw::pipeline_stage>> stages;
+    for (const auto& net : n.nets) stages.push_back(sw::pipeline_stages(net, cuts));
+    system_schedules out;
+    out.network = n.nets.front().name();
+    for (std::size_t k = 0; k < cuts.stages(); ++k) {
+        const system_chip& chip = system.chips[k];
+        const sw::target_desc target = to_target(chip.arch);
+        const sw::pipeline_stage& main = stages[0][k];
+        system_stage stage;
+        stage.chip = unsigned(k);
+        stage.first_layer = n.nets.front().at(main.first).name;
+        stage.last_layer = n.nets.front().at(main.end - 1).name;
+        stage.schedule = n.decode ? sw::compile_decode({main.net, stages[1][k].net, n.prompt_tokens, n.last_cached_tokens},
+                                                       target, c.options)
+                                  : compile_for(main.net, chip.arch, c.options);
+        stage.bytes_out = bytes_to_next(stages[0], k, target.activation_bytes);
+        if (n.prefill) {
+            stage.prefill = compile_for(stages[2][k].net, chip.arch, c.options);
+            stage.prefill_bytes_out = bytes_to_next(stages[2], k, target.activation_bytes);
+        }
+        out.stages.push_back(std::move(stage));
+    }
+    return out;
+}
+
+}  // namespace aimcsim::platform

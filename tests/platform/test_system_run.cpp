@@ -1,0 +1,115 @@
+// Runs on systems of chips (--system, platform/system_run.h): a network cut into pipeline stages,
+// one per chip, the links between them timed and charged.
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/run_cli.h"
+
+namespace aimcsim::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string four = source_path("tests/data/net/decoder_four.yaml");
+const std::string tiny = source_path("tests/data/net/decoder_tiny.yaml");
+const std::string ring8 = source_path("tests/data/systems/ten_tiles_ring8.yaml");
+
+nlohmann::json run_ok(const std::string& args, const std::string& name) {
+    const auto dir = temp_dir(name);
+    const auto r = run_cli("run " + args + " -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.status == 0 ? read_json(dir / "report.json") : nlohmann::json::object();
+}
+
+// A one-chip system is the single-chip run: the same decode, prompt and energy.
+TEST(SystemRun, OneChipSystemIsTheSingleChipRun) {
+    const auto dir = temp_dir("system_one");
+    std::ofstream(dir / "one.yaml") << "system:\n  name: one\n  chips:\n    count: 1\n    arch: "
+                                    << source_path("platform/configs/default.yaml")
+                                    << "\n  topology: ring\n  link: {bytes_per_ns: 25, latency_ns: 500, pj_per_bit: 1.3}\n";
+    const auto chip = run_ok("--network " + tiny + " --prefill 8 --decode 6", "system_one_chip");
+    const auto system = run_ok("--system " + (dir / "one.yaml").string() + " --network " + tiny + " --prefill 8 --decode 6",
+                               "system_one_system");
+    for (const char* key : {"decode_ns_per_token", "joules_per_token", "time_to_first_token_ns", "dram_bytes_per_token"})
+        EXPECT_DOUBLE_EQ(system["llm"][key].get<double>(), chip["llm"][key].get<double>()) << key;
+    EXPECT_EQ(system["llm"]["step_ns"], chip["llm"]["step_ns"]);
+    EXPECT_EQ(system["system"]["chips_used"], 1);
+    EXPECT_EQ(system["system"]["link_bytes_per_inference"], 0);
+}
+
+// decoder_four on chips of ten tiles: a block per chip, its head on a fifth. A token's time is its
+// steps on every chip and its messages between them; the links carry the cut's tensors.
+TEST(SystemRun, ATokenTakesEveryStageAndTheLinksBetweenThem) {
+    const auto r = run_ok("--system " + ring8 + " --network " + four + " --prefill 8 --decode 5", "system_four");
+    const auto& sys = r["system"];
+    ASSERT_EQ(sys["chips_used"], 5);
+    EXPECT_EQ(sys["chips_given"], 8);
+    double stage_ns = 0;
+    std::uint64_t bytes = 4;  // the chosen token back to the first chip
+    for (const auto& s : sys["stages"]) {
+        stage_ns += s["ns_per_inference"].get<double>();
+        bytes += s["bytes_to_next"].get<std::uint64_t>();
+        EXPECT_LE(s["tiles_used"].get<int>(), 10);
+    }
+    EXPECT_EQ(sys["stages"][1]["bytes_to_next"], 2 * 64);  // the residual and the next block's normed input
+    EXPECT_EQ(sys["link_bytes_per_inference"], bytes);
+    // 500 ns + bytes / 25 per message and link, 1.3 pJ per bit and link: one link between stages,
+    // four from chip4 back to chip0 (of eight in the ring)
+    EXPECT_DOUBLE_EQ(sys["link_ns_per_inference"].get<double>(), (4 + 4) * 500 + double(bytes) / 25);
+    EXPECT_DOUBLE_EQ(sys["link_pj_per_inference"].get<double>(), 8 * 1.3 * double(bytes - 4 + 4 * 4));
+    EXPECT_NEAR(r["llm"]["decode_ns_per_token"].get<double>(), stage_ns + sys["link_ns_per_inference"].get<double>(), 1e-6);
+    EXPECT_DOUBLE_EQ(r["llm"]["energy_per_token_pj"]["chip_links"].get<double>(), sys["link_pj_per_inference"].get<double>());
+    const auto& steps = r["llm"]["step_ns"];
+    EXPECT_NEAR(std::accumulate(steps.begin(), steps.end(), 0.0, [](double a, const auto& s) { return a + s.template get<double>(); }) / 5,
+                r["llm"]["decode_ns_per_token"].get<double>(), 1e-6);
+}
+
+// The middle blocks' stages are equal but for names: the second's report is the first's, as its
+// own simulation gives.
+TEST(SystemRun, AnEqualStageReusesTheReportItsOwnSimulationGives) {
+    const std::string args = "--system " + ring8 + " --network " + four + " --prefill 8 --decode 4";
+    auto reused = run_ok(args, "system_reused"), every = run_ok(args + " --simulate-every-stage", "system_every");
+    EXPECT_EQ(reused["system"]["stages"][2]["simulation_of_stage"], 1);
+    EXPECT_EQ(every["system"]["stages"][2]["simulation_of_stage"], 2);
+    for (auto* r : {&reused, &every}) {
+        r->erase("wall_s");
+        for (auto& s : (*r)["system"]["stages"]) s.erase("simulation_of_stage");
+    }
+    EXPECT_EQ(reused, every);
+}
+
+TEST(SystemRun, ANetworkTooBigForTheSystemSaysChipsNeededAndGiven) {
+    const auto dir = temp_dir("system_too_big");
+    const auto r = run_cli("run --system " + source_path("platform/systems/xlarge_ring4.yaml") +
+                               " --network llama2_7b --prefill 4 --decode 2 -o " + dir.string(), dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_THAT(r.err, HasSubstr("xlarge_ring4.yaml: network llama2_7b needs 66 chips of this system's kind, the system "
+                                 "has 4; expected a system of at least 66 chips"));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST(SystemRun, BadSystemRunOptionsExitTwoNamingTheFlag) {
+    const auto dir = temp_dir("system_bad");
+    std::ofstream(dir / "mixed.yaml") << "system:\n  name: mixed\n  chips:\n    - {name: a, arch: "
+                                      << source_path("platform/configs/default.yaml") << "}\n    - {name: b, arch: "
+                                      << source_path("tests/data/arch/ten_tiles.yaml")
+                                      << "}\n  topology: ring\n  link: {bytes_per_ns: 25, latency_ns: 500, pj_per_bit: 1.3}\n";
+    const std::string run = "run --network " + four + " -o " + dir.string() + " --system ";
+    for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+             {ring8 + " --arch " + source_path("platform/configs/default.yaml"), "--system: with --arch"},
+             {ring8 + " --jobs 0", "--jobs: 0 is out of range; expected 1..256"},
+             {ring8 + " --timeline " + (dir / "t.json").string(), "--system: traces of a system are not built"},
+             {(dir / "mixed.yaml").string(), "mixed.yaml: chips a and b have tiles of other sizes"}}) {
+        const auto r = run_cli(run + args, dir);
+        EXPECT_EQ(r.status, 2) << args << ": " << r.err;
+        EXPECT_THAT(r.err, HasSubstr(message)) << args;
+    }
+}
+
+}  // namespace
+}  // namespace aimcsim::test
