@@ -48,6 +48,9 @@ struct compile_choices {
     unsigned prefill_tokens() const { return prefill.value_or(0); }  // 0: not given
     boost::optional<unsigned> decode;   // decode steps after the prompt
     std::string prefill_network;        // an ONNX decode step's: the prompt's graph (empty: no prefill run)
+    std::string expert_trace;           // a mixture of experts' choice per token (empty: drawn with seed)
+    double expert_zipf = 0;             // the drawn choice's skew (0: uniform)
+    std::uint64_t seed = 1;             // --seed
     std::string depthwise, balance;
     bool replicate = false;
 };

@@ -7,6 +7,7 @@
 #include "platform/cli/options.h"
 #include "platform/functional/functional_run.h"
 #include "platform/llm_run.h"
+#include "platform/report_moe.h"
 #include "sw/schedule/network_binding.h"
 #include "platform/report.h"
 #include "platform/report_csv.h"
@@ -86,6 +87,7 @@ void run_decode(const run_options& o, const arch_config& arch, const std::string
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, llm.decode, timing, info);
     report["llm"] = llm_block(report, prefill, llm.decode, timing, to_target(arch).activation_bytes);
+    if (!llm.decode.experts.empty()) report["moe"] = moe_block(llm.decode, steps);
     write_outputs(o, target, llm.decode, timing, report);
 }
 
@@ -135,6 +137,7 @@ int run_command(const arguments& args) {
 
     const auto wall_start = std::chrono::steady_clock::now();
     const arch_config arch = load_common(o.common);
+    o.compile.seed = o.common.seed;
     finish_compile_options(arch, o.compile);
     const std::string network_source = resolve_network(o.network.empty() ? "mlp" : o.network);
     if (o.compile.decode) {

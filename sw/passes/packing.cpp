@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sw/ir/input_error.h"
+#include "sw/passes/experts.h"
 #include "sw/passes/lowering.h"
 
 namespace aimcsim::sw {
@@ -122,9 +123,13 @@ void pack(const network& net, const target_desc& target, const compile_options& 
     const auto fresh = [&] { return tile_packer(target.tile_rows, target.tile_cols, target.columns_per_weight, budget); };
     tile_packer packer = fresh();
     int phase = 0;
+    const std::vector<isa::expert_ref> experts = experts_of(net);
+    isa::expert_ref last;  // of the blocks packed last
     for (int i = 0; i < net.size(); ++i) {
         layer_plan& lp = p.layers[std::size_t(i)];
         if (!lp.blocks.empty()) {
+            if (experts[std::size_t(i)] != last) packer.close_tiles();
+            last = experts[std::size_t(i)];
             tile_packer trial = packer;
             trial.add(lp);
             if (trial.tiles() > available && opt.weight_reload && packer.tiles() > 0) {
