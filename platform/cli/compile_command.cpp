@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "platform/circuits.h"
 #include "platform/cli/options.h"
@@ -60,8 +61,11 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
     if (c.prefill && *c.prefill == 0) throw input_error("--prefill: 0 tokens; expected at least 1");
     if (c.decode && *c.decode == 0) throw input_error("--decode: 0 tokens; expected at least 1");
     if (!c.decode && !c.prefill_network.empty()) throw input_error("--prefill-network: only with --decode");
-    if (!(c.expert_zipf >= 0 && c.expert_zipf <= 16))
-        throw input_error("--expert-zipf: " + std::to_string(c.expert_zipf) + " is out of range; expected 0..16");
+    if (!(c.expert_zipf >= 0 && c.expert_zipf <= 16)) {
+        std::ostringstream value;
+        value << c.expert_zipf;
+        throw input_error("--expert-zipf: " + value.str() + " is out of range; expected 0..16");
+    }
     if (!c.decode && !c.expert_trace.empty()) throw input_error("--expert-trace: only with --decode");
     opt.depthwise_on_tiles = c.depthwise == "tiles";
     const std::map<std::string, sw::balance_policy> policies = {

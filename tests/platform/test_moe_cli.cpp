@@ -165,7 +165,7 @@ TEST(MoeCliErrors, ATraceOrSkewWhereItDoesNotApplyExits2) {
     const auto prefill_only = run_cli("run --network " + moe + " --prefill 4 --expert-trace " + trace + " -o " + dir.string(), dir);
     EXPECT_EQ(prefill_only.status, 2);
     EXPECT_THAT(prefill_only.err, HasSubstr("--expert-trace: only with --decode"));
-    const auto zipf = run_cli("run --network " + moe + " --prefill 4 --decode 2 --expert-zipf -1 -o " + dir.string(), dir);
+    const auto zipf = run_cli("run --network " + moe + " --prefill 4 --decode 2 --expert-zipf=-1 -o " + dir.string(), dir);
     EXPECT_EQ(zipf.status, 2);
     EXPECT_THAT(zipf.err, HasSubstr("--expert-zipf: "));
 }
