@@ -112,6 +112,21 @@ TEST(Moe, ATokenSkipsTheExpertsItDidNotChooseAndFinishes) {
         EXPECT_TRUE(runs_at(s, t)) << "token " << t;
         EXPECT_EQ(executed_static_macs(s, t), macs_per_token(m, m.top_k)) << "token " << t;
     }
+    // Token-to-expert traffic: at each token, the sends that run reach only its chosen experts' tiles.
+    const auto refs = experts_of(s);
+    std::map<int, isa::expert_ref> tile_of;  // node -> the expert its blocks belong to
+    for (const auto& u : s.units)
+        for (const auto& b : u.blocks) tile_of[u.node] = refs[std::size_t(b.layer)];
+    for (std::size_t t = 0; t < 6; ++t) {
+        std::set<int> reached;
+        for (const auto& u : s.units)
+            for (const auto& code : u.streams)
+                for (const auto& in : code)
+                    if (in.op == opcode::send && s.experts.runs(t, in.moe))
+                        reached.insert(in.destinations.begin(), in.destinations.end());
+        for (const auto& [node, expert] : tile_of)
+            if (expert.any()) EXPECT_EQ(reached.count(node) > 0, s.experts.runs(t, expert)) << "token " << t << " node " << node;
+    }
     bool tagged_send = false, tagged_recv = false;
     for (const auto& u : s.units)
         for (const auto& code : u.streams)
