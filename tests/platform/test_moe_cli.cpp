@@ -124,6 +124,14 @@ TEST(MoeCli, TheScheduleCarriesTheChoice) {
     const auto direct = run_moe("moe_schedule_direct", "");
     EXPECT_EQ(from_file["timing"], direct["timing"]);
     EXPECT_EQ(from_file["energy"]["total_pj"], direct["energy"]["total_pj"]);
+    // a hand-edited choice shorter than the run exits 2 naming the file
+    auto j = read_json(schedule);
+    j["experts"]["chosen"].erase(j["experts"]["chosen"].size() - 1);
+    std::ofstream(schedule) << j.dump();
+    const auto short_choice = run_cli("run --schedule " + schedule + " --inferences 16 -o " + dir.string(), dir);
+    EXPECT_EQ(short_choice.status, 2);
+    EXPECT_THAT(short_choice.err, HasSubstr(schedule + ": experts.chosen has the experts of 15 tokens, asked for 16; "
+                                                       "expected --inferences at most 15"));
 }
 
 TEST(MoeCliErrors, EachBadTraceNamesTheFileLineAndKey) {

@@ -170,6 +170,13 @@ TEST(Moe, TheScheduleFileKeepsTheChoiceAndEachInstructionsExpert) {
     j["experts"]["chosen"][0][1] = {1, 1};
     EXPECT_THAT(error_of([&] { schedule_from_json(j, "s.json"); }),
                 HasSubstr("s.json: experts.chosen[0][1][1]: expert 1 twice; expected top_k different experts"));
+    j = to_json(s);
+    for (auto& u : j["units"])
+        for (auto& code : u["streams"])
+            for (auto& in : code)
+                if (in.contains("moe")) in["moe"] = {0, 4};
+    EXPECT_THAT(error_of([&] { schedule_from_json(j, "s.json"); }),
+                HasSubstr(".moe[1]: expected an index into the 4 experts, got 4"));
 }
 
 TEST(Moe, MixtralHasItsPublishedParameters) {
