@@ -10,6 +10,7 @@
 
 #include "platform/chip.h"
 #include "sw/ir/input_error.h"
+#include "sw/passes/experts.h"
 
 namespace aimcsim::platform {
 
@@ -153,7 +154,9 @@ json llm_block(const json& report, const json& prefill, const sw::schedule& deco
     const double decode_ns = models::to_ns(timing.ends.back() - timing.starts.front());
     const double energy_pj = report["energy"]["total_pj"].get<double>();
     // MACs of the steps: the first's, growing with the cache by dynamic_macs_per_token a step.
-    const double macs = steps * double(decode.static_macs + decode.dynamic_macs) +
+    // A mixture of experts counts the experts its tokens ran.
+    const double static_macs = sw::static_macs_per_inference(decode, timing.ends.size());
+    const double macs = steps * (static_macs + double(decode.dynamic_macs)) +
                         double(decode.decode.dynamic_macs_per_token) * steps * (steps - 1) / 2;
     json out;
     out["prompt_tokens"] = decode.decode.cached_tokens;
@@ -162,7 +165,7 @@ json llm_block(const json& report, const json& prefill, const sw::schedule& deco
     out["decode_ns_per_token"] = decode_ns / steps;
     out["tokens_per_s"] = 1e9 * steps / decode_ns;
     out["joules_per_token"] = energy_pj * 1e-12 / steps;
-    out["decode_macs_first_step"] = decode.static_macs + decode.dynamic_macs;
+    out["decode_macs_first_step"] = std::uint64_t(sw::static_macs_per_inference(decode, 1)) + decode.dynamic_macs;
     out["decode_dynamic_macs_per_cached_token"] = decode.decode.dynamic_macs_per_token;
     out["decode_tops_per_w"] = 2 * macs / energy_pj;
     out["energy_per_token_pj"] = energy_split(report["energy"]["breakdown_pj"], steps);

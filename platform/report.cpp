@@ -9,6 +9,7 @@
 #include "platform/bottleneck.h"
 #include "platform/report_power.h"
 #include "sw/common/output_file.h"
+#include "sw/passes/experts.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -191,7 +192,8 @@ json make_report(chip& target, const sw::schedule& sched, const run_timing& timi
     const auto& ledger = target.ledger();
     const double total_pj = ledger.total();
     const double per_inference_pj = total_pj / info.inferences;
-    const double ops = 2.0 * double(sched.static_macs + sched.dynamic_macs);
+    // A mixture of experts counts the experts its tokens ran.
+    const double ops = 2.0 * (sw::static_macs_per_inference(sched, std::size_t(info.inferences)) + double(sched.dynamic_macs));
     const double throughput = timing.throughput_per_s();
     const double tops = ops * throughput / 1e12;
     const double area = target.area_mm2();

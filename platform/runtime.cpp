@@ -161,8 +161,10 @@ void load_unit(chip& target, const sw::unit_program& u, int first_block, int inf
 void load_phase(chip& target, const sw::schedule& sched, const schedule_binding& binding, int phase, int inferences,
                 const std::string& source) {
     for (std::size_t i = 0; i < sched.units.size(); ++i)
-        if (sched.units[i].phase == phase)
+        if (sched.units[i].phase == phase) {
             load_unit(target, sched.units[i], binding.first_block(i), inferences, where(source, i, sched.units[i]));
+            if (!sched.experts.empty()) target.unit_at(sched.units[i].node)->set_experts(&sched.experts);
+        }
 }
 
 // Weight reload: the phase's tiles are programmed (their energy charged per block, by weight
@@ -213,6 +215,10 @@ void load_schedule(chip& target, const sw::schedule& sched, const schedule_bindi
                           "last_cached_tokens " + std::to_string(sched.decode.last_cached_tokens) + "), asked for " +
                           std::to_string(inferences) + "; expected --inferences at most " +
                           std::to_string(sched.decode.steps()));
+    if (!sched.experts.empty() && std::size_t(inferences) > sched.experts.tokens())
+        throw input_error(source + ": experts.chosen has the experts of " + std::to_string(sched.experts.tokens()) +
+                          " tokens, asked for " + std::to_string(inferences) + "; expected --inferences at most " +
+                          std::to_string(sched.experts.tokens()));
     check_memory_buffers(arch, sched, source);
     if (arch.noc.switching == models::noc_switching::circuit) configure_circuits(target, sched, source);
     for (std::size_t i = 0; i < sched.units.size(); ++i) check_unit(target, sched.units[i], where(source, i, sched.units[i]));

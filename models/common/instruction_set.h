@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "models/common/expert_choice.h"
+
 namespace aimcsim::isa {
 
 // What sits at a mesh node.
@@ -94,6 +96,9 @@ struct instruction {
     // op, send, load, store of a decode step (docs/schedule.md, "Decode steps"): what its count (op)
     // or bytes grow by per token the KV cache holds beyond the first step's, which the fields give.
     std::uint64_t per_token = 0;
+    // Of a mixture of experts' expert (docs/schedule.md, "Experts"): skipped at a decode step whose
+    // token did not choose it (its sends, receives and work alike); none: always runs.
+    expert_ref moe;
 
     std::uint64_t& amount() { return op == opcode::op ? count : bytes; }
     std::uint64_t amount() const { return op == opcode::op ? count : bytes; }

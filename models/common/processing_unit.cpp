@@ -112,7 +112,7 @@ bool processing_unit::step(stream& s) {
     if (s.pc == 0 && s.work == stream::work_state::none && s.starts.size() == static_cast<std::size_t>(s.inference))
         s.starts.push_back(sc_core::sc_time_stamp());
     const instruction& in = s.code[s.pc];
-    switch (in.op) {
+    if (!skipped(s, in)) switch (in.op) {
     case opcode::recv:
         if ((!in.previous || s.inference > 0) && received(in.tag, s.inference - in.previous) < in.count) {
             sc_core::next_trigger(m_message_event);

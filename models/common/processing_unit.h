@@ -76,6 +76,10 @@ public:
     // one it works on included; 0: unbounded). Call before sc_start.
     void set_peers(const std::vector<processing_unit*>* units, unsigned buffered_inferences);
 
+    // A decode's choice of experts (in the schedule, which outlives the run): inference i skips the
+    // instructions of experts its token did not choose. nullptr: every instruction runs.
+    void set_experts(const isa::expert_choice* choice) { m_experts = choice; }
+
     // Functional mode: the values the unit's work moves and computes (before sc_start).
     void set_values(unit_values* values) { m_context.values = values; }
 
@@ -120,6 +124,9 @@ private:
     };
 
     void run(std::size_t index);
+    bool skipped(const stream& s, const instruction& in) const {
+        return m_experts && !m_experts->runs(std::size_t(s.inference), in.moe);
+    }
     bool step(stream& s);  // false when the stream must wait; sets next_trigger
     // A destination whose receiving stream has no room for `s`'s inference yet, or nullptr.
     const processing_unit* full_destination(stream& s, const instruction& send) const;
@@ -147,6 +154,7 @@ private:
     int m_released = 0;  // inferences whose values are released
     std::unordered_map<int, std::size_t> m_stream_of_tag;  // the stream that receives each tag
     const std::vector<processing_unit*>* m_peers = nullptr;
+    const isa::expert_choice* m_experts = nullptr;
     unsigned m_buffered_inferences = 0;
     sc_core::sc_event m_progress_event;  // a stream finished an inference
     std::unordered_map<std::uint64_t, std::uint64_t> m_received;  // (tag, inference) -> messages

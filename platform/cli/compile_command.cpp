@@ -5,14 +5,17 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "platform/circuits.h"
 #include "platform/cli/options.h"
 #include "sw/common/output_file.h"
 #include "sw/frontend/decoder_model.h"
+#include "sw/frontend/expert_trace.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/frontend/yaml_network.h"
 #include "sw/ir/input_error.h"
+#include "sw/passes/experts.h"
 #include "sw/passes/partitioning.h"
 #include "sw/passes/traffic.h"
 
@@ -42,7 +45,11 @@ void add_compile_options(po::options_description& desc, compile_choices& c) {
          "decoder descriptions and ONNX decode steps: M tokens generated after the prompt, one decode step each, "
          "with a KV cache (docs/llm.md)")
         ("prefill-network", po::value(&c.prefill_network)->value_name("FILE"),
-         "with an ONNX decode step: the prompt's graph, run as the prefill (docs/llm.md)");
+         "with an ONNX decode step: the prompt's graph, run as the prefill (docs/llm.md)")
+        ("expert-trace", po::value(&c.expert_trace)->value_name("FILE"),
+         "mixture of experts: the experts each decoded token chose (docs/network-format.md, \"Expert traces\")")
+        ("expert-zipf", po::value(&c.expert_zipf)->value_name("S")->default_value(0.0, "0"),
+         "mixture of experts: draw the experts with weights 1/(e+1)^S (0: uniform), from --seed");
 }
 
 void finish_compile_options(const arch_config& arch, compile_choices& c) {
@@ -54,6 +61,12 @@ void finish_compile_options(const arch_config& arch, compile_choices& c) {
     if (c.prefill && *c.prefill == 0) throw input_error("--prefill: 0 tokens; expected at least 1");
     if (c.decode && *c.decode == 0) throw input_error("--decode: 0 tokens; expected at least 1");
     if (!c.decode && !c.prefill_network.empty()) throw input_error("--prefill-network: only with --decode");
+    if (!(c.expert_zipf >= 0 && c.expert_zipf <= 16)) {
+        std::ostringstream value;
+        value << c.expert_zipf;
+        throw input_error("--expert-zipf: " + value.str() + " is out of range; expected 0..16");
+    }
+    if (!c.decode && !c.expert_trace.empty()) throw input_error("--expert-trace: only with --decode");
     opt.depthwise_on_tiles = c.depthwise == "tiles";
     const std::map<std::string, sw::balance_policy> policies = {
         {"off", sw::balance_policy::off}, {"tiles", sw::balance_policy::tiles}, {"all", sw::balance_policy::all}};
@@ -129,6 +142,15 @@ sw::schedule compile_network(const std::string& path, const arch_config& arch, c
 
 namespace {
 
+// The experts each of a decode's `steps` tokens runs: --expert-trace's, else drawn from --seed.
+isa::expert_choice choose_experts(const sw::schedule& decode, const sw::decoder_desc& d, const compile_choices& c,
+                                  std::size_t steps) {
+    const sw::moe_shape shape = sw::shape_of(sw::experts_of(decode));
+    if (!c.expert_trace.empty())
+        return sw::read_expert_trace(c.expert_trace, shape.moe_layers, shape.experts, d.top_k, steps);
+    return sw::draw_experts({shape, d.top_k, steps, c.seed, c.expert_zipf});
+}
+
 // An ONNX decode step after `past` tokens: its KV caches that long.
 sw::network onnx_step(const std::string& path, const compile_choices& c, unsigned past) {
     sw::onnx_options options = c.onnx;
@@ -155,7 +177,7 @@ llm_networks load_llm_networks(const std::string& path, const compile_choices& c
                           " tokens; expected at most " + (onnx ? "" : "the context of " + path + " ") + "(" +
                           std::to_string(context) + ")");
     const auto step = [&](unsigned past) { return onnx ? onnx_step(path, c, past) : sw::decoder_step_network(d, past, path); };
-    llm_networks out{boost::none, step(prompt), step(prompt + 1), prompt, steps};
+    llm_networks out{boost::none, step(prompt), step(prompt + 1), prompt, steps, d};
     const auto& layers = out.first.layers();
     if (std::none_of(layers.begin(), layers.end(), [](const sw::layer& l) { return l.cache_elements > 0; }))
         throw input_error(path + ": a decode step reads no KV cache (past_key_values.*); expected a decoder's step");
@@ -173,6 +195,11 @@ llm_schedules compile_llm(const std::string& path, const arch_config& arch, cons
     if (nets.prefill) out.prefill = compile_for(*nets.prefill, arch, c.options);
     out.decode = sw::compile_decode({nets.first, nets.next, nets.prompt_tokens, nets.last_cached_tokens()},
                                     to_target(arch), c.options, balanced);
+    if (nets.description.experts > 1)
+        out.decode.experts = choose_experts(out.decode, nets.description, c, out.steps);
+    else if (!c.expert_trace.empty())
+        throw input_error("--expert-trace: " + path + " has no mixture of experts; expected a decoder description "
+                          "with experts above 1");
     return out;
 }
 
@@ -255,6 +282,7 @@ int compile_command(const arguments& args) {
     positional.add("network", 1);
     if (!parse_options("compile", "NETWORK [options]", args, desc, positional)) return 0;
     const arch_config arch = load_common(common);
+    choices.seed = common.seed;
     finish_compile_options(arch, choices);
     const sw::compile_options& copts = choices.options;
     if (choices.decode) {

@@ -13,6 +13,7 @@
 #include "platform/config/arch_config.h"
 #include "platform/config/system_config.h"
 #include "platform/system_run.h"
+#include "sw/frontend/decoder_model.h"
 #include "sw/frontend/onnx_network.h"
 #include "sw/passes/compiler.h"
 #include "sw/schedule/schedule.h"
@@ -50,6 +51,9 @@ struct compile_choices {
     unsigned prefill_tokens() const { return prefill.value_or(0); }  // 0: not given
     boost::optional<unsigned> decode;   // decode steps after the prompt
     std::string prefill_network;        // an ONNX decode step's: the prompt's graph (empty: no prefill run)
+    std::string expert_trace;           // a mixture of experts' choice per token (empty: drawn with seed)
+    double expert_zipf = 0;             // the drawn choice's skew (0: uniform)
+    std::uint64_t seed = 1;             // --seed
     std::string depthwise, balance;
     bool replicate = false;
 };
@@ -84,6 +88,7 @@ struct llm_networks {
     boost::optional<sw::network> prefill;
     sw::network first, next;
     unsigned prompt_tokens = 0, steps = 0;
+    sw::decoder_desc description;  // a decoder description's (an ONNX step: the defaults)
     std::uint64_t last_cached_tokens() const { return prompt_tokens + steps - 1ull; }
 };
 llm_networks load_llm_networks(const std::string& path, const compile_choices& choices);

@@ -8,6 +8,7 @@
 #include "platform/functional/functional_run.h"
 #include "platform/llm_run.h"
 #include "platform/logging.h"
+#include "platform/report_moe.h"
 #include "sw/schedule/network_binding.h"
 #include "platform/report.h"
 #include "platform/report_csv.h"
@@ -90,6 +91,7 @@ void run_decode(const run_options& o, const arch_config& arch, const std::string
     info.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     auto report = make_report(target, llm.decode, timing, info);
     report["llm"] = llm_block(report, prefill, llm.decode, timing, to_target(arch).activation_bytes);
+    if (!llm.decode.experts.empty()) report["moe"] = moe_block(llm.decode, steps);
     write_outputs(o, target, llm.decode, timing, report);
 }
 
@@ -177,6 +179,7 @@ int run_command(const arguments& args) {
         return 0;
     }
     const arch_config arch = load_common(o.common);
+    o.compile.seed = o.common.seed;
     finish_compile_options(arch, o.compile);
     const std::string network_source = resolve_network(o.network.empty() ? "mlp" : o.network);
     if (o.compile.decode) {

@@ -4,6 +4,7 @@
 
 #include "platform/cli/options.h"
 #include "sw/ir/input_error.h"
+#include "sw/passes/experts.h"
 #include "sw/passes/pipelining.h"
 
 namespace aimcsim::platform {
@@ -60,6 +61,9 @@ std::uint64_t bytes_to_next(const std::vector<sw::pipeline_stage>& stages, std::
 
 system_schedules compile_system(const system_config& system, const std::string& path, const compile_choices& c) {
     const split_networks n = load_split(system, path, c);
+    if (sw::shape_of(sw::experts_of(n.nets.front())).moe_layers)
+        throw input_error("--system: " + path + " is a mixture of experts, whose expert choice is not built for "
+                          "systems of chips; expected a dense network (or one chip)");
     const sw::pipeline_cuts cuts = sw::cut_pipeline(n.nets.front(), pipeline_target(system), tiles_of(system));
     check_chips_fit(system, cuts.stages(), n.nets.front().name());
     std::vector<std::vector<sw::pipeline_stage>> stages;

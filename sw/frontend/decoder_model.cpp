@@ -72,9 +72,6 @@ void description_reader::check(const YAML::Node& d, const decoder_desc& m) const
     if (m.top_k > m.experts)
         fail(d["top_k"], "decoder: top_k: " + std::to_string(m.top_k) + " is more than the experts (" +
                              std::to_string(m.experts) + "); expected at most experts");
-    if (m.experts > 1)
-        fail(d["experts"], "decoder: experts: " + std::to_string(m.experts) +
-                               ": mixture of experts is not built yet (issue 14); expected 1");
 }
 
 decoder_desc description_reader::read(const YAML::Node& root) const {
@@ -220,6 +217,9 @@ private:
     // x [kv_heads, group, T, head_dim] rotated by position (rotary embedding, Su et al. 2021).
     std::string rotate(const std::string& x, const std::string& p);
     std::string mlp(const std::string& x, const std::string& p);
+    // A mixture of experts (Shazeer et al. 2017; Mixtral, Jiang et al. 2024): a router, then
+    // every expert's MLP weighted by its router probability, summed.
+    std::string experts(const std::string& x, const std::string& p);
     std::string embed();
     void position_constants();
 
@@ -307,6 +307,26 @@ std::string decoder_writer::mlp(const std::string& x, const std::string& p) {
     return linear(gelu, p + ".fc_out", ff, d);
 }
 
+// Graph-only, every expert is in the graph: which ones a token runs is the schedule's
+// (docs/schedule.md, "Experts"). The top-k choice and the renormalisation of the chosen experts'
+// weights cost nothing here, as the argmax of a decode does not.
+std::string decoder_writer::experts(const std::string& x, const std::string& p) {
+    const std::int64_t e_count = m_d.experts;
+    const std::string router = m_g.op("MatMul", {x, m_g.weight(p + ".router.weight", {m_d.d_model, e_count})}, p + ".router");
+    const std::string probabilities = m_g.op("Softmax", {router}, p + ".router_softmax", {attr("axis", -1)});
+    const std::string axis = m_g.ints(p + ".router_axis", {-1});
+    std::string sum;
+    for (std::int64_t e = 0; e < e_count; ++e) {
+        const std::string q = expert_prefix(p, unsigned(e));
+        const std::string gate = m_g.op(
+            "Slice", {probabilities, m_g.ints(q + ".gate_start", {e}), m_g.ints(q + ".gate_end", {e + 1}), axis},
+            q + ".gate");
+        const std::string weighted = m_g.op("Mul", {mlp(x, q), gate}, q + ".weighted");
+        sum = sum.empty() ? weighted : m_g.op("Add", {sum, weighted}, p + ".combine." + std::to_string(e));
+    }
+    return sum;
+}
+
 // The causal mask [T, T] (-inf above the diagonal) and rotary cos, sin [T, head_dim], from the
 // positions past .. past + T - 1.
 void decoder_writer::position_constants() {
@@ -362,7 +382,8 @@ std::string decoder_writer::run() {
     for (unsigned i = 0; i < m_d.layers; ++i) {
         const std::string p = "layers." + std::to_string(i);
         x = m_g.op("Add", {x, attention(norm(x, p + ".attn_norm"), p + ".attn")}, p + ".attn_residual");
-        x = m_g.op("Add", {x, mlp(norm(x, p + ".mlp_norm"), p + ".mlp")}, p + ".mlp_residual");
+        const std::string h = norm(x, p + ".mlp_norm");
+        x = m_g.op("Add", {x, m_d.experts > 1 ? experts(h, p + ".moe") : mlp(h, p + ".mlp")}, p + ".mlp_residual");
     }
     const std::string h = norm(x, "norm");
     const std::string head =
@@ -374,6 +395,8 @@ std::string decoder_writer::run() {
 }
 
 }  // namespace
+
+std::string expert_prefix(const std::string& moe, unsigned expert) { return moe + ".experts." + std::to_string(expert); }
 
 bool is_decoder_description(const std::string& path) {
     try {

@@ -24,6 +24,8 @@ struct decoder_desc {
     decoder_positions positions = decoder_positions::rotary;
     bool bias = false;             // biases in the projections and the MLP (GPT-2)
     bool tied_embeddings = false;  // the head multiplies by the embedding table
+    // A mixture of experts in every layer when above 1: `experts` MLPs of `ff` each, of which a
+    // token runs top_k (docs/llm.md, "Mixture of experts").
     unsigned experts = 1, top_k = 1;
 };
 
@@ -35,9 +37,13 @@ constexpr unsigned default_prefill_tokens = 64;
 bool is_decoder_description(const std::string& path);
 // Throws input_error naming the file, the line and the key: an unknown key, a wrong type, a value
 // out of range, heads not dividing d_model (without head_dim), kv_heads not dividing heads, top_k
-// above experts, experts above 1 (mixture of experts is not built yet).
+// above experts.
 decoder_desc load_decoder_description(const std::string& path);
 decoder_desc parse_decoder_description(const std::string& text, const std::string& source);
+
+// The name prefix of expert `expert` of the MoE MLP named `moe` ("layers.3.moe"):
+// "layers.3.moe.experts.5", which sw::experts_of reads back (as it reads Mixtral's exported names).
+std::string expert_prefix(const std::string& moe, unsigned expert);
 
 // The serialized graph-only ONNX model of a prefill of `tokens` tokens: ids [1, tokens] in, logits
 // [1, tokens, vocab] out.

@@ -12,7 +12,7 @@ namespace {
 
 bool same_work(const sched_instr& a, const sched_instr& b) {
     return a.op == b.op && a.layer == b.layer && a.tag == b.tag && a.block == b.block && a.function == b.function &&
-           a.destinations == b.destinations && a.dram_chunk_bytes == b.dram_chunk_bytes &&
+           a.destinations == b.destinations && a.dram_chunk_bytes == b.dram_chunk_bytes && a.moe == b.moe &&
            (a.op != opcode::recv && a.op != opcode::mvm || a.count == b.count);
 }
 

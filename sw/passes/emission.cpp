@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "sw/passes/experts.h"
 #include "sw/passes/lowering.h"
 #include "sw/passes/partitioning.h"
 #include "sw/passes/streaming.h"
@@ -19,6 +20,7 @@ struct recv_edge {
     int layer = -1;
     std::vector<std::uint64_t> counts;
     bool previous = false;  // of the previous inference (a decode step's KV cache: the last token's)
+    isa::expert_ref moe;    // none: the expert of `layer`
 };
 
 struct stream_build {
@@ -61,11 +63,17 @@ unsigned channels(const tensor_shape& shape) { return is_spatial(shape) ? shape[
 class emitter {
 public:
     emitter(const network& net, const target_desc& target, const plan& p)
-        : m_net(net), m_target(target), m_plan(p), m_parts(std::size_t(net.size())) {}
+        : m_net(net), m_target(target), m_plan(p), m_parts(std::size_t(net.size())), m_experts(experts_of(net)) {}
     schedule run();
 
 private:
     const layer_plan& lp(int layer) const { return m_plan.layers[std::size_t(layer)]; }
+    isa::expert_ref expert(int layer) const { return layer < 0 ? isa::expert_ref{} : m_experts[std::size_t(layer)]; }
+    // The expert whose work a message from `producer` to `consumer` (-1: a store) is: the
+    // producer's (an expert's output, to the combine), else the consumer's (an expert's input).
+    isa::expert_ref flow(int producer, int consumer) const {
+        return expert(producer).any() ? expert(producer) : expert(consumer);
+    }
     // How a layer's output streams: in the chunks of the layer that computes it (an activation
     // fused into its producer has that producer's, which balancing may have re-chunked).
     const layer_plan& chunking(int layer) const {
@@ -154,6 +162,7 @@ private:
     // (consumer, input, a, b) -> what a reader not by rows needs, the same for each of its chunks
     mutable std::map<std::tuple<int, std::size_t, std::uint64_t, std::uint64_t>, tensor_slice> m_read_whole;
     int m_next_group = 0;          // guard groups: scatters and concatenations
+    std::vector<isa::expert_ref> m_experts;  // per layer
 };
 
 std::pair<unsigned, unsigned> emitter::output_rows(int layer, unsigned chunk) const {
@@ -359,6 +368,7 @@ void emitter::connect(int consumer, std::size_t input, int producer, const group
         sched_instr send = instr(opcode::send, p.layer);
         send.tag = -1;
         send.guard_group = scatter_group(p.stream);
+        send.moe = flow(producer, consumer);
         for (int s : g.streams) send.destinations.push_back(m_streams[std::size_t(s)].node);
         const std::vector<unsigned> chunks = m_streams[std::size_t(p.stream)].chunks;
         for (std::size_t k = 0; k < chunks.size(); ++k) {
@@ -406,6 +416,7 @@ void emitter::wait(int s, int consumer, std::size_t input, int producer, int tag
     const layer_plan& from = chunking(producer);
     stream_build& to = m_streams[std::size_t(s)];
     recv_edge edge{tag, consumer < 0 ? producer : consumer, {}};
+    edge.moe = flow(producer, consumer);
     for (std::size_t k = 0; k < to.chunks.size(); ++k) {
         int need = int(from.rows) - 1;
         if (consumer >= 0 && k + 1 < to.chunks.size()) {
@@ -662,10 +673,14 @@ std::vector<sched_instr> emitter::finish(const stream_build& s) const {
             recv.tag = edge.tag;
             recv.previous = edge.previous;
             recv.count = waited[e] = edge.counts[c];
+            recv.moe = edge.moe.any() ? edge.moe : expert(edge.layer);
             code.push_back(recv);
         }
+        const std::size_t first = code.size();
         code.insert(code.end(), s.work[c].begin(), s.work[c].end());
         code.insert(code.end(), s.sends[c].begin(), s.sends[c].end());
+        for (std::size_t k = first; k < code.size(); ++k)
+            if (!code[k].moe.any()) code[k].moe = expert(code[k].layer);
     }
     return code;
 }

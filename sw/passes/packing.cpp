@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "sw/ir/input_error.h"
+#include "sw/passes/experts.h"
 #include "sw/passes/lowering.h"
 
 namespace aimcsim::sw {
@@ -120,10 +121,14 @@ std::vector<unsigned> cut_phases(const network& net, const target_desc& target, 
     const auto fresh = [&] { return tile_packer(target.tile_rows, target.tile_cols, target.columns_per_weight, budget); };
     tile_packer packer = fresh();
     std::vector<unsigned> tiles;  // of the phases before the current one
+    const std::vector<isa::expert_ref> experts = experts_of(net);
+    isa::expert_ref last;  // of the blocks packed last
     for (int i = 0; i < net.size(); ++i) {
         layer_plan& lp = p.layers[std::size_t(i)];
         if (!lp.blocks.empty()) {
             const int phase = int(tiles.size());
+            if (experts[std::size_t(i)] != last) packer.close_tiles();
+            last = experts[std::size_t(i)];
             tile_packer trial = packer;
             trial.add(lp);
             if (trial.tiles() > capacity(phase) && packer.tiles() > 0) {

@@ -4,6 +4,8 @@
 // holds blocks of neighbouring layers. Blocks never overlap: each keeps its rows and columns.
 // With replication (which balances the pipeline), sharing is also load-aware: a tile takes no
 // more MVMs per inference than the busiest single block does, so packing adds no bottleneck.
+// The experts of a mixture of experts share no tile with each other or with other layers, so that
+// a token's unchosen experts' tiles stay idle.
 // In weight-reload mode the layers are cut, in order, into phases whose blocks fit the chip.
 #include <functional>
 #include <vector>
@@ -22,6 +24,8 @@ public:
     // Places every replica's blocks of `lp`; lp.slots get tile indices counted by this packer.
     void add(layer_plan& lp);
     unsigned tiles() const { return m_tiles; }
+    // Blocks added from here share no tile with those before (an expert's tiles are its own).
+    void close_tiles() { m_open.clear(); }
 
 private:
     struct rect {

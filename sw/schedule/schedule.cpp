@@ -66,6 +66,8 @@ private:
     void read_layers(const json& j);
     void read_phases(const json& j);
     void read_decode(const json& j);
+    void read_experts(const json& j);
+    isa::expert_ref read_moe(const json& j, const std::string& path) const;
     bool boolean(const json& j, const std::string& path) const {
         if (!j.is_boolean()) fail(path, "expected true or false, got " + j.dump());
         return j.get<bool>();
@@ -190,7 +192,8 @@ std::string reader::text(const json& j, const std::string& path) const {
 }
 
 void reader::read_header(const json& j) {
-    object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output", "phases", "decode"});
+    object(j, "", {"schema", "network", "arch", "mesh", "layers", "units", "input", "output", "phases", "decode",
+                    "experts"});
     const std::string schema = text(member(j, "", "schema"), "schema");
     if (schema != schedule::schema && schema != schedule::schema_v1)
         fail("schema", "expected \"" + std::string(schedule::schema) + "\" or \"" + schedule::schema_v1 + "\", got \"" +
@@ -250,6 +253,45 @@ void reader::read_decode(const json& j) {
         whole(member(d, "decode", "dynamic_macs_per_token"), "decode.dynamic_macs_per_token", 0, max_schedule_count);
 }
 
+void reader::read_experts(const json& j) {
+    if (!j.contains("experts")) return;
+    const json& e = j["experts"];
+    object(e, "experts", {"moe_layers", "experts", "top_k", "source", "chosen"});
+    if (!m_sched.decode.cached_tokens) fail("experts", "a choice of experts per token, but the schedule has no \"decode\" block");
+    isa::expert_choice& c = m_sched.experts;
+    c.moe_layers = dimension(member(e, "experts", "moe_layers"), "experts.moe_layers", 1);
+    c.experts = unsigned(whole(member(e, "experts", "experts"), "experts.experts", 2, 1 << 16));
+    c.top_k = unsigned(whole(member(e, "experts", "top_k"), "experts.top_k", 1, c.experts));
+    if (e.contains("source")) c.source = text(e["source"], "experts.source");
+    const json& tokens = array(member(e, "experts", "chosen"), "experts.chosen");
+    if (tokens.empty()) fail("experts.chosen", "expected the experts of at least one token");
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        const json& layers = array(tokens[t], at("experts.chosen", t));
+        if (layers.size() != c.moe_layers)
+            fail(at("experts.chosen", t), "expected one list per MoE layer (" + std::to_string(c.moe_layers) + ")");
+        for (std::size_t l = 0; l < layers.size(); ++l) {
+            const std::string path = at(at("experts.chosen", t), l);
+            const json& ids = array(layers[l], path);
+            if (ids.size() != c.top_k) fail(path, "expected top_k (" + std::to_string(c.top_k) + ") expert ids");
+            const std::size_t first = c.chosen.size();
+            for (std::size_t k = 0; k < ids.size(); ++k) {
+                const auto id = std::uint16_t(index(ids[k], at(path, k), 0, c.experts, "experts"));
+                if (std::find(c.chosen.begin() + std::ptrdiff_t(first), c.chosen.end(), id) != c.chosen.end())
+                    fail(at(path, k), "expert " + std::to_string(id) + " twice; expected top_k different experts");
+                c.chosen.push_back(id);
+            }
+        }
+    }
+}
+
+isa::expert_ref reader::read_moe(const json& j, const std::string& path) const {
+    const json& a = array(j, path);
+    if (a.size() != 2) fail(path, "expected [moe_layer, expert]");
+    const std::size_t layers = m_sched.experts.empty() ? max_schedule_dimension : m_sched.experts.moe_layers;
+    const std::size_t experts = m_sched.experts.empty() ? 1 << 16 : m_sched.experts.experts;
+    return {index(a[0], at(path, 0), 0, layers, "MoE layers"), index(a[1], at(path, 1), 0, experts, "experts")};
+}
+
 void reader::read_phases(const json& j) {
     if (!j.contains("phases")) return;
     const json& phases = array(j["phases"], "phases");
@@ -293,7 +335,7 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
     if (!isa::runs_on(in.op, u.kind))
         fail(at(path, "op"), name + " runs on " + isa::units_running(in.op) + ", not on a " + to_string(u.kind));
     const bool v2 = m_sched.version >= 2;
-    std::vector<const char*> keys = {"op", "layer"};
+    std::vector<const char*> keys = {"op", "layer", "moe"};
     switch (in.op) {
     case opcode::recv: keys.insert(keys.end(), {"tag", "count", "previous"}); break;
     case opcode::send: keys.insert(keys.end(), {"destinations", "bytes", "tag", "guard_group", "per_token"}); break;
@@ -324,6 +366,7 @@ sched_instr reader::read_instr(const json& j, const std::string& path, const uni
         if (!in.dram_chunk_bytes) fail(at(path, "on_chip_bytes"), "only an access off chip (dram_chunk_bytes) holds part on chip");
         in.on_chip_bytes = whole(j["on_chip_bytes"], at(path, "on_chip_bytes"), 1);
     }
+    if (j.contains("moe")) in.moe = read_moe(j["moe"], at(path, "moe"));
     if (j.contains("per_token")) {
         if (!m_sched.decode.cached_tokens)
             fail(at(path, "per_token"), "grows with a KV cache, but the schedule has no \"decode\" block");
@@ -422,6 +465,7 @@ void reader::check_tags() const {
 schedule reader::read(const json& j) {
     read_header(j);
     read_decode(j);
+    read_experts(j);
     read_phases(j);
     read_layers(j);
     const json& units = array(member(j, "", "units"), "units");
@@ -457,6 +501,7 @@ private:
     }
     void instruction(const sched_instr& in);
     void block(const weight_block& b);
+    void experts(const isa::expert_choice& c);
     void unit(const unit_program& u);
     // Writes `items` one per line at `indent`, as "[]" when empty.
     template <typename T, typename F>
@@ -515,6 +560,7 @@ void writer::instruction(const sched_instr& in) {
         break;
     }
     if (in.per_token) field("per_token", in.per_token);
+    if (in.moe.any()) m_out << ", \"moe\": [ " << in.moe.layer << ", " << in.moe.expert << " ]";
     if (!in.slice.empty()) field("slice", to_json(in.slice).dump());
     if (!in.reads.empty()) {
         json reads = json::array();
@@ -522,6 +568,26 @@ void writer::instruction(const sched_instr& in) {
         field("reads", reads.dump());
     }
     m_out << " }";
+}
+
+void writer::experts(const isa::expert_choice& c) {
+    m_out << "  \"experts\": { ";
+    field("moe_layers", c.moe_layers, true);
+    field("experts", c.experts);
+    field("top_k", c.top_k);
+    field("source", text(c.source));
+    m_out << ", \"chosen\": ";
+    std::vector<std::size_t> tokens(c.tokens());
+    for (std::size_t t = 0; t < tokens.size(); ++t) tokens[t] = t;
+    lines(tokens, 2, [&](std::size_t t) {
+        json layers = json::array();
+        for (unsigned l = 0; l < c.moe_layers; ++l) {
+            const auto first = c.chosen.begin() + std::ptrdiff_t(t * c.per_token() + l * c.top_k);
+            layers.push_back(std::vector<std::uint16_t>(first, first + c.top_k));
+        }
+        m_out << layers.dump();
+    });
+    m_out << " },\n";
 }
 
 void writer::block(const weight_block& b) {
@@ -569,6 +635,7 @@ void writer::schedule_file(const schedule& s) {
         field("dynamic_macs_per_token", s.decode.dynamic_macs_per_token);
         m_out << " },\n";
     }
+    if (!s.experts.empty()) experts(s.experts);
     if (!s.phases.empty()) {
         m_out << "  \"phases\": ";
         lines(s.phases, 2, [&](const phase_cost& p) {

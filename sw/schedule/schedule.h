@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/common/expert_choice.h"
 #include "models/common/instruction_set.h"
 #include "models/common/tensor_slice.h"
 #include "sw/ir/target.h"
@@ -113,6 +114,9 @@ struct schedule {
     stream_ref output;            // the stream whose iterations complete inferences (last phase)
     std::vector<phase_cost> phases;  // weight reload; empty: one phase, weights programmed beforehand
     decode_step decode;
+    // A decode of a mixture of experts: the experts each step's token runs (docs/schedule.md,
+    // "Experts"); empty: every expert runs (a prefill, or no experts).
+    isa::expert_choice experts;
 
     int phase_count() const { return phases.empty() ? 1 : static_cast<int>(phases.size()); }
 };

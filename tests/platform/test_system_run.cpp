@@ -99,12 +99,15 @@ TEST(SystemRun, BadSystemRunOptionsExitTwoNamingTheFlag) {
                                       << source_path("platform/configs/default.yaml") << "}\n    - {name: b, arch: "
                                       << source_path("tests/data/arch/ten_tiles.yaml")
                                       << "}\n  topology: ring\n  link: {bytes_per_ns: 25, latency_ns: 500, pj_per_bit: 1.3}\n";
-    const std::string run = "run --network " + four + " -o " + dir.string() + " --system ";
+    const std::string run = "run -o " + dir.string() + " --system ";
+    const std::string net = " --network " + four;
     for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
-             {ring8 + " --arch " + source_path("platform/configs/default.yaml"), "--system: with --arch"},
-             {ring8 + " --jobs 0", "--jobs: 0 is out of range; expected 1..256"},
-             {ring8 + " --timeline " + (dir / "t.json").string(), "--system: traces of a system are not built"},
-             {(dir / "mixed.yaml").string(), "mixed.yaml: chips a and b have tiles of other sizes"}}) {
+             {ring8 + net + " --arch " + source_path("platform/configs/default.yaml"), "--system: with --arch"},
+             {ring8 + net + " --jobs 0", "--jobs: 0 is out of range; expected 1..256"},
+             {ring8 + net + " --timeline " + (dir / "t.json").string(), "--system: traces of a system are not built"},
+             {(dir / "mixed.yaml").string() + net, "mixed.yaml: chips a and b have tiles of other sizes"},
+             {ring8 + " --network " + source_path("tests/data/net/moe_tiny.yaml") + " --prefill 4 --decode 2",
+              "moe_tiny.yaml is a mixture of experts, whose expert choice is not built for systems of chips"}}) {
         const auto r = run_cli(run + args, dir);
         EXPECT_EQ(r.status, 2) << args << ": " << r.err;
         EXPECT_THAT(r.err, HasSubstr(message)) << args;
