@@ -32,8 +32,9 @@ inline target_desc test_target(unsigned columns_per_weight = 1) {
 }
 
 // Runs one inference of every stream with instant messages: true when all streams finish.
-// Also checks that each stream's recv counts never decrease.
-inline bool runs_to_completion(const schedule& s) {
+// Also checks that each stream's recv counts never decrease. A mixture of experts' instructions
+// run only for the experts that inference's `token` chose, as the units skip the others.
+inline bool runs_to_completion(const schedule& s, std::size_t token = 0) {
     std::map<std::pair<int, int>, std::uint64_t> received;  // (node, tag) -> messages
     std::vector<std::pair<const unit_program*, std::size_t>> streams;
     for (const auto& u : s.units)
@@ -45,6 +46,7 @@ inline bool runs_to_completion(const schedule& s) {
             const auto& code = streams[i].first->streams[streams[i].second];
             for (; pc[i] < code.size(); ++pc[i], progress = true) {
                 const sched_instr& in = code[pc[i]];
+                if (!s.experts.runs(token, in.moe)) continue;
                 // (a recv of the previous inference passes in the first)
                 if (in.op == opcode::recv && !in.previous && received[{streams[i].first->node, in.tag}] < in.count) break;
                 if (in.op == opcode::send)

@@ -39,31 +39,6 @@ schedule decode_of(const decoder_desc& m, unsigned first, unsigned steps) {
     return s;
 }
 
-// runs_to_completion (schedule_checks.h) at token `token`, skipping what the units skip.
-bool runs_at(const schedule& s, std::size_t token) {
-    std::map<std::pair<int, int>, std::uint64_t> received;
-    std::vector<std::pair<const unit_program*, std::size_t>> streams;
-    for (const auto& u : s.units)
-        for (std::size_t i = 0; i < u.streams.size(); ++i) streams.emplace_back(&u, i);
-    std::vector<std::size_t> pc(streams.size(), 0);
-    for (bool progress = true; progress;) {
-        progress = false;
-        for (std::size_t i = 0; i < streams.size(); ++i) {
-            const auto& code = streams[i].first->streams[streams[i].second];
-            for (; pc[i] < code.size(); ++pc[i], progress = true) {
-                const sched_instr& in = code[pc[i]];
-                if (!s.experts.runs(token, in.moe)) continue;
-                if (in.op == opcode::recv && !in.previous && received[{streams[i].first->node, in.tag}] < in.count) break;
-                if (in.op == opcode::send)
-                    for (int d : in.destinations) ++received[{d, in.tag}];
-            }
-        }
-    }
-    for (std::size_t i = 0; i < streams.size(); ++i)
-        if (pc[i] != streams[i].first->streams[streams[i].second].size()) return false;
-    return true;
-}
-
 TEST(Moe, TheGraphHasARouterAndEveryExpert) {
     const decoder_desc m = load_decoder_description(moe);
     ASSERT_EQ(m.experts, 4u);
@@ -109,7 +84,7 @@ TEST(Moe, ATokenSkipsTheExpertsItDidNotChooseAndFinishes) {
     const schedule s = decode_of(m, 8, 6);
     ASSERT_EQ(s.experts.tokens(), 6u);
     for (std::size_t t = 0; t < 6; ++t) {
-        EXPECT_TRUE(runs_at(s, t)) << "token " << t;
+        EXPECT_TRUE(runs_to_completion(s, t)) << "token " << t;
         EXPECT_EQ(executed_static_macs(s, t), macs_per_token(m, m.top_k)) << "token " << t;
     }
     // Token-to-expert traffic: at each token, the sends that run reach only its chosen experts' tiles.
