@@ -99,8 +99,11 @@ TEST(Moe, ATokenSkipsTheExpertsItDidNotChooseAndFinishes) {
                 for (const auto& in : code)
                     if (in.op == opcode::send && s.experts.runs(t, in.moe))
                         reached.insert(in.destinations.begin(), in.destinations.end());
-        for (const auto& [node, expert] : tile_of)
-            if (expert.any()) EXPECT_EQ(reached.count(node) > 0, s.experts.runs(t, expert)) << "token " << t << " node " << node;
+        for (const auto& [node, expert] : tile_of) {
+            if (expert.any()) {
+                EXPECT_EQ(reached.count(node) > 0, s.experts.runs(t, expert)) << "token " << t << " node " << node;
+            }
+        }
     }
     bool tagged_send = false, tagged_recv = false;
     for (const auto& u : s.units)
