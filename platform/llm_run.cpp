@@ -63,8 +63,6 @@ std::string read_all(int fd) {
     ::_exit(status);  // no exit handlers: they belong to the parent
 }
 
-double number(const json& j, const char* key) { return j.contains(key) ? j[key].get<double>() : 0.0; }
-
 // Where the KV caches are: in the SRAM of their cores, in memory cores, partly in DRAM.
 json cache_block(const sw::schedule& s, unsigned activation_bytes) {
     const sw::decode_step& d = s.decode;
@@ -93,17 +91,19 @@ json cache_block(const sw::schedule& s, unsigned activation_bytes) {
 
 }  // namespace
 
+double report_number(const json& j, const char* key) { return j.contains(key) && !j[key].is_null() ? j[key].get<double>() : 0.0; }
+
 json energy_split(const json& breakdown, double tokens) {
     double tiles = 0;
     for (const char* k : {"aimc_dac", "aimc_array", "aimc_adc", "aimc_periphery", "aimc_program", "npu_mac", "npu_sram",
                           "npu_dram"})
-        tiles += number(breakdown, k);
+        tiles += report_number(breakdown, k);
     return {{"tiles", tiles / tokens},
-            {"cores", number(breakdown, "digital") / tokens},
-            {"scratchpads", number(breakdown, "scratchpad") / tokens},
-            {"noc", number(breakdown, "noc") / tokens},
-            {"dram", number(breakdown, "dram") / tokens},
-            {"static", (number(breakdown, "static") + number(breakdown, "power_wake")) / tokens}};
+            {"cores", report_number(breakdown, "digital") / tokens},
+            {"scratchpads", report_number(breakdown, "scratchpad") / tokens},
+            {"noc", report_number(breakdown, "noc") / tokens},
+            {"dram", report_number(breakdown, "dram") / tokens},
+            {"static", (report_number(breakdown, "static") + report_number(breakdown, "power_wake")) / tokens}};
 }
 
 child_simulation::child_simulation(const arch_config& arch, const sw::schedule& s, int inferences, const run_info& info,

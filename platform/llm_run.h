@@ -33,6 +33,9 @@ private:
 // The report of one inference of `prefill` on the architecture, simulated in a child process.
 nlohmann::ordered_json run_prefill(const arch_config& arch, const sw::schedule& prefill, const run_info& info);
 
+// A report's number at `key`, 0 where it is absent or null.
+double report_number(const nlohmann::ordered_json& j, const char* key);
+
 // Energy per token by part of the chip (tiles, cores, scratchpads, noc, dram, static) from a
 // report's energy breakdown.
 nlohmann::ordered_json energy_split(const nlohmann::ordered_json& breakdown, double tokens);

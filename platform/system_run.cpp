@@ -15,8 +15,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-double number(const json& j, const char* key) { return j.contains(key) && !j[key].is_null() ? j[key].get<double>() : 0.0; }
-
 // What a stage's simulation depends on: its chip and its schedule, without the names of the
 // network and its layers (stages of equal layers in other places of the network are equal).
 std::string simulation_key(const system_chip& chip, const sw::schedule& s, int inferences) {
@@ -121,10 +119,10 @@ json joined_energy(const std::vector<json>& reports, double system_ns, double li
     json breakdown = json::object();
     for (const auto& r : reports) {
         for (const auto& [kind, pj] : r["energy"]["breakdown_pj"].items())
-            breakdown[kind] = number(breakdown, kind.c_str()) + pj.get<double>();
-        const double own_ns = number(r["timing"], "simulated_ns");
-        const double static_mw = own_ns > 0 ? number(r["energy"]["breakdown_pj"], "static") / own_ns : 0.0;
-        breakdown["static"] = number(breakdown, "static") + static_mw * std::max(0.0, system_ns - own_ns);
+            breakdown[kind] = report_number(breakdown, kind.c_str()) + pj.get<double>();
+        const double own_ns = report_number(r["timing"], "simulated_ns");
+        const double static_mw = own_ns > 0 ? report_number(r["energy"]["breakdown_pj"], "static") / own_ns : 0.0;
+        breakdown["static"] = report_number(breakdown, "static") + static_mw * std::max(0.0, system_ns - own_ns);
     }
     breakdown["chip_links"] = link_pj;
     double total = 0;
@@ -146,7 +144,7 @@ json prefill_block(const system_config& system, const system_schedules& s, const
     const stage_reports r = simulate_stages(system, schedules, chips, 1, info.network_source + " (prefill)", info, run);
     const link_traffic links = traffic(link_model(system), chips, bytes_out(s, true), 0);
     double ns = links.ns;
-    for (const auto& report : r.reports) ns += number(report["timing"], "latency_ns");
+    for (const auto& report : r.reports) ns += report_number(report["timing"], "latency_ns");
     const json energy = joined_energy(r.reports, ns, links.pj);
     return {{"latency_ns", ns}, {"energy_pj", energy["total_pj"]}, {"link_ns", links.ns}, {"link_bytes", links.bytes}};
 }
@@ -156,7 +154,7 @@ json kv_cache_block(const std::vector<json>& reports) {
     for (const char* key : {"values_per_token", "bytes_per_token", "bytes_after_last_step", "caches", "caches_in_core_sram",
                             "caches_in_memory_cores", "caches_partly_in_dram"}) {
         double sum = 0;
-        for (const auto& r : reports) sum += number(r["llm"]["kv_cache"], key);
+        for (const auto& r : reports) sum += report_number(r["llm"]["kv_cache"], key);
         out[key] = std::uint64_t(sum);
     }
     out["tokens_after_last_step"] = reports.front()["llm"]["kv_cache"]["tokens_after_last_step"];
@@ -198,8 +196,8 @@ json system_block(const system_config& system, const system_schedules& s, const 
                   const std::vector<double>& ns_per_inference, const link_traffic& links) {
     double tiles_used = 0, tiles_total = 0;
     for (const auto& report : r.reports) {
-        tiles_used += number(report["utilization"], "tiles_used");
-        tiles_total += number(report["utilization"], "tiles_total");
+        tiles_used += report_number(report["utilization"], "tiles_used");
+        tiles_total += report_number(report["utilization"], "tiles_total");
     }
     const auto slowest = std::max_element(ns_per_inference.begin(), ns_per_inference.end()) - ns_per_inference.begin();
     return {{"name", system.name},
@@ -244,9 +242,9 @@ json run_decode(const system_config& system, const system_schedules& s, const st
         total_ns += ns;
     }
     for (const auto& report : r.reports) {
-        macs_first += number(report["llm"], "decode_macs_first_step");
-        macs_per_token += number(report["llm"], "decode_dynamic_macs_per_cached_token");
-        dram_bytes += number(report["llm"], "dram_bytes_per_token");
+        macs_first += report_number(report["llm"], "decode_macs_first_step");
+        macs_per_token += report_number(report["llm"], "decode_dynamic_macs_per_cached_token");
+        dram_bytes += report_number(report["llm"], "dram_bytes_per_token");
     }
     json energy = joined_energy(r.reports, total_ns, links.pj * steps);
     const double energy_pj = energy["total_pj"].get<double>();
@@ -287,8 +285,8 @@ json run_pipeline(const system_config& system, const system_schedules& s, const 
     double latency = links.ns, throughput = 1e300;
     std::vector<double> stage_ns;
     for (std::size_t k = 0; k < s.stages.size(); ++k) {
-        latency += number(r.reports[k]["timing"], "latency_ns");
-        const double per_s = number(r.reports[k]["timing"], "throughput_inferences_per_s");
+        latency += report_number(r.reports[k]["timing"], "latency_ns");
+        const double per_s = report_number(r.reports[k]["timing"], "throughput_inferences_per_s");
         throughput = std::min(throughput, per_s);
         stage_ns.push_back(1e9 / per_s);
         if (s.stages[k].bytes_out) throughput = std::min(throughput, 1e9 * system.link.bytes_per_ns / double(s.stages[k].bytes_out));

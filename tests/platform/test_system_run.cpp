@@ -104,6 +104,8 @@ TEST(SystemRun, BadSystemRunOptionsExitTwoNamingTheFlag) {
     for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
              {ring8 + net + " --arch " + source_path("platform/configs/default.yaml"), "--system: with --arch"},
              {ring8 + net + " --jobs 0", "--jobs: 0 is out of range; expected 1..256"},
+             {ring8 + " --schedule " + source_path("tests/data/net/tiny_schedule.json"), "--system: compiles the network"},
+             {ring8 + net + " --mode functional --inputs " + (dir / "x.npy").string(), "--system: timing only"},
              {ring8 + net + " --timeline " + (dir / "t.json").string(), "--system: traces of a system are not built"},
              {(dir / "mixed.yaml").string() + net, "mixed.yaml: chips a and b have tiles of other sizes"},
              {ring8 + " --network " + source_path("tests/data/net/moe_tiny.yaml") + " --prefill 4 --decode 2",
