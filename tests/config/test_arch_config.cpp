@@ -12,6 +12,7 @@
 #include "platform/config/core_functions.h"
 #include "sw/ir/input_error.h"
 #include "tests/config/config_test_support.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -522,7 +523,7 @@ TEST(ArchConfigError, PlaceWithMoreEntriesThanNodes) {
 }
 
 TEST(ArchConfigError, FileLargerThanTheLimitIsRefused) {
-    const std::string path = testing::TempDir() + "huge_arch.yaml";
+    const std::string path = aimcsim::test::temp_path("huge_arch.yaml").string();
     const std::string text = minimal() + "# " + std::string(17u << 20, 'x') + "\n";
     std::ofstream(path) << text;
     EXPECT_THAT(error_of([&] { load_arch(path); }),

@@ -11,6 +11,7 @@
 #include "sw/frontend/onnx_weights.h"
 #include "sw/ir/input_error.h"
 #include "tests/sw/onnx_builder.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -40,9 +41,7 @@ std::string attention_file(bool masked) {
     b.node("MatMul", {"x", "w"}, {"qkv"}, "in_proj");
     test::attention_heads(b, tokens, heads, head_dim, "cm", masked ? "mask" : "");
     b.node("Neg", {"cm"}, {"y"}, "out");
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("aimcsim_attention_" + std::to_string(masked) + "_" + std::to_string(::getpid()) + ".onnx");
-    return b.save(path.string());
+    return b.save(aimcsim::test::temp_path("attention_" + std::to_string(masked) + ".onnx").string());
 }
 
 // -softmax(q k^T + mask) v per head, merged back to [tokens, features], in double.
@@ -98,7 +97,7 @@ TEST(AttentionNumerics, SoftmaxAxisByOpset) {
         b.input("x", {1, 2, 3}).output("y");
         b.node("Softmax", {"x"}, {"y"}, "softmax", {attr("axis", 1)});
         const sw::network net = sw::load_network_onnx(
-            b.save(testing::TempDir() + "aimcsim_softmax_" + std::to_string(opset) + ".onnx"));
+            b.save(aimcsim::test::temp_path("softmax_" + std::to_string(opset) + ".onnx").string()));
         Eigen::VectorXf x(6);
         for (int t = 0; t < 2; ++t)
             for (int f = 0; f < 3; ++f) x[2 * f + t] = float(3 * t + f);

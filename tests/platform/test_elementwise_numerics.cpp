@@ -9,6 +9,7 @@
 #include "sw/ir/input_error.h"
 #include "tests/sw/ir_layers.h"
 #include "tests/sw/onnx_builder.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -156,7 +157,7 @@ TEST(PadNumerics, OnnxReflectPadOfAnImage) {
     test::onnx_builder b;
     b.input("x", {1, 1, 2, 3}).output("y").ints("pads", {0, 0, 1, 2, 0, 0, 0, 1});
     b.node("Pad", {"x", "pads"}, {"y"}, "pad", {test::attr("mode", "reflect")});
-    const sw::network net = sw::load_network_onnx(b.save(testing::TempDir() + "aimcsim_reflect_pad.onnx"));
+    const sw::network net = sw::load_network_onnx(b.save(aimcsim::test::temp_path("reflect_pad.onnx").string()));
     exact_mvm mvm({});
     EXPECT_EQ(evaluate(net, values({1, 2, 3, 4, 5, 6}), mvm),
               values({6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5}));
@@ -183,7 +184,7 @@ TEST(PadNumerics, FoldedZeroPadIsReadByPooling) {
         b.input("x", {1, 1, 2, 2}).output("y").ints("pads", {0, 0, 1, 1, 0, 0, 1, 1});
         b.node("Pad", {"x", "pads"}, {"p"}, "pad");
         b.node(pool, {"p"}, {"y"}, "pool", {test::attrs("kernel_shape", {2, 2}), test::attrs("strides", {2, 2})});
-        const sw::network net = sw::load_network_onnx(b.save(testing::TempDir() + "aimcsim_folded_pad.onnx"));
+        const sw::network net = sw::load_network_onnx(b.save(aimcsim::test::temp_path("folded_pad.onnx").string()));
         ASSERT_EQ(net.size(), 2) << pool;  // the pad folds into the pooling
         exact_mvm mvm({});
         // [[-1, -2], [-3, -4]] padded to 4 x 4: each 2 x 2 window holds one value and three zeros.

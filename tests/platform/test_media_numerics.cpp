@@ -6,6 +6,7 @@
 #include "platform/functional/network_eval.h"
 #include "sw/frontend/onnx_network.h"
 #include "tests/sw/onnx_builder.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::platform {
 namespace {
@@ -161,7 +162,7 @@ TEST(ResizeNumerics, OnnxConv1dReluAndLinearResize) {
     b.node("Conv", {"x", "w", "bias"}, {"c"}, "conv", {test::attrs("kernel_shape", {2})});
     b.node("Relu", {"c"}, {"r"}, "relu");
     b.node("Resize", {"r", "", "scales"}, {"y"}, "up", {test::attr("mode", "linear")});
-    const std::string path = b.save(testing::TempDir() + "aimcsim_conv1d_resize.onnx");
+    const std::string path = b.save(aimcsim::test::temp_path("conv1d_resize.onnx").string());
     const sw::network net = sw::load_network_onnx(path);
     exact_mvm mvm(read_layer_weights(net, sw::onnx_weights(path), 1));
     // conv: x0[i] + 2 x0[i+1] + 3 x1[i] - x1[i+1] + 1/2 = -3.5, 8.5, 6.5; relu: 0, 8.5, 6.5; then

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include "support/temp_path.h"
+
 namespace aimcsim::test {
 
 struct cli_result {
@@ -27,7 +29,7 @@ inline std::string slurp(const std::filesystem::path& path) {
 
 // A fresh temporary directory per call, named after the running test.
 inline std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("aimcsim_test_" + name + "_" + std::to_string(::getpid()));
+    auto dir = temp_path("test_" + name);
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;

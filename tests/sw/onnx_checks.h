@@ -13,10 +13,11 @@
 #include "sw/passes/compiler.h"
 #include "sw/passes/lowering.h"
 #include "tests/sw/schedule_checks.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::sw {
 
-inline std::string temp_file(const std::string& name) { return testing::TempDir() + "aimcsim_" + name + ".onnx"; }
+inline std::string temp_file(const std::string& name) { return aimcsim::test::temp_path(name + ".onnx").string(); }
 
 
 using op_list = std::vector<std::pair<std::string, std::uint64_t>>;

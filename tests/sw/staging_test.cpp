@@ -7,6 +7,7 @@
 #include "sw/frontend/yaml_network.h"
 #include "sw/passes/compiler.h"
 #include "tests/sw/schedule_checks.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -77,7 +78,7 @@ TEST(Staging, LargestStreamsMoveFirstUntilTheRestFits) {
 TEST(Staging, ScheduleFilesCarryTheChunkAndDefaultToOnChip) {
     const schedule s = compile(wide_head(), with_scratchpad(4096, 1024));
     EXPECT_EQ(to_json(schedule_from_json(to_json(s), "staged")).dump(), to_json(s).dump());
-    const std::string path = testing::TempDir() + "aimcsim_staged.json";
+    const std::string path = aimcsim::test::temp_path("staged.json").string();
     save_schedule(s, path);
     EXPECT_EQ(to_json(load_schedule(path)).dump(), to_json(s).dump());
     const schedule old = load_schedule(std::string(AIMCSIM_TEST_DATA) + "/net/tiny_schedule.json");

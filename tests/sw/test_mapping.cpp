@@ -17,6 +17,7 @@
 #include "sw/passes/traffic.h"
 #include "tests/sw/onnx_builder.h"
 #include "tests/sw/schedule_checks.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -165,7 +166,7 @@ TEST(Mapping, ConstantsStayInCoreSramWhileTheyFit) {
     b.input("x", {1, 4, 8}).output("y").weight("token", {1, 1, 8}).weight("w", {8, 8});
     b.node("Concat", {"token", "x"}, {"joined"}, "cat", {test::attr("axis", 1)});
     b.node("MatMul", {"joined", "w"}, {"y"}, "fc");
-    const network net = load_network_onnx(b.save(testing::TempDir() + "aimcsim_resident_token.onnx"));
+    const network net = load_network_onnx(b.save(aimcsim::test::temp_path("resident_token.onnx").string()));
     target_desc t = preset_like(8);
     t.memory.light_sram_bytes = t.memory.heavy_sram_bytes = 8 * t.activation_bytes;
     EXPECT_EQ(memory_loads(compile(net, t), net, "cat"), 0u);
@@ -181,7 +182,7 @@ TEST(Mapping, AnEmbeddingsTableStaysInCoreSramWhileItFitsElseMemorySendsItsIdsRo
     b.ids_input("ids", {1, tokens}).output("y").weight("table", {vocabulary, width}).weight("w", {width, 4});
     b.node("Gather", {"table", "ids"}, {"embedded"}, "embed");
     b.node("MatMul", {"embedded", "w"}, {"y"}, "head");
-    const network net = load_network_onnx(b.save(testing::TempDir() + "aimcsim_embedding_table.onnx"));
+    const network net = load_network_onnx(b.save(aimcsim::test::temp_path("embedding_table.onnx").string()));
     target_desc t = preset_like(8);
     t.memory.light_sram_bytes = t.memory.heavy_sram_bytes = vocabulary * width * t.activation_bytes;
     EXPECT_EQ(memory_loads(compile(net, t), net, "embed"), 0u);
@@ -381,7 +382,7 @@ TEST(Mapping, SavedScheduleKeepsPhasesOffsetsAndGroups) {
     std::replace(t.nodes.begin() + 16, t.nodes.end(), node_kind::tile, node_kind::empty);  // 13 tiles: 2+ phases
     const schedule s = compile(zoo_network("mobilenetv2"), t, opt);
     ASSERT_GE(s.phases.size(), 2u);
-    const std::string path = testing::TempDir() + "aimcsim_phases.json";
+    const std::string path = aimcsim::test::temp_path("phases.json").string();
     save_schedule(s, path);
     EXPECT_EQ(to_json(load_schedule(path)).dump(), to_json(s).dump());
 }

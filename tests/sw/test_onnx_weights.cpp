@@ -10,6 +10,7 @@
 #include "sw/frontend/onnx_weights.h"
 #include "sw/ir/input_error.h"
 #include "tests/sw/onnx_builder.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -25,7 +26,7 @@ std::vector<float> iota(std::size_t n) {
 }
 
 std::string save(const onnx_builder& b, const std::string& name) {
-    return b.save(testing::TempDir() + "aimcsim_weights_" + name + ".onnx");
+    return b.save(aimcsim::test::temp_path("weights_" + name + ".onnx").string());
 }
 
 TEST(OnnxWeights, GemmTransposedWeightIsLaidOutKByN) {

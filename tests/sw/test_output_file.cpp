@@ -9,6 +9,7 @@
 
 #include "sw/common/output_file.h"
 #include "sw/ir/input_error.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -24,7 +25,7 @@ std::string text_of(const fs::path& path) {
 }
 
 TEST(OutputFile, ReplacesTheFileWhenComplete) {
-    const fs::path path = fs::path(testing::TempDir()) / "output_file_ok" / "out.txt";  // the folder is created
+    const fs::path path = aimcsim::test::temp_path("output_file_ok") / "out.txt";  // the folder is created
     fs::remove_all(path.parent_path());
     write_file_atomically(path.string(), "the test file", [](std::ostream& out) { out << "first\n"; });
     write_file_atomically(path.string(), "the test file", [](std::ostream& out) { out << "second\n"; });
@@ -34,7 +35,7 @@ TEST(OutputFile, ReplacesTheFileWhenComplete) {
 
 // An interrupted write (here the writer throws half-way) leaves the previous file as it was.
 TEST(OutputFile, InterruptedWriteKeepsThePreviousFile) {
-    const fs::path path = fs::path(testing::TempDir()) / "output_file_kept.txt";
+    const fs::path path = aimcsim::test::temp_path("output_file_kept.txt");
     write_file_atomically(path.string(), "the test file", [](std::ostream& out) { out << "good\n"; });
     EXPECT_THROW(write_file_atomically(path.string(), "the test file",
                                        [](std::ostream& out) {
@@ -47,7 +48,7 @@ TEST(OutputFile, InterruptedWriteKeepsThePreviousFile) {
 }
 
 TEST(OutputFile, UnwritablePathIsNamed) {
-    const fs::path file = fs::path(testing::TempDir()) / "output_file_plain.txt";
+    const fs::path file = aimcsim::test::temp_path("output_file_plain.txt");
     std::ofstream(file) << "a file, not a folder\n";
     const std::string below = (file / "x.json").string();
     try {

@@ -8,6 +8,7 @@
 
 #include "sw/ir/input_error.h"
 #include "sw/schedule/schedule.h"
+#include "support/temp_path.h"
 
 namespace aimcsim::sw {
 namespace {
@@ -56,7 +57,7 @@ TEST(Schedule, JsonRoundTripIsIdentical) {
 
 // The layout docs/schedule.md shows: keys in reading order, one instruction per line.
 TEST(Schedule, SavedLayoutIsTheDocumentedOne) {
-    const std::string path = testing::TempDir() + "schedule_layout.json";
+    const std::string path = aimcsim::test::temp_path("schedule_layout.json").string();
     save_schedule(load_schedule(data + "tiny_schedule.json"), path);
     std::ifstream in(path);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -108,7 +109,7 @@ TEST(Schedule, SavedLayoutIsTheDocumentedOne) {
 
 TEST(Schedule, SaveAndLoadRoundTrip) {
     const schedule s = schedule_from_json(tiny(), "tiny");
-    const std::string path = testing::TempDir() + "schedule_round_trip.json";
+    const std::string path = aimcsim::test::temp_path("schedule_round_trip.json").string();
     save_schedule(s, path);
     EXPECT_EQ(to_json(load_schedule(path)).dump(), to_json(s).dump());
     std::remove(path.c_str());
@@ -123,7 +124,7 @@ TEST(Schedule, GuardGroupIsOptionalAndRoundTrips) {
     EXPECT_EQ(s.units[1].streams[0][2].guard_group, 3);
     EXPECT_EQ(schedule_from_json(tiny(), "tiny").units[1].streams[0][2].guard_group, -1);
     EXPECT_EQ(to_json(s).dump(), j.dump());
-    const std::string path = testing::TempDir() + "schedule_guard_group.json";
+    const std::string path = aimcsim::test::temp_path("schedule_guard_group.json").string();
     save_schedule(s, path);
     EXPECT_EQ(load_schedule(path).units[1].streams[0][2].guard_group, 3);
     std::remove(path.c_str());
@@ -220,7 +221,7 @@ TEST(Schedule, ProgrammingTimeBeyondTheSimulatedLimitIsRefused) {
 }
 
 std::string load_error(const std::string& text) {
-    const std::string path = testing::TempDir() + "schedule_bad.json";
+    const std::string path = aimcsim::test::temp_path("schedule_bad.json").string();
     std::ofstream(path) << text;
     try {
         load_schedule(path);
