@@ -32,12 +32,14 @@ struct system_stage {
     std::uint64_t bytes_out = 0;             // to the next stage, per inference (0: the last)
     boost::optional<sw::schedule> prefill;   // the prompt's stage on the same chip
     std::uint64_t prefill_bytes_out = 0;
+    std::vector<unsigned> moe_layers;        // the network's number of each MoE layer of the stage
 };
 
 struct system_schedules {
     std::string network;  // its name
     std::vector<system_stage> stages;
     unsigned token_bytes = 4;  // a decode's chosen token, back to the first chip [assumed]: an int32 id
+    isa::expert_choice experts;  // a mixture of experts' decode: the whole network's, each stage's its part
 };
 
 // Chips the network needs when it is cut for chips like the system's, against the chips given.

@@ -142,15 +142,6 @@ sw::schedule compile_network(const std::string& path, const arch_config& arch, c
 
 namespace {
 
-// The experts each of a decode's `steps` tokens runs: --expert-trace's, else drawn from --seed.
-isa::expert_choice choose_experts(const sw::schedule& decode, const sw::decoder_desc& d, const compile_choices& c,
-                                  std::size_t steps) {
-    const sw::moe_shape shape = sw::shape_of(sw::experts_of(decode));
-    if (!c.expert_trace.empty())
-        return sw::read_expert_trace(c.expert_trace, shape.moe_layers, shape.experts, d.top_k, steps);
-    return sw::draw_experts({shape, d.top_k, steps, c.seed, c.expert_zipf});
-}
-
 // An ONNX decode step after `past` tokens: its KV caches that long.
 sw::network onnx_step(const std::string& path, const compile_choices& c, unsigned past) {
     sw::onnx_options options = c.onnx;
@@ -159,6 +150,21 @@ sw::network onnx_step(const std::string& path, const compile_choices& c, unsigne
 }
 
 }  // namespace
+
+isa::expert_choice choose_experts(const std::string& path, const llm_networks& nets,
+                                  const std::vector<isa::expert_ref>& experts, const compile_choices& c) {
+    if (nets.description.experts <= 1) {
+        if (!c.expert_trace.empty())
+            throw input_error("--expert-trace: " + path + " has no mixture of experts; expected a decoder "
+                              "description with experts above 1");
+        return {};
+    }
+    const sw::moe_shape shape = sw::shape_of(experts);
+    const unsigned top_k = nets.description.top_k;
+    if (!c.expert_trace.empty())
+        return sw::read_expert_trace(c.expert_trace, shape.moe_layers, shape.experts, top_k, nets.steps);
+    return sw::draw_experts({shape, top_k, nets.steps, c.seed, c.expert_zipf});
+}
 
 llm_networks load_llm_networks(const std::string& path, const compile_choices& c) {
     const bool onnx = std::filesystem::path(path).extension() == ".onnx";
@@ -195,11 +201,7 @@ llm_schedules compile_llm(const std::string& path, const arch_config& arch, cons
     if (nets.prefill) out.prefill = compile_for(*nets.prefill, arch, c.options);
     out.decode = sw::compile_decode({nets.first, nets.next, nets.prompt_tokens, nets.last_cached_tokens()},
                                     to_target(arch), c.options, balanced);
-    if (nets.description.experts > 1)
-        out.decode.experts = choose_experts(out.decode, nets.description, c, out.steps);
-    else if (!c.expert_trace.empty())
-        throw input_error("--expert-trace: " + path + " has no mixture of experts; expected a decoder description "
-                          "with experts above 1");
+    out.decode.experts = choose_experts(path, nets, sw::experts_of(out.decode), c);
     return out;
 }
 

@@ -92,6 +92,11 @@ struct llm_networks {
     std::uint64_t last_cached_tokens() const { return prompt_tokens + steps - 1ull; }
 };
 llm_networks load_llm_networks(const std::string& path, const compile_choices& choices);
+// The experts each decode step's token runs, of the MoE layers `experts` names: --expert-trace's,
+// else drawn from --seed and --expert-zipf; none for a dense network. Throws input_error for a
+// trace with a dense network.
+isa::expert_choice choose_experts(const std::string& path, const llm_networks& nets,
+                                  const std::vector<isa::expert_ref>& experts, const compile_choices& choices);
 llm_schedules compile_llm(const std::string& path, const arch_config& arch, const compile_choices& choices,
                           sw::balance_result* balanced = nullptr);
 // --system: the network (with --decode, its decode steps and prompt) cut into pipeline stages for

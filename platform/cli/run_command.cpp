@@ -95,6 +95,12 @@ void run_decode(const run_options& o, const arch_config& arch, const std::string
     write_outputs(o, target, llm.decode, timing, report);
 }
 
+std::vector<moe_stage> moe_stages(const system_schedules& s) {
+    std::vector<moe_stage> out;
+    for (const system_stage& stage : s.stages) out.push_back({&stage.schedule, stage.moe_layers});
+    return out;
+}
+
 // --system: the network's pipeline stages on the system's chips (platform/system_run.h).
 void run_on_system(run_options& o, const std::string& network_source,
                    std::chrono::steady_clock::time_point wall_start) {
@@ -113,6 +119,7 @@ void run_on_system(run_options& o, const std::string& network_source,
     const int inferences = o.compile.decode ? int(*o.compile.decode) : o.inferences;
     run_info info{system.source, network_source, inferences, o.common.seed, 0.0, "timing", "per stage, by its compile"};
     auto report = run_system(system, stages, inferences, info, o.system_run);
+    if (!stages.experts.empty()) report["moe"] = moe_block(moe_stages(stages), stages.experts, inferences);
     report["wall_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     write_json(report, (std::filesystem::path(o.out_dir) / "report.json").string());
     if (o.json)

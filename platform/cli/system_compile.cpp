@@ -35,6 +35,7 @@ struct split_networks {
     bool decode = false, prefill = false;
     unsigned prompt_tokens = 0;
     std::uint64_t last_cached_tokens = 0;
+    isa::expert_choice experts;  // of the whole decode step's MoE layers (none: dense)
 };
 
 split_networks load_split(const system_config& system, const std::string& path, const compile_choices& c) {
@@ -48,7 +49,8 @@ split_networks load_split(const system_config& system, const std::string& path, 
         return out;
     }
     const llm_networks llm = load_llm_networks(path, c);
-    out = {{split(llm.first), split(llm.next)}, true, bool(llm.prefill), llm.prompt_tokens, llm.last_cached_tokens()};
+    out = {{split(llm.first), split(llm.next)}, true, bool(llm.prefill), llm.prompt_tokens, llm.last_cached_tokens(), {}};
+    out.experts = choose_experts(path, llm, sw::experts_of(out.nets.front()), c);
     if (llm.prefill) out.nets.push_back(split(*llm.prefill));
     return out;
 }
@@ -61,15 +63,14 @@ std::uint64_t bytes_to_next(const std::vector<sw::pipeline_stage>& stages, std::
 
 system_schedules compile_system(const system_config& system, const std::string& path, const compile_choices& c) {
     const split_networks n = load_split(system, path, c);
-    if (sw::shape_of(sw::experts_of(n.nets.front())).moe_layers)
-        throw input_error("--system: " + path + " is a mixture of experts, whose expert choice is not built for "
-                          "systems of chips; expected a dense network (or one chip)");
     const sw::pipeline_cuts cuts = sw::cut_pipeline(n.nets.front(), pipeline_target(system), tiles_of(system));
     check_chips_fit(system, cuts.stages(), n.nets.front().name());
     std::vector<std::vector<sw::pipeline_stage>> stages;
     for (const auto& net : n.nets) stages.push_back(sw::pipeline_stages(net, cuts));
     system_schedules out;
     out.network = n.nets.front().name();
+    out.experts = n.experts;
+    const std::vector<std::string> names = sw::layer_names(n.nets.front());
     for (std::size_t k = 0; k < cuts.stages(); ++k) {
         const system_chip& chip = system.chips[k];
         const sw::target_desc target = to_target(chip.arch);
@@ -81,6 +82,8 @@ system_schedules compile_system(const system_config& system, const std::string& 
         stage.schedule = n.decode ? sw::compile_decode({main.net, stages[1][k].net, n.prompt_tokens, n.last_cached_tokens},
                                                        target, c.options)
                                   : compile_for(main.net, chip.arch, c.options);
+        stage.schedule.experts = sw::choice_of_part(n.experts, names, sw::layer_names(main.net));
+        stage.moe_layers = sw::moe_layers_in_whole(names, sw::layer_names(main.net));
         stage.bytes_out = bytes_to_next(stages[0], k, target.activation_bytes);
         if (n.prefill) {
             stage.prefill = compile_for(stages[2][k].net, chip.arch, c.options);

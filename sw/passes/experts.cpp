@@ -25,40 +25,56 @@ long number_after(const std::string& name, const std::string& word, std::size_t 
     return -1;
 }
 
-}  // namespace
-
-std::vector<isa::expert_ref> experts_of(const std::vector<std::string>& names) {
-    std::vector<isa::expert_ref> out(names.size());
+// The block of each name's expert (-1: of no expert), and the blocks with experts in order: the
+// MoE layers.
+struct expert_blocks {
+    std::vector<long> block;
+    std::vector<int> expert;
     std::map<long, int> moe_layer;  // block -> its MoE layer
-    std::vector<long> blocks(names.size(), -1);
+};
+
+expert_blocks blocks_of(const std::vector<std::string>& names) {
+    expert_blocks out{std::vector<long>(names.size(), -1), std::vector<int>(names.size(), -1), {}};
     for (std::size_t i = 0; i < names.size(); ++i) {
         std::size_t end = 0;
         const long block = number_after(names[i], "layers", 0, end);
         if (block < 0) continue;
         const long expert = number_after(names[i], "experts", end, end);
         if (expert < 0) continue;
-        blocks[i] = block;
-        out[i].expert = int(expert);
-        moe_layer[block] = 0;
+        out.block[i] = block;
+        out.expert[i] = int(expert);
+        out.moe_layer[block] = 0;
     }
     int next = 0;
-    for (auto& [block, index] : moe_layer) index = next++;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        if (blocks[i] >= 0) out[i].layer = moe_layer[blocks[i]];
+    for (auto& [block, index] : out.moe_layer) index = next++;
     return out;
 }
 
-std::vector<isa::expert_ref> experts_of(const network& net) {
-    std::vector<std::string> names;
-    for (const layer& l : net.layers()) names.push_back(l.name);
-    return experts_of(names);
+}  // namespace
+
+std::vector<isa::expert_ref> experts_of(const std::vector<std::string>& names) {
+    const expert_blocks b = blocks_of(names);
+    std::vector<isa::expert_ref> out(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (b.block[i] >= 0) out[i] = {b.moe_layer.at(b.block[i]), b.expert[i]};
+    return out;
 }
 
-std::vector<isa::expert_ref> experts_of(const schedule& s) {
+std::vector<std::string> layer_names(const network& net) {
+    std::vector<std::string> names;
+    for (const layer& l : net.layers()) names.push_back(l.name);
+    return names;
+}
+
+std::vector<std::string> layer_names(const schedule& s) {
     std::vector<std::string> names;
     for (const layer_summary& l : s.layers) names.push_back(l.name);
-    return experts_of(names);
+    return names;
 }
+
+std::vector<isa::expert_ref> experts_of(const network& net) { return experts_of(layer_names(net)); }
+
+std::vector<isa::expert_ref> experts_of(const schedule& s) { return experts_of(layer_names(s)); }
 
 moe_shape shape_of(const std::vector<isa::expert_ref>& refs) {
     moe_shape out;
@@ -96,6 +112,29 @@ isa::expert_choice draw_experts(const expert_draw& d) {
         }
     }
     return c;
+}
+
+std::vector<unsigned> moe_layers_in_whole(const std::vector<std::string>& whole_names,
+                                          const std::vector<std::string>& part_names) {
+    const expert_blocks whole = blocks_of(whole_names);
+    std::vector<unsigned> out;
+    for (const auto& entry : blocks_of(part_names).moe_layer) out.push_back(unsigned(whole.moe_layer.at(entry.first)));
+    return out;
+}
+
+isa::expert_choice choice_of_part(const isa::expert_choice& whole, const std::vector<std::string>& whole_names,
+                                  const std::vector<std::string>& part_names) {
+    const std::vector<unsigned> layers = moe_layers_in_whole(whole_names, part_names);
+    if (whole.empty() || layers.empty()) return {};
+    isa::expert_choice out = whole;
+    out.moe_layers = unsigned(layers.size());
+    out.chosen.clear();
+    for (std::size_t t = 0; t < whole.tokens(); ++t)
+        for (unsigned layer : layers) {
+            const auto first = whole.chosen.begin() + std::ptrdiff_t(t * whole.per_token() + std::size_t(layer) * whole.top_k);
+            out.chosen.insert(out.chosen.end(), first, first + whole.top_k);
+        }
+    return out;
 }
 
 std::uint64_t executed_static_macs(const schedule& s, std::size_t token) {

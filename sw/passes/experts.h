@@ -18,6 +18,8 @@ namespace aimcsim::sw {
 std::vector<isa::expert_ref> experts_of(const std::vector<std::string>& names);
 std::vector<isa::expert_ref> experts_of(const network& net);
 std::vector<isa::expert_ref> experts_of(const schedule& s);  // of its layers
+std::vector<std::string> layer_names(const network& net);
+std::vector<std::string> layer_names(const schedule& s);
 
 // The MoE layers and the experts per layer those name (0, 0: none).
 struct moe_shape {
@@ -35,6 +37,16 @@ struct expert_draw {
     double zipf = 0;
 };
 isa::expert_choice draw_experts(const expert_draw& d);
+
+// For each MoE layer of the layers `part_names` (a pipeline stage's), in its own numbering, the
+// number of that MoE layer among the layers `whole_names` (the network's).
+std::vector<unsigned> moe_layers_in_whole(const std::vector<std::string>& whole_names,
+                                          const std::vector<std::string>& part_names);
+// The choice `whole` made for the layers `whole_names`, restricted to the layers `part_names`:
+// per token, the part's MoE layers in its own numbering, the experts' ids kept. Empty when the
+// part holds no expert.
+isa::expert_choice choice_of_part(const isa::expert_choice& whole, const std::vector<std::string>& whole_names,
+                                  const std::vector<std::string>& part_names);
 
 // The static MACs (of weight blocks) the schedule's mvm instructions do at inference `token`:
 // those of the experts its token chose, and of every layer of no expert.
