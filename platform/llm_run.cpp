@@ -145,6 +145,23 @@ json run_prefill(const arch_config& arch, const sw::schedule& prefill, const run
     return child_simulation(arch, prefill, 1, info, info.network_source + " (prefill)").report();
 }
 
+// lmdeploy v0.1.0a1's static inference benchmark (docs/en/benchmark/a100_fp16.md): Llama-2-7B in
+// FP16 on one A100-80G, batch 1, tp 1, 128 prompt and 128 generated tokens: 102.21 generated
+// tokens/s, 0.022 s to the first token [paper]. Its ops a token: 2 x 6,607,077,376, the MACs of
+// its weights but the embedding table [derived] (docs/llm.md); its power: the A100's TDP, 400 W.
+json gpu_decode_comparison(double decode_tops_per_w) {
+    constexpr double tokens_per_s = 102.21, tdp_w = 400, ops_per_token = 2 * 6607077376.0;
+    const double gpu_tops_per_w = ops_per_token * tokens_per_s / tdp_w * 1e-12;
+    return {{"basis", "published: lmdeploy v0.1.0a1, Llama-2-7B FP16 on one A100-80G, batch 1, 128 + 128 tokens; "
+                      "energy at TDP (400 W)"},
+            {"a100",
+             {{"tokens_per_s", tokens_per_s},
+              {"time_to_first_token_ns", 22e6},
+              {"joules_per_token", tdp_w / tokens_per_s},
+              {"decode_tops_per_w", gpu_tops_per_w},
+              {"ratio", decode_tops_per_w / gpu_tops_per_w}}}};
+}
+
 json llm_block(const json& report, const json& prefill, const sw::schedule& decode, const run_timing& timing,
                unsigned activation_bytes) {
     const double steps = double(timing.ends.size());
@@ -168,6 +185,7 @@ json llm_block(const json& report, const json& prefill, const sw::schedule& deco
     out["decode_macs_first_step"] = std::uint64_t(sw::static_macs_per_inference(decode, 1)) + decode.dynamic_macs;
     out["decode_dynamic_macs_per_cached_token"] = decode.decode.dynamic_macs_per_token;
     out["decode_tops_per_w"] = 2 * macs / energy_pj;
+    out["gpu_comparison"] = gpu_decode_comparison(2 * macs / energy_pj);
     out["energy_per_token_pj"] = energy_split(report["energy"]["breakdown_pj"], steps);
     out["dram_bytes_per_token"] =
         report.contains("dram")

@@ -40,6 +40,10 @@ double report_number(const nlohmann::ordered_json& j, const char* key);
 // report's energy breakdown.
 nlohmann::ordered_json energy_split(const nlohmann::ordered_json& breakdown, double tokens);
 
+// The published GPU decode figures of the `llm` block (docs/llm.md, "Against a GPU"), and the
+// ratio of `decode_tops_per_w` to the GPU's.
+nlohmann::ordered_json gpu_decode_comparison(double decode_tops_per_w);
+
 // The report's `llm` block (docs/report.md): a decode run's per-token figures from its report
 // and timing, the time to first token from the prefill's report (null: none was run).
 nlohmann::ordered_json llm_block(const nlohmann::ordered_json& report, const nlohmann::ordered_json& prefill,

@@ -266,6 +266,7 @@ json run_decode(const system_config& system, const system_schedules& s, const st
     llm["decode_macs_first_step"] = macs_first;
     llm["decode_dynamic_macs_per_cached_token"] = macs_per_token;
     llm["decode_tops_per_w"] = 2 * macs / energy_pj;
+    llm["gpu_comparison"] = gpu_decode_comparison(2 * macs / energy_pj);
     llm["energy_per_token_pj"] = energy_split(energy["breakdown_pj"], steps);
     llm["energy_per_token_pj"]["chip_links"] = links.pj;
     llm["dram_bytes_per_token"] = dram_bytes;
@@ -331,6 +332,9 @@ void print_system_summary(const json& r, std::ostream& out) {
         out << "  decode               " << l["decode_ns_per_token"].get<double>() / 1e3 << " us/token, "
             << l["tokens_per_s"].get<double>() << " tokens/s, " << l["joules_per_token"].get<double>() * 1e3
             << " mJ/token\n";
+        out << "  decode TOPS/W        " << l["decode_tops_per_w"].get<double>() << " (" << std::setprecision(1)
+            << l["gpu_comparison"]["a100"]["ratio"].get<double>() << "x A100, published)\n"
+            << std::setprecision(3);
     } else {
         out << "  latency              " << r["timing"]["latency_ns"].get<double>() << " ns\n"
             << "  throughput           " << r["timing"]["throughput_inferences_per_s"].get<double>() << " inferences/s\n";

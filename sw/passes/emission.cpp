@@ -20,7 +20,7 @@ struct recv_edge {
     int layer = -1;
     std::vector<std::uint64_t> counts;
     bool previous = false;  // of the previous inference (a decode step's KV cache: the last token's)
-    isa::expert_ref moe;    // none: the expert of `layer`
+    isa::expert_ref moe{};  // none: the expert of `layer`
 };
 
 struct stream_build {

@@ -73,7 +73,7 @@ struct layer_summary {
     double spatial_utilization = 0;  // weight cells / cells of its tiles
     // v2: the extents slices of its tensors are checked against. Its output's shape; the
     // [N, rows, positions] of its partial products (empty: it has none); its constant operands.
-    std::vector<unsigned> shape, partial_shape;
+    std::vector<unsigned> shape{}, partial_shape{};
     std::uint64_t constants = 0;
 };
 

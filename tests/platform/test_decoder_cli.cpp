@@ -73,6 +73,12 @@ TEST(DecoderCli, DecodeReportsTheFirstTokenAndEachStep) {
     EXPECT_EQ(llm["kv_cache"]["tokens_after_last_step"], 8 + 16);
     // each step's attention reads one more cached token: per layer and head, 2 x head_dim MACs
     EXPECT_EQ(llm["decode_dynamic_macs_per_cached_token"], 2 * 4 * 2 * 16);
+    // the published A100 figure: 102.21 tokens/s of 2 x 6,607,077,376 ops at 400 W
+    const auto& gpu = llm["gpu_comparison"];
+    EXPECT_THAT(gpu["basis"].get<std::string>(), HasSubstr("published"));
+    EXPECT_NEAR(gpu["a100"]["decode_tops_per_w"].get<double>(), 2 * 6607077376.0 * 102.21 / 400 * 1e-12, 1e-12);
+    EXPECT_NEAR(gpu["a100"]["ratio"].get<double>(),
+                llm["decode_tops_per_w"].get<double>() / gpu["a100"]["decode_tops_per_w"].get<double>(), 1e-9);
 }
 
 double slope(const nlohmann::json& steps, std::size_t first, std::size_t last) {

@@ -40,6 +40,7 @@ TEST(SystemRun, OneChipSystemIsTheSingleChipRun) {
     for (const char* key : {"decode_ns_per_token", "joules_per_token", "time_to_first_token_ns", "dram_bytes_per_token"})
         EXPECT_DOUBLE_EQ(system["llm"][key].get<double>(), chip["llm"][key].get<double>()) << key;
     EXPECT_EQ(system["llm"]["step_ns"], chip["llm"]["step_ns"]);
+    EXPECT_EQ(system["llm"]["gpu_comparison"], chip["llm"]["gpu_comparison"]);
     EXPECT_EQ(system["system"]["chips_used"], 1);
     EXPECT_EQ(system["system"]["link_bytes_per_inference"], 0);
 }

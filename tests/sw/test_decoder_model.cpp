@@ -104,6 +104,15 @@ TEST(DecoderModel, Llama2SevenBillionHasItsPublishedParameterCount) {
     EXPECT_EQ(net.dynamic_macs(), attention_macs(m, 64));
 }
 
+// Grouped-query attention (8 KV heads of 64): 68,976,648,192 parameters, the released model's.
+TEST(DecoderModel, Llama2SeventyBillionHasItsPublishedParameterCount) {
+    const decoder_desc m = load_decoder_description(zoo + "llama2_70b.yaml");
+    const network net = decoder_network(m, 16, zoo + "llama2_70b.yaml");
+    EXPECT_EQ(net.weights(), count(m).parameters);
+    EXPECT_EQ(count(m).parameters, 68976648192u);
+    EXPECT_EQ(net.static_macs(), 16 * count(m).macs_per_token);
+}
+
 // GPT-2: LayerNorm, GELU, biases, learned positions and a head tied to the token table. The tied
 // head's matrix counts again in the IR's weights: the chip holds it twice (the table for the
 // lookup, the matrix on tiles).
