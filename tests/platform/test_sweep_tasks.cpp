@@ -228,7 +228,7 @@ TEST(Sweep, ReportOfAPointWhoseTaskDiedBeforeRecordingCounts) {
 // when the SIGTERM comes at the task's --time), the merge shows it, and the task resumes.
 TEST(Sweep, StoppedTaskRecordsWhyItsPointIsMissing) {
     const auto dir = temp_dir("stopped");
-    std::ofstream(dir / "slow.yaml") << "network: mlp\ninferences: 100000\npoints:\n  - {tile.adc.bits: 8}\n  - {tile.adc.bits: 7}\n";
+    std::ofstream(dir / "slow.yaml") << "network: cnn\ninferences: 100000\npoints:\n  - {tile.adc.bits: 8}\n  - {tile.adc.bits: 7}\n";
     for (const std::string time : {"", "0:01"}) {  // no limit given (the default is 10 min), or 1 s
         SCOPED_TRACE(time);
         const auto points = dir / ("points" + time.substr(0, 1));
