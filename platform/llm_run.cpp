@@ -150,13 +150,13 @@ json run_prefill(const arch_config& arch, const sw::schedule& prefill, const run
 // tokens/s, 0.022 s to the first token [paper]. Its ops a token: 2 x 6,607,077,376, the MACs of
 // its weights but the embedding table [derived] (docs/llm.md); its power: the A100's TDP, 400 W.
 json gpu_decode_comparison(double decode_tops_per_w) {
-    constexpr double tokens_per_s = 102.21, tdp_w = 400, ops_per_token = 2 * 6607077376.0;
+    constexpr double tokens_per_s = 102.21, first_token_ns = 22e6, tdp_w = 400, ops_per_token = 2 * 6607077376.0;
     const double gpu_tops_per_w = ops_per_token * tokens_per_s / tdp_w * 1e-12;
     return {{"basis", "published: lmdeploy v0.1.0a1, Llama-2-7B FP16 on one A100-80G, batch 1, 128 + 128 tokens; "
                       "energy at TDP (400 W)"},
             {"a100",
              {{"tokens_per_s", tokens_per_s},
-              {"time_to_first_token_ns", 22e6},
+              {"time_to_first_token_ns", first_token_ns},
               {"joules_per_token", tdp_w / tokens_per_s},
               {"decode_tops_per_w", gpu_tops_per_w},
               {"ratio", decode_tops_per_w / gpu_tops_per_w}}}};

@@ -27,6 +27,14 @@ std::vector<std::vector<std::set<int>>> expert_tiles(const sw::schedule& s, cons
 struct moe_tally {
     std::uint64_t total_weights = 0, static_macs = 0;
     double active_weights = 0, active_static_macs = 0;
+
+    moe_tally& operator+=(const moe_tally& o) {
+        total_weights += o.total_weights;
+        static_macs += o.static_macs;
+        active_weights += o.active_weights;
+        active_static_macs += o.active_static_macs;
+        return *this;
+    }
 };
 
 moe_tally tally_of(const sw::schedule& s, const std::vector<isa::expert_ref>& refs, std::size_t tokens) {
@@ -105,11 +113,7 @@ json moe_block(const std::vector<moe_stage>& stages, const isa::expert_choice& w
     for (std::size_t k = 0; k < stages.size(); ++k) {
         const sw::schedule& s = *stages[k].schedule;
         const std::vector<isa::expert_ref> refs = sw::experts_of(s);
-        const moe_tally t = tally_of(s, refs, tokens);
-        sum.total_weights += t.total_weights;
-        sum.static_macs += t.static_macs;
-        sum.active_weights += t.active_weights;
-        sum.active_static_macs += t.active_static_macs;
+        sum += tally_of(s, refs, tokens);
         if (s.experts.empty()) continue;
         const std::vector<unsigned>& layers = stages[k].moe_layers;
         const auto local = expert_tiles(s, refs);

@@ -82,8 +82,8 @@ system_schedules compile_system(const system_config& system, const std::string& 
         stage.schedule = n.decode ? sw::compile_decode({main.net, stages[1][k].net, n.prompt_tokens, n.last_cached_tokens},
                                                        target, c.options)
                                   : compile_for(main.net, chip.arch, c.options);
-        stage.schedule.experts = sw::choice_of_part(n.experts, names, sw::layer_names(main.net));
         stage.moe_layers = sw::moe_layers_in_whole(names, sw::layer_names(main.net));
+        stage.schedule.experts = sw::choice_of_part(n.experts, stage.moe_layers);
         stage.bytes_out = bytes_to_next(stages[0], k, target.activation_bytes);
         if (n.prefill) {
             stage.prefill = compile_for(stages[2][k].net, chip.arch, c.options);

@@ -122,9 +122,7 @@ std::vector<unsigned> moe_layers_in_whole(const std::vector<std::string>& whole_
     return out;
 }
 
-isa::expert_choice choice_of_part(const isa::expert_choice& whole, const std::vector<std::string>& whole_names,
-                                  const std::vector<std::string>& part_names) {
-    const std::vector<unsigned> layers = moe_layers_in_whole(whole_names, part_names);
+isa::expert_choice choice_of_part(const isa::expert_choice& whole, const std::vector<unsigned>& layers) {
     if (whole.empty() || layers.empty()) return {};
     isa::expert_choice out = whole;
     out.moe_layers = unsigned(layers.size());

@@ -42,11 +42,10 @@ isa::expert_choice draw_experts(const expert_draw& d);
 // number of that MoE layer among the layers `whole_names` (the network's).
 std::vector<unsigned> moe_layers_in_whole(const std::vector<std::string>& whole_names,
                                           const std::vector<std::string>& part_names);
-// The choice `whole` made for the layers `whole_names`, restricted to the layers `part_names`:
-// per token, the part's MoE layers in its own numbering, the experts' ids kept. Empty when the
-// part holds no expert.
-isa::expert_choice choice_of_part(const isa::expert_choice& whole, const std::vector<std::string>& whole_names,
-                                  const std::vector<std::string>& part_names);
+// The choice `whole` made for a network, restricted to a part of it whose MoE layers are the
+// network's `layers` (moe_layers_in_whole): per token, the part's MoE layers in its own
+// numbering, the experts' ids kept. Empty when the part holds no expert.
+isa::expert_choice choice_of_part(const isa::expert_choice& whole, const std::vector<unsigned>& layers);
 
 // The static MACs (of weight blocks) the schedule's mvm instructions do at inference `token`:
 // those of the experts its token chose, and of every layer of no expert.
