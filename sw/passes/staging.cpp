@@ -41,8 +41,8 @@ void hold_tokens(const decode_step& decode, std::uint64_t held, std::uint64_t ch
         }
 }
 
-// Smallest staging chunk of a KV cache [assumed]: 256 bytes, a few DRAM bursts.
-constexpr std::uint64_t min_cache_chunk_bytes = 256;
+// Smallest staging chunk of a KV cache or a stream [assumed]: 256 bytes, a few DRAM bursts.
+constexpr std::uint64_t min_chunk_bytes = 256;
 
 // The most tokens every cache of the unit can keep on chip with DRAM chunks of `chunk` bytes; -1:
 // none fit even with all in DRAM.
@@ -61,14 +61,14 @@ std::int64_t most_held(const memory_desc& memory, const decode_step& decode, std
 
 // The KV caches of a memory core that do not all fit its scratchpad at the last decode step keep
 // there as many of their first tokens as fit, the same for each, and the rest in DRAM. Their
-// staging chunk is the target's or a half, quarter, ... of it (at least min_cache_chunk_bytes):
+// staging chunk is the target's or a half, quarter, ... of it (at least min_chunk_bytes):
 // the one that keeps the most tokens on chip, the largest of those. False if the caches do not fit
 // even all in DRAM.
 bool stage_caches(const memory_desc& memory, const decode_step& decode, unit_program& u) {
     if (fits(memory, u, decode)) return true;
     std::int64_t best = -1;
     std::uint64_t best_chunk = 0;
-    for (std::uint64_t chunk = memory.dram_chunk_bytes; chunk >= min_cache_chunk_bytes; chunk /= 2)
+    for (std::uint64_t chunk = memory.dram_chunk_bytes; chunk >= min_chunk_bytes; chunk /= 2)
         if (const std::int64_t held = most_held(memory, decode, chunk, u); held > best) {
             best = held;
             best_chunk = chunk;
@@ -91,14 +91,24 @@ std::vector<sched_instr>* largest_on_chip(unit_program& u, std::uint64_t chunk) 
     return best;
 }
 
+// Every off-chip access of the unit (but a KV cache's) staged in chunks of at most `chunk` bytes.
+void shrink_chunks(std::uint64_t chunk, unit_program& u) {
+    for (auto& stream : u.streams)
+        for (auto& in : stream)
+            if (is_access(in) && in.dram_chunk_bytes > 0 && !loads_kv_cache(in)) in.dram_chunk_bytes = std::min(chunk, in.bytes);
+}
+
 void stage_unit(const memory_desc& memory, const decode_step& decode, unit_program& u) {
     if (stage_caches(memory, decode, u)) return;
     while (!fits(memory, u, decode)) {
         std::vector<sched_instr>* stream = largest_on_chip(u, memory.dram_chunk_bytes);
-        if (!stream) return;
+        if (!stream) break;
         for (auto& in : *stream)
             if (is_access(in)) in.dram_chunk_bytes = std::min(memory.dram_chunk_bytes, in.bytes);
     }
+    // Every stream off chip and still too many: smaller chunks, a half at a time.
+    for (std::uint64_t chunk = memory.dram_chunk_bytes / 2; !fits(memory, u, decode) && chunk >= min_chunk_bytes; chunk /= 2)
+        shrink_chunks(chunk, u);
 }
 
 }  // namespace

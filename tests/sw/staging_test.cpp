@@ -75,6 +75,16 @@ TEST(Staging, LargestStreamsMoveFirstUntilTheRestFits) {
     for (const sched_instr* in : accesses(both)) EXPECT_EQ(in->dram_chunk_bytes, 32u);
 }
 
+TEST(Staging, ChunksHalveWhenEveryStreamThatCanMoveHasAndTheyStillDoNotFit) {
+    // the output off chip: 2 x 64 + 2 x 1024 > 1500; in chunks of 512, 2 x 64 + 2 x 512 fits
+    const schedule halved = compile(wide_head(), with_scratchpad(1500, 1024));
+    for (const sched_instr* in : accesses(halved)) EXPECT_EQ(in->dram_chunk_bytes, in->op == opcode::store ? 512u : 0u);
+    EXPECT_TRUE(runs_to_completion(halved));
+    // 2 x 64 + 2 x 256 > 600 even in the smallest chunks: left so, for the loader's check to refuse
+    const schedule smallest = compile(wide_head(), with_scratchpad(600, 1024));
+    for (const sched_instr* in : accesses(smallest)) EXPECT_EQ(in->dram_chunk_bytes, in->op == opcode::store ? 256u : 0u);
+}
+
 TEST(Staging, ScheduleFilesCarryTheChunkAndDefaultToOnChip) {
     const schedule s = compile(wide_head(), with_scratchpad(4096, 1024));
     EXPECT_EQ(to_json(schedule_from_json(to_json(s), "staged")).dump(), to_json(s).dump());
