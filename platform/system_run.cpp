@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "platform/chip_links.h"
 #include "platform/llm_run.h"
 #include "sw/common/fnv1a.h"
 #include "sw/ir/input_error.h"
@@ -76,64 +77,55 @@ stage_reports simulate_stages(const system_config& system, const std::vector<con
     return out;
 }
 
-class link_model {
-public:
-    explicit link_model(const system_config& s) : m_system(s) {}
-    double ns(std::uint64_t bytes, unsigned from, unsigned to) const {
-        const unsigned h = m_system.hops(int(from), int(to));
-        return h ? h * m_system.link.latency_ns + double(bytes) / m_system.link.bytes_per_ns : 0.0;
-    }
-    double pj(std::uint64_t bytes, unsigned from, unsigned to) const {
-        return 8.0 * double(bytes) * m_system.hops(int(from), int(to)) * m_system.link.pj_per_bit;
-    }
-
-private:
-    const system_config& m_system;
-};
+chip_group group_of(const system_schedules& s, std::size_t k) { return {s.stages[k].chip, s.tensor_parallel}; }
 
 // The messages of one inference between the stages (and, of a decode, its token back to the first).
-struct link_traffic {
-    double ns = 0, pj = 0;
-    std::uint64_t bytes = 0;
-};
-
-link_traffic traffic(const link_model& links, const std::vector<unsigned>& chips, const std::vector<std::uint64_t>& bytes_out,
-                     std::uint64_t token_bytes) {
+link_traffic traffic(const system_config& system, const system_schedules& s, bool prefill, std::uint64_t token_bytes) {
     link_traffic t;
-    for (std::size_t k = 0; k + 1 < chips.size(); ++k) {
-        t.ns += links.ns(bytes_out[k], chips[k], chips[k + 1]);
-        t.pj += links.pj(bytes_out[k], chips[k], chips[k + 1]);
-        t.bytes += bytes_out[k];
-    }
-    if (token_bytes && chips.size() > 1) {
-        t.ns += links.ns(token_bytes, chips.back(), chips.front());
-        t.pj += links.pj(token_bytes, chips.back(), chips.front());
-        t.bytes += token_bytes;
-    }
+    for (std::size_t k = 0; k + 1 < s.stages.size(); ++k)
+        t += hand_over(system, group_of(s, k), group_of(s, k + 1),
+                       prefill ? s.stages[k].prefill_bytes_out : s.stages[k].bytes_out);
+    if (token_bytes) t += hand_over(system, group_of(s, s.stages.size() - 1), group_of(s, 0), token_bytes);
     return t;
+}
+
+// Per stage, the collectives of one inference among its chips (tensor parallelism): an all-reduce
+// of each partial sum, and after the last stage the gathering of each chip's best token.
+std::vector<link_traffic> collectives(const system_config& system, const system_schedules& s, bool prefill) {
+    std::vector<link_traffic> out;
+    for (std::size_t k = 0; k < s.stages.size(); ++k) {
+        link_traffic t;
+        for (std::uint64_t bytes : prefill ? s.stages[k].prefill_reduce_bytes : s.stages[k].reduce_bytes)
+            t += all_reduce(system, group_of(s, k), bytes);
+        if (k + 1 == s.stages.size()) t += all_gather(system, group_of(s, k), s.choice_bytes);
+        out.push_back(t);
+    }
+    return out;
+}
+
+link_traffic sum(const std::vector<link_traffic>& all) {
+    link_traffic out;
+    for (const auto& t : all) out += t;
+    return out;
 }
 
 // The chips' energy by kind, with the links' and the static power of each chip while it waits for
 // the others (its own run's mean static power over the time the system ran beyond it).
-json joined_energy(const std::vector<json>& reports, double system_ns, double link_pj) {
+// Each report stands for `chips_each` chips (of a stage under tensor parallelism).
+json joined_energy(const std::vector<json>& reports, unsigned chips_each, double system_ns, double link_pj) {
     json breakdown = json::object();
     for (const auto& r : reports) {
         for (const auto& [kind, pj] : r["energy"]["breakdown_pj"].items())
-            breakdown[kind] = report_number(breakdown, kind.c_str()) + pj.get<double>();
+            breakdown[kind] = report_number(breakdown, kind.c_str()) + chips_each * pj.get<double>();
         const double own_ns = report_number(r["timing"], "simulated_ns");
         const double static_mw = own_ns > 0 ? report_number(r["energy"]["breakdown_pj"], "static") / own_ns : 0.0;
-        breakdown["static"] = report_number(breakdown, "static") + static_mw * std::max(0.0, system_ns - own_ns);
+        breakdown["static"] =
+            report_number(breakdown, "static") + chips_each * static_mw * std::max(0.0, system_ns - own_ns);
     }
     breakdown["chip_links"] = link_pj;
     double total = 0;
     for (const auto& [kind, pj] : breakdown.items()) total += pj.get<double>();
     return {{"total_pj", total}, {"breakdown_pj", breakdown}};
-}
-
-std::vector<std::uint64_t> bytes_out(const system_schedules& s, bool prefill) {
-    std::vector<std::uint64_t> out;
-    for (const auto& stage : s.stages) out.push_back(prefill ? stage.prefill_bytes_out : stage.bytes_out);
-    return out;
 }
 
 // The prompt's stages one after the other: the time to the first token, and its energy.
@@ -142,20 +134,21 @@ json prefill_block(const system_config& system, const system_schedules& s, const
     std::vector<const sw::schedule*> schedules;
     for (const auto& stage : s.stages) schedules.push_back(&*stage.prefill);
     const stage_reports r = simulate_stages(system, schedules, chips, 1, info.network_source + " (prefill)", info, run);
-    const link_traffic links = traffic(link_model(system), chips, bytes_out(s, true), 0);
+    link_traffic links = traffic(system, s, true, 0);
+    links += sum(collectives(system, s, true));
     double ns = links.ns;
     for (const auto& report : r.reports) ns += report_number(report["timing"], "latency_ns");
-    const json energy = joined_energy(r.reports, ns, links.pj);
+    const json energy = joined_energy(r.reports, s.tensor_parallel, ns, links.pj);
     return {{"latency_ns", ns}, {"energy_pj", energy["total_pj"]}, {"link_ns", links.ns}, {"link_bytes", links.bytes}};
 }
 
-json kv_cache_block(const std::vector<json>& reports) {
+json kv_cache_block(const std::vector<json>& reports, unsigned chips_each) {
     json out = json::object();
     for (const char* key : {"values_per_token", "bytes_per_token", "bytes_after_last_step", "caches", "caches_in_core_sram",
                             "caches_in_memory_cores", "caches_partly_in_dram"}) {
         double sum = 0;
         for (const auto& r : reports) sum += report_number(r["llm"]["kv_cache"], key);
-        out[key] = std::uint64_t(sum);
+        out[key] = std::uint64_t(sum) * chips_each;
     }
     out["tokens_after_last_step"] = reports.front()["llm"]["kv_cache"]["tokens_after_last_step"];
     return out;
@@ -174,8 +167,15 @@ json renamed(json j, const sw::schedule& from, const sw::schedule& to) {
     return j;
 }
 
+// The figures of one inference: the stages' (each with its collectives), the links'.
+struct inference_figures {
+    std::vector<double> stage_ns;
+    std::vector<link_traffic> collectives;
+    link_traffic links;  // every message: between the stages and the collectives
+};
+
 json stages_block(const system_config& system, const system_schedules& s, const stage_reports& r,
-                  const std::vector<double>& ns_per_inference) {
+                  const inference_figures& f) {
     json out = json::array();
     for (std::size_t k = 0; k < s.stages.size(); ++k) {
         const system_stage& stage = s.stages[k];
@@ -183,8 +183,10 @@ json stages_block(const system_config& system, const system_schedules& s, const 
                        {"first_layer", stage.first_layer},
                        {"last_layer", stage.last_layer},
                        {"tiles_used", r.reports[k]["utilization"]["tiles_used"]},
-                       {"ns_per_inference", ns_per_inference[k]},
+                       {"ns_per_inference", f.stage_ns[k]},
                        {"energy_per_inference_pj", r.reports[k]["energy"]["per_inference_pj"]},
+                       {"all_reduces", stage.reduce_bytes.size()},
+                       {"collective_ns_per_inference", f.collectives[k].ns},
                        {"bytes_to_next", stage.bytes_out},
                        {"simulation_of_stage", r.same_as[k]},
                        {"bottleneck", renamed(r.reports[k]["bottleneck"], s.stages[r.same_as[k]].schedule, stage.schedule)}});
@@ -192,28 +194,40 @@ json stages_block(const system_config& system, const system_schedules& s, const 
     return out;
 }
 
+json tensor_parallel_block(const system_schedules& s, const inference_figures& f) {
+    std::size_t all_reduces = 0;
+    for (const auto& stage : s.stages) all_reduces += stage.reduce_bytes.size();
+    const link_traffic c = sum(f.collectives);
+    return {{"chips_per_stage", s.tensor_parallel},
+            {"all_reduces_per_inference", all_reduces},
+            {"collective_bytes_per_inference", c.bytes},
+            {"collective_ns_per_inference", c.ns},
+            {"collective_pj_per_inference", c.pj}};
+}
+
 json system_block(const system_config& system, const system_schedules& s, const stage_reports& r,
-                  const std::vector<double>& ns_per_inference, const link_traffic& links) {
+                  const inference_figures& f) {
     double tiles_used = 0, tiles_total = 0;
     for (const auto& report : r.reports) {
-        tiles_used += report_number(report["utilization"], "tiles_used");
-        tiles_total += report_number(report["utilization"], "tiles_total");
+        tiles_used += s.tensor_parallel * report_number(report["utilization"], "tiles_used");
+        tiles_total += s.tensor_parallel * report_number(report["utilization"], "tiles_total");
     }
-    const auto slowest = std::max_element(ns_per_inference.begin(), ns_per_inference.end()) - ns_per_inference.begin();
+    const auto slowest = std::max_element(f.stage_ns.begin(), f.stage_ns.end()) - f.stage_ns.begin();
     return {{"name", system.name},
             {"file", system.source},
             {"topology", to_string(system.topology)},
             {"chips_given", system.chips.size()},
-            {"chips_used", s.stages.size()},
+            {"chips_used", s.stages.size() * s.tensor_parallel},
             {"tiles_used", std::uint64_t(tiles_used)},
             {"tiles_of_chips_used", std::uint64_t(tiles_total)},
             {"link", {{"bytes_per_ns", system.link.bytes_per_ns}, {"latency_ns", system.link.latency_ns},
                       {"pj_per_bit", system.link.pj_per_bit}}},
-            {"link_bytes_per_inference", links.bytes},
-            {"link_ns_per_inference", links.ns},
-            {"link_pj_per_inference", links.pj},
+            {"link_bytes_per_inference", f.links.bytes},
+            {"link_ns_per_inference", f.links.ns},
+            {"link_pj_per_inference", f.links.pj},
+            {"tensor_parallel", tensor_parallel_block(s, f)},
             {"slowest_stage", slowest},
-            {"stages", stages_block(system, s, r, ns_per_inference)}};
+            {"stages", stages_block(system, s, r, f)}};
 }
 
 json header(const system_schedules& s, const run_info& info, int inferences) {
@@ -227,30 +241,31 @@ json run_decode(const system_config& system, const system_schedules& s, const st
     std::vector<const sw::schedule*> schedules;
     for (const auto& stage : s.stages) schedules.push_back(&stage.schedule);
     const stage_reports r = simulate_stages(system, schedules, chips, steps, info.network_source, info, run);
-    const link_traffic links = traffic(link_model(system), chips, bytes_out(s, false), s.token_bytes);
+    inference_figures f{std::vector<double>(s.stages.size(), 0.0), collectives(system, s, false),
+                        traffic(system, s, false, s.token_bytes)};
+    f.links += sum(f.collectives);
     json step_ns = json::array();
     double total_ns = 0, macs_first = 0, macs_per_token = 0, dram_bytes = 0;
-    std::vector<double> stage_ns(s.stages.size(), 0.0);
     for (int i = 0; i < steps; ++i) {
-        double ns = links.ns;
+        double ns = f.links.ns;
         for (std::size_t k = 0; k < s.stages.size(); ++k) {
             const double step = r.reports[k]["llm"]["step_ns"][std::size_t(i)].get<double>();
             ns += step;
-            stage_ns[k] += step / steps;
+            f.stage_ns[k] += (step + f.collectives[k].ns) / steps;
         }
         step_ns.push_back(ns);
         total_ns += ns;
     }
     for (const auto& report : r.reports) {
-        macs_first += report_number(report["llm"], "decode_macs_first_step");
-        macs_per_token += report_number(report["llm"], "decode_dynamic_macs_per_cached_token");
-        dram_bytes += report_number(report["llm"], "dram_bytes_per_token");
+        macs_first += s.tensor_parallel * report_number(report["llm"], "decode_macs_first_step");
+        macs_per_token += s.tensor_parallel * report_number(report["llm"], "decode_dynamic_macs_per_cached_token");
+        dram_bytes += s.tensor_parallel * report_number(report["llm"], "dram_bytes_per_token");
     }
-    json energy = joined_energy(r.reports, total_ns, links.pj * steps);
+    json energy = joined_energy(r.reports, s.tensor_parallel, total_ns, f.links.pj * steps);
     const double energy_pj = energy["total_pj"].get<double>();
     const double macs = steps * macs_first + macs_per_token * steps * (steps - 1.0) / 2;
     json out = header(s, info, steps);
-    out["system"] = system_block(system, s, r, stage_ns, links);
+    out["system"] = system_block(system, s, r, f);
     out["timing"] = {{"latency_ns", total_ns / steps}, {"throughput_inferences_per_s", 1e9 * steps / total_ns},
                      {"simulated_ns", total_ns}};
     energy["per_inference_pj"] = energy_pj / steps;
@@ -268,35 +283,38 @@ json run_decode(const system_config& system, const system_schedules& s, const st
     llm["decode_tops_per_w"] = 2 * macs / energy_pj;
     llm["gpu_comparison"] = gpu_decode_comparison(2 * macs / energy_pj);
     llm["energy_per_token_pj"] = energy_split(energy["breakdown_pj"], steps);
-    llm["energy_per_token_pj"]["chip_links"] = links.pj;
+    llm["energy_per_token_pj"]["chip_links"] = f.links.pj;
     llm["dram_bytes_per_token"] = dram_bytes;
-    llm["kv_cache"] = kv_cache_block(r.reports);
+    llm["kv_cache"] = kv_cache_block(r.reports, s.tensor_parallel);
     if (!prefill.is_null()) llm["prefill"] = prefill;
     llm["step_ns"] = std::move(step_ns);
     out["llm"] = std::move(llm);
     return out;
 }
 
+// Under tensor parallelism a stage's collectives follow its layers, not overlapped with the next
+// inference's work (an upper bound on its time per inference).
 json run_pipeline(const system_config& system, const system_schedules& s, const std::vector<unsigned>& chips,
                   int inferences, const run_info& info, const system_run_options& run) {
     std::vector<const sw::schedule*> schedules;
     for (const auto& stage : s.stages) schedules.push_back(&stage.schedule);
     const stage_reports r = simulate_stages(system, schedules, chips, inferences, info.network_source, info, run);
-    const link_traffic links = traffic(link_model(system), chips, bytes_out(s, false), 0);
-    double latency = links.ns, throughput = 1e300;
-    std::vector<double> stage_ns;
+    inference_figures f{{}, collectives(system, s, false), traffic(system, s, false, 0)};
+    f.links += sum(f.collectives);
+    double latency = f.links.ns, throughput = 1e300;
     for (std::size_t k = 0; k < s.stages.size(); ++k) {
         latency += report_number(r.reports[k]["timing"], "latency_ns");
         const double per_s = report_number(r.reports[k]["timing"], "throughput_inferences_per_s");
-        throughput = std::min(throughput, per_s);
-        stage_ns.push_back(1e9 / per_s);
+        const double collective_ns = f.collectives[k].ns;
+        f.stage_ns.push_back(1e9 / per_s + collective_ns);
+        throughput = std::min(throughput, collective_ns > 0 ? 1e9 / f.stage_ns.back() : per_s);
         if (s.stages[k].bytes_out) throughput = std::min(throughput, 1e9 * system.link.bytes_per_ns / double(s.stages[k].bytes_out));
     }
     const double system_ns = latency + (inferences - 1) * 1e9 / throughput;
-    json energy = joined_energy(r.reports, system_ns, links.pj * inferences);
+    json energy = joined_energy(r.reports, s.tensor_parallel, system_ns, f.links.pj * inferences);
     energy["per_inference_pj"] = energy["total_pj"].get<double>() / inferences;
     json out = header(s, info, inferences);
-    out["system"] = system_block(system, s, r, stage_ns, links);
+    out["system"] = system_block(system, s, r, f);
     out["timing"] = {{"latency_ns", latency}, {"throughput_inferences_per_s", throughput}, {"simulated_ns", system_ns}};
     out["energy"] = energy;
     return out;
@@ -342,6 +360,11 @@ void print_system_summary(const json& r, std::ostream& out) {
     out << "  chip links           " << sys["link_bytes_per_inference"] << " bytes, "
         << sys["link_ns_per_inference"].get<double>() << " ns, " << sys["link_pj_per_inference"].get<double>() / 1e3
         << " nJ per inference\n";
+    const json& tp = sys["tensor_parallel"];
+    if (tp["chips_per_stage"].get<unsigned>() > 1)
+        out << "  tensor parallel      " << tp["chips_per_stage"] << " chips a stage, " << tp["all_reduces_per_inference"]
+            << " all-reduces: " << tp["collective_bytes_per_inference"] << " bytes, "
+            << tp["collective_ns_per_inference"].get<double>() << " ns per inference (in the chip links)\n";
     out << "  slowest stage        " << sys["slowest_stage"] << " ("
         << sys["stages"][sys["slowest_stage"].get<std::size_t>()]["ns_per_inference"].get<double>() << " ns per inference)\n";
 }

@@ -26,13 +26,16 @@
 namespace aimcsim::platform {
 
 struct system_stage {
-    unsigned chip = 0;                       // index in the system's chips
+    unsigned chip = 0;                       // index in the system's chips (the first of its tensor_parallel chips)
     std::string first_layer, last_layer;     // of the network, the stage's first and last
     sw::schedule schedule;                   // a decode step's, or the network's
     std::uint64_t bytes_out = 0;             // to the next stage, per inference (0: the last)
     boost::optional<sw::schedule> prefill;   // the prompt's stage on the same chip
     std::uint64_t prefill_bytes_out = 0;
     std::vector<unsigned> moe_layers;        // the network's number of each MoE layer of the stage
+    // Under tensor parallelism, the bytes of each partial sum its chips all-reduce, per inference,
+    // in order (of its schedule, and of its prompt's).
+    std::vector<std::uint64_t> reduce_bytes, prefill_reduce_bytes;
 };
 
 struct system_schedules {
@@ -40,6 +43,11 @@ struct system_schedules {
     std::vector<system_stage> stages;
     unsigned token_bytes = 4;  // a decode's chosen token, back to the first chip [assumed]: an int32 id
     isa::expert_choice experts;  // a mixture of experts' decode: the whole network's, each stage's its part
+    // Chips a stage: each runs the stage's schedule, its part of the layers (tensor parallelism).
+    unsigned tensor_parallel = 1;
+    // Under it, each chip's best token of its part of the vocabulary, gathered by all: an fp32
+    // logit and an int32 id [assumed].
+    unsigned choice_bytes = 8;
 };
 
 // Chips the network needs when it is cut for chips like the system's, against the chips given.

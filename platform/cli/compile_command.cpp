@@ -166,6 +166,18 @@ isa::expert_choice choose_experts(const std::string& path, const llm_networks& n
     return sw::draw_experts({shape, top_k, nets.steps, c.seed, c.expert_zipf});
 }
 
+sw::decoder_desc load_decoder(const std::string& path, const compile_choices& c) {
+    if (c.tensor_parallel == 1) return sw::load_decoder_description(path);
+    if (std::filesystem::path(path).extension() == ".onnx" || !sw::is_decoder_description(path))
+        throw input_error("--tensor-parallel: " + path + " is not a decoder description; expected a YAML file with the "
+                          "key 'decoder', whose heads and MLP the chips split (docs/systems.md)");
+    try {
+        return sw::tensor_parallel_shard(sw::load_decoder_description(path), c.tensor_parallel);
+    } catch (const input_error& e) {
+        throw input_error("--tensor-parallel: " + path + ": " + e.what());
+    }
+}
+
 llm_networks load_llm_networks(const std::string& path, const compile_choices& c) {
     const bool onnx = std::filesystem::path(path).extension() == ".onnx";
     if (!onnx && !sw::is_decoder_description(path))
@@ -176,7 +188,7 @@ llm_networks load_llm_networks(const std::string& path, const compile_choices& c
                           "expected it with an ONNX decode step only");
     const unsigned prompt = c.prefill.value_or(sw::default_prefill_tokens), steps = c.decode.value_or(1);
     const std::uint64_t last = prompt + steps - 1ull;
-    const sw::decoder_desc d = onnx ? sw::decoder_desc{} : sw::load_decoder_description(path);
+    const sw::decoder_desc d = onnx && c.tensor_parallel == 1 ? sw::decoder_desc{} : load_decoder(path, c);
     const std::uint64_t context = onnx ? sw::max_decode_tokens : d.context;
     if (last + 1 > context)
         throw input_error("--prefill, --decode: " + std::to_string(prompt) + " + " + std::to_string(steps) +

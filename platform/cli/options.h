@@ -54,6 +54,7 @@ struct compile_choices {
     std::string expert_trace;           // a mixture of experts' choice per token (empty: drawn with seed)
     double expert_zipf = 0;             // the drawn choice's skew (0: uniform)
     std::uint64_t seed = 1;             // --seed
+    unsigned tensor_parallel = 1;       // run --system: chips sharing each layer (a decoder description's)
     std::string depthwise, balance;
     bool replicate = false;
 };
@@ -92,6 +93,10 @@ struct llm_networks {
     std::uint64_t last_cached_tokens() const { return prompt_tokens + steps - 1ull; }
 };
 llm_networks load_llm_networks(const std::string& path, const compile_choices& choices);
+// A decoder description, or with --tensor-parallel T above 1 one chip's part of it
+// (sw::tensor_parallel_shard). Throws input_error naming --tensor-parallel for a file that is not
+// a decoder description or sizes T does not divide.
+sw::decoder_desc load_decoder(const std::string& path, const compile_choices& choices);
 // The experts each decode step's token runs, of the MoE layers `experts` names: --expert-trace's,
 // else drawn from --seed and --expert-zipf; none for a dense network. Throws input_error for a
 // trace with a dense network.

@@ -57,6 +57,8 @@ void check(const run_options& o) {
         throw input_error("--values: unknown place '" + o.values + "'; expected messages|host");
     if (!functional && (!o.inputs.empty() || !o.labels.empty()))
         throw input_error("--inputs, --labels: only with --mode functional");
+    if (o.compile.tensor_parallel != 1 && o.system.empty())
+        throw input_error("--tensor-parallel: with --system only; expected a system file whose chips share the layers");
     if (o.compile.decode && functional)
         throw input_error("--decode: timing only (values in decode steps are not built); expected --mode timing");
     if (o.compile.decode && !o.schedule.empty())
@@ -113,6 +115,9 @@ void run_on_system(run_options& o, const std::string& network_source,
     if (o.traces.any()) refuse("traces of a system are not built; expected no trace options");
     if (o.system_run.jobs < 1 || o.system_run.jobs > 256)
         throw input_error("--jobs: " + std::to_string(o.system_run.jobs) + " is out of range; expected 1..256");
+    if (o.compile.tensor_parallel < 1 || o.compile.tensor_parallel > max_system_chips)
+        throw input_error("--tensor-parallel: " + std::to_string(o.compile.tensor_parallel) + " is out of range; expected 1.." +
+                          std::to_string(max_system_chips));
     const system_config system = load_system(o.system, o.common.overrides);
     finish_compile_options(system.chips.front().arch, o.compile);
     const system_schedules stages = compile_system(system, network_source, o.compile);
@@ -168,7 +173,10 @@ int run_command(const arguments& args) {
         ("jobs", po::value(&o.system_run.jobs)->value_name("N")->default_value(2),
          "with --system: chips simulated at once, each in a process of its own")
         ("simulate-every-stage", po::bool_switch()->notifier([&](bool on) { o.system_run.reuse_equal_stages = !on; }),
-         "with --system: simulate a stage equal to an earlier one too, instead of reusing its report");
+         "with --system: simulate a stage equal to an earlier one too, instead of reusing its report")
+        ("tensor-parallel", po::value(&o.compile.tensor_parallel)->value_name("T")->default_value(1),
+         "with --system and a decoder description: T chips share each stage's layers, each with 1/T of the heads, "
+         "the MLP and the vocabulary, all-reducing their partial sums over the links");
     add_trace_options(desc, o.traces);
     add_compile_options(desc, o.compile);
     add_limit_options(desc, o.limits);

@@ -1,6 +1,7 @@
 // --system: a network cut into pipeline stages for a system's chips (sw/passes/pipelining.h), each
 // stage compiled for its chip, the prompt's stages with the decode's cuts.
 #include <algorithm>
+#include <set>
 
 #include "platform/cli/options.h"
 #include "sw/ir/input_error.h"
@@ -23,9 +24,21 @@ sw::target_desc pipeline_target(const system_config& system) {
     return first;
 }
 
-std::vector<unsigned> tiles_of(const system_config& system) {
+// The tiles of each stage's chips: stage k runs on chips k T .. k T + T - 1 (T chips a stage under
+// tensor parallelism), which must be of one architecture.
+std::vector<unsigned> tiles_of(const system_config& system, unsigned per_stage) {
+    if (per_stage > system.chips.size())
+        throw input_error("--tensor-parallel: " + std::to_string(per_stage) + " chips a stage, " + system.source +
+                          " has " + std::to_string(system.chips.size()) + "; expected at most its chips");
     std::vector<unsigned> out;
-    for (const auto& chip : system.chips) out.push_back(unsigned(count_nodes(chip.arch, sw::node_kind::tile)));
+    for (std::size_t first = 0; first + per_stage <= system.chips.size(); first += per_stage) {
+        for (std::size_t i = first + 1; i < first + per_stage; ++i)
+            if (system.chips[i].arch_file != system.chips[first].arch_file)
+                throw input_error("--tensor-parallel: chips " + system.chips[first].name + " and " + system.chips[i].name +
+                                  " of " + system.source + " share a stage but not an architecture file; expected the "
+                                  "chips of each stage alike");
+        out.push_back(unsigned(count_nodes(system.chips[first].arch, sw::node_kind::tile)));
+    }
     return out;
 }
 
@@ -36,20 +49,38 @@ struct split_networks {
     unsigned prompt_tokens = 0;
     std::uint64_t last_cached_tokens = 0;
     isa::expert_choice experts;  // of the whole decode step's MoE layers (none: dense)
+    std::set<std::string> reductions;  // under tensor parallelism, the layers the chips all-reduce
 };
+
+// The network file's graph, a decoder description's part of one chip under tensor parallelism.
+sw::network load_whole(const std::string& path, const compile_choices& c) {
+    if (c.tensor_parallel == 1) return load_network(path, c.onnx, c.prefill_tokens());
+    return sw::decoder_network(load_decoder(path, c), c.prefill.value_or(sw::default_prefill_tokens), path);
+}
+
+std::set<std::string> reductions_of(const std::string& path, const compile_choices& c) {
+    if (c.tensor_parallel == 1) return {};
+    const std::vector<std::string> names = sw::tensor_parallel_reductions(load_decoder(path, c));
+    return {names.begin(), names.end()};
+}
 
 split_networks load_split(const system_config& system, const std::string& path, const compile_choices& c) {
     const sw::target_desc target = pipeline_target(system);
-    const std::vector<unsigned> tiles = tiles_of(system);
+    const std::vector<unsigned> tiles = tiles_of(system, c.tensor_parallel);
     const unsigned fewest = *std::min_element(tiles.begin(), tiles.end());
     const auto split = [&](const sw::network& net) { return sw::split_wide_layers(net, target, fewest); };
     split_networks out;
+    out.reductions = reductions_of(path, c);
     if (!c.decode) {
-        out.nets.push_back(split(load_network(path, c.onnx, c.prefill_tokens())));
+        out.nets.push_back(split(load_whole(path, c)));
         return out;
     }
     const llm_networks llm = load_llm_networks(path, c);
-    out = {{split(llm.first), split(llm.next)}, true, bool(llm.prefill), llm.prompt_tokens, llm.last_cached_tokens(), {}};
+    out.nets = {split(llm.first), split(llm.next)};
+    out.decode = true;
+    out.prefill = bool(llm.prefill);
+    out.prompt_tokens = llm.prompt_tokens;
+    out.last_cached_tokens = llm.last_cached_tokens();
     out.experts = choose_experts(path, llm, sw::experts_of(out.nets.front()), c);
     if (llm.prefill) out.nets.push_back(split(*llm.prefill));
     return out;
@@ -59,24 +90,36 @@ std::uint64_t bytes_to_next(const std::vector<sw::pipeline_stage>& stages, std::
     return k + 1 < stages.size() ? stages[k].output_elements * activation_bytes : 0;
 }
 
+// The bytes of each partial sum a stage's chips all-reduce, per inference, in the stage's order.
+std::vector<std::uint64_t> reduce_bytes(const sw::network& stage, const std::set<std::string>& reductions,
+                                        unsigned activation_bytes) {
+    std::vector<std::uint64_t> out;
+    for (const auto& l : stage.layers())
+        if (reductions.count(l.name)) out.push_back(sw::elements(l.output_shape) * activation_bytes);
+    return out;
+}
+
 }  // namespace
 
 system_schedules compile_system(const system_config& system, const std::string& path, const compile_choices& c) {
     const split_networks n = load_split(system, path, c);
-    const sw::pipeline_cuts cuts = sw::cut_pipeline(n.nets.front(), pipeline_target(system), tiles_of(system));
-    check_chips_fit(system, cuts.stages(), n.nets.front().name());
+    const unsigned per_stage = c.tensor_parallel;
+    const sw::pipeline_cuts cuts = sw::cut_pipeline(n.nets.front(), pipeline_target(system), tiles_of(system, per_stage));
+    check_chips_fit(system, cuts.stages() * per_stage, n.nets.front().name());
     std::vector<std::vector<sw::pipeline_stage>> stages;
     for (const auto& net : n.nets) stages.push_back(sw::pipeline_stages(net, cuts));
     system_schedules out;
     out.network = n.nets.front().name();
     out.experts = n.experts;
+    out.tensor_parallel = per_stage;
     const std::vector<std::string> names = sw::layer_names(n.nets.front());
     for (std::size_t k = 0; k < cuts.stages(); ++k) {
-        const system_chip& chip = system.chips[k];
+        const system_chip& chip = system.chips[k * per_stage];
         const sw::target_desc target = to_target(chip.arch);
         const sw::pipeline_stage& main = stages[0][k];
         system_stage stage;
-        stage.chip = unsigned(k);
+        stage.chip = unsigned(k * per_stage);
+        stage.reduce_bytes = reduce_bytes(main.net, n.reductions, target.activation_bytes);
         stage.first_layer = n.nets.front().at(main.first).name;
         stage.last_layer = n.nets.front().at(main.end - 1).name;
         stage.schedule = n.decode ? sw::compile_decode({main.net, stages[1][k].net, n.prompt_tokens, n.last_cached_tokens},
@@ -88,6 +131,7 @@ system_schedules compile_system(const system_config& system, const std::string& 
         if (n.prefill) {
             stage.prefill = compile_for(stages[2][k].net, chip.arch, c.options);
             stage.prefill_bytes_out = bytes_to_next(stages[2], k, target.activation_bytes);
+            stage.prefill_reduce_bytes = reduce_bytes(stages[2][k].net, n.reductions, target.activation_bytes);
         }
         out.stages.push_back(std::move(stage));
     }

@@ -107,6 +107,17 @@ decoder_desc description_reader::read(const YAML::Node& root) const {
 // ---------------------------------------------------------------------------------------------
 // The graph
 
+// Names of the graph's layers that tensor_parallel_reductions lists too.
+const char* const token_embedding_name = "embed_tokens";
+std::string layer_prefix(unsigned i) { return "layers." + std::to_string(i); }
+std::string attention_prefix(unsigned i) { return layer_prefix(i) + ".attn"; }
+std::string mlp_prefix(const decoder_desc& d, unsigned i) { return layer_prefix(i) + (d.experts > 1 ? ".moe" : ".mlp"); }
+std::string attention_output_name(const std::string& attention) { return attention + ".o_proj"; }
+std::string mlp_output_name(const decoder_desc& d, const std::string& mlp) {
+    return mlp + (d.mlp == decoder_mlp::swiglu ? ".down_proj" : ".fc_out");
+}
+std::string combine_name(const std::string& moe, unsigned expert) { return moe + ".combine." + std::to_string(expert); }
+
 using dims_t = std::vector<std::int64_t>;
 
 // 0, 1, ..., n - 1
@@ -281,7 +292,7 @@ std::string decoder_writer::attention(const std::string& x, const std::string& p
         {m_g.op("Transpose", {context}, p + ".context_t", {attrs("perm", {2, 0, 1, 3})}),
          m_g.ints(p + ".merged_shape", {1, t(), kv * g * hd})},
         p + ".merge");
-    return linear(merged, p + ".o_proj", kv * g * hd, d);
+    return linear(merged, attention_output_name(p), kv * g * hd, d);
 }
 
 std::string decoder_writer::cached(const std::string& x, const std::string& p) {
@@ -296,7 +307,7 @@ std::string decoder_writer::mlp(const std::string& x, const std::string& p) {
         const std::string gate = linear(x, p + ".gate_proj", d, ff);
         const std::string silu = m_g.op("Mul", {gate, m_g.op("Sigmoid", {gate}, p + ".sigmoid")}, p + ".silu");
         const std::string up = linear(x, p + ".up_proj", d, ff);
-        return linear(m_g.op("Mul", {silu, up}, p + ".gated"), p + ".down_proj", ff, d);
+        return linear(m_g.op("Mul", {silu, up}, p + ".gated"), mlp_output_name(m_d, p), ff, d);
     }
     // GELU as torch exports it: x * (1 + erf(x / sqrt 2)) * 0.5
     const std::string h = linear(x, p + ".fc_in", d, ff);
@@ -304,7 +315,7 @@ std::string decoder_writer::mlp(const std::string& x, const std::string& p) {
     const std::string gelu = m_g.op(
         "Mul", {m_g.op("Mul", {h, m_g.op("Add", {erf, "one"}, p + ".gelu_add")}, p + ".gelu_mul"), "half_one"},
         p + ".gelu");
-    return linear(gelu, p + ".fc_out", ff, d);
+    return linear(gelu, mlp_output_name(m_d, p), ff, d);
 }
 
 // Graph-only, every expert is in the graph: which ones a token runs is the schedule's
@@ -322,7 +333,7 @@ std::string decoder_writer::experts(const std::string& x, const std::string& p) 
             "Slice", {probabilities, m_g.ints(q + ".gate_start", {e}), m_g.ints(q + ".gate_end", {e + 1}), axis},
             q + ".gate");
         const std::string weighted = m_g.op("Mul", {mlp(x, q), gate}, q + ".weighted");
-        sum = sum.empty() ? weighted : m_g.op("Add", {sum, weighted}, p + ".combine." + std::to_string(e));
+        sum = sum.empty() ? weighted : m_g.op("Add", {sum, weighted}, combine_name(p, unsigned(e)));
     }
     return sum;
 }
@@ -362,7 +373,7 @@ void decoder_writer::position_constants() {
 std::string decoder_writer::embed() {
     m_g.input("ids", {1, t()}, onnx::TensorProto::INT64);
     const std::string table = m_g.weight("embed_tokens.weight", {m_d.vocab, m_d.d_model});
-    const std::string x = m_g.op("Gather", {table, "ids"}, "embed_tokens");
+    const std::string x = m_g.op("Gather", {table, "ids"}, token_embedding_name);
     if (m_d.positions != decoder_positions::learned) return x;
     const std::string rows =
         m_g.op("Gather", {m_g.weight("embed_positions.weight", {m_d.context, m_d.d_model}), "positions"},
@@ -380,10 +391,11 @@ std::string decoder_writer::run() {
     position_constants();
     std::string x = embed();
     for (unsigned i = 0; i < m_d.layers; ++i) {
-        const std::string p = "layers." + std::to_string(i);
-        x = m_g.op("Add", {x, attention(norm(x, p + ".attn_norm"), p + ".attn")}, p + ".attn_residual");
+        const std::string p = layer_prefix(i);
+        x = m_g.op("Add", {x, attention(norm(x, p + ".attn_norm"), attention_prefix(i))}, p + ".attn_residual");
         const std::string h = norm(x, p + ".mlp_norm");
-        x = m_g.op("Add", {x, m_d.experts > 1 ? experts(h, p + ".moe") : mlp(h, p + ".mlp")}, p + ".mlp_residual");
+        x = m_g.op("Add", {x, m_d.experts > 1 ? experts(h, mlp_prefix(m_d, i)) : mlp(h, mlp_prefix(m_d, i))},
+                   p + ".mlp_residual");
     }
     const std::string h = norm(x, "norm");
     const std::string head =
@@ -397,6 +409,32 @@ std::string decoder_writer::run() {
 }  // namespace
 
 std::string expert_prefix(const std::string& moe, unsigned expert) { return moe + ".experts." + std::to_string(expert); }
+
+decoder_desc tensor_parallel_shard(const decoder_desc& d, unsigned chips) {
+    const auto refuse = [&](const char* key, unsigned value) {
+        throw input_error("tensor parallel over " + std::to_string(chips) + " chips: " + key + " " + std::to_string(value) +
+                          " is not a multiple of " + std::to_string(chips) + "; expected a chip count that divides " +
+                          "heads, kv_heads and ff");
+    };
+    if (d.heads % chips) refuse("heads", d.heads);
+    if (d.kv_heads % chips) refuse("kv_heads", d.kv_heads);
+    if (d.ff % chips) refuse("ff", d.ff);
+    decoder_desc shard = d;
+    shard.heads /= chips;
+    shard.kv_heads /= chips;
+    shard.ff /= chips;
+    shard.vocab = (d.vocab + chips - 1) / chips;
+    return shard;
+}
+
+std::vector<std::string> tensor_parallel_reductions(const decoder_desc& d) {
+    std::vector<std::string> out = {token_embedding_name};
+    for (unsigned i = 0; i < d.layers; ++i) {
+        out.push_back(attention_output_name(attention_prefix(i)));
+        out.push_back(d.experts > 1 ? combine_name(mlp_prefix(d, i), d.experts - 1) : mlp_output_name(d, mlp_prefix(d, i)));
+    }
+    return out;
+}
 
 bool is_decoder_description(const std::string& path) {
     try {

@@ -4,6 +4,7 @@
 // graph of a prefill of T tokens is generated as torch exports it, graph-only (initializers with
 // dims and no data), and read by the ONNX front end, so every view and count comes from there.
 #include <string>
+#include <vector>
 
 #include "sw/ir/network.h"
 
@@ -44,6 +45,20 @@ decoder_desc parse_decoder_description(const std::string& text, const std::strin
 // The name prefix of expert `expert` of the MoE MLP named `moe` ("layers.3.moe"):
 // "layers.3.moe.experts.5", which sw::experts_of reads back (as it reads Mixtral's exported names).
 std::string expert_prefix(const std::string& moe, unsigned expert);
+
+// Tensor parallelism (Shoeybi et al. 2019, Megatron-LM; docs/systems.md, "Tensor parallelism"):
+// one chip's part of the decoder when `chips` chips share each layer. Each holds heads / chips
+// query heads and kv_heads / chips KV heads (their q, k, v columns, their rows of the output
+// projection and their KV caches), ff / chips hidden units of the MLP (of each expert), and
+// ceil(vocab / chips) rows of the embedding and columns of the head (the vocabulary padded to a
+// multiple of the chips, as Megatron pads it); norms, the router and a learned position table are
+// whole on each chip. Throws input_error unless chips divides heads, kv_heads and ff.
+decoder_desc tensor_parallel_shard(const decoder_desc& d, unsigned chips);
+// The layers of such a part whose outputs are partial sums that the chips add up (an all-reduce)
+// before the next layer reads them: the token embedding (each chip holds its rows of the
+// vocabulary), each attention's output projection and each MLP's output (of a mixture of
+// experts, the last sum of the experts' outputs).
+std::vector<std::string> tensor_parallel_reductions(const decoder_desc& d);
 
 // The serialized graph-only ONNX model of a prefill of `tokens` tokens: ids [1, tokens] in, logits
 // [1, tokens, vocab] out.

@@ -1,6 +1,7 @@
 // Runs on systems of chips (--system, platform/system_run.h): a network cut into pipeline stages,
 // one per chip, the links between them timed and charged.
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -143,6 +144,61 @@ TEST(SystemRun, AStageRunsOnlyTheExpertsOfItsPartTheTokensChose) {
     EXPECT_GT(only_b, 0);
 }
 
+// Two default chips sharing decoder_four's layers: half the heads, the MLP and the vocabulary
+// each. Together they do the one chip's MACs and hold its KV cache; the step adds an all-reduce
+// of the 64-value residual stream (one byte a value) per embedding, attention and MLP, each chip
+// sending its partial to the other over the one link (direct, as it is faster than the ring),
+// and the gathering of each chip's best token.
+TEST(SystemRun, TensorParallelChipsTogetherDoTheOneChipsWorkAndAddUpTheirPartialSums) {
+    const auto dir = temp_dir("system_tp");
+    std::ofstream(dir / "two.yaml") << "system:\n  name: two\n  chips:\n    count: 2\n    arch: "
+                                    << source_path("platform/configs/default.yaml")
+                                    << "\n  topology: ring\n  link: {bytes_per_ns: 25, latency_ns: 500, pj_per_bit: 1.3}\n";
+    const std::string args = "--system " + (dir / "two.yaml").string() + " --network " + four + " --prefill 8 --decode 6";
+    const auto one = run_ok(args, "system_tp1"), two = run_ok(args + " --tensor-parallel 2", "system_tp2");
+    for (const char* key : {"decode_macs_first_step", "decode_dynamic_macs_per_cached_token"})
+        EXPECT_EQ(two["llm"][key], one["llm"][key]) << key;
+    EXPECT_EQ(two["llm"]["kv_cache"]["values_per_token"], 2 * 4 * 4 * 16);  // 2 x layers x kv_heads x head_dim, both chips together
+    EXPECT_EQ(one["llm"]["kv_cache"]["values_per_token"], two["llm"]["kv_cache"]["values_per_token"]);
+    const auto& sys = two["system"];
+    EXPECT_EQ(sys["chips_used"], 2);
+    ASSERT_EQ(sys["stages"].size(), 1u);
+    EXPECT_EQ(sys["tiles_used"], 2 * sys["stages"][0]["tiles_used"].get<int>());
+    const auto& tp = sys["tensor_parallel"];
+    EXPECT_EQ(tp["chips_per_stage"], 2);
+    EXPECT_EQ(tp["all_reduces_per_inference"], 2 * 4 + 1);
+    EXPECT_EQ(tp["collective_bytes_per_inference"], 9 * 2 * 64 + 2 * 8);
+    EXPECT_DOUBLE_EQ(tp["collective_ns_per_inference"].get<double>(), 9 * (500 + 64 / 25.0) + 500 + 8 / 25.0);
+    EXPECT_DOUBLE_EQ(tp["collective_pj_per_inference"].get<double>(), 8 * 1.3 * (9 * 2 * 64 + 2 * 8));
+    // one stage: its chips send nothing but the collectives, which its time per token includes
+    EXPECT_DOUBLE_EQ(sys["link_ns_per_inference"].get<double>(), tp["collective_ns_per_inference"].get<double>());
+    EXPECT_DOUBLE_EQ(two["llm"]["decode_ns_per_token"].get<double>(), sys["stages"][0]["ns_per_inference"].get<double>());
+    EXPECT_DOUBLE_EQ(two["llm"]["energy_per_token_pj"]["chip_links"].get<double>(),
+                     tp["collective_pj_per_inference"].get<double>());
+    // each chip's step attends with half the heads: faster than the one chip's
+    EXPECT_LT(sys["stages"][0]["ns_per_inference"].get<double>() - tp["collective_ns_per_inference"].get<double>(),
+              one["llm"]["decode_ns_per_token"].get<double>());
+}
+
+// Stages of two chips each on the ring of eight: stage k on chips 2k and 2k + 1, each chip
+// handing its tensor to its counterpart in the next stage. A token's time is its stages' (their
+// collectives included) and the messages between them.
+TEST(SystemRun, TensorParallelStagesTakeTwoChipsEachAndHandOverChipByChip) {
+    const auto r = run_ok("--system " + ring8 + " --network " + four + " --prefill 8 --decode 5 --tensor-parallel 2",
+                          "system_tp_ring8");
+    const auto& sys = r["system"];
+    ASSERT_GE(sys["stages"].size(), 2u);
+    EXPECT_EQ(sys["chips_used"], 2 * sys["stages"].size());
+    double stage_ns = 0;
+    for (std::size_t k = 0; k < sys["stages"].size(); ++k) {
+        EXPECT_EQ(sys["stages"][k]["chip"], "chip" + std::to_string(2 * k));
+        stage_ns += sys["stages"][k]["ns_per_inference"].get<double>();
+    }
+    const double between = sys["link_ns_per_inference"].get<double>() - sys["tensor_parallel"]["collective_ns_per_inference"].get<double>();
+    EXPECT_GT(between, 0);
+    EXPECT_NEAR(r["llm"]["decode_ns_per_token"].get<double>(), stage_ns + between, 1e-6);
+}
+
 TEST(SystemRun, ANetworkTooBigForTheSystemSaysChipsNeededAndGiven) {
     const auto dir = temp_dir("system_too_big");
     const auto r = run_cli("run --system " + source_path("platform/systems/xlarge_ring4.yaml") +
@@ -159,6 +215,12 @@ TEST(SystemRun, BadSystemRunOptionsExitTwoNamingTheFlag) {
                                       << source_path("platform/configs/default.yaml") << "}\n    - {name: b, arch: "
                                       << source_path("tests/data/arch/ten_tiles.yaml")
                                       << "}\n  topology: ring\n  link: {bytes_per_ns: 25, latency_ns: 500, pj_per_bit: 1.3}\n";
+    std::filesystem::copy_file(source_path("platform/configs/default.yaml"), dir / "other.yaml",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::ofstream(dir / "alike.yaml") << "system:\n  name: alike\n  chips:\n    - {name: a, arch: "
+                                      << source_path("platform/configs/default.yaml") << "}\n    - {name: b, arch: "
+                                      << (dir / "other.yaml").string()
+                                      << "}\n  topology: ring\n  link: {bytes_per_ns: 25, latency_ns: 500, pj_per_bit: 1.3}\n";
     const std::string run = "run -o " + dir.string() + " --system ";
     const std::string net = " --network " + four;
     for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
@@ -167,7 +229,17 @@ TEST(SystemRun, BadSystemRunOptionsExitTwoNamingTheFlag) {
              {ring8 + " --schedule " + source_path("tests/data/net/tiny_schedule.json"), "--system: compiles the network"},
              {ring8 + net + " --mode functional --inputs " + (dir / "x.npy").string(), "--system: timing only"},
              {ring8 + net + " --timeline " + (dir / "t.json").string(), "--system: traces of a system are not built"},
-             {(dir / "mixed.yaml").string() + net, "mixed.yaml: chips a and b have tiles of other sizes"}}) {
+             {(dir / "mixed.yaml").string() + net, "mixed.yaml: chips a and b have tiles of other sizes"},
+             {ring8 + net + " --tensor-parallel 0", "--tensor-parallel: 0 is out of range; expected 1..1024"},
+             {ring8 + net + " --tensor-parallel 16", "--tensor-parallel: 16 chips a stage, " + ring8 + " has 8"},
+             {ring8 + net + " --tensor-parallel 3",
+              "--tensor-parallel: " + four + ": tensor parallel over 3 chips: heads 4 is not a multiple of 3"},
+             {ring8 + " --network mlp --tensor-parallel 2", "mlp.yaml is not a decoder description"},
+             {ring8 + " --network " + source_path("sw/zoo/digits/mlp.onnx") + " --tensor-parallel 2",
+              "mlp.onnx is not a decoder description"},
+             {(dir / "alike.yaml").string() + net + " --tensor-parallel 2",
+              "--tensor-parallel: chips a and b of " + (dir / "alike.yaml").string() +
+                  " share a stage but not an architecture file"}}) {
         const auto r = run_cli(run + args, dir);
         EXPECT_EQ(r.status, 2) << args << ": " << r.err;
         EXPECT_THAT(r.err, HasSubstr(message)) << args;

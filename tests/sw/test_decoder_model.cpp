@@ -128,6 +128,61 @@ TEST(DecoderModel, Gpt2SmallCountsItsParametersAndTheTiedHeadOnTiles) {
     EXPECT_EQ(n[layer_kind::matmul], 6 * int(m.layers) + 1);  // q, k, v, o, fc_in, fc_out; the head
 }
 
+// Tensor parallelism over 4 chips: each chip's part holds a quarter of every split matrix (the
+// head and the table padded to a multiple of the chips), the norms whole, and the four parts
+// together do the whole model's MACs.
+TEST(DecoderModel, TensorParallelPartHoldsItsShareOfHeadsMlpAndVocabulary) {
+    const decoder_desc m = load_decoder_description(zoo + "llama2_7b.yaml");
+    const decoder_desc part = tensor_parallel_shard(m, 4);
+    EXPECT_EQ(part.heads, 8u);
+    EXPECT_EQ(part.kv_heads, 8u);
+    EXPECT_EQ(part.head_dim, m.head_dim);
+    EXPECT_EQ(part.ff, 2752u);
+    EXPECT_EQ(part.vocab, 8000u);
+    EXPECT_EQ(part.d_model, m.d_model);
+    const network whole = decoder_step_network(m, 32, "llama2_7b"), one = decoder_step_network(part, 32, "llama2_7b");
+    EXPECT_EQ(4 * one.static_macs(), whole.static_macs());
+    EXPECT_EQ(4 * one.dynamic_macs(), whole.dynamic_macs());
+    const std::uint64_t norms = (2 * m.layers + 1) * std::uint64_t(m.d_model);  // whole on every chip
+    EXPECT_EQ(4 * (one.weights() - norms), whole.weights() - norms);
+    const decoder_desc gpt2 = load_decoder_description(zoo + "gpt2_small.yaml");
+    EXPECT_EQ(tensor_parallel_shard(gpt2, 2).vocab, 25129u);  // 50,257 padded to 50,258
+}
+
+// Every layer tensor_parallel_reductions names is a layer of the generated graph, whatever its
+// variant: two a block (the attention's output projection, the MLP's or the experts' sum) and
+// the token embedding.
+TEST(DecoderModel, TensorParallelReductionsAreLayersOfTheGraph) {
+    decoder_desc moe = load_decoder_description(tiny);
+    moe.experts = 4;
+    moe.top_k = 2;
+    for (const auto& [name, m] : std::vector<std::pair<std::string, decoder_desc>>{
+             {"tiny", load_decoder_description(tiny)},
+             {"gpt2", load_decoder_description(zoo + "gpt2_small.yaml")},
+             {"moe", moe}}) {
+        const std::vector<std::string> names = tensor_parallel_reductions(m);
+        EXPECT_EQ(names.size(), 2 * m.layers + 1) << name;
+        for (const network& net : {decoder_network(m, 4, name), decoder_step_network(m, 4, name)})
+            for (const std::string& layer : names) {
+                const int at = net.find(layer);
+                ASSERT_GE(at, 0) << name << ": no layer " << layer;
+                EXPECT_EQ(row_elements(net.at(at).output_shape), m.d_model) << name << ": " << layer;
+            }
+    }
+}
+
+TEST(DecoderModelErrors, TensorParallelNeedsAChipCountDividingHeadsKvHeadsAndFf) {
+    const decoder_desc m = load_decoder_description(tiny);  // 4 heads, 2 KV heads, ff 128
+    EXPECT_THAT(error_of([&] { tensor_parallel_shard(m, 3); }),
+                HasSubstr("tensor parallel over 3 chips: heads 4 is not a multiple of 3; expected a chip count that "
+                          "divides heads, kv_heads and ff"));
+    EXPECT_THAT(error_of([&] { tensor_parallel_shard(m, 4); }), HasSubstr("kv_heads 2 is not a multiple of 4"));
+    decoder_desc odd_ff = m;
+    odd_ff.ff = 130;
+    odd_ff.kv_heads = 4;
+    EXPECT_THAT(error_of([&] { tensor_parallel_shard(odd_ff, 4); }), HasSubstr("ff 130 is not a multiple of 4"));
+}
+
 std::string error_in(const std::string& body) {
     return error_of([&] { parse_decoder_description("decoder:\n" + body, "bad.yaml"); });
 }
