@@ -262,8 +262,9 @@ void refuse_stale_results(const resolved_study& r, const std::string& dir) {
     for (const auto& p : r.points)
         if (result_of(p, dir) == result::stale) stale.push_back(p.id);
     if (stale.empty()) return;
-    throw input_error(dir + ": point" + (stale.size() > 1 ? "s " : " ") + id_list(stale) + " of " + r.source +
-                      " hold results of other settings (the grid, set, arch or network file, options, inferences, "
+    const bool many = stale.size() > 1;
+    throw input_error(dir + ": point" + (many ? "s " : " ") + id_list(stale) + " of " + r.source +
+                      (many ? " hold" : " holds") + " results of other settings (the grid, set, arch or network file, options, inferences, "
                       "seed or the aimcsim binary changed since they ran); expected results of the study as it is "
                       "now: use another --dir, or delete those point folders to run them again");
 }
