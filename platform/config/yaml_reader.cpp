@@ -113,7 +113,7 @@ void yaml_origin::fail(const std::string& path, const YAML::Mark& mark, const st
 }
 
 YAML::Node parse_yaml(const std::string& text, const std::string& file) {
-    if (const std::string problem = sw::utf8_problem(text, file); !problem.empty()) throw input_error(problem);
+    if (const std::string problem = sw::yaml_text_problem(text, file); !problem.empty()) throw input_error(problem);
     try {
         return YAML::Load(text);
     } catch (const YAML::Exception& e) {

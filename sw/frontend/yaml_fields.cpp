@@ -16,7 +16,7 @@ std::string join_choices(const std::vector<std::string>& words) {
 }
 
 YAML::Node yaml_fields::parse(const std::string& text) const {
-    if (const std::string problem = utf8_problem(text, m_source); !problem.empty()) throw input_error(problem);
+    if (const std::string problem = yaml_text_problem(text, m_source); !problem.empty()) throw input_error(problem);
     try {
         return YAML::Load(text);
     } catch (const YAML::ParserException& e) {

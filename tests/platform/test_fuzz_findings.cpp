@@ -36,6 +36,9 @@ const std::vector<finding>& findings() {
          "most 2^31 elements"},
         // A byte 0xFF in an option's path: the study kept it and the JSON writer of its hash threw.
         {"study", "option_path_not_utf8.yaml", "6: byte 0xFF is not UTF-8; expected a UTF-8 text file"},
+        // A NUL in an option's path: yaml-cpp turned it into a byte that is not UTF-8, and the JSON
+        // writer of the settings hash threw.
+        {"study", "option_path_nul.yaml", "6: character U+0000 is a control character; expected printable text"},
     };
     return all;
 }

@@ -320,5 +320,23 @@ TEST(BadInput, YamlThatIsNotUtf8IsRefusedWithItsLine) {
     expect_refused("net", "name: n\n\xFF: 1\n", "run --network");
 }
 
+// A NUL in a study's option path became a byte that is not UTF-8 and crashed the settings hash's
+// JSON (a fuzz finding, tests/data/fuzz/study/option_path_nul.yaml): YAML allows no control
+// character, and each reader says where.
+TEST(BadInput, YamlWithAControlCharacterIsRefusedWithItsLine) {
+    const auto dir = temp_dir("yaml_control");
+    const auto study = dir / "s.yaml";
+    std::ofstream(study) << "network: mlp\noptions: [--inputs, x" << '\0' << "y.npy]\ngrid:\n  tile.adc.bits: [4]\n";
+    const auto r = run_cli("sweep " + study.string() + " --emit parallel --dir " + (dir / "d").string(), dir);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find("s.yaml:2: character U+0000 is a control character; expected printable text"), std::string::npos)
+        << r.err;
+    const auto arch = dir / "a.yaml";
+    std::ofstream(arch) << "base: default.yaml\nname: a\x7F\n";
+    const auto a = run_cli("run --network mlp --arch " + arch.string() + " -o " + (dir / "out").string(), dir);
+    EXPECT_EQ(a.status, 2) << a.err;
+    EXPECT_NE(a.err.find("a.yaml:2: character U+007F is a control character"), std::string::npos) << a.err;
+}
+
 }  // namespace
 }  // namespace aimcsim::test
