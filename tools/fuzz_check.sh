@@ -19,8 +19,9 @@ declare -A seeds=(
   [schedule]="tests/data/net/*.json tests/data/fuzz/schedule/* $fuzz_dir/saved/*.json"
   [npy]="sw/zoo/digits/*.npy tests/data/fuzz/npy/*"
   [study]="studies/*.yaml tests/data/fuzz/study/*"
+  [system]="platform/systems/*.yaml tests/data/systems/*.yaml tests/data/fuzz/system/*"
 )
-targets="arch network_yaml onnx schedule npy study"
+targets="arch system network_yaml onnx schedule npy study"
 # Known findings not fixed yet, by what their report says: a run that finds one again stops there
 # and is listed, not failed. Remove an entry with its fix. The converter's check that an output
 # holds its view's elements (the Reshape finding in tests/data/fuzz/onnx is fixed) stays listed
