@@ -48,15 +48,36 @@ link_traffic concurrent(const system_config& system, const std::vector<link_mess
     return out;
 }
 
-link_traffic all_reduce(const system_config& system, chip_group g, std::uint64_t bytes) {
-    if (g.count < 2) return {};
-    const link_traffic ring = rounds(system, ring_round(g, piece(bytes, g.count)), 2 * (g.count - 1));
+namespace {
+
+// Every chip sends its whole partial to every other: one round.
+link_traffic direct(const system_config& system, chip_group g, std::uint64_t bytes) {
     std::vector<link_message> everyone;
     for (unsigned a = 0; a < g.count; ++a)
         for (unsigned b = 0; b < g.count; ++b)
             if (a != b) everyone.push_back({g.first + a, g.first + b, bytes});
-    const link_traffic direct = concurrent(system, everyone);
-    return direct.ns < ring.ns ? direct : ring;
+    return concurrent(system, everyone);
+}
+
+// log2 n rounds (n a power of two), each chip exchanging its running sum with the chip 2^r away.
+link_traffic recursive_doubling(const system_config& system, chip_group g, std::uint64_t bytes) {
+    link_traffic out;
+    for (unsigned distance = 1; distance < g.count; distance *= 2) {
+        std::vector<link_message> round;
+        for (unsigned i = 0; i < g.count; ++i) round.push_back({g.first + i, g.first + (i ^ distance), bytes});
+        out += concurrent(system, round);
+    }
+    return out;
+}
+
+}  // namespace
+
+link_traffic all_reduce(const system_config& system, chip_group g, std::uint64_t bytes) {
+    if (g.count < 2) return {};
+    std::vector<link_traffic> ways = {direct(system, g, bytes),
+                                      rounds(system, ring_round(g, piece(bytes, g.count)), 2 * (g.count - 1))};
+    if ((g.count & (g.count - 1)) == 0) ways.push_back(recursive_doubling(system, g, bytes));
+    return *std::min_element(ways.begin(), ways.end(), [](const link_traffic& a, const link_traffic& b) { return a.ns < b.ns; });
 }
 
 link_traffic all_gather(const system_config& system, chip_group g, std::uint64_t bytes) {

@@ -5,11 +5,12 @@
 // Messages sent at once share the links their routes cross: they take the longest route's latency
 // (hops x latency_ns) plus the most bytes any one link direction carries at bytes_per_ns, and
 // cost 8 x bytes x hops x pj_per_bit each. One message alone takes hops x latency + bytes / bandwidth.
-// An all-reduce among a group of chips takes the faster of two algorithms, as a collective library's
-// tuner picks one by size: a ring (reduce-scatter then all-gather, 2 (n - 1) rounds of a 1/n
-// piece to the next chip in the group's order) and direct (one round: every chip sends its whole
-// partial to every other). Adding the partial sums on the chips is not charged [assumed]: n - 1
-// additions per element, beside the layers it follows.
+// An all-reduce among a group of chips takes the fastest of three algorithms, as a collective
+// library's tuner picks one by size: a ring (reduce-scatter then all-gather, 2 (n - 1) rounds of a
+// 1/n piece to the next chip in the group's order), direct (one round: every chip sends its whole
+// partial to every other) and, for n a power of two, recursive doubling (log2 n rounds, each chip
+// exchanging its running sum with the chip 2^r away). Adding the partial sums on the chips is not
+// charged [assumed]: n - 1 additions per element, beside the layers it follows.
 #include <cstdint>
 #include <vector>
 

@@ -37,18 +37,23 @@ TEST(ChipLinks, MessagesSharingALinkDirectionTakeTheirBytesTogether) {
 }
 
 // Chips 0..3 of a ring of 8: the ring algorithm's last hop, 3 -> 0, goes back over three links.
-TEST(ChipLinks, AllReduceTakesTheFasterOfTheRingAndDirectAlgorithms) {
+TEST(ChipLinks, AllReduceTakesTheFastestOfRingDirectAndRecursiveDoubling) {
     const system_config ring = chips(8, "ring");
     const chip_group group{0, 4};
     const auto ring_ns = [](double bytes) { return 6 * (3 * 500 + bytes / 4 / 25); };  // 2 (n - 1) rounds of a quarter
     // direct: the longest route is 3 hops; link 1 -> 2 carries 0 -> 2, 0 -> 3, 1 -> 2 and 1 -> 3
     const auto direct_ns = [](double bytes) { return 3 * 500 + 4 * bytes / 25; };
+    // doubling: 0 <-> 1 and 2 <-> 3 over one link, then 0 <-> 2 and 1 <-> 3 over two, sharing 1 -> 2
+    const auto doubling_ns = [](double bytes) { return (500 + bytes / 25) + (2 * 500 + 2 * bytes / 25); };
     for (const double bytes : {64.0, 4e6}) {
         const link_traffic t = all_reduce(ring, group, std::uint64_t(bytes));
-        EXPECT_DOUBLE_EQ(t.ns, std::min(ring_ns(bytes), direct_ns(bytes))) << bytes;
+        EXPECT_DOUBLE_EQ(t.ns, std::min({ring_ns(bytes), direct_ns(bytes), doubling_ns(bytes)})) << bytes;
     }
-    EXPECT_LT(direct_ns(64), ring_ns(64));    // small partial sums: one round
-    EXPECT_LT(ring_ns(4e6), direct_ns(4e6));  // large ones: the ring's pieces
+    EXPECT_LT(doubling_ns(64), direct_ns(64));  // small partial sums: few rounds of whole ones
+    EXPECT_LT(direct_ns(64), ring_ns(64));
+    EXPECT_LT(ring_ns(4e6), doubling_ns(4e6));  // large ones: the ring's pieces
+    // three chips: no doubling; direct (2 hops, link 0 -> 1 carrying 0 -> 1 and 0 -> 2) beats the ring
+    EXPECT_DOUBLE_EQ(all_reduce(ring, {0, 3}, 64).ns, 2 * 500 + 2 * 64 / 25.0);
     EXPECT_EQ(all_reduce(ring, {5, 1}, 1000).ns, 0.0);  // one chip has nothing to add
 }
 
