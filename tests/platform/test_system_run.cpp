@@ -175,6 +175,9 @@ TEST(SystemRun, TensorParallelChipsTogetherDoTheOneChipsWorkAndAddUpTheirPartial
     EXPECT_DOUBLE_EQ(two["llm"]["decode_ns_per_token"].get<double>(), sys["stages"][0]["ns_per_inference"].get<double>());
     EXPECT_DOUBLE_EQ(two["llm"]["energy_per_token_pj"]["chip_links"].get<double>(),
                      tp["collective_pj_per_inference"].get<double>());
+    // the prompt's all-reduces carry its 8 rows: 512 bytes each
+    EXPECT_EQ(two["llm"]["prefill"]["link_bytes"], 9 * 2 * 512 + 2 * 8);
+    EXPECT_DOUBLE_EQ(two["llm"]["prefill"]["link_ns"].get<double>(), 9 * (500 + 512 / 25.0) + 500 + 8 / 25.0);
     // each chip's step attends with half the heads: faster than the one chip's
     EXPECT_LT(sys["stages"][0]["ns_per_inference"].get<double>() - tp["collective_ns_per_inference"].get<double>(),
               one["llm"]["decode_ns_per_token"].get<double>());
