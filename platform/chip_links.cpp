@@ -26,6 +26,7 @@ link_traffic& link_traffic::operator+=(const link_traffic& t) {
     ns += t.ns;
     pj += t.pj;
     bytes += t.bytes;
+    busy_ns += t.busy_ns;
     return *this;
 }
 
@@ -44,7 +45,8 @@ link_traffic concurrent(const system_config& system, const std::vector<link_mess
     }
     std::uint64_t most = 0;
     for (const auto& [link, bytes] : load) most = std::max(most, bytes);
-    out.ns = load.empty() ? 0.0 : latency + double(most) / system.link.bytes_per_ns;
+    out.busy_ns = double(most) / system.link.bytes_per_ns;
+    out.ns = load.empty() ? 0.0 : latency + out.busy_ns;
     return out;
 }
 

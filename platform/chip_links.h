@@ -26,6 +26,7 @@ struct link_message {
 struct link_traffic {
     double ns = 0, pj = 0;
     std::uint64_t bytes = 0;  // sent, summed over the messages
+    double busy_ns = 0;       // the busiest link direction's bytes / bandwidth (summed over rounds)
     link_traffic& operator+=(const link_traffic& t);
 };
 

@@ -292,8 +292,9 @@ json run_decode(const system_config& system, const system_schedules& s, const st
     return out;
 }
 
-// Under tensor parallelism a stage's collectives follow its layers, not overlapped with the next
-// inference's work (an upper bound on its time per inference).
+// Inferences stream through the stages: the throughput of the slowest stage or hand-over (its
+// busiest link). Under tensor parallelism a stage's collectives follow its layers, not overlapped
+// with the next inference's work (an upper bound on its time per inference).
 json run_pipeline(const system_config& system, const system_schedules& s, const std::vector<unsigned>& chips,
                   int inferences, const run_info& info, const system_run_options& run) {
     std::vector<const sw::schedule*> schedules;
@@ -308,7 +309,10 @@ json run_pipeline(const system_config& system, const system_schedules& s, const 
         const double collective_ns = f.collectives[k].ns;
         f.stage_ns.push_back(1e9 / per_s + collective_ns);
         throughput = std::min(throughput, collective_ns > 0 ? 1e9 / f.stage_ns.back() : per_s);
-        if (s.stages[k].bytes_out) throughput = std::min(throughput, 1e9 * system.link.bytes_per_ns / double(s.stages[k].bytes_out));
+        const double busy_ns = k + 1 < s.stages.size()
+                                   ? hand_over(system, group_of(s, k), group_of(s, k + 1), s.stages[k].bytes_out).busy_ns
+                                   : 0.0;
+        if (busy_ns > 0) throughput = std::min(throughput, 1e9 / busy_ns);
     }
     const double system_ns = latency + (inferences - 1) * 1e9 / throughput;
     json energy = joined_energy(r.reports, s.tensor_parallel, system_ns, f.links.pj * inferences);

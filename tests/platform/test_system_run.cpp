@@ -202,6 +202,30 @@ TEST(SystemRun, TensorParallelStagesTakeTwoChipsEachAndHandOverChipByChip) {
     EXPECT_NEAR(r["llm"]["decode_ns_per_token"].get<double>(), stage_ns + between, 1e-6);
 }
 
+// Without --decode, inferences (prompts of 8 tokens) stream through the stages: the latency of the
+// stages and links in turn, the throughput of the slowest stage (its collectives included) or
+// hand-over, whose messages share the ring's links under tensor parallelism.
+TEST(SystemRun, APipelineOfInferencesRunsAtItsSlowestStageOrHandOver) {
+    for (const std::string tp : {"1", "2"}) {
+        const auto r = run_ok("--system " + ring8 + " --network " + four + " --prefill 8 --inferences 6 --tensor-parallel " + tp,
+                              "system_pipeline" + tp);
+        const auto& sys = r["system"];
+        ASSERT_GE(sys["stages"].size(), 2u) << tp;
+        double slowest = 1e300;
+        for (std::size_t k = 0; k < sys["stages"].size(); ++k) {
+            const auto& stage = sys["stages"][k];
+            slowest = std::min(slowest, 1e9 / stage["ns_per_inference"].get<double>());
+            // chip i of a stage to chip i of the next: with two chips a stage on the ring, both cross one link
+            const double shared = tp == "2" ? 2 : 1;
+            if (stage["bytes_to_next"].get<double>() > 0)
+                slowest = std::min(slowest, 1e9 * 25 / (shared * stage["bytes_to_next"].get<double>()));
+        }
+        EXPECT_DOUBLE_EQ(r["timing"]["throughput_inferences_per_s"].get<double>(), slowest) << tp;
+        EXPECT_GT(r["timing"]["latency_ns"].get<double>(), sys["link_ns_per_inference"].get<double>()) << tp;
+        EXPECT_EQ(sys["chips_used"], sys["stages"].size() * std::stoul(tp)) << tp;
+    }
+}
+
 TEST(SystemRun, ANetworkTooBigForTheSystemSaysChipsNeededAndGiven) {
     const auto dir = temp_dir("system_too_big");
     const auto r = run_cli("run --system " + source_path("platform/systems/xlarge_ring4.yaml") +
