@@ -55,8 +55,11 @@ json power_block(const chip& target, const sc_core::sc_time& run) {
     for (const auto& [kind, p] : kinds) units[kind] = to_json(p);
     units["router"] = to_json(routers);
     const auto& cfg = target.arch().power;
+    const models::waiting_power wait = ledger.waiting();
     return {{"clock_gating", cfg.clock_gating}, {"power_gating", cfg.power_gating},
-            {"static_pj_by_state", states}, {"units", units}};
+            {"static_pj_by_state", states}, {"units", units},
+            {"waiting", {{"first_mw", wait.first_mw}, {"then_mw", wait.then_mw}, {"gate_after_ns", wait.gate_after_ns},
+                         {"wake_pj", wait.wake_pj}}}};
 }
 
 }  // namespace aimcsim::platform

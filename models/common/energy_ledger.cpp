@@ -32,6 +32,7 @@ void energy_ledger::set_residency(int id, const power_residency& residency) {
 }
 
 void energy_ledger::close(const sc_core::sc_time& duration) {
+    m_duration = duration;
     for (std::size_t i = 0; i < m_components.size(); ++i) close(static_cast<int>(i), m_components[i], duration);
 }
 
@@ -58,6 +59,26 @@ energy_vector energy_ledger::by_kind() const {
     for (const auto& c : m_components)
         for (std::size_t k = 0; k < energy_kind_count; ++k) sum[k] += c.pj[k];
     return sum;
+}
+
+picojoules waiting_power::energy(double wait_ns) const {
+    if (wait_ns <= gate_after_ns) return first_mw * wait_ns;
+    return first_mw * gate_after_ns + then_mw * (wait_ns - gate_after_ns) + wake_pj;
+}
+
+waiting_power energy_ledger::waiting() const {
+    waiting_power w;
+    w.gate_after_ns = m_power.gate_after_ns;
+    for (const auto& c : m_components) {
+        const double n = c.instances;
+        const bool worked = !c.has_residency || c.residency[power_state::gated] < m_duration * n;
+        const double idle = c.has_residency ? m_power.idle_mw(c.static_mw) : c.static_mw;
+        const double gated = c.has_residency && m_power.power_gating ? m_power.gated_mw(c.static_mw) : idle;
+        w.first_mw += n * (worked ? idle : gated);
+        w.then_mw += n * gated;
+        if (worked && gated < idle) w.wake_pj += n * m_power.wake_pj(c.static_mw);
+    }
+    return w;
 }
 
 picojoules energy_ledger::total() const {

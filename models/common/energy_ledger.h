@@ -23,6 +23,16 @@ const char* to_string(energy_kind kind);  // report key, e.g. "aimc_adc", "stati
 using energy_vector = std::array<picojoules, energy_kind_count>;
 using state_energy = std::array<picojoules, power_state_count>;  // static energy by power state
 
+// The static power of a wait after the run (a chip of a system waiting for the others): over its
+// first gate_after_ns each component that worked idles and one that never did stays gated
+// (`first_mw`); then, with power gating, the ones that worked gate too (`then_mw`) and wake once
+// before the next work (`wake_pj`). Components without a residency draw full static power.
+struct waiting_power {
+    double first_mw = 0, then_mw = 0, gate_after_ns = 0;
+    picojoules wake_pj = 0;
+    picojoules energy(double wait_ns) const;
+};
+
 class energy_ledger {
 public:
     static constexpr int no_layer = -1;
@@ -47,6 +57,7 @@ public:
     energy_vector by_kind() const;
     state_energy static_by_state() const;
     picojoules total() const;
+    waiting_power waiting() const;  // after close()
 
 private:
     struct component {
@@ -61,6 +72,7 @@ private:
     void close(int id, component& c, const sc_core::sc_time& duration);
 
     power_config m_power;
+    sc_core::sc_time m_duration;
     std::vector<component> m_components;
     std::map<int, energy_vector> m_layers;
 };

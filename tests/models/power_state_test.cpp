@@ -123,5 +123,36 @@ TEST(EnergyLedger, StaticEnergyByState) {
     EXPECT_DOUBLE_EQ(ledger.static_by_state()[0], 200 + 4000);
 }
 
+// A wait after the run (a chip of a system waiting for the others): the unit that worked idles
+// for gate_after_ns, then gates and wakes once; the unused one stays gated; the component without
+// a residency draws full static power throughout.
+TEST(EnergyLedger, AWaitAfterTheRunGatesWhatTheRunLeftOnAfterTheTimeout) {
+    power_config c = gating(1000, 100);
+    c.leakage_fraction = 0.5;
+    c.gated_leakage = 0.1;
+    c.break_even_ns = 20;
+    energy_ledger ledger(c);
+    const int used = ledger.add_component("used", 2.0), unused = ledger.add_component("unused", 4.0);
+    ledger.add_component("always_on", 3.0);
+    power_residency worked, never;
+    worked[power_state::busy] = ns(400);
+    worked[power_state::idle] = ns(600);
+    never[power_state::gated] = ns(1000);
+    ledger.set_residency(used, worked);
+    ledger.set_residency(unused, never);
+    ledger.close(ns(1000));
+    const waiting_power w = ledger.waiting();
+    EXPECT_DOUBLE_EQ(w.first_mw, 1.0 + 0.2 + 3.0);
+    EXPECT_DOUBLE_EQ(w.then_mw, 0.1 + 0.2 + 3.0);
+    EXPECT_DOUBLE_EQ(w.wake_pj, (1.0 - 0.1) * 20);
+    EXPECT_DOUBLE_EQ(w.energy(500), 4.2 * 500);                          // within the timeout
+    EXPECT_DOUBLE_EQ(w.energy(5000), 4.2 * 1000 + 3.3 * 4000 + 18);      // then gated, and a wake
+    c.power_gating = false;
+    energy_ledger on(c);
+    on.set_residency(on.add_component("used", 2.0), worked);
+    on.close(ns(1000));
+    EXPECT_DOUBLE_EQ(on.waiting().energy(5000), 1.0 * 5000);            // idle all the wait, no wake
+}
+
 }  // namespace
 }  // namespace aimcsim::models

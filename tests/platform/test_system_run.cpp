@@ -226,6 +226,22 @@ TEST(SystemRun, APipelineOfInferencesRunsAtItsSlowestStageOrHandOver) {
     }
 }
 
+// A chip waiting for the others: charged its own run's mean static power (the report's figures),
+// or gating as its own power model says (energy.gated_waits, llm.joules_per_token_gated_waits).
+// Without clock or power gating both are every unit's full static power; with them, waits of
+// several µs gate the chips and cost less.
+TEST(SystemRun, WaitingChipsGateAsTheirPowerModelSays) {
+    const std::string args = "--system " + ring8 + " --network " + four + " --prefill 8 --decode 5";
+    const auto gated = run_ok(args, "system_waits_gated");
+    const auto on = run_ok(args + " --set power.clock_gating=false --set power.power_gating=false", "system_waits_on");
+    const auto gated_total = [](const nlohmann::json& r) { return r["energy"]["gated_waits"]["total_pj"].get<double>(); };
+    EXPECT_NEAR(gated_total(on), on["energy"]["total_pj"].get<double>(), 1e-4 * on["energy"]["total_pj"].get<double>());
+    EXPECT_LT(gated_total(gated), 0.9 * gated["energy"]["total_pj"].get<double>());
+    EXPECT_DOUBLE_EQ(gated["llm"]["joules_per_token_gated_waits"].get<double>(), gated_total(gated) * 1e-12 / 5);
+    for (const auto& stage : gated["system"]["stages"])
+        EXPECT_LT(stage["waiting_power"]["then_mw"].get<double>(), stage["waiting_power"]["first_mw"].get<double>());
+}
+
 TEST(SystemRun, ANetworkTooBigForTheSystemSaysChipsNeededAndGiven) {
     const auto dir = temp_dir("system_too_big");
     const auto r = run_cli("run --system " + source_path("platform/systems/xlarge_ring4.yaml") +
