@@ -66,6 +66,8 @@ picojoules waiting_power::energy(double wait_ns) const {
     return first_mw * gate_after_ns + then_mw * (wait_ns - gate_after_ns) + wake_pj;
 }
 
+// A component of several instances (the routers) counts as worked if any of them did: an upper
+// bound on its first microsecond and its wake-ups, not on the gated rest of a long wait.
 waiting_power energy_ledger::waiting() const {
     waiting_power w;
     w.gate_after_ns = m_power.gate_after_ns;
