@@ -287,6 +287,9 @@ TEST(SystemRun, BadSystemRunOptionsExitTwoNamingTheFlag) {
         EXPECT_EQ(r.status, 2) << args << ": " << r.err;
         EXPECT_THAT(r.err, HasSubstr(message)) << args;
     }
+    const auto alone = run_cli("run -o " + dir.string() + net + " --tensor-parallel 2", dir);
+    EXPECT_EQ(alone.status, 2) << alone.err;
+    EXPECT_THAT(alone.err, HasSubstr("--tensor-parallel: with --system only"));
 }
 
 }  // namespace
