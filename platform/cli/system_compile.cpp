@@ -52,36 +52,45 @@ struct split_networks {
     std::set<std::string> reductions;  // under tensor parallelism, the layers the chips all-reduce
 };
 
-// The network file's graph, a decoder description's part of one chip under tensor parallelism.
-sw::network load_whole(const std::string& path, const compile_choices& c) {
-    if (c.tensor_parallel == 1) return load_network(path, c.onnx, c.prefill_tokens());
-    return sw::decoder_network(load_decoder(path, c), c.prefill.value_or(sw::default_prefill_tokens), path);
-}
-
-std::set<std::string> reductions_of(const std::string& path, const compile_choices& c) {
-    if (c.tensor_parallel == 1) return {};
-    const std::vector<std::string> names = sw::tensor_parallel_reductions(load_decoder(path, c));
+// Under tensor parallelism, the layers of a chip's part whose partial sums the chips all-reduce.
+std::set<std::string> reductions_of(const sw::decoder_desc& part, unsigned tensor_parallel) {
+    if (tensor_parallel == 1) return {};
+    const std::vector<std::string> names = sw::tensor_parallel_reductions(part);
     return {names.begin(), names.end()};
 }
 
-split_networks load_split(const system_config& system, const std::string& path, const compile_choices& c) {
+// The network file's graph (a decoder description's part of one chip under tensor parallelism).
+split_networks load_whole(const std::string& path, const compile_choices& c) {
+    split_networks out;
+    if (c.tensor_parallel == 1) {
+        out.nets.push_back(load_network(path, c.onnx, c.prefill_tokens()));
+        return out;
+    }
+    const sw::decoder_desc part = load_decoder(path, c);
+    out.nets.push_back(sw::decoder_network(part, c.prefill.value_or(sw::default_prefill_tokens), path));
+    out.reductions = reductions_of(part, c.tensor_parallel);
+    return out;
+}
+
+split_networks load_split(const system_config& system, const std::vector<unsigned>& tiles, const std::string& path,
+                          const compile_choices& c) {
     const sw::target_desc target = pipeline_target(system);
-    const std::vector<unsigned> tiles = tiles_of(system, c.tensor_parallel);
     const unsigned fewest = *std::min_element(tiles.begin(), tiles.end());
     const auto split = [&](const sw::network& net) { return sw::split_wide_layers(net, target, fewest); };
-    split_networks out;
-    out.reductions = reductions_of(path, c);
     if (!c.decode) {
-        out.nets.push_back(split(load_whole(path, c)));
+        split_networks out = load_whole(path, c);
+        out.nets.front() = split(out.nets.front());
         return out;
     }
     const llm_networks llm = load_llm_networks(path, c);
+    split_networks out;
     out.nets = {split(llm.first), split(llm.next)};
     out.decode = true;
     out.prefill = bool(llm.prefill);
     out.prompt_tokens = llm.prompt_tokens;
     out.last_cached_tokens = llm.last_cached_tokens();
     out.experts = choose_experts(path, llm, sw::experts_of(out.nets.front()), c);
+    out.reductions = reductions_of(llm.description, c.tensor_parallel);
     if (llm.prefill) out.nets.push_back(split(*llm.prefill));
     return out;
 }
@@ -102,9 +111,10 @@ std::vector<std::uint64_t> reduce_bytes(const sw::network& stage, const std::set
 }  // namespace
 
 system_schedules compile_system(const system_config& system, const std::string& path, const compile_choices& c) {
-    const split_networks n = load_split(system, path, c);
     const unsigned per_stage = c.tensor_parallel;
-    const sw::pipeline_cuts cuts = sw::cut_pipeline(n.nets.front(), pipeline_target(system), tiles_of(system, per_stage));
+    const std::vector<unsigned> tiles = tiles_of(system, per_stage);
+    const split_networks n = load_split(system, tiles, path, c);
+    const sw::pipeline_cuts cuts = sw::cut_pipeline(n.nets.front(), pipeline_target(system), tiles);
     check_chips_fit(system, cuts.stages() * per_stage, n.nets.front().name());
     std::vector<std::vector<sw::pipeline_stage>> stages;
     for (const auto& net : n.nets) stages.push_back(sw::pipeline_stages(net, cuts));
