@@ -79,12 +79,25 @@ stage_reports simulate_stages(const system_config& system, const std::vector<con
 
 chip_group group_of(const system_schedules& s, std::size_t k) { return {s.stages[k].chip, s.tensor_parallel}; }
 
-// The messages of one inference between the stages (and, of a decode, its token back to the first).
-link_traffic traffic(const system_config& system, const system_schedules& s, bool prefill, std::uint64_t token_bytes) {
-    link_traffic t;
+// Per stage but the last, its hand-over of one inference to the next.
+std::vector<link_traffic> hand_overs(const system_config& system, const system_schedules& s, bool prefill) {
+    std::vector<link_traffic> out;
     for (std::size_t k = 0; k + 1 < s.stages.size(); ++k)
-        t += hand_over(system, group_of(s, k), group_of(s, k + 1),
-                       prefill ? s.stages[k].prefill_bytes_out : s.stages[k].bytes_out);
+        out.push_back(hand_over(system, group_of(s, k), group_of(s, k + 1),
+                                prefill ? s.stages[k].prefill_bytes_out : s.stages[k].bytes_out));
+    return out;
+}
+
+link_traffic sum(const std::vector<link_traffic>& all) {
+    link_traffic out;
+    for (const auto& t : all) out += t;
+    return out;
+}
+
+// The messages of one inference between the stages (and, of a decode, its token back to the first).
+link_traffic traffic(const system_config& system, const system_schedules& s, const std::vector<link_traffic>& between,
+                     std::uint64_t token_bytes) {
+    link_traffic t = sum(between);
     if (token_bytes) t += hand_over(system, group_of(s, s.stages.size() - 1), group_of(s, 0), token_bytes);
     return t;
 }
@@ -103,11 +116,6 @@ std::vector<link_traffic> collectives(const system_config& system, const system_
     return out;
 }
 
-link_traffic sum(const std::vector<link_traffic>& all) {
-    link_traffic out;
-    for (const auto& t : all) out += t;
-    return out;
-}
 
 models::waiting_power waiting_of(const json& report) {
     const json& w = report["power"]["waiting"];
@@ -166,7 +174,7 @@ json prefill_block(const system_config& system, const system_schedules& s, const
     std::vector<const sw::schedule*> schedules;
     for (const auto& stage : s.stages) schedules.push_back(&*stage.prefill);
     const stage_reports r = simulate_stages(system, schedules, chips, 1, info.network_source + " (prefill)", info, run);
-    link_traffic links = traffic(system, s, true, 0);
+    link_traffic links = traffic(system, s, hand_overs(system, s, true), 0);
     links += sum(collectives(system, s, true));
     double ns = links.ns;
     for (const auto& report : r.reports) ns += report_number(report["timing"], "latency_ns");
@@ -275,7 +283,7 @@ json run_decode(const system_config& system, const system_schedules& s, const st
     for (const auto& stage : s.stages) schedules.push_back(&stage.schedule);
     const stage_reports r = simulate_stages(system, schedules, chips, steps, info.network_source, info, run);
     inference_figures f{std::vector<double>(s.stages.size(), 0.0), collectives(system, s, false),
-                        traffic(system, s, false, s.token_bytes)};
+                        traffic(system, s, hand_overs(system, s, false), s.token_bytes)};
     f.links += sum(f.collectives);
     json step_ns = json::array();
     double total_ns = 0, macs_first = 0, macs_per_token = 0, dram_bytes = 0;
@@ -337,7 +345,8 @@ json run_pipeline(const system_config& system, const system_schedules& s, const 
     std::vector<const sw::schedule*> schedules;
     for (const auto& stage : s.stages) schedules.push_back(&stage.schedule);
     const stage_reports r = simulate_stages(system, schedules, chips, inferences, info.network_source, info, run);
-    inference_figures f{{}, collectives(system, s, false), traffic(system, s, false, 0)};
+    const std::vector<link_traffic> between = hand_overs(system, s, false);
+    inference_figures f{{}, collectives(system, s, false), traffic(system, s, between, 0)};
     f.links += sum(f.collectives);
     double latency = f.links.ns, throughput = 1e300;
     for (std::size_t k = 0; k < s.stages.size(); ++k) {
@@ -346,10 +355,7 @@ json run_pipeline(const system_config& system, const system_schedules& s, const 
         const double collective_ns = f.collectives[k].ns;
         f.stage_ns.push_back(1e9 / per_s + collective_ns);
         throughput = std::min(throughput, collective_ns > 0 ? 1e9 / f.stage_ns.back() : per_s);
-        const double busy_ns = k + 1 < s.stages.size()
-                                   ? hand_over(system, group_of(s, k), group_of(s, k + 1), s.stages[k].bytes_out).busy_ns
-                                   : 0.0;
-        if (busy_ns > 0) throughput = std::min(throughput, 1e9 / busy_ns);
+        if (k < between.size() && between[k].busy_ns > 0) throughput = std::min(throughput, 1e9 / between[k].busy_ns);
     }
     const double system_ns = latency + (inferences - 1) * 1e9 / throughput;
     json energy =
