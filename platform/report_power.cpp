@@ -55,11 +55,18 @@ json power_block(const chip& target, const sc_core::sc_time& run) {
     for (const auto& [kind, p] : kinds) units[kind] = to_json(p);
     units["router"] = to_json(routers);
     const auto& cfg = target.arch().power;
-    const models::waiting_power wait = ledger.waiting();
     return {{"clock_gating", cfg.clock_gating}, {"power_gating", cfg.power_gating},
-            {"static_pj_by_state", states}, {"units", units},
-            {"waiting", {{"first_mw", wait.first_mw}, {"then_mw", wait.then_mw}, {"gate_after_ns", wait.gate_after_ns},
-                         {"wake_pj", wait.wake_pj}}}};
+            {"static_pj_by_state", states}, {"units", units}, {"waiting", to_json(ledger.waiting())}};
+}
+
+json to_json(const models::waiting_power& w) {
+    return {{"first_mw", w.first_mw}, {"then_mw", w.then_mw}, {"gate_after_ns", w.gate_after_ns}, {"wake_pj", w.wake_pj}};
+}
+
+models::waiting_power waiting_from_report(const json& report) {
+    const json& w = report["power"]["waiting"];
+    return {w["first_mw"].get<double>(), w["then_mw"].get<double>(), w["gate_after_ns"].get<double>(),
+            w["wake_pj"].get<double>()};
 }
 
 }  // namespace aimcsim::platform

@@ -8,6 +8,7 @@
 
 #include "platform/chip_links.h"
 #include "platform/llm_run.h"
+#include "platform/report_power.h"
 #include "sw/common/fnv1a.h"
 #include "sw/ir/input_error.h"
 
@@ -117,19 +118,13 @@ std::vector<link_traffic> collectives(const system_config& system, const system_
 }
 
 
-models::waiting_power waiting_of(const json& report) {
-    const json& w = report["power"]["waiting"];
-    return {w["first_mw"].get<double>(), w["then_mw"].get<double>(), w["gate_after_ns"].get<double>(),
-            w["wake_pj"].get<double>()};
-}
-
 // The chips' static energy if each gates while it waits as its own power model says
 // (models::waiting_power): its own run's static energy and its waits'.
 double static_with_gated_waits(const std::vector<json>& reports, unsigned chips_each,
                                const std::vector<std::vector<double>>& waits) {
     double pj = 0;
     for (std::size_t k = 0; k < reports.size(); ++k) {
-        const models::waiting_power power = waiting_of(reports[k]);
+        const models::waiting_power power = waiting_from_report(reports[k]);
         double own = report_number(reports[k]["energy"]["breakdown_pj"], "static");
         for (double ns : waits[k]) own += power.energy(ns);
         pj += chips_each * own;
